@@ -1,0 +1,63 @@
+# isogov — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup migrate demo static lint typecheck importlint checks schema messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(BIN)/isogov migrate --noinput
+
+demo: migrate
+	$(BIN)/isogov seed-demo
+
+static: setup
+	$(BIN)/isogov collectstatic --noinput --verbosity 0
+
+## Set everything up and serve on http://127.0.0.1:8000 (gunicorn + one Huey worker).
+run: demo static
+	@echo "isogov: serving on http://127.0.0.1:8000 (Ctrl+C stops)"
+	$(BIN)/isogov serve
+
+## Set everything up and run the whole test suite.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy isogov
+
+importlint: setup
+	$(BIN)/lint-imports
+
+## The OpenAPI schema committed in docs/ must match the code.
+schema: setup
+	$(BIN)/isogov spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+checks: setup
+	$(BIN)/isogov makemigrations --check --dry-run
+	ISOGOV_PRODUCTION=1 ISOGOV_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-production-like-secret-key \
+	  ISOGOV_ALLOWED_HOSTS=isogov.example.vn $(BIN)/isogov check --deploy --fail-level WARNING
+
+messages: setup
+	cd isogov && ../$(BIN)/isogov makemessages -l vi --no-obsolete && ../$(BIN)/isogov compilemessages -l vi
+
+bench: setup
+	$(BIN)/python bench/workcal_due.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""Navigation by role: each user sees the links for the work their roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+from .selectors import user_scope
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = user_scope(user=user)
+    items = [{"url": reverse("dashboard"), "label": _("Dashboard")}]
+    items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
+    items.append({"url": reverse("api:docs"), "label": _("API")})
+    if scope.has_role(Role.SYSTEM_ADMIN):
+        items.append({"url": reverse("admin:index"), "label": _("Administration")})
+    return {"nav_items": items}

@@ -1,0 +1,164 @@
+"""Agencies, units, users and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from isogov.core.models import TimeStampedModel
+
+from .roles import Role
+
+
+class AgencyLevel(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCE = "province", _("Province / city")
+    DEPARTMENT = "department", _("Provincial department")
+    DISTRICT = "district", _("District (before 2025)")
+    COMMUNE = "commune", _("Commune / ward")
+    COUNCIL = "council", _("People's Council")
+    OTHER = "other", _("Other")
+
+
+class Agency(TimeStampedModel):
+    """A state body (cơ quan): a ministry, a province, a department (Sở), a commune…
+
+    Agencies form a tree of any depth. ``code`` is the electronic identifier (mã định danh
+    điện tử) that starts every dossier code (Circular 01/2018 art. 19). Merged or renamed
+    bodies keep their history through ``predecessors`` and the validity dates.
+    """
+
+    code = models.CharField(_("electronic identifier"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=AgencyLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors (merged or renamed bodies)"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """A unit (đơn vị, phòng) inside an agency, e.g. the one-stop desk (Bộ phận Một cửa)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units"
+    )
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=300)
+    is_one_stop = models.BooleanField(
+        _("one-stop desk"),
+        default=False,
+        help_text=_("The unit that receives dossiers and returns results (Bộ phận Một cửa)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="unit_code_unique_in_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: an officer, a leader, an administrator (người dùng)."""
+
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("home agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role held by a user in one agency, or in one unit of it (phân quyền)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency", "unit"],
+                condition=Q(unit__isnull=False),
+                name="role_assignment_unique_in_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                condition=Q(unit__isnull=True),
+                name="role_assignment_unique_in_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit or self.agency}"

@@ -1,0 +1,142 @@
+"""Reads scoped to what a user may see. Views get agencies, units and users only from here.
+
+"Missing" and "not allowed" are the same answer (``NotFound``), so a user cannot probe for
+the existence of another agency's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from isogov.core.errors import NotFound
+
+from .models import Agency, RoleAssignment, Unit, User
+from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see: every agency (admin), some agencies, some units of them."""
+
+    is_global: bool = False
+    agency_ids: frozenset[int] = field(default_factory=frozenset)
+    # Agencies where the user sees only some units: agency id → unit ids.
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_global or bool(self.roles.intersection(roles))
+
+
+def agency_descendant_ids(*, root_ids: set[int]) -> set[int]:
+    """The given agencies and every agency below them, at any depth."""
+    children: dict[int | None, list[int]] = {}
+    for agency_id, parent_id in Agency.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(agency_id)
+    seen: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(children.get(current, []))
+    return seen
+
+
+def user_scope(*, user: User | None) -> Scope:
+    """Compute (and cache on the user object) what ``user`` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_isogov_scope", None)
+    if cached is not None:
+        return cached
+    assignments = list(
+        RoleAssignment.objects.filter(user=user).values("role", "agency_id", "unit_id")
+    )
+    roles = frozenset(a["role"] for a in assignments)
+    if user.is_superuser or Role.SYSTEM_ADMIN in roles:
+        scope = Scope(is_global=True, roles=roles | {Role.SYSTEM_ADMIN})
+    else:
+        agency_ids: set[int] = set()
+        subtree_roots: set[int] = set()
+        unit_ids: set[int] = set()
+        for a in assignments:
+            if a["role"] in SUBTREE_ROLES:
+                subtree_roots.add(a["agency_id"])
+            elif a["role"] in UNIT_SCOPED_ROLES and a["unit_id"] is not None:
+                unit_ids.add(a["unit_id"])
+            else:
+                agency_ids.add(a["agency_id"])
+        if subtree_roots:
+            agency_ids |= agency_descendant_ids(root_ids=subtree_roots)
+        # A unit-scoped role still lets the user see its own agency's shared records.
+        unit_agency_ids = set(
+            Unit.objects.filter(id__in=unit_ids).values_list("agency_id", flat=True)
+        )
+        scope = Scope(
+            agency_ids=frozenset(agency_ids | unit_agency_ids),
+            unit_ids=frozenset(unit_ids),
+            roles=roles,
+        )
+    user._isogov_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def agency_list(*, user: User) -> QuerySet[Agency]:
+    """Agencies the user may see."""
+    scope = user_scope(user=user)
+    qs = Agency.objects.select_related("parent")
+    return qs if scope.is_global else qs.filter(id__in=scope.agency_ids)
+
+
+def agency_get(*, user: User, code: str) -> Agency:
+    """One agency by its code, if the user may see it; otherwise ``NotFound``."""
+    agency = agency_list(user=user).filter(code=code).first()
+    if agency is None:
+        raise NotFound()
+    return agency
+
+
+def agency_get_public(*, code: str) -> Agency:
+    """An agency for the public pages and API (names and codes are public information)."""
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise NotFound()
+    return agency
+
+
+def unit_list(*, user: User, agency: Agency | None = None) -> QuerySet[Unit]:
+    """Units the user may see (optionally of one agency)."""
+    scope = user_scope(user=user)
+    qs = Unit.objects.select_related("agency")
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs if scope.is_global else qs.filter(agency_id__in=scope.agency_ids)
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    """Users of the agencies this user may see."""
+    scope = user_scope(user=user)
+    qs = User.objects.select_related("agency")
+    return qs if scope.is_global else qs.filter(agency_id__in=scope.agency_ids)
+
+
+def user_primary_agency(*, user: User) -> Agency | None:
+    """The agency a user works for: their home agency, else the first assignment's."""
+    if user.agency_id is not None:
+        return user.agency
+    assignment = RoleAssignment.objects.filter(user=user).select_related("agency").first()
+    return assignment.agency if assignment else None
+
+
+def user_has_role(*, user: User, roles: frozenset[str] | set[str], agency: Agency) -> bool:
+    """Whether the user holds one of ``roles`` for ``agency`` (system administrators do)."""
+    scope = user_scope(user=user)
+    if scope.is_global:
+        return True
+    if agency.id not in scope.agency_ids:
+        return False
+    return RoleAssignment.objects.filter(user=user, role__in=roles, agency=agency).exists()

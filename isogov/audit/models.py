@@ -1,0 +1,55 @@
+"""The audit trail (nhật ký kiểm tra): an append-only, hash-chained log of every action."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One recorded action (sự kiện nhật ký).
+
+    Events are never updated or deleted: database triggers refuse both. Each event stores the
+    hash of the previous one, so an edit made behind the application's back breaks the chain
+    and ``isogov audit verify`` names the first broken link. Actor and agency are copied as
+    plain values (not foreign keys) so that nothing ever has to rewrite an event.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False, db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, editable=False)
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
+    agency_code = models.CharField(
+        _("agency"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True, editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, editable=False)
+    object_id = models.CharField(_("object id"), max_length=100, blank=True, editable=False)
+    before = models.JSONField(_("before"), null=True, blank=True, editable=False)
+    after = models.JSONField(_("after"), null=True, blank=True, editable=False)
+    reason = models.TextField(_("reason"), blank=True, editable=False)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of the chain; its row lock serialises appends (one row, id 1)."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"

@@ -1,0 +1,76 @@
+"""The ``isogov`` command: ``manage.py`` plus ``serve`` (web + worker together).
+
+``isogov audit verify`` runs the ``audit`` management command with ``verify``;
+``isogov seed-demo`` runs ``seed_demo``: dashes in the first word become underscores.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+
+def manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def serve(args: list[str]) -> int:
+    """Run gunicorn (several workers) and one Huey worker until interrupted."""
+    bind = os.environ.get("ISOGOV_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("ISOGOV_WEB_WORKERS", "3")
+    python = sys.executable
+    worker = subprocess.Popen([python, "-m", "isogov.cli", "run_huey", "--workers", "2"])  # noqa: S603
+    web = subprocess.Popen(  # noqa: S603
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "isogov.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+            *args,
+        ]
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        for process in (web, worker):
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        code = web.wait()
+    finally:
+        stop(0, None)
+        worker.wait(timeout=30)
+    return code
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__)
+        print("Commands: serve, worker, seed-demo, audit verify, and every manage.py command.")
+        manage([sys.argv[0], "help"])
+        return
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
+        sys.exit(serve(rest))
+    if command == "worker":
+        command = "run_huey"
+    manage([sys.argv[0], command.replace("-", "_"), *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""DRF plumbing shared by every app's ``api.py``: one error shape and pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, list):
+        return [str(item) for item in detail]
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every API error as ``{"error": {"code": ..., "message": ..., "details": {...}}}``."""
+    if isinstance(exc, ApplicationError):
+        body = {"code": exc.code, "message": str(exc.message), "details": exc.details}
+        return Response({"error": body}, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        details = _flatten(exc.detail)
+        if not isinstance(details, dict):
+            details = {"non_field_errors": details}
+        first = next(iter(details.items()), None)
+        message = _("Invalid input.")
+        if first is not None:
+            field, problems = first
+            text = problems[0] if isinstance(problems, list) and problems else problems
+            message = f"{field}: {text}"
+        body = {"code": "validation_failed", "message": message, "details": details}
+    else:
+        code = getattr(exc, "default_code", "error")
+        detail = getattr(exc, "detail", "")
+        body = {"code": code, "message": str(detail), "details": {}}
+    response.data = {"error": body}
+    return response
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500

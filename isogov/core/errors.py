@@ -1,0 +1,71 @@
+"""Errors a service raises for a user to read.
+
+A service never returns an error code; it raises an ``ApplicationError`` whose message is a
+translatable sentence. The API turns it into ``{"error": {"code", "message", "details"}}`` with
+the error's HTTP status; the web UI shows the message on an error page or in the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A domain rule said no. ``message`` is shown to the user as it is."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        message: Any,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details or {}
+
+
+class ValidationFailed(ApplicationError):
+    """Input that breaks a rule; ``details`` maps field names to their messages."""
+
+    code = "validation_failed"
+
+
+class NotFound(ApplicationError):
+    """Missing, or not visible to this user: the two look the same on purpose."""
+
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, message: Any = None, **kwargs: Any) -> None:
+        super().__init__(message or _("Not found."), **kwargs)
+
+
+class PermissionDenied(ApplicationError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class ConflictError(ApplicationError):
+    """Someone else changed the object since this user read it."""
+
+    status_code = 409
+    code = "conflict"
+
+
+STALE_VERSION = _(
+    "This record was changed by someone else after you opened it. Reload it and try again."
+)
+
+
+def check_version(*, stored: int, sent: int | None) -> None:
+    """Raise ``ConflictError`` unless the client's version is the stored one."""
+    if sent is None or int(sent) != stored:
+        raise ConflictError(STALE_VERSION, details={"version": stored})

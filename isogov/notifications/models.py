@@ -1,0 +1,50 @@
+"""The outbox: messages written in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from isogov.core.models import TimeStampedModel
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
+
+
+class OutboxMessage(TimeStampedModel):
+    """A message to an applicant or an officer, delivered by the worker after commit.
+
+    Nothing is lost when delivery fails: the row stays pending and is retried with a growing
+    delay until ``MAX_ATTEMPTS``, then marked failed for an operator to look at.
+    """
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    agency_code = models.CharField(_("agency"), max_length=64, blank=True)
+    object_type = models.CharField(_("about (type)"), max_length=100, blank=True)
+    object_id = models.CharField(_("about (id)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}: {self.subject}"

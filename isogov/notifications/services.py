@@ -1,0 +1,106 @@
+"""Queue messages in the caller's transaction; deliver them after commit, retrying failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+
+from isogov.core import clock
+
+from . import channels
+from .models import Channel, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most 6 hours."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def outbox_enqueue(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    agency_code: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> OutboxMessage:
+    """Write a message to the outbox in the current transaction; it leaves after commit."""
+    message = OutboxMessage.objects.create(
+        channel=Channel(channel),
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        next_attempt_at=clock.now(),
+        agency_code=agency_code,
+        object_type=object_type,
+        object_id=object_id,
+    )
+    transaction.on_commit(_schedule_delivery)
+    return message
+
+
+def _schedule_delivery() -> None:
+    from .tasks import outbox_deliver_task
+
+    outbox_deliver_task()
+
+
+def outbox_deliver_one(*, message_id: int) -> bool:
+    """Try to send one pending message; True when it was sent."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .filter(pk=message_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            if message.channel == Channel.EMAIL:
+                channels.send_email(
+                    recipient=message.recipient, subject=message.subject, body=message.body
+                )
+            else:
+                channels.send_sms(recipient=message.recipient, body=message.body)
+        except Exception as error:  # any channel failure: keep the message and retry later
+            logger.warning("outbox message %s failed: %s", message.pk, error)
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            message.next_attempt_at = clock.now() + retry_delay(message.attempts)
+            sent = False
+        else:
+            message.status = OutboxStatus.SENT
+            message.sent_at = clock.now()
+            message.last_error = ""
+            sent = True
+        message.save(
+            update_fields=[
+                "attempts",
+                "status",
+                "sent_at",
+                "last_error",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+    return sent
+
+
+def outbox_deliver_due(*, limit: int = 200) -> int:
+    """Deliver every pending message whose time has come; returns how many were sent."""
+    due_ids = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=clock.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for message_id in due_ids if outbox_deliver_one(message_id=message_id))

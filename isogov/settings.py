@@ -1,0 +1,246 @@
+"""Django settings for isogov.
+
+Every setting comes from an environment variable; docs/settings.md lists each one with its
+default. The defaults give a working single-machine installation on SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("ISOGOV_DEBUG", False)
+PRODUCTION = env_bool("ISOGOV_PRODUCTION", False)
+DATA_DIR = Path(os.environ.get("ISOGOV_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+_INSECURE_KEY = "insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("ISOGOV_SECRET_KEY", _INSECURE_KEY)
+if PRODUCTION and SECRET_KEY == _INSECURE_KEY:
+    raise RuntimeError("ISOGOV_SECRET_KEY must be set when ISOGOV_PRODUCTION is on")
+
+ALLOWED_HOSTS = env_list("ISOGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("ISOGOV_CSRF_TRUSTED_ORIGINS", "")
+PUBLIC_BASE_URL = os.environ.get("ISOGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
+    "isogov.core",
+    "isogov.audit",
+    "isogov.notifications",
+    "isogov.accounts",
+    "isogov.workcal",
+    "isogov.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "isogov.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "isogov.core.middleware.ApplicationErrorMiddleware",
+]
+
+ROOT_URLCONF = "isogov.urls"
+WSGI_APPLICATION = "isogov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "isogov" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "isogov.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (embedded default): WAL journal so readers never block the writer, a busy timeout so
+# concurrent writers wait instead of failing, and IMMEDIATE transactions so a transaction takes
+# the write lock at BEGIN (no deadlock when two readers both try to upgrade to writers).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=int(os.environ.get("ISOGOV_DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("ISOGOV_SQLITE_PATH", str(DATA_DIR / "isogov.sqlite3")),
+            "OPTIONS": {
+                "timeout": int(os.environ.get("ISOGOV_SQLITE_TIMEOUT", "30")),
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "isogov" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"  # shown; stored in UTC (USE_TZ)
+USE_TZ = True
+
+# --- Static and media files -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("ISOGOV_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("ISOGOV_MEDIA_ROOT", DATA_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Background work (Huey) -----------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY_IMMEDIATE = env_bool("ISOGOV_HUEY_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "isogov",
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "isogov",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+    }
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "ISOGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ISOGOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ISOGOV_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ISOGOV_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ISOGOV_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ISOGOV_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("ISOGOV_DEFAULT_FROM_EMAIL", "isogov@localhost")
+ISOGOV_SMS_BACKEND = os.environ.get(
+    "ISOGOV_SMS_BACKEND", "isogov.notifications.channels.LogSmsBackend"
+)
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "isogov.core.api.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "isogov.core.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "isogov API",
+    "DESCRIPTION": (
+        "Electronic ISO 9001:2015 quality management system for Vietnamese state "
+        "administrative agencies (ISO điện tử)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Working calendar -----------------------------------------------------------------------
+# Years compiled eagerly for every calendar; later years are compiled on first use.
+WORKCAL_FIRST_YEAR = int(os.environ.get("ISOGOV_WORKCAL_FIRST_YEAR", "2018"))
+WORKCAL_LAST_YEAR = int(os.environ.get("ISOGOV_WORKCAL_LAST_YEAR", "2035"))
+
+# --- Security (production) ------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("ISOGOV_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ISOGOV_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ISOGOV_LOG_LEVEL", "INFO")},
+}

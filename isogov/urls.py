@@ -1,0 +1,18 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("isogov.api.urls")),
+    path("calendar/", include("isogov.workcal.urls")),
+    path("", include("isogov.accounts.urls")),
+]
+
+handler404 = "isogov.core.views.not_found"

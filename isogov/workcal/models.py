@@ -1,0 +1,132 @@
+"""An agency's working-calendar settings and overrides (lịch làm việc)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from isogov.accounts.models import Agency
+from isogov.core.models import TimeStampedModel, VersionedModel
+
+from .engine import CountFrom, OverrideKind
+
+
+class AgencyCalendar(VersionedModel):
+    """An agency's office hours and counting rules; ``version`` also keys the compiled cache.
+
+    Defaults are the civil-service day (vn-one-stop-rules.md §4 [A]): 07:30–11:30 and
+    13:00–17:00, Monday to Friday.
+    """
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="calendar"
+    )
+    morning_start = models.TimeField(_("morning opens"), default=dt.time(7, 30))
+    morning_end = models.TimeField(_("morning closes"), default=dt.time(11, 30))
+    afternoon_start = models.TimeField(_("afternoon opens"), default=dt.time(13, 0))
+    afternoon_end = models.TimeField(_("afternoon closes"), default=dt.time(17, 0))
+    count_from = models.CharField(
+        _("clock starts"),
+        max_length=30,
+        choices=[
+            (CountFrom.NEXT_OPENING.value, _("at the next opening")),
+            (
+                CountFrom.NEXT_DAY_AFTER_CUTOFF.value,
+                _("at the next opening; after 15:00 at the next working day"),
+            ),
+        ],
+        default=CountFrom.NEXT_OPENING.value,
+    )
+
+    class Meta:
+        verbose_name = _("agency calendar")
+        verbose_name_plural = _("agency calendars")
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+    def clean(self) -> None:
+        if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
+            raise ValidationError(
+                _("Office hours must run in order: morning opens, closes, afternoon opens, closes.")
+            )
+
+
+class CalendarOverride(TimeStampedModel):
+    """One date an agency decided differently from the national calendar.
+
+    An extra day off (ngày nghỉ), a make-up working day (ngày làm bù) or special hours, each
+    with the document that decided it.
+    """
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        related_name="calendar_overrides",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=[
+            (OverrideKind.DAY_OFF.value, _("Day off")),
+            (OverrideKind.MAKEUP_WORKING_DAY.value, _("Make-up working day")),
+            (OverrideKind.SPECIAL_HOURS.value, _("Special hours")),
+        ],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    start_time = models.TimeField(_("opens"), null=True, blank=True)
+    end_time = models.TimeField(_("closes"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "date"], name="calendar_override_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="calendar_override_hours_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    def clean(self) -> None:
+        if self.kind == OverrideKind.SPECIAL_HOURS and not (self.start_time and self.end_time):
+            raise ValidationError(_("Special hours need an opening and a closing time."))
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError(_("The closing time must be after the opening time."))
+
+
+class CalendarReview(TimeStampedModel):
+    """The record that an agency checked next year's calendar (due by 1 December)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="calendar_reviews"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    reviewed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("reviewed by"), on_delete=models.PROTECT
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("calendar review")
+        verbose_name_plural = _("calendar reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="calendar_review_once_a_year")
+        ]

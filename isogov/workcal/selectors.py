@@ -1,0 +1,108 @@
+"""Reads of working calendars: the compiled calendar of an agency, and review reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from isogov.accounts.models import Agency
+
+from .engine import (
+    CalendarSpec,
+    CountFrom,
+    Override,
+    OverrideKind,
+    Period,
+    WorkingCalendar,
+)
+from .models import AgencyCalendar, CalendarOverride, CalendarReview
+from .national import national_days
+
+_cache: dict[tuple[int | None, int], WorkingCalendar] = {}
+_cache_lock = threading.Lock()
+
+
+def _us(value: dt.time) -> int:
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000
+
+
+def _periods(settings_row: AgencyCalendar | None) -> tuple[Period, ...] | None:
+    if settings_row is None:
+        return None
+    return (
+        (_us(settings_row.morning_start), _us(settings_row.morning_end)),
+        (_us(settings_row.afternoon_start), _us(settings_row.afternoon_end)),
+    )
+
+
+def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> WorkingCalendar:
+    first, last = settings.WORKCAL_FIRST_YEAR, settings.WORKCAL_LAST_YEAR
+    days_off, workdays = national_days(first, last)
+    overrides: dict[dt.date, Override] = {}
+    if agency is not None:
+        for row in CalendarOverride.objects.filter(agency=agency):
+            periods: tuple[Period, ...] | None = None
+            if row.start_time and row.end_time:
+                periods = ((_us(row.start_time), _us(row.end_time)),)
+            overrides[row.date] = Override(OverrideKind(row.kind), row.name, periods)
+    spec_kwargs: dict[str, object] = {}
+    periods = _periods(settings_row)
+    if periods is not None:
+        spec_kwargs["periods"] = periods
+    if settings_row is not None:
+        spec_kwargs["count_from"] = CountFrom(settings_row.count_from)
+    spec = CalendarSpec(
+        first_year=first,
+        last_year=last,
+        holidays=days_off,
+        national_workdays=workdays,
+        overrides=overrides,
+        **spec_kwargs,  # type: ignore[arg-type]
+    )
+    return WorkingCalendar(spec)
+
+
+def calendar_for(*, agency: Agency | None) -> WorkingCalendar:
+    """The compiled calendar of an agency, or the national one (default hours) for ``None``.
+
+    Compiled once per process and kept until the agency's calendar version changes (every
+    calendar service bumps it), so a computation costs microseconds.
+    """
+    settings_row = None
+    version = 0
+    if agency is not None:
+        settings_row = AgencyCalendar.objects.filter(agency=agency).first()
+        version = settings_row.version if settings_row else 0
+    key = (agency.pk if agency is not None else None, version)
+    calendar = _cache.get(key)
+    if calendar is None:
+        calendar = _compile(agency, settings_row)
+        with _cache_lock:
+            for stale in [k for k in _cache if k[0] == key[0]]:
+                del _cache[stale]
+            _cache[key] = calendar
+    return calendar
+
+
+def override_list(*, agency: Agency, year: int) -> list[CalendarOverride]:
+    """An agency's overrides in one year, by date."""
+    return list(CalendarOverride.objects.filter(agency=agency, date__year=year).order_by("date"))
+
+
+@dataclass(frozen=True)
+class ReviewReminder:
+    year: int
+    is_overdue: bool
+
+
+def calendar_review_reminder(*, agency: Agency, today: dt.date) -> ReviewReminder | None:
+    """Remind from 1 November, warn from 1 December, until next year's calendar is reviewed."""
+    next_year = today.year + 1
+    if today.month < 11:
+        return None
+    if CalendarReview.objects.filter(agency=agency, year=next_year).exists():
+        return None
+    return ReviewReminder(year=next_year, is_overdue=today.month == 12)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workcal"
+
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("overrides/", views.override_add, name="override-add"),
+    path("overrides/<int:pk>/delete/", views.override_delete, name="override-delete"),
+    path("review/", views.review_mark, name="review"),
+]

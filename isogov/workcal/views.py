@@ -1,0 +1,134 @@
+"""The working-calendar page where an agency maintains its days off and make-up days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from isogov.accounts.http import AuthenticatedHttpRequest
+from isogov.accounts.models import Agency
+from isogov.accounts.roles import CALENDAR_MANAGERS
+from isogov.accounts.selectors import user_has_role, user_primary_agency
+from isogov.core import clock
+from isogov.core.errors import ApplicationError, NotFound
+
+from .engine import DayType
+from .forms import DeleteOverrideForm, OverrideForm
+from .models import CalendarOverride
+from .selectors import calendar_for, calendar_review_reminder, override_list
+from .services import calendar_override_create, calendar_override_delete, calendar_review_mark
+
+
+def _agency(request: AuthenticatedHttpRequest) -> Agency:
+    agency = user_primary_agency(user=request.user)
+    if agency is None:
+        raise NotFound(_("Your account is not attached to an agency."))
+    return agency
+
+
+def _back(year: int) -> HttpResponse:
+    return redirect(f"{reverse('workcal:calendar')}?year={year}")
+
+
+def _year(request: AuthenticatedHttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or clock.today().year)
+    except ValueError:
+        year = clock.today().year
+    calendar = calendar_for(agency=None)
+    return min(max(year, calendar.spec.first_year), calendar.spec.last_year)
+
+
+@login_required
+def calendar_page(
+    request: AuthenticatedHttpRequest, form: OverrideForm | None = None
+) -> HttpResponse:
+    agency = _agency(request)
+    year = _year(request)
+    calendar = calendar_for(agency=agency)
+    special = [
+        (date, day_type, name)
+        for date, day_type, name in calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if day_type != DayType.WEEKEND and (day_type != DayType.WORKING or name)
+    ]
+    working_days = sum(
+        1
+        for _d, t, _n in calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if t in (DayType.WORKING, DayType.MAKEUP_WORKING_DAY)
+    )
+    can_manage = user_has_role(user=request.user, roles=CALENDAR_MANAGERS, agency=agency)
+    context = {
+        "agency": agency,
+        "year": year,
+        "years": range(year - 1, year + 3),
+        "special_days": special,
+        "working_days": working_days,
+        "overrides": override_list(agency=agency, year=year),
+        "can_manage": can_manage,
+        "form": form or OverrideForm(),
+        "delete_form": DeleteOverrideForm(),
+        "reminder": calendar_review_reminder(agency=agency, today=clock.today()),
+        "periods": [
+            (
+                f"{s // 3_600_000_000:02d}:{s // 60_000_000 % 60:02d}",
+                f"{e // 3_600_000_000:02d}:{e // 60_000_000 % 60:02d}",
+            )
+            for s, e in calendar.spec.periods
+        ],
+    }
+    return render(request, "workcal/calendar.html", context)
+
+
+@login_required
+@require_POST
+def override_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency(request)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            calendar_override_create(actor=request.user, agency=agency, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The calendar was updated."))
+            return _back(form.cleaned_data["date"].year)
+    return calendar_page(request, form=form)
+
+
+@login_required
+@require_POST
+def override_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agency = _agency(request)
+    override = CalendarOverride.objects.filter(pk=pk, agency=agency).first()
+    if override is None:
+        raise NotFound()
+    form = DeleteOverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for removing the day."))
+    else:
+        calendar_override_delete(
+            actor=request.user, override=override, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The calendar was updated."))
+    return _back(override.date.year)
+
+
+@login_required
+@require_POST
+def review_mark(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency(request)
+    year = _year(request)
+    calendar_review_mark(
+        actor=request.user, agency=agency, year=year, note=request.POST.get("note", "")
+    )
+    messages.success(
+        request, _("The calendar for %(year)d is marked as reviewed.") % {"year": year}
+    )
+    return _back(year)
