@@ -115,8 +115,11 @@ def _to_local_us(value: dt.datetime) -> int:
     return (delta.days * 86400 + delta.seconds) * US + delta.microseconds + VN_OFFSET_US
 
 
+_LOCAL_EPOCH = dt.datetime(1, 1, 1, tzinfo=_VN)
+
+
 def _from_local_us(value: int) -> dt.datetime:
-    return (_EPOCH + dt.timedelta(microseconds=value - VN_OFFSET_US)).astimezone(_VN)
+    return _LOCAL_EPOCH + dt.timedelta(microseconds=value)
 
 
 def _day_of(date: dt.date) -> int:
@@ -265,7 +268,9 @@ class WorkingCalendar:
     # --- public API -------------------------------------------------------------------------
     def amount_to_us(self, amount: Decimal | int | float | str, unit: Unit) -> int:
         """A working-time amount in microseconds (working days use the standard day)."""
-        value = Decimal(str(amount))
+        if unit == Unit.WORKING_DAYS and isinstance(amount, int) and amount >= 0:
+            return amount * self.standard_day_us  # the common case, without Decimal
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
         if value < 0:
             raise ValueError("the amount must not be negative")
         if unit == Unit.WORKING_DAYS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,8 +16,16 @@ from isogov.core.models import TimeStampedModel, VersionedModel
 from .engine import CountFrom, OverrideKind
 
 
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
+
 class AgencyCalendar(VersionedModel):
-    """An agency's office hours and counting rules; ``version`` also keys the compiled cache.
+    """An agency's office hours and counting rules.
+
+    ``revision`` changes with every change to the calendar (settings or overrides) and keys the
+    compiled-calendar cache; a random value, so a rolled-back change can never be mistaken for
+    a later committed one.
 
     Defaults are the civil-service day (vn-one-stop-rules.md §4 [A]): 07:30–11:30 and
     13:00–17:00, Monday to Friday.
@@ -29,6 +38,7 @@ class AgencyCalendar(VersionedModel):
     morning_end = models.TimeField(_("morning closes"), default=dt.time(11, 30))
     afternoon_start = models.TimeField(_("afternoon opens"), default=dt.time(13, 0))
     afternoon_end = models.TimeField(_("afternoon closes"), default=dt.time(17, 0))
+    revision = models.CharField(max_length=32, default=new_revision, editable=False)
     count_from = models.CharField(
         _("clock starts"),
         max_length=30,

@@ -21,7 +21,7 @@ from .engine import (
 from .models import AgencyCalendar, CalendarOverride, CalendarReview
 from .national import national_days
 
-_cache: dict[tuple[int | None, int], WorkingCalendar] = {}
+_cache: dict[tuple[int | None, str], WorkingCalendar] = {}
 _cache_lock = threading.Lock()
 
 
@@ -68,15 +68,13 @@ def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> Work
 def calendar_for(*, agency: Agency | None) -> WorkingCalendar:
     """The compiled calendar of an agency, or the national one (default hours) for ``None``.
 
-    Compiled once per process and kept until the agency's calendar version changes (every
-    calendar service bumps it), so a computation costs microseconds.
+    Compiled once per process and kept until the agency's calendar revision changes (every
+    calendar service sets a new one), so a computation costs microseconds.
     """
     settings_row = None
-    version = 0
     if agency is not None:
         settings_row = AgencyCalendar.objects.filter(agency=agency).first()
-        version = settings_row.version if settings_row else 0
-    key = (agency.pk if agency is not None else None, version)
+    key = (agency.pk if agency is not None else None, settings_row.revision if settings_row else "")
     calendar = _cache.get(key)
     if calendar is None:
         calendar = _compile(agency, settings_row)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,7 @@ from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
 from isogov.core.errors import PermissionDenied, ValidationFailed, check_version
 
-from .models import AgencyCalendar, CalendarOverride, CalendarReview
+from .models import AgencyCalendar, new_revision, CalendarOverride, CalendarReview
 
 NOT_CALENDAR_MANAGER = _(
     "Only the agency's leader, ISO secretary or an administrator may change its calendar."
@@ -39,10 +38,10 @@ def _require_manager(actor: User | None, agency: Agency) -> None:
 
 
 def _bump(agency: Agency) -> AgencyCalendar:
-    calendar, created = AgencyCalendar.objects.get_or_create(agency=agency)
-    if not created:
-        AgencyCalendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
-        calendar.refresh_from_db()
+    """A new revision, so every process recompiles the agency's calendar."""
+    calendar, _created = AgencyCalendar.objects.get_or_create(agency=agency)
+    AgencyCalendar.objects.filter(pk=calendar.pk).update(revision=new_revision())
+    calendar.refresh_from_db()
     return calendar
 
 
@@ -136,7 +135,8 @@ def calendar_settings_update(
     calendar.count_from = count_from
     calendar.full_clean()
     calendar.version += 1
-    calendar.save(update_fields=[*fields, "version", "updated_at"])
+    calendar.revision = new_revision()
+    calendar.save(update_fields=[*fields, "version", "revision", "updated_at"])
     audit_record(
         actor=actor,
         action="calendar.settings.update",
