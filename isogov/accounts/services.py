@@ -9,6 +9,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from isogov.audit.services import audit_record
+from isogov.core.errors import full_clean_or_fail
 
 from .models import Agency, AgencyLevel, RoleAssignment, Unit, User
 
@@ -47,7 +48,7 @@ def agency_create(
         email=email,
         valid_from=valid_from,
     )
-    agency.full_clean()
+    full_clean_or_fail(agency)
     agency.save()
     if predecessors:
         agency.predecessors.set(predecessors)
@@ -67,7 +68,7 @@ def unit_create(
 ) -> Unit:
     """Add a unit to an agency."""
     unit = Unit(agency=agency, code=code, name=name, is_one_stop=is_one_stop)
-    unit.full_clean()
+    full_clean_or_fail(unit)
     unit.save()
     audit_record(
         actor=actor,
@@ -102,7 +103,7 @@ def user_create(
         is_staff=is_superuser,
     )
     user.set_password(password)
-    user.full_clean()
+    full_clean_or_fail(user)
     user.save()
     audit_record(
         actor=actor,
@@ -120,7 +121,7 @@ def role_assign(
 ) -> RoleAssignment:
     """Give ``user`` a role in an agency or one of its units."""
     assignment = RoleAssignment(user=user, role=role, agency=agency, unit=unit)
-    assignment.full_clean()
+    full_clean_or_fail(assignment)
     assignment.save()
     if role == "system_admin" and not user.is_staff:
         # Django's admin site asks for is_staff; system administrators are its only users.

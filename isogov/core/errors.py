@@ -69,3 +69,18 @@ def check_version(*, stored: int, sent: int | None) -> None:
     """Raise ``ConflictError`` unless the client's version is the stored one."""
     if sent is None or int(sent) != stored:
         raise ConflictError(STALE_VERSION, details={"version": stored})
+
+
+def full_clean_or_fail(instance: Any, **kwargs: Any) -> None:
+    """Run ``full_clean()`` and turn Django's ``ValidationError`` into ``ValidationFailed``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        details = {
+            field: [str(message) for message in messages]
+            for field, messages in error.message_dict.items()
+        }
+        first = next(iter(details.values()), [str(error)])
+        raise ValidationFailed(first[0], details=details) from error

@@ -7,7 +7,12 @@ import datetime as dt
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -52,6 +57,7 @@ class CalendarDueApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
+    @extend_schema_serializer(component_name="CalendarDue")
     class OutputSerializer(serializers.Serializer):
         start_counted_at = serializers.DateTimeField()
         due_at = serializers.DateTimeField()

@@ -12,9 +12,14 @@ from isogov.accounts.models import Agency, User
 from isogov.accounts.roles import CALENDAR_MANAGERS
 from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
-from isogov.core.errors import PermissionDenied, ValidationFailed, check_version
+from isogov.core.errors import (
+    PermissionDenied,
+    ValidationFailed,
+    check_version,
+    full_clean_or_fail,
+)
 
-from .models import AgencyCalendar, new_revision, CalendarOverride, CalendarReview
+from .models import AgencyCalendar, CalendarOverride, CalendarReview, new_revision
 
 NOT_CALENDAR_MANAGER = _(
     "Only the agency's leader, ISO secretary or an administrator may change its calendar."
@@ -74,7 +79,7 @@ def calendar_override_create(
         start_time=start_time,
         end_time=end_time,
     )
-    override.full_clean()
+    full_clean_or_fail(override)
     override.save()
     _bump(agency)
     audit_record(
@@ -133,7 +138,7 @@ def calendar_settings_update(
     calendar.afternoon_start = afternoon_start
     calendar.afternoon_end = afternoon_end
     calendar.count_from = count_from
-    calendar.full_clean()
+    full_clean_or_fail(calendar)
     calendar.version += 1
     calendar.revision = new_revision()
     calendar.save(update_fields=[*fields, "version", "revision", "updated_at"])

@@ -36,7 +36,9 @@ def test_token_missing_field_names_it(client: Client) -> None:
 
 def test_english_error_message_on_request(client: Client, demo: Any) -> None:
     response = client.post(
-        "/api/v1/auth/token/", {"username": "motcua", "password": "x"}, headers={"accept-language": "en"}
+        "/api/v1/auth/token/",
+        {"username": "motcua", "password": "x"},
+        headers={"accept-language": "en"},
     )
     assert response.json()["error"]["message"] == "Wrong username or password."
 

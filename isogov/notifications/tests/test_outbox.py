@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_message_is_delivered_after_commit() -> None:
     with transaction.atomic():
-        outbox_enqueue(channel="email", recipient="dan@example.vn", subject="Biên nhận hồ sơ",
-                       body="Hồ sơ của Ông/Bà đã được tiếp nhận.")
+        outbox_enqueue(
+            channel="email",
+            recipient="dan@example.vn",
+            subject="Biên nhận hồ sơ",
+            body="Hồ sơ của Ông/Bà đã được tiếp nhận.",
+        )
         assert len(mail.outbox) == 0  # nothing leaves before the commit
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Biên nhận hồ sơ"

@@ -64,7 +64,7 @@ def test_second_override_on_the_same_date_is_refused(demo: Any) -> None:
 
 
 def test_special_hours_need_times(demo: Any) -> None:
-    with pytest.raises(Exception, match="Special hours|Giờ làm việc đặc biệt"):
+    with pytest.raises(ValidationFailed, match="Giờ làm việc đặc biệt cần có giờ bắt đầu"):
         calendar_override_create(
             actor=None,
             agency=demo.department,
