@@ -19,9 +19,23 @@ def test_login_page_is_in_vietnamese_by_default(client: Client) -> None:
     assert "Mật khẩu" in html
 
 
-def test_login_page_in_english_on_request(client: Client) -> None:
-    response = client.get("/login/", headers={"accept-language": "en"})
+def test_browser_set_to_english_still_gets_vietnamese(client: Client) -> None:
+    response = client.get("/login/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Mật khẩu" in response.content.decode()
+
+
+def test_language_switcher_turns_pages_english(client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    response = client.get("/login/")
+    assert 'lang="en"' in response.content.decode()
     assert "Password" in response.content.decode()
+
+
+def test_stylesheet_and_htmx_are_served_locally() -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("isogov/css/isogov.css") is not None
+    assert finders.find("isogov/vendor/htmx.min.js") is not None
 
 
 def test_wrong_password_gets_a_message_and_no_session(client: Client, demo: Any) -> None:

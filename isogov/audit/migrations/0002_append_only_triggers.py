@@ -61,7 +61,7 @@ def _run(statements_by_vendor):
                 f"no append-only triggers for {schema_editor.connection.vendor}"
             )
         for statement in statements:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 
