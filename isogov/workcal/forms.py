@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarOverride
+from .models import COUNT_FROM_CHOICES, CalendarOverride
 
 
 class OverrideForm(forms.ModelForm):
@@ -31,3 +31,22 @@ class OverrideForm(forms.ModelForm):
 
 class DeleteOverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class OfficeHoursForm(forms.Form):
+    """An agency's office hours and clock-start rule; ``version`` detects concurrent edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    morning_start = forms.TimeField(
+        label=_("morning opens"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    morning_end = forms.TimeField(
+        label=_("morning closes"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    afternoon_start = forms.TimeField(
+        label=_("afternoon opens"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    afternoon_end = forms.TimeField(
+        label=_("afternoon closes"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    count_from = forms.ChoiceField(label=_("clock starts"), choices=COUNT_FROM_CHOICES)

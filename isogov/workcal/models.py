@@ -20,6 +20,15 @@ def new_revision() -> str:
     return uuid.uuid4().hex
 
 
+COUNT_FROM_CHOICES = [
+    (CountFrom.NEXT_OPENING.value, _("at the next opening")),
+    (
+        CountFrom.NEXT_DAY_AFTER_CUTOFF.value,
+        _("at the next opening; after 15:00 at the next working day"),
+    ),
+]
+
+
 class AgencyCalendar(VersionedModel):
     """An agency's office hours and counting rules.
 
@@ -42,13 +51,7 @@ class AgencyCalendar(VersionedModel):
     count_from = models.CharField(
         _("clock starts"),
         max_length=30,
-        choices=[
-            (CountFrom.NEXT_OPENING.value, _("at the next opening")),
-            (
-                CountFrom.NEXT_DAY_AFTER_CUTOFF.value,
-                _("at the next opening; after 15:00 at the next working day"),
-            ),
-        ],
+        choices=COUNT_FROM_CHOICES,
         default=CountFrom.NEXT_OPENING.value,
     )
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("overrides/", views.override_add, name="override-add"),
     path("overrides/<int:pk>/delete/", views.override_delete, name="override-delete"),
     path("review/", views.review_mark, name="review"),
+    path("office-hours/", views.office_hours_update, name="office-hours"),
 ]

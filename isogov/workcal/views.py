@@ -20,10 +20,15 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
 
 from .engine import DayType
-from .forms import DeleteOverrideForm, OverrideForm
-from .models import CalendarOverride
+from .forms import DeleteOverrideForm, OfficeHoursForm, OverrideForm
+from .models import AgencyCalendar, CalendarOverride
 from .selectors import calendar_for, calendar_review_reminder, override_list
-from .services import calendar_override_create, calendar_override_delete, calendar_review_mark
+from .services import (
+    calendar_override_create,
+    calendar_override_delete,
+    calendar_review_mark,
+    calendar_settings_update,
+)
 
 
 def _agency(request: AuthenticatedHttpRequest) -> Agency:
@@ -31,6 +36,20 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
     if agency is None:
         raise NotFound(_("Your account is not attached to an agency."))
     return agency
+
+
+def _office_hours_initial(agency: Agency) -> dict[str, object]:
+    row = AgencyCalendar(agency=agency)
+    stored = AgencyCalendar.objects.filter(agency=agency).first()
+    row = stored or row
+    return {
+        "version": row.version,
+        "morning_start": row.morning_start,
+        "morning_end": row.morning_end,
+        "afternoon_start": row.afternoon_start,
+        "afternoon_end": row.afternoon_end,
+        "count_from": row.count_from,
+    }
 
 
 def _back(year: int) -> HttpResponse:
@@ -74,6 +93,7 @@ def calendar_page(
         "can_manage": can_manage,
         "form": form or OverrideForm(),
         "delete_form": DeleteOverrideForm(),
+        "hours_form": OfficeHoursForm(initial=_office_hours_initial(agency)),
         "reminder": calendar_review_reminder(agency=agency, today=clock.today()),
         "periods": [
             (
@@ -118,6 +138,23 @@ def override_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The calendar was updated."))
     return _back(override.date.year)
+
+
+@login_required
+@require_POST
+def office_hours_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency(request)
+    form = OfficeHoursForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the office hours: every time is required."))
+    else:
+        try:
+            calendar_settings_update(actor=request.user, agency=agency, **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The calendar was updated."))
+    return _back(_year(request))
 
 
 @login_required

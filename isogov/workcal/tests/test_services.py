@@ -167,3 +167,21 @@ def test_officer_sees_the_calendar_without_edit_forms(client: Client, demo: Any)
     html = client.get("/calendar/?year=2026").content.decode()
     assert "Giỗ Tổ Hùng Vương" in html
     assert 'action="/calendar/overrides/"' not in html
+
+
+def test_office_hours_form_saves_and_a_stale_form_is_refused(client: Client, demo: Any) -> None:
+    client.force_login(demo.user("lanhdao"))
+    form = {
+        "version": "1",
+        "morning_start": "07:00",
+        "morning_end": "11:00",
+        "afternoon_start": "13:30",
+        "afternoon_end": "17:30",
+        "count_from": "next_opening",
+    }
+    response = client.post("/calendar/office-hours/", form, follow=True)
+    assert "Đã cập nhật lịch làm việc" in response.content.decode()
+    assert AgencyCalendar.objects.get(agency=demo.department).afternoon_end == dt.time(17, 30)
+    stale = client.post("/calendar/office-hours/", {**form, "afternoon_end": "18:00"}, follow=True)
+    assert "đã được người khác thay đổi" in stale.content.decode()
+    assert AgencyCalendar.objects.get(agency=demo.department).afternoon_end == dt.time(17, 30)
