@@ -1,0 +1,154 @@
+"""Deadlines of a dossier from its stored facts: one pure function, no ORM.
+
+Facts (stored on the dossier): when it was received, the pinned legal time (amount + unit),
+the clock stops (supplement requests), the apology's new appointment. Everything else — the
+start of counting, the legal due time, the promised due time, the waiting time, the step due
+times — is derived here, with a line for every shift so the timeline can explain it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from isogov.core.clock import to_local
+from isogov.workcal.engine import Unit, WorkingCalendar
+
+from .rulesets import OnSupplement
+
+
+@dataclass(frozen=True)
+class ClockStop:
+    """The clock stopped at ``started_at`` (a supplement request) until ``ended_at``."""
+
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    reason: str = ""
+
+
+class ShiftKind(StrEnum):
+    STARTED = "started"  # counting starts (at the next opening after receipt)
+    STOPPED = "stopped"  # the clock stops for a supplement
+    RESTARTED = "restarted"  # the full dossier arrived: the time restarts from zero
+    RESUMED = "resumed"  # the clock resumes (pause rule): due moves by the waiting time
+    EXTENDED = "extended"  # the apology's new appointment
+
+
+@dataclass(frozen=True)
+class Shift:
+    kind: ShiftKind
+    at: dt.datetime
+    due_at: dt.datetime | None
+    waited_us: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start_counted_at: dt.datetime
+    # The legal appointment; None while the clock is stopped (nobody can say when it ends).
+    legal_due_at: dt.datetime | None
+    # What the applicant was promised last: the apology's new date, else the legal due time.
+    promised_due_at: dt.datetime | None
+    waiting_us: int
+    shifts: tuple[Shift, ...]
+
+    @property
+    def is_clock_stopped(self) -> bool:
+        return self.legal_due_at is None
+
+
+def compute_deadline(
+    *,
+    calendar: WorkingCalendar,
+    received_at: dt.datetime,
+    amount: Decimal | int | str,
+    unit: Unit | str,
+    stops: Sequence[ClockStop] = (),
+    on_supplement: OnSupplement = OnSupplement.RESTART,
+    extended_due_at: dt.datetime | None = None,
+    extension_reason: str = "",
+) -> Deadline:
+    """The dossier's due times from its facts (Decree 61/2018 art. 19; Decree 118/2025)."""
+    first = calendar.add(received_at, amount, unit)
+    shifts = [Shift(ShiftKind.STARTED, first.start_counted_at, first.due_at)]
+    due: dt.datetime | None = first.due_at
+    waiting_us = 0
+    for stop in sorted(stops, key=lambda item: item.started_at):
+        shifts.append(Shift(ShiftKind.STOPPED, stop.started_at, None, reason=stop.reason))
+        if stop.ended_at is None:
+            due = None
+            break
+        waited = max(calendar.working_us_between(stop.started_at, stop.ended_at), 0)
+        waiting_us += waited
+        if on_supplement == OnSupplement.RESTART:
+            # "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ" (art. 19.4).
+            due = calendar.add(stop.ended_at, amount, unit).due_at
+            kind = ShiftKind.RESTARTED
+        else:
+            assert due is not None
+            due = calendar.add_working_us(due, waited) if waited else due
+            kind = ShiftKind.RESUMED
+        shifts.append(Shift(kind, stop.ended_at, due, waited_us=waited))
+    promised = due
+    if due is not None and extended_due_at is not None:
+        promised = extended_due_at
+        shifts.append(
+            Shift(ShiftKind.EXTENDED, extended_due_at, extended_due_at, reason=extension_reason)
+        )
+    return Deadline(first.start_counted_at, due, promised, waiting_us, tuple(shifts))
+
+
+@dataclass(frozen=True)
+class StepAllowance:
+    amount: Decimal
+    unit: Unit
+    is_counted: bool = True
+
+
+def step_due_times(
+    *, calendar: WorkingCalendar, start: dt.datetime, allowances: Sequence[StepAllowance]
+) -> list[dt.datetime]:
+    """Each step's due time when every step uses its whole allowance after the previous one.
+
+    A step that is not counted (the return step) is due when the previous one is.
+    """
+    dues: list[dt.datetime] = []
+    current = calendar.next_opening(start)
+    for allowance in allowances:
+        if allowance.is_counted:
+            current = calendar.add(current, allowance.amount, allowance.unit).due_at
+        dues.append(current)
+    return dues
+
+
+class Outcome(StrEnum):
+    EARLY = "early"  # trước hạn
+    ON_TIME = "on_time"  # đúng hạn
+    LATE = "late"  # quá hạn
+
+
+@dataclass(frozen=True)
+class Classified:
+    outcome: Outcome
+    late_by_us: int  # working time after the due time (0 unless late)
+
+
+def classify(
+    *, calendar: WorkingCalendar, finished_at: dt.datetime, due_at: dt.datetime
+) -> Classified:
+    """Early, on time or late, as the process control sheet (form 05) records it.
+
+    [A] Late: finished after the due time. Early: finished on a working day before the day of
+    the due time. On time: finished on the due day, by the due time. A day-level "early" keeps
+    "on time" meaningful for indicator 1 of Circular 01/2018 art. 13 (shorter / equal / longer).
+    """
+    if finished_at > due_at:
+        late_by = max(calendar.working_us_between(due_at, finished_at), 0)
+        return Classified(Outcome.LATE, late_by)
+    if to_local(finished_at).date() < to_local(due_at).date():
+        return Classified(Outcome.EARLY, 0)
+    return Classified(Outcome.ON_TIME, 0)
