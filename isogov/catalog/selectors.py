@@ -7,6 +7,7 @@ selectors scope to the agencies the user may see.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,12 @@ from .models import (
 )
 
 IN_FORCE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
+_NOT_WORD = re.compile(r"[^\w.]+")
+
+
+def search_words(folded: str) -> list[str]:
+    """Words of an already folded text, punctuation dropped ("(cfs)" → "cfs")."""
+    return [w.strip(".") for w in _NOT_WORD.sub(" ", folded).split() if w.strip(".")]
 
 
 def _local_date(at: dt.datetime | dt.date | None) -> dt.date:
@@ -124,8 +131,8 @@ def procedure_search(
     Search ignores diacritics and case ("giay phep in" finds "Cấp giấy phép hoạt động in").
     """
     qs = ProcedureVersion.objects.filter(in_force_filter(at))
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    for term in search_words(" ".join(search_terms(q))):
+        qs = qs.filter(search_text__contains=f" {term}")
     if sector:
         qs = qs.filter(procedure__sector__code=sector)
     if level:
@@ -352,8 +359,8 @@ def procedure_list_for_user(*, user: User, q: str = "") -> QuerySet[Procedure]:
     qs = Procedure.objects.select_related("sector").prefetch_related("versions")
     if not scope.is_global:
         qs = qs.filter(agencies__agency_id__in=scope.agency_ids).distinct()
-    for term in search_terms(q):
-        qs = qs.filter(versions__search_text__contains=term).distinct()
+    for term in search_words(" ".join(search_terms(q))):
+        qs = qs.filter(versions__search_text__contains=f" {term}").distinct()
     return qs.order_by("code")
 
 

@@ -37,7 +37,7 @@ from .models import (
     Sector,
     VersionStatus,
 )
-from .selectors import version_as_record
+from .selectors import search_words, version_as_record
 
 PUBLISHED_IMMUTABLE = gettext_lazy(
     "A published version cannot be changed. Create a new draft version instead."
@@ -71,11 +71,14 @@ def errors_to_exception(errors: schema.Errors, *, prefix: str = "") -> Validatio
 
 
 def _search_text(version: ProcedureVersion) -> str:
+    """Folded words, each preceded by a space, so a search term matches word starts only
+    ("in" finds "in xuất bản phẩm", not "bản tin")."""
     procedure = version.procedure
     sector = procedure.sector
-    return fold_vietnamese(
+    folded = fold_vietnamese(
         " ".join([version.name, procedure.code, version.keywords, sector.code, sector.name])
     )
+    return " " + " ".join(search_words(folded)) + " "
 
 
 def _write_content(version: ProcedureVersion, content: dict[str, Any]) -> None:

@@ -46,8 +46,11 @@ def version_record(**overrides: Any) -> dict[str, Any]:
     return record
 
 
-def sector(code: str = "XB", name: str = "Xuất bản, In và Phát hành") -> Sector:
-    return sector_save(actor=None, code=code, name=name)
+SECTOR_NAMES = {"XB": "Xuất bản, In và Phát hành", "BC": "Báo chí"}
+
+
+def sector(code: str = "XB", name: str = "") -> Sector:
+    return sector_save(actor=None, code=code, name=name or SECTOR_NAMES.get(code, code))
 
 
 def procedure(code: str = "2.001594", sector_code: str = "XB") -> Procedure:
