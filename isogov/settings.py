@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "isogov.notifications",
     "isogov.accounts",
     "isogov.workcal",
+    "isogov.catalog",
     "isogov.api",
 ]
 

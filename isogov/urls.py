@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("isogov.api.urls")),
     path("calendar/", include("isogov.workcal.urls")),
+    path("thu-tuc/", include("isogov.catalog.public_urls")),
+    path("catalog/", include("isogov.catalog.urls")),
     path("", include("isogov.accounts.urls")),
 ]
 

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from isogov.catalog.demo import SAMPLE, sample_as_catalog, seed_catalog
+from isogov.catalog.exchange import catalog_export, catalog_import
+from isogov.catalog.models import (
+    AgencyProcedure,
+    InternalProcess,
+    Procedure,
+    ProcedureVersion,
+    Sector,
+)
+from isogov.core.errors import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def _sample(agency_code: str | None = None) -> dict[str, Any]:
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return sample_as_catalog(sample, agency_code=agency_code)
+
+
+def test_demo_seed_imports_the_fifteen_sample_procedures(demo: Any) -> None:
+    result = seed_catalog()
+    assert result.procedures == 15
+    assert Procedure.objects.count() == 15
+    assert AgencyProcedure.objects.filter(agency=demo.department).count() == 15
+    unverified = ProcedureVersion.objects.get(procedure__code="2.001594")
+    assert "giả định" in unverified.description
+    cfs = InternalProcess.objects.get(code="QT 01/STTTT")
+    assert cfs.versions.count() == 2  # CFS issue and re-issue share the process
+    assert not cfs.is_illustrative
+
+
+def test_demo_seed_runs_twice_without_changes(demo: Any) -> None:
+    seed_catalog()
+    again = seed_catalog()
+    assert again.versions_created == 0
+    assert again.versions_unchanged == 15
+    assert ProcedureVersion.objects.count() == 15
+
+
+def test_export_then_import_is_lossless(demo: Any) -> None:
+    seed_catalog()
+    exported = catalog_export()
+    text = json.dumps(exported, ensure_ascii=False)
+    for model in (AgencyProcedure, InternalProcess):
+        model.objects.all().delete()
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+    Sector.objects.all().delete()
+    catalog_import(actor=None, data=json.loads(text))
+    assert catalog_export() == exported
+
+
+def test_import_with_errors_stores_nothing_and_names_each_bad_item() -> None:
+    data = _sample()
+    data["procedures"][3]["versions"][0]["channels"][0]["time"]["value"] = "mười"
+    data["procedures"][5]["versions"][0]["name"] = ""
+    data["procedures"][7]["sector"] = "KHONGCO"
+    with pytest.raises(ValidationFailed) as error:
+        catalog_import(actor=None, data=data)
+    rows = error.value.details["rows"]
+    code3 = data["procedures"][3]["code"]
+    assert any(code3 in row and "channels[0].time.value" in row for row in rows)
+    assert any(data["procedures"][5]["code"] in row and "name" in row for row in rows)
+    assert len(rows) == 3
+    assert Procedure.objects.count() == 0
+    assert Sector.objects.count() == 0
+    assert ProcedureVersion.objects.count() == 0
+
+
+def test_import_errors_read_in_vietnamese() -> None:
+    from django.utils import translation
+
+    data = _sample()
+    data["procedures"][0]["versions"][0]["channels"][0]["time"]["value"] = "ba"
+    with translation.override("vi"), pytest.raises(ValidationFailed) as error:
+        catalog_import(actor=None, data=data)
+    assert "Thủ tục 1.014464" in error.value.details["rows"][0]
+
+
+def test_import_refuses_a_process_whose_allowances_miss_the_legal_time() -> None:
+    data = _sample()
+    data["processes"][0]["steps"][6]["allowance"]["value"] = "1"
+    with pytest.raises(ValidationFailed) as error:
+        catalog_import(actor=None, data=data)
+    assert any("-0.25" in row for row in error.value.details["rows"])
+    assert Procedure.objects.count() == 0
+
+
+def test_import_refuses_to_change_a_published_version() -> None:
+    catalog_import(actor=None, data=_sample())
+    changed = copy.deepcopy(_sample())
+    changed["procedures"][0]["versions"][0]["name"] = "Tên khác"
+    with pytest.raises(ValidationFailed):
+        catalog_import(actor=None, data=changed)
+    assert ProcedureVersion.objects.get(procedure__code="1.014464").name.startswith("Cấp giấy")

@@ -1,0 +1,81 @@
+"""Public catalogue pages (no sign-in): the list with filters and search, and the detail page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from isogov.core.errors import NotFound
+
+from .models import ChannelKind, OnlineLevel, Paper, ProcedureLevel
+from .selectors import (
+    procedure_agencies,
+    procedure_get_public,
+    procedure_search,
+    sector_list,
+    version_in_force_detail,
+    version_process,
+)
+
+PAGE_SIZE = 50
+
+
+def procedure_list_public(request: HttpRequest) -> HttpResponse:
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("q", "sector", "level", "channel", "online_level")
+    }
+    results = procedure_search(
+        q=filters["q"],
+        sector=filters["sector"],
+        level=filters["level"],
+        channel=filters["channel"],
+        online_level=filters["online_level"],
+    ).prefetch_related("channels")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/public_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "sectors": sector_list(),
+            "levels": ProcedureLevel.choices,
+            "channels": ChannelKind.choices,
+            "online_levels": OnlineLevel.choices,
+        },
+    )
+
+
+def procedure_detail_public(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = procedure_get_public(code=code)
+    version = version_in_force_detail(procedure=procedure)
+    channels = list(version.channels.all())
+    common_fees = list(version.fees.all())
+    return render(
+        request,
+        "catalog/public_detail.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "channels": [(channel, [*channel.fees.all(), *common_fees]) for channel in channels],
+            "process": version_process(version=version),
+            "agencies": procedure_agencies(procedure=procedure),
+        },
+    )
+
+
+def paper_template_download(request: HttpRequest, code: str, paper_id: int) -> FileResponse:
+    procedure = procedure_get_public(code=code)
+    paper = Paper.objects.filter(pk=paper_id, version__procedure=procedure).first()
+    if paper is None or not paper.template:
+        raise NotFound()
+    return FileResponse(
+        paper.template.open("rb"),
+        as_attachment=True,
+        filename=paper.template.name.rsplit("/", 1)[-1],
+    )
