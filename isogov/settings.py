@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "isogov.accounts",
     "isogov.workcal",
     "isogov.catalog",
+    "isogov.dossiers",
     "isogov.api",
 ]
 

@@ -1,0 +1,398 @@
+"""Dossiers (hồ sơ) at the one-stop desk and the records that prove how each was handled."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from isogov.accounts.models import Agency, Unit
+from isogov.catalog.models import ProcedureChannel, ProcedureVersion
+from isogov.core.models import TimeStampedModel, VersionedModel
+
+from .deadlines import Outcome
+from .transitions import NATIONAL_CODE, Status
+
+STATUS_CHOICES = [
+    (Status.SUBMITTED_ONLINE.value, _("Submitted online")),
+    (Status.INCOMPLETE_AT_INTAKE.value, _("Incomplete at intake")),
+    (Status.NOT_RECEIVED.value, _("Not received")),
+    (Status.RECEIVED.value, _("Received")),
+    (Status.IN_PROCESS.value, _("In process")),
+    (Status.SUPPLEMENT_REQUESTED.value, _("Supplement requested")),
+    (Status.PAYMENT_REQUESTED.value, _("Payment requested")),
+    (Status.WITHDRAWAL_REQUESTED.value, _("Withdrawal requested")),
+    (Status.STOPPED.value, _("Stopped")),
+    (Status.REFUSED.value, _("Refused")),
+    (Status.FINISHED.value, _("Finished, result ready")),
+    (Status.RETURNED.value, _("Result returned")),
+]
+OUTCOME_CHOICES = [
+    (Outcome.EARLY.value, _("Early")),
+    (Outcome.ON_TIME.value, _("On time")),
+    (Outcome.LATE.value, _("Late")),
+]
+
+
+class ApplicantKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class ReturnMethod(models.TextChoices):
+    AT_DESK = "at_desk", _("At the desk")
+    POSTAL = "postal", _("By post")
+    ONLINE = "online", _("Online")
+
+
+class Dossier(VersionedModel):
+    """A dossier (hồ sơ thủ tục hành chính) of one procedure version and one channel.
+
+    The procedure version, the channel's legal time and the fees are pinned at intake, so later
+    catalogue changes never rewrite history. Deadline facts (receipt, clock stops, apology) are
+    stored; ``start_counted_at``, ``due_at`` and ``promised_due_at`` are derived from them by
+    ``deadlines.compute_deadline`` and cached here.
+    """
+
+    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    procedure_version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("procedure version"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.ForeignKey(
+        ProcedureChannel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Pinned copies: what the applicant was told at intake.
+    procedure_code = models.CharField(_("procedure code"), max_length=64)
+    procedure_name = models.CharField(_("procedure"), max_length=500)
+    channel_kind = models.CharField(_("channel"), max_length=20)
+    time_value = models.DecimalField(_("legal time"), max_digits=8, decimal_places=2)
+    time_unit = models.CharField(_("time unit"), max_length=20)
+    ruleset = models.CharField(_("rule set"), max_length=20)
+
+    applicant_kind = models.CharField(
+        _("applicant is"),
+        max_length=20,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.INDIVIDUAL,
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=300)
+    applicant_id_number = models.CharField(_("ID or tax number"), max_length=50, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    representative_name = models.CharField(_("representative"), max_length=300, blank=True)
+    request_summary = models.TextField(_("request"), blank=True)
+    sets_count = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+
+    status = models.CharField(_("status"), max_length=30, choices=STATUS_CHOICES)
+    submitted_at = models.DateTimeField(_("submitted online at"), null=True, blank=True)
+    intake_due_at = models.DateTimeField(
+        _("accept or return the online submission by"), null=True, blank=True
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_backdated = models.BooleanField(_("registered after the fact"), default=False)
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    current_step = models.ForeignKey(
+        "DossierStep",
+        verbose_name=_("current step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    start_counted_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("legal appointment"), null=True, blank=True, db_index=True)
+    promised_due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    service_due_at = models.DateTimeField(_("agency's own promise"), null=True, blank=True)
+    waiting_seconds = models.BigIntegerField(_("time waiting for the applicant"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    appointment_moves = models.PositiveSmallIntegerField(_("appointment moves"), default=0)
+
+    finished_at = models.DateTimeField(_("result ready at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    return_method = models.CharField(
+        _("returned"), max_length=20, choices=ReturnMethod.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True)
+    late_by_seconds = models.BigIntegerField(_("late by (working seconds)"), default=0)
+
+    result_number = models.CharField(_("result number"), max_length=100, blank=True)
+    result_summary = models.CharField(_("result"), max_length=500, blank=True)
+    result_signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="dossiers/results/", blank=True)
+    result_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("result approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result_approved_at = models.DateTimeField(_("result approved at"), null=True, blank=True)
+    register_line = models.PositiveIntegerField(_("register line"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["agency", "due_at"]),
+        ]
+        permissions = [
+            ("register_backdated", _("Can register back-dated postal or migrated dossiers")),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def national_status(self) -> int:
+        return NATIONAL_CODE[Status(self.status)]
+
+
+class StepKind(models.TextChoices):
+    PROCESS = "process", _("Process step")
+    REWORK = "rework", _("Sent back for rework")
+    OPINION = "opinion", _("Opinion requested")
+
+
+class DossierStep(TimeStampedModel):
+    """One step of the internal process as it happened: who, when, due, outcome."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=StepKind.choices, default=StepKind.PROCESS
+    )
+    name = models.CharField(_("work"), max_length=500)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit_label = models.CharField(_("unit or person"), max_length=300, blank=True)
+    allowance_value = models.DecimalField(_("time allowance"), max_digits=6, decimal_places=2)
+    allowance_unit = models.CharField(_("allowance unit"), max_length=20)
+    is_counted = models.BooleanField(_("counted"), default=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finished by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True)
+    late_by_seconds = models.BigIntegerField(_("late by (working seconds)"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        ordering = ["dossier", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class DossierPaper(models.Model):
+    """A paper the applicant submitted, held in custody (ISO 9001 §8.5.3) until returned."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="papers")
+    name = models.CharField(_("paper"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    scan = models.FileField(_("scan"), upload_to="dossiers/papers/", blank=True)
+    originals_returned_at = models.DateTimeField(_("originals returned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted paper")
+        verbose_name_plural = _("submitted papers")
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierFee(models.Model):
+    """A fee due for the dossier, pinned from the procedure's channel at intake."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("fee"), max_length=300)
+    amount_vnd = models.BigIntegerField(_("amount (đồng)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")
+    ONLINE = "online", _("Online payment")
+
+
+class Payment(models.Model):
+    """A fee payment with its receipt number."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="payments")
+    amount_vnd = models.BigIntegerField(_("amount (đồng)"))
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    receipt_number = models.CharField(_("receipt number"), max_length=100)
+    paid_at = models.DateTimeField(_("paid at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "paid_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_vnd__gt=0), name="payment_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ClockStop(models.Model):
+    """The clock stopped: a supplement request (form 02) until the full dossier arrived."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="clock_stops")
+    started_at = models.DateTimeField(_("stopped at"))
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    items = models.JSONField(_("papers to supplement"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.started_at:%d/%m/%Y}"
+
+
+class Extension(models.Model):
+    """An apology with a new appointment (form 04), at most once per dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="extensions")
+    previous_due_at = models.DateTimeField(_("previous appointment"))
+    new_due_at = models.DateTimeField(_("new appointment"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        ordering = ["dossier", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.new_due_at:%d/%m/%Y}"
+
+
+class IncidentKind(models.TextChoices):
+    LOSS = "loss", _("Lost")
+    DAMAGE = "damage", _("Damaged")
+    ERROR = "error", _("Error in the result")
+
+
+class CustodyIncident(models.Model):
+    """Loss, damage or an error affecting the applicant's papers or result (§8.5.3)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="incidents")
+    paper = models.ForeignKey(
+        DossierPaper, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IncidentKind.choices)
+    description = models.TextField(_("description"))
+    occurred_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"
+
+
+class DossierEvent(models.Model):
+    """A line of the dossier's timeline (what happened, who, when, why)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=50)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"
+
+
+class DossierCounter(models.Model):
+    """The last sequence number given on one day (dossier codes) or in one year (register)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=20)  # "day:YYYY-MM-DD" or "register:YYYY"
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "scope"], name="dossier_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.scope} {self.last}"

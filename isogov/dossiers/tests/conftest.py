@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput
+
+VN = dt.timezone(dt.timedelta(hours=7))
+CFS = "1.014464"
+
+
+@pytest.fixture
+def desk(demo: Any) -> Any:
+    """Demo agencies, accounts and the sample catalogue."""
+    from isogov.catalog.demo import seed_catalog
+
+    seed_catalog()
+    return demo
+
+
+def intake(
+    demo: Any, *, procedure: str = CFS, channel: str = "in_person", **applicant: str
+) -> IntakeInput:
+    return IntakeInput(
+        agency=demo.department,
+        procedure_code=procedure,
+        channel_kind=channel,
+        applicant=ApplicantInput(
+            name=applicant.get("name", "Nguyễn Thị Hồng Nhung"),
+            phone=applicant.get("phone", "0912345678"),
+            email=applicant.get("email", "nhung@example.vn"),
+            id_number=applicant.get("id_number", "031190001234"),
+            address="Số 5 Lạch Tray, Ngô Quyền, Hải Phòng",
+        ),
+        papers=[PaperInput("Đơn đề nghị (theo mẫu)", originals=1)],
+        request_summary="Cấp giấy chứng nhận CFS cho lô sách xuất khẩu",
+    )

@@ -1,0 +1,446 @@
+"""Dossiers driven through every path by the services, on the real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+
+from isogov.audit.models import AuditEvent
+from isogov.audit.services import audit_verify_chain
+from isogov.core.errors import ApplicationError, ConflictError, PermissionDenied, ValidationFailed
+from isogov.dossiers import services
+from isogov.dossiers.models import Dossier, DossierEvent
+from isogov.dossiers.transitions import Status
+from isogov.notifications.models import OutboxMessage
+
+from .conftest import VN, intake
+
+pytestmark = pytest.mark.django_db
+
+
+def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def receive(desk: Any, when: dt.datetime, **kwargs: Any) -> Dossier:
+    with time_machine.travel(when, tick=False):
+        return services.dossier_receive(actor=desk.user("motcua"), data=intake(desk, **kwargs))
+
+
+def act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs: Any) -> Any:
+    dossier.refresh_from_db()
+    with time_machine.travel(when, tick=False):
+        return service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
+
+
+def test_cfs_received_before_tet_gets_appointment_and_step_due_times_across_tet(desk: Any) -> None:
+    dossier = receive(desk, at(2, 13, 16))
+    assert dossier.code == "000.00.15.H26-260213-0001"
+    assert dossier.status == Status.RECEIVED
+    assert dossier.due_at == at(2, 25, 16)  # 3 working days: 1 h Fri, Tết, Mon, Tue, 7 h Wed
+    assert dossier.promised_due_at == dossier.due_at
+    first = dossier.steps.order_by("order").first()
+    assert first is not None and first.due_at == at(2, 23, 8, 30)
+    expected = [
+        at(2, 23, 8, 30),
+        at(2, 23, 10, 30),
+        at(2, 23, 16),
+        at(2, 24, 8, 30),
+        at(2, 24, 10, 30),
+        at(2, 24, 14),
+        at(2, 25, 16),
+    ]
+    officer, specialist = desk.user("motcua"), desk.user("chuyenvien")
+    # Each step finishes exactly at its due time: every handover is on time.
+    for index, due in enumerate(expected):
+        dossier.refresh_from_db()
+        assert dossier.current_step.due_at == due
+        act(due, services.dossier_step_complete, dossier, specialist if index else officer)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.FINISHED
+    assert dossier.finished_at == at(2, 25, 16)
+    assert set(dossier.steps.exclude(finished_at=None).values_list("outcome", flat=True)) == {
+        "on_time"
+    }
+    assert dossier.current_step.name == "Trả kết quả"
+    act(
+        at(2, 25, 16, 10),
+        services.dossier_record_result,
+        dossier,
+        specialist,
+        number="15/GCN-STTTT",
+        summary="Cấp giấy chứng nhận CFS",
+        signer="Trần Thị Lãnh",
+    )
+    with pytest.raises(ApplicationError, match="chưa được phê duyệt"):
+        act(at(2, 25, 16, 20), services.dossier_return_result, dossier, officer, method="at_desk")
+    act(at(2, 25, 16, 20), services.dossier_approve_result, dossier, desk.user("lanhdao"))
+    act(at(2, 26, 9), services.dossier_return_result, dossier, officer, method="at_desk")
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.outcome, dossier.national_status) == (
+        Status.RETURNED,
+        "on_time",
+        10,
+    )
+    assert audit_verify_chain().ok
+
+
+def test_codes_number_the_day_and_restart_the_next_day(desk: Any) -> None:
+    first = receive(desk, at(3, 9, 8))
+    second = receive(desk, at(3, 9, 9))
+    third = receive(desk, at(3, 10, 8))
+    assert [d.code[-4:] for d in (first, second, third)] == ["0001", "0002", "0001"]
+    assert third.code.split("-")[1] == "260310"
+    assert [first.register_line, second.register_line, third.register_line] == [1, 2, 3]
+
+
+def test_missing_required_paper_is_refused_and_nothing_stored(desk: Any) -> None:
+    data = intake(desk)
+    data = type(data)(**{**data.__dict__, "papers": []})
+    with (
+        time_machine.travel(at(3, 9, 8), tick=False),
+        pytest.raises(ValidationFailed, match="Đơn đề nghị"),
+    ):
+        services.dossier_receive(actor=desk.user("motcua"), data=data)
+    assert not Dossier.objects.exists()
+
+
+def test_specialist_may_not_receive_at_the_desk(desk: Any) -> None:
+    with time_machine.travel(at(3, 9, 8), tick=False), pytest.raises(PermissionDenied):
+        services.dossier_receive(actor=desk.user("chuyenvien"), data=intake(desk))
+    with time_machine.travel(at(3, 9, 8), tick=False), pytest.raises(PermissionDenied):
+        services.dossier_receive(actor=desk.user("tuphap"), data=intake(desk))  # other agency
+    assert not Dossier.objects.exists()
+
+
+def test_backdated_receipt_needs_the_permission(desk: Any) -> None:
+    with time_machine.travel(at(3, 9, 8), tick=False):
+        with pytest.raises(PermissionDenied):
+            services.dossier_receive(
+                actor=desk.user("motcua"), data=intake(desk), received_at=at(3, 2, 9)
+            )
+        dossier = services.dossier_receive(
+            actor=desk.user("quantri"), data=intake(desk), received_at=at(3, 2, 9)
+        )
+    assert dossier.is_backdated and dossier.received_at == at(3, 2, 9)
+    assert dossier.due_at == at(3, 5, 9)
+
+
+def test_stale_version_is_refused_and_changes_nothing(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    stale = dossier.version
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    events = DossierEvent.objects.count()
+    with time_machine.travel(at(3, 9, 10), tick=False), pytest.raises(ConflictError):
+        services.dossier_step_complete(
+            actor=desk.user("chuyenvien"), code=dossier.code, version=stale
+        )
+    dossier.refresh_from_db()
+    assert dossier.current_step.order == 2 and DossierEvent.objects.count() == events
+
+
+def test_wrong_state_action_is_refused_and_changes_nothing(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    before = (dossier.status, dossier.version)
+    with pytest.raises(ApplicationError, match="Đã tiếp nhận"):
+        act(
+            at(3, 9, 9),
+            services.dossier_return_result,
+            dossier,
+            desk.user("motcua"),
+            method="at_desk",
+        )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version) == before
+
+
+def test_supplement_stops_the_clock_and_restarts_it_from_zero(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer, specialist = desk.user("motcua"), desk.user("chuyenvien")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, officer)
+    act(
+        at(3, 10, 10),
+        services.dossier_request_supplement,
+        dossier,
+        specialist,
+        reason="Thiếu bản sao giấy phép xuất bản",
+        items=["Bản sao giấy phép xuất bản"],
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.due_at is None
+    assert dossier.national_status == 5
+    assert OutboxMessage.objects.filter(subject__contains="bổ sung").exists()
+    act(at(3, 12, 14), services.dossier_supplement_received, dossier, officer)
+    dossier.refresh_from_db()
+    # Thu 12/3 14:00 + 3 working days → Tue 17/3 14:00; 18.5 working hours were spent waiting.
+    assert dossier.due_at == at(3, 17, 14)
+    assert dossier.waiting_seconds == int(18.5 * 3600)
+    with pytest.raises(ApplicationError, match="một lần"):
+        act(
+            at(3, 12, 15),
+            services.dossier_request_supplement,
+            dossier,
+            specialist,
+            reason="Lần hai",
+            items=[],
+        )
+
+
+def test_supplement_after_three_working_days_is_refused(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    with pytest.raises(ApplicationError, match="3 ngày làm việc"):
+        act(
+            at(3, 13, 9),
+            services.dossier_request_supplement,
+            dossier,
+            desk.user("chuyenvien"),
+            reason="Muộn",
+            items=[],
+        )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS and dossier.supplement_count == 0
+
+
+def test_unanswered_supplement_is_closed_after_15_days(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    act(
+        at(3, 9, 10),
+        services.dossier_request_supplement,
+        dossier,
+        desk.user("chuyenvien"),
+        reason="Thiếu giấy tờ",
+        items=["Giấy phép"],
+    )
+    with time_machine.travel(at(3, 20, 10), tick=False), pytest.raises(ApplicationError):
+        services.dossier_close_unanswered(code=dossier.code)
+    with time_machine.travel(at(3, 24, 10, 1), tick=False):
+        services.dossier_close_unanswered(code=dossier.code)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.STOPPED and dossier.national_status == 8
+
+
+def test_apology_moves_the_appointment_once_and_the_dossier_still_counts_late(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00
+    leader = desk.user("lanhdao")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    with pytest.raises(PermissionDenied):
+        act(
+            at(3, 10, 9),
+            services.dossier_apologise,
+            dossier,
+            desk.user("chuyenvien"),
+            new_due_at=at(3, 16, 17),
+            reason="Chờ phối hợp",
+        )
+    act(
+        at(3, 10, 9),
+        services.dossier_apologise,
+        dossier,
+        leader,
+        new_due_at=at(3, 16, 17),
+        reason="Chờ ý kiến phối hợp của Sở Công Thương",
+    )
+    dossier.refresh_from_db()
+    assert dossier.promised_due_at == at(3, 16, 17) and dossier.due_at == at(3, 12, 8)
+    with pytest.raises(ApplicationError, match="một lần"):
+        act(
+            at(3, 10, 10),
+            services.dossier_apologise,
+            dossier,
+            leader,
+            new_due_at=at(3, 17, 17),
+            reason="Lần hai",
+        )
+    specialist = desk.user("chuyenvien")
+    for hour in (10, 11, 13, 14, 15, 16):
+        act(at(3, 13, hour), services.dossier_step_complete, dossier, specialist)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.FINISHED
+    act(
+        at(3, 13, 16, 30),
+        services.dossier_record_result,
+        dossier,
+        specialist,
+        number="1/GCN",
+        summary="CFS",
+        signer="Trần Thị Lãnh",
+    )
+    act(at(3, 13, 16, 40), services.dossier_approve_result, dossier, leader)
+    act(
+        at(3, 16, 9), services.dossier_return_result, dossier, desk.user("motcua"), method="at_desk"
+    )
+    dossier.refresh_from_db()
+    assert dossier.outcome == "late" and dossier.late_by_seconds > 0
+
+
+def test_apology_less_than_a_working_day_before_the_due_time_is_refused(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00
+    with pytest.raises(ApplicationError):
+        act(
+            at(3, 11, 9),
+            services.dossier_apologise,
+            dossier,
+            desk.user("lanhdao"),
+            new_due_at=at(3, 16, 17),
+            reason="Muộn",
+        )
+    dossier.refresh_from_db()
+    assert dossier.appointment_moves == 0
+
+
+def test_withdrawal_then_stop(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer = desk.user("motcua")
+    act(
+        at(3, 9, 9),
+        services.dossier_request_withdrawal,
+        dossier,
+        officer,
+        reason="Công dân xin rút",
+    )
+    act(at(3, 9, 10), services.dossier_stop, dossier, officer, reason="Dừng theo đề nghị")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.STOPPED
+    assert [e.action for e in dossier.events.order_by("id")] == [
+        "receive",
+        "request_withdrawal",
+        "stop",
+    ]
+
+
+def test_online_submission_is_accepted_within_8_working_hours(desk: Any) -> None:
+    with time_machine.travel(at(3, 6, 16), tick=False):
+        dossier = services.dossier_submit_online(data=intake(desk, channel="online_partial"))
+    assert dossier.status == Status.SUBMITTED_ONLINE and dossier.national_status == 1
+    assert dossier.intake_due_at == at(3, 9, 16)  # 1 h Friday, 4 h Monday morning, 3 h after
+    assert dossier.received_at is None and dossier.due_at is None
+    act(at(3, 9, 8), services.dossier_accept, dossier, desk.user("motcua"))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.received_at == at(3, 9, 8)
+    assert dossier.due_at == at(3, 12, 8)
+
+
+def test_online_submission_returned_then_completed(desk: Any) -> None:
+    with time_machine.travel(at(3, 6, 16), tick=False):
+        dossier = services.dossier_submit_online(data=intake(desk, channel="online_partial"))
+    act(
+        at(3, 9, 8),
+        services.dossier_return_incomplete,
+        dossier,
+        desk.user("motcua"),
+        reason="Thiếu đơn có chữ ký",
+        items=["Đơn đề nghị"],
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.INCOMPLETE_AT_INTAKE and dossier.due_at is None
+    act(at(3, 10, 8), services.dossier_accept, dossier, desk.user("motcua"))
+    dossier.refresh_from_db()
+    assert dossier.due_at == at(3, 13, 8)
+
+
+def test_refused_at_intake(desk: Any) -> None:
+    with time_machine.travel(at(3, 9, 8), tick=False):
+        dossier = services.dossier_intake_refuse(
+            actor=desk.user("motcua"), data=intake(desk), reason="Không thuộc thẩm quyền của Sở"
+        )
+    assert dossier.status == Status.NOT_RECEIVED and dossier.national_status == 3
+    with pytest.raises(ApplicationError):
+        act(at(3, 9, 9), services.dossier_accept, dossier, desk.user("motcua"))
+
+
+def test_payment_requested_then_recorded(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer = desk.user("motcua")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, officer)
+    act(at(3, 9, 10), services.dossier_request_payment, dossier, desk.user("chuyenvien"))
+    dossier.refresh_from_db()
+    assert dossier.national_status == 6
+    with pytest.raises(ValidationFailed):
+        act(
+            at(3, 9, 11),
+            services.dossier_record_payment,
+            dossier,
+            officer,
+            amount_vnd=0,
+            method="cash",
+            receipt_number="BL-1",
+        )
+    act(
+        at(3, 9, 11),
+        services.dossier_record_payment,
+        dossier,
+        officer,
+        amount_vnd=50_000,
+        method="cash",
+        receipt_number="BL-0001",
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS  # the CFS has no fee: nothing outstanding
+    assert dossier.payments.get().receipt_number == "BL-0001"
+
+
+def test_send_back_for_rework_and_opinion_with_its_own_deadline(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer, specialist = desk.user("motcua"), desk.user("chuyenvien")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, officer)
+    act(at(3, 9, 10), services.dossier_step_complete, dossier, specialist)
+    act(at(3, 9, 11), services.dossier_step_send_back, dossier, specialist, reason="Phân công lại")
+    dossier.refresh_from_db()
+    assert dossier.current_step.kind == "rework"
+    assert dossier.current_step.due_at == at(3, 9, 14, 30)  # 2 h from 11:00: 0.5 h + 1.5 h
+    opinion = act(
+        at(3, 9, 11, 15),
+        services.dossier_request_opinion,
+        dossier,
+        specialist,
+        unit=desk.department.units.get(code="CNTT"),
+        question="Kiểm tra thông tin",
+        allowance_value=1,
+    )
+    assert opinion.due_at == at(3, 10, 11, 15)
+    act(
+        at(3, 10, 14),
+        services.dossier_answer_opinion,
+        dossier,
+        specialist,
+        step_id=opinion.pk,
+        answer="Đồng ý",
+    )
+    opinion.refresh_from_db()
+    assert opinion.outcome == "late"
+
+
+def test_unit_head_assigns_an_officer(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    act(
+        at(3, 9, 9, 30),
+        services.dossier_step_assign,
+        dossier,
+        desk.user("truongphong"),
+        assignee=desk.user("chuyenvien"),
+    )
+    dossier.refresh_from_db()
+    assert dossier.current_step.assignee == desk.user("chuyenvien")
+    with pytest.raises(PermissionDenied):
+        act(
+            at(3, 9, 10),
+            services.dossier_step_assign,
+            dossier,
+            desk.user("chuyenvien"),
+            assignee=desk.user("chuyenvien"),
+        )
+
+
+def test_every_action_writes_its_audit_event(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(dossier.pk)).values_list("action", flat=True)
+    )
+    assert {"dossier.receive", "dossier.transfer", "dossier.handover"} <= actions
