@@ -132,6 +132,15 @@ def user_primary_agency(*, user: User) -> Agency | None:
     return assignment.agency if assignment else None
 
 
+def user_roles_in(*, user: User, agency: Agency) -> frozenset[str]:
+    """The roles ``user`` holds for ``agency`` (every role for a system administrator)."""
+    if user_scope(user=user).is_global:
+        return frozenset(Role.values)
+    return frozenset(
+        RoleAssignment.objects.filter(user=user, agency=agency).values_list("role", flat=True)
+    )
+
+
 def user_has_role(*, user: User, roles: frozenset[str] | set[str], agency: Agency) -> bool:
     """Whether the user holds one of ``roles`` for ``agency`` (system administrators do)."""
     scope = user_scope(user=user)

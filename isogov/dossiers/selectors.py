@@ -1,0 +1,133 @@
+"""Reads of dossiers, scoped to what the user may see (agency → unit → own work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from isogov.accounts.models import Agency, User
+from isogov.accounts.selectors import user_scope
+from isogov.core import clock
+from isogov.core.errors import NotFound
+from isogov.core.text import search_terms
+
+from .models import Dossier, DossierStep
+from .transitions import TERMINAL, Status
+
+OPEN_STATUSES = [status.value for status in Status if status not in TERMINAL]
+
+
+def dossier_list(*, user: User) -> QuerySet[Dossier]:
+    """Dossiers of the agencies the user may see."""
+    scope = user_scope(user=user)
+    qs = Dossier.objects.select_related("agency", "current_step", "handling_unit")
+    if scope.is_global:
+        return qs
+    return qs.filter(agency_id__in=scope.agency_ids)
+
+
+def dossier_get(*, user: User, code: str) -> Dossier:
+    """One dossier by code, if the user may see it; otherwise ``NotFound``."""
+    dossier = (
+        dossier_list(user=user)
+        .select_related("procedure_version", "channel", "received_by", "result_approved_by")
+        .filter(code=code.strip())
+        .first()
+    )
+    if dossier is None:
+        raise NotFound()
+    return dossier
+
+
+def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dossier]:
+    """Search by code, applicant name, phone, ID number or procedure (diacritics ignored)."""
+    qs = dossier_list(user=user)
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: Dossier
+    step: DossierStep | None
+    due_at: dt.datetime | None
+    urgency: str  # "overdue", "today", "soon", ""
+
+
+def dossier_queue(*, user: User, limit: int = 200) -> list[QueueRow]:
+    """The user's work: open dossiers whose current step is theirs, soonest due first.
+
+    Officers see the steps assigned to them or unassigned in their units; desk officers also
+    see online submissions waiting for a decision and results waiting to be returned. A
+    constant number of queries whatever the number of dossiers.
+    """
+    scope = user_scope(user=user)
+    qs = (
+        dossier_list(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("current_step__unit", "current_step__assignee")
+    )
+    if not scope.is_global and not scope.has_role("agency_leader"):
+        mine = Q(current_step__assignee=user) | Q(
+            current_step__assignee__isnull=True, current_step__unit_id__in=scope.unit_ids
+        )
+        if scope.has_role("one_stop_officer"):
+            mine |= Q(
+                status__in=[
+                    Status.SUBMITTED_ONLINE,
+                    Status.INCOMPLETE_AT_INTAKE,
+                    Status.FINISHED,
+                    Status.REFUSED,
+                    Status.WITHDRAWAL_REQUESTED,
+                    Status.SUPPLEMENT_REQUESTED,
+                ]
+            )
+            mine |= Q(current_step__unit__is_one_stop=True)
+        qs = qs.filter(mine)
+    rows = list(qs.order_by("current_step__due_at", "due_at", "id")[:limit])
+    now = clock.now()
+    today = clock.to_local(now).date()
+    soon = now + dt.timedelta(days=2)
+    result = []
+    for dossier in rows:
+        step = dossier.current_step
+        due = (step.due_at if step is not None and step.due_at else None) or dossier.intake_due_at
+        urgency = ""
+        if due is not None:
+            if due < now:
+                urgency = "overdue"
+            elif clock.to_local(due).date() == today:
+                urgency = "today"
+            elif due <= soon:
+                urgency = "soon"
+        result.append(QueueRow(dossier, step, due, urgency))
+    # Soonest due first (overdue ones lead); rows without a due time last, on both databases.
+    result.sort(key=lambda row: (row.due_at is None, row.due_at or now))
+    return result
+
+
+def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> QuerySet[Dossier]:
+    """The register (sổ theo dõi hồ sơ, form 06/07): received dossiers of one agency-year."""
+    qs = dossier_list(user=user).filter(
+        agency=agency, register_line__isnull=False, received_at__year=year
+    )
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    return qs.order_by("register_line")
+
+
+def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
+    """The public lookup: a code and the applicant's phone number (second factor)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    dossier = Dossier.objects.filter(code=code.strip()).select_related("agency").first()
+    stored = "".join(ch for ch in (dossier.applicant_phone if dossier else "") if ch.isdigit())
+    if dossier is None or not digits or stored[-9:] != digits[-9:]:
+        raise NotFound()
+    return dossier
