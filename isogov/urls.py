@@ -14,6 +14,7 @@ urlpatterns = [
     path("calendar/", include("isogov.workcal.urls")),
     path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),
+    path("dossiers/", include("isogov.dossiers.urls")),
     path("", include("isogov.accounts.urls")),
 ]
 

@@ -9,6 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+
+# Roles that work on dossiers (the links are by URL name; accounts imports no dossier code).
+HANDLING_ROLES = (
+    Role.ONE_STOP_OFFICER,
+    Role.SPECIALIST,
+    Role.UNIT_HEAD,
+    Role.AGENCY_LEADER,
+)
 from .selectors import user_scope
 
 
@@ -18,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     scope = user_scope(user=user)
     items = [{"url": reverse("dashboard"), "label": _("Dashboard")}]
+    if scope.has_role(*HANDLING_ROLES):
+        items.append({"url": reverse("dossiers:queue"), "label": _("My work")})
+        items.append({"url": reverse("dossiers:search"), "label": _("Dossiers")})
     items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):

@@ -7,11 +7,14 @@ roles; the services check both again, so the UI can never offer more than the ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from isogov.accounts.models import User
+from isogov.accounts.models import Unit, User
 from isogov.accounts.selectors import user_roles_in
+from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
 from .models import Dossier
@@ -181,3 +184,102 @@ def available_actions(*, dossier: Dossier, user: User) -> list[Action]:
     offered = [action for action in ACTIONS if _offered_in(action, status)]
     held = user_roles_in(user=user, agency=dossier.agency)
     return [action for action in offered if held & action.roles]
+
+
+UNKNOWN_OFFICER = _("No officer of this agency has that username.")
+UNKNOWN_UNIT = _("No unit of this agency has that code.")
+FIELD_REQUIRED = _("This field is required.")
+
+
+def _items(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+def _required(data: dict[str, Any], name: str) -> Any:
+    value = data.get(name)
+    if value in (None, ""):
+        raise ValidationFailed(f"{name}: {FIELD_REQUIRED}", details={name: [str(FIELD_REQUIRED)]})
+    return value
+
+
+def perform(
+    *, name: str, actor: User, dossier: Dossier, version: int | None, data: dict[str, Any]
+) -> Any:
+    """Run the action ``name`` with the fields in ``data`` (from a form or an API body)."""
+    if name not in BY_NAME:
+        raise NotFound()
+    code = dossier.code
+    common: dict[str, Any] = {"actor": actor, "code": code, "version": version}
+    if name == "accept":
+        return services.dossier_accept(**common)
+    if name == "return_incomplete":
+        return services.dossier_return_incomplete(
+            **common, reason=data.get("reason", ""), items=_items(data.get("items"))
+        )
+    if name == "refuse_intake":
+        return services.dossier_refuse_intake(**common, reason=data.get("reason", ""))
+    if name == "complete_step":
+        return services.dossier_step_complete(**common, note=data.get("note", "") or "")
+    if name == "assign":
+        username = _required(data, "assignee")
+        assignee = (
+            User.objects.filter(username=username, role_assignments__agency=dossier.agency)
+            .distinct()
+            .first()
+        )
+        if assignee is None:
+            raise ValidationFailed(UNKNOWN_OFFICER, details={"assignee": [str(UNKNOWN_OFFICER)]})
+        return services.dossier_step_assign(**common, assignee=assignee)
+    if name == "send_back":
+        return services.dossier_step_send_back(**common, reason=data.get("reason", ""))
+    if name == "request_opinion":
+        unit = Unit.objects.filter(agency=dossier.agency, code=_required(data, "unit")).first()
+        if unit is None:
+            raise ValidationFailed(UNKNOWN_UNIT, details={"unit": [str(UNKNOWN_UNIT)]})
+        return services.dossier_request_opinion(
+            **common,
+            unit=unit,
+            question=data.get("question", "") or "",
+            allowance_value=Decimal(str(_required(data, "allowance_value"))),
+        )
+    if name == "request_supplement":
+        return services.dossier_request_supplement(
+            **common, reason=data.get("reason", ""), items=_items(data.get("items"))
+        )
+    if name == "supplement_received":
+        return services.dossier_supplement_received(**common)
+    if name == "request_payment":
+        return services.dossier_request_payment(**common)
+    if name == "record_payment":
+        return services.dossier_record_payment(
+            **common,
+            amount_vnd=int(_required(data, "amount_vnd")),
+            method=data.get("method") or "cash",
+            receipt_number=data.get("receipt_number", "") or "",
+        )
+    if name == "apologise":
+        return services.dossier_apologise(
+            **common, new_due_at=_required(data, "new_due_at"), reason=data.get("reason", "") or ""
+        )
+    if name == "refuse":
+        return services.dossier_refuse(**common, reason=data.get("reason", "") or "")
+    if name == "record_result":
+        return services.dossier_record_result(
+            **common,
+            number=data.get("number", "") or "",
+            summary=data.get("summary", "") or "",
+            signer=data.get("signer", "") or "",
+        )
+    if name == "approve_result":
+        return services.dossier_approve_result(**common)
+    if name == "return_result":
+        return services.dossier_return_result(**common, method=data.get("method") or "at_desk")
+    if name == "request_withdrawal":
+        return services.dossier_request_withdrawal(**common, reason=data.get("reason", "") or "")
+    if name == "stop":
+        return services.dossier_stop(**common, reason=data.get("reason", "") or "")
+    if name == "cancel_withdrawal":
+        return services.dossier_cancel_withdrawal(**common)
+    raise NotFound()

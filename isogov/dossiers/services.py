@@ -472,19 +472,49 @@ def _check_papers(version: ProcedureVersion, papers: list[PaperInput]) -> list[s
     ]
 
 
+def _step_unit(
+    step: Any, dossier: Dossier, units: list[Unit], in_charge: Unit | None
+) -> Unit | None:
+    """The unit of the dossier's agency that does a process step.
+
+    A process may be shared by several agencies (Circular 26/2014 art. 41.6), so a step names
+    its unit by label or role; the agency's own unit is found from them.
+    """
+    if step.unit is not None and step.unit.agency_id == dossier.agency_id:
+        return step.unit
+    if step.role == Role.ONE_STOP_OFFICER:
+        return next((unit for unit in units if unit.is_one_stop), None)
+    by_name = next((unit for unit in units if unit.name == step.unit_label), None)
+    if by_name is not None:
+        return by_name
+    if step.role in (Role.SPECIALIST, Role.UNIT_HEAD, ""):
+        return in_charge
+    return None
+
+
 def _open_steps(dossier: Dossier, at: dt.datetime) -> None:
     """Copy the internal process into the dossier's steps and start the first one."""
     process = version_process(version=dossier.procedure_version)
+    units = list(Unit.objects.filter(agency=dossier.agency, is_active=True))
+    assignment = (
+        AgencyProcedure.objects.filter(
+            agency=dossier.agency, procedure_id=dossier.procedure_version.procedure_id
+        )
+        .select_related("unit")
+        .first()
+    )
+    in_charge = assignment.unit if assignment else None
     rows: list[DossierStep] = []
     if process is not None:
         for step in process.steps.all():
+            unit = _step_unit(step, dossier, units, in_charge)
             rows.append(
                 DossierStep(
                     dossier=dossier,
                     order=step.order,
                     name=step.name,
-                    unit=step.unit,
-                    unit_label=step.unit_label or (step.unit.name if step.unit else ""),
+                    unit=unit,
+                    unit_label=step.unit_label or (unit.name if unit else ""),
                     allowance_value=step.allowance_value,
                     allowance_unit=step.allowance_unit,
                     is_counted=step.is_counted,

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("search/", views.search, name="search"),
+    path("new/", views.intake, name="intake"),
+    path("new/checklist/", views.intake_checklist, name="intake-checklist"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/actions/<str:name>/", views.act, name="act"),
+]

@@ -1,0 +1,225 @@
+"""The officer UI: intake at the desk, my work, the dossier page, search, the register."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from isogov.accounts.http import AuthenticatedHttpRequest
+from isogov.accounts.models import Agency
+from isogov.accounts.selectors import user_primary_agency
+from isogov.catalog.models import AgencyProcedure, Procedure
+from isogov.catalog.selectors import version_in_force
+from isogov.core import clock
+from isogov.core.errors import ApplicationError, NotFound
+from isogov.workcal.selectors import calendar_for
+
+from . import selectors, services
+from .actions import BY_NAME, available_actions, perform
+from .forms import PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
+from .transitions import NATIONAL_CODE, Status
+
+
+def _agency(request: AuthenticatedHttpRequest) -> Agency:
+    agency = user_primary_agency(user=request.user)
+    if agency is None:
+        raise NotFound(_("Your account is not attached to an agency."))
+    return agency
+
+
+def _procedure_choices(agency: Agency) -> list[tuple[str, str]]:
+    rows = (
+        AgencyProcedure.objects.filter(agency=agency, is_active=True)
+        .select_related("procedure")
+        .order_by("procedure__code")
+    )
+    names = {}
+    for row in rows:
+        version = version_in_force(procedure=row.procedure, at=clock.now())
+        if version is not None:
+            names[row.procedure.code] = f"{row.procedure.code} — {version.name}"
+    return sorted(names.items())
+
+
+@login_required
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = selectors.dossier_queue(user=request.user)
+    return render(request, "dossiers/queue.html", {"rows": rows})
+
+
+@login_required
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    results = (
+        selectors.dossier_search(user=request.user, q=q, status=status)[:200]
+        if (q or status)
+        else []
+    )
+    return render(
+        request,
+        "dossiers/search.html",
+        {"q": q, "status": status, "results": results, "statuses": [(s.value, s) for s in Status]},
+    )
+
+
+def _checklist_context(agency: Agency, code: str, channel: str) -> dict[str, object]:
+    procedure = Procedure.objects.filter(code=code).first()
+    version = version_in_force(procedure=procedure, at=clock.now()) if procedure else None
+    if version is None:
+        return {"version": None}
+    chosen = version.channels.filter(kind=channel).first()
+    preview = None
+    if chosen is not None:
+        preview = calendar_for(agency=agency).add(clock.now(), chosen.time_value, chosen.time_unit)
+    return {
+        "version": version,
+        "papers": version.papers.all(),
+        "channel": chosen,
+        "preview": preview,
+    }
+
+
+@login_required
+def intake_checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The papers of the chosen procedure and the appointment, shown before saving (htmx)."""
+    agency = _agency(request)
+    context = _checklist_context(
+        agency, request.GET.get("procedure", ""), request.GET.get("channel", "in_person")
+    )
+    return render(request, "dossiers/_checklist.html", context)
+
+
+def _papers_from_post(request: AuthenticatedHttpRequest) -> list[services.PaperInput]:
+    papers = []
+    for name in request.POST.getlist("paper"):
+        key = name.strip()
+        if not key:
+            continue
+        try:
+            originals = int(request.POST.get(f"originals::{key}", "0") or 0)
+            copies = int(request.POST.get(f"copies::{key}", "0") or 0)
+        except ValueError:
+            originals, copies = 1, 0
+        if originals + copies == 0:
+            originals = 1
+        papers.append(services.PaperInput(key, originals=originals, copies=copies))
+    return papers
+
+
+@login_required
+def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The desk's intake form: receive, return for completion (form 02) or refuse (form 03)."""
+    agency = _agency(request)
+    procedures = _procedure_choices(agency)
+    form = IntakeForm(request.POST or None, procedures=procedures)
+    context: dict[str, object] = {"form": form, "agency": agency}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        intake_data = services.IntakeInput(
+            agency=agency,
+            procedure_code=data["procedure"],
+            channel_kind=data["channel"],
+            applicant=services.ApplicantInput(
+                name=data["applicant_name"],
+                kind=data["applicant_kind"],
+                id_number=data["applicant_id_number"],
+                address=data["applicant_address"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+                representative_name=data["representative_name"],
+            ),
+            papers=_papers_from_post(request),
+            request_summary=data["request_summary"],
+            sets_count=data["sets_count"],
+        )
+        decision = request.POST.get("decision", "receive")
+        try:
+            if decision == "incomplete":
+                dossier = services.dossier_intake_incomplete(
+                    actor=request.user,
+                    data=intake_data,
+                    reason=data["reason"],
+                    items=[line for line in data["reason"].splitlines() if line.strip()],
+                )
+            elif decision == "refuse":
+                dossier = services.dossier_intake_refuse(
+                    actor=request.user, data=intake_data, reason=data["reason"]
+                )
+            else:
+                dossier = services.dossier_receive(actor=request.user, data=intake_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Dossier %(code)s saved.") % {"code": dossier.code})
+            return redirect("dossiers:detail", code=dossier.code)
+    if form.data.get("procedure"):
+        context.update(
+            _checklist_context(
+                agency, form.data["procedure"], form.data.get("channel", "in_person")
+            )
+        )
+    return render(request, "dossiers/intake.html", context)
+
+
+@login_required
+def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    actions = available_actions(dossier=dossier, user=request.user)
+    form = ActionForm(initial={"version": dossier.version})
+    context = {
+        "dossier": dossier,
+        "national_code": NATIONAL_CODE[Status(dossier.status)],
+        "steps": dossier.steps.select_related("unit", "assignee", "finished_by").order_by(
+            "order", "id"
+        ),
+        "events": dossier.events.select_related("actor").order_by("at", "id"),
+        "papers": dossier.papers.all(),
+        "fees": dossier.fees.all(),
+        "payments": dossier.payments.all(),
+        "outstanding": services.fees_outstanding(dossier),
+        "actions": [(action, [form[field] for field in action.fields]) for action in actions],
+        "form": form,
+        "payment_methods": PAYMENT_METHODS,
+        "return_methods": RETURN_METHODS,
+        "waiting_hours": Decimal(dossier.waiting_seconds) / 3600,
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+@login_required
+@require_POST
+def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse:
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    if name not in BY_NAME:
+        raise NotFound()
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[field].label}: {' '.join(errors)}"
+                for field, errors in form.errors.items()
+            ),
+        )
+        return redirect("dossiers:detail", code=code)
+    try:
+        perform(
+            name=name,
+            actor=request.user,
+            dossier=dossier,
+            version=form.cleaned_data["version"],
+            data=form.cleaned_data,
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": BY_NAME[name].label})
+    return redirect(reverse("dossiers:detail", kwargs={"code": code}))
