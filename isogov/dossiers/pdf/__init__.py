@@ -22,7 +22,11 @@ from isogov.dossiers.pdf.data import (
 )
 from isogov.dossiers.pdf.render import (
     NO_STOP_NOTICE,
+    render_apology,
     render_receipt,
+    render_refusal,
+    render_stop_notice,
+    render_supplement_request,
 )
 
 __all__ = [
@@ -41,5 +45,9 @@ __all__ = [
     "StopNoticeData",
     "SupplementItem",
     "SupplementRequestData",
+    "render_apology",
     "render_receipt",
+    "render_refusal",
+    "render_stop_notice",
+    "render_supplement_request",
 ]

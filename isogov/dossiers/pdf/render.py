@@ -27,9 +27,13 @@ from isogov.core.clock import to_local
 from isogov.dossiers.pdf.data import (
     DEFAULT_UNIT_NAME,
     AgencyHeader,
+    ApologyData,
     Applicant,
     FeeLine,
     ReceiptData,
+    RefusalData,
+    StopNoticeData,
+    SupplementRequestData,
 )
 from isogov.dossiers.rulesets import FormSet
 
@@ -515,4 +519,162 @@ def render_receipt(
         corner_label=f"Mẫu số {number}",
         title=title,
         continuation=f"Giấy tiếp nhận hồ sơ – Mã hồ sơ: {data.dossier_code} (tiếp theo)",
+    )
+
+
+def render_supplement_request(
+    data: SupplementRequestData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, A5."""
+    number, title = form_number_and_title(Form.SUPPLEMENT_REQUEST, form_set)
+
+    def build(pdf: _Document) -> None:
+        _header_block(pdf, data.header, issuer="unit", number=data.number, dated=data.issued_at)
+        _title(pdf, title)
+        _applicant_fields(pdf, data.applicant, label="Hồ sơ của:")
+        pdf.field("Mã hồ sơ:", data.dossier_code, bold=True)
+        pdf.field("Nội dung yêu cầu giải quyết:", data.request, bold=True)
+        pdf.runs(("Yêu cầu Ông/Bà hoàn thiện hồ sơ gồm những nội dung như sau:", False))
+        _table(
+            pdf,
+            ("TT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo"),
+            [
+                (
+                    str(i),
+                    item.paper,
+                    _count(item.originals),
+                    _count(item.certified_copies),
+                    _count(item.photocopies),
+                )
+                for i, item in enumerate(data.items, start=1)
+            ],
+            col_widths=(8, 62, 17, 20, 17),
+            align=("C", "L", "C", "C", "C"),
+        )
+        pdf.field("Lý do:", data.reason)
+        pdf.paragraph(
+            "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
+            f"{data.helpline or '………………'} để được hướng dẫn."
+        )
+        _signatures(pdf, (("", "", ""), ("NGƯỜI HƯỚNG DẪN", SIGN_HINT, data.officer_name)))
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=title,
+        continuation=f"Phiếu yêu cầu bổ sung – Mã hồ sơ: {data.dossier_code} (tiếp theo)",
+    )
+
+
+def render_refusal(
+    data: RefusalData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """Phiếu từ chối tiếp nhận giải quyết hồ sơ, A5."""
+    number, title = form_number_and_title(Form.REFUSAL, form_set)
+
+    def build(pdf: _Document) -> None:
+        _header_block(pdf, data.header, issuer="unit", number=data.number, dated=data.issued_at)
+        _title(pdf, title)
+        pdf.paragraph(
+            f"{_unit_in_text(data.header)} – {data.header.agency_name} tiếp nhận hồ sơ của:"
+        )
+        _applicant_fields(pdf, data.applicant, label="Ông/Bà/Tổ chức:")
+        pdf.field("Mã hồ sơ:", data.dossier_code, bold=True)
+        pdf.field("Nội dung yêu cầu giải quyết:", data.request, bold=True)
+        pdf.gap(1)
+        pdf.paragraph(
+            "Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "
+            f"{_unit_in_text(data.header)} thông báo không tiếp nhận, giải quyết hồ sơ này "
+            "với lý do cụ thể như sau:"
+        )
+        for i, reason in enumerate(data.reasons, start=1):
+            pdf.paragraph(f"{i}. {reason}")
+        pdf.paragraph("Xin thông báo để Ông/Bà biết và thực hiện./.")
+        _signatures(pdf, (("", "", ""), ("NGƯỜI TIẾP NHẬN HỒ SƠ", SIGN_HINT, data.officer_name)))
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=title,
+        continuation=f"Mã hồ sơ: {data.dossier_code} (tiếp theo)",
+    )
+
+
+def render_apology(
+    data: ApologyData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """The apology for a late result with the new appointment (an extension request in 03/2025)."""
+    form_set = FormSet(form_set)
+    number, title = form_number_and_title(Form.APOLOGY, form_set)
+    agency = data.header.agency_name
+
+    def build(pdf: _Document) -> None:
+        _header_block(pdf, data.header, issuer="agency", number=data.number, dated=data.issued_at)
+        _title(pdf, title)
+        pdf.gap(1)
+        pdf.runs(("Kính gửi: ", False), (data.addressee, True))
+        pdf.gap(1)
+        pdf.paragraph(
+            f"Ngày {vn_date(data.received_at).removeprefix('ngày ')}, {agency} tiếp nhận "
+            f"giải quyết hồ sơ của Ông/Bà, mã hồ sơ: {data.dossier_code}."
+        )
+        pdf.field("Thời hạn trả kết quả giải quyết hồ sơ:", vn_datetime(data.original_appointment))
+        pdf.paragraph(
+            f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ của Ông/Bà đúng hạn."
+        )
+        pdf.field("Lý do:", data.reason)
+        if form_set == FormSet.CIRCULAR_03_2025:
+            # Decree 118/2025 art. 19.6: the apology proposes the extension; moved only once.
+            pdf.paragraph(
+                f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {agency} xin lỗi Ông/Bà và đề nghị "
+                "gia hạn thời gian giải quyết hồ sơ, hẹn trả kết quả vào:"
+            )
+        else:
+            pdf.paragraph(
+                f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà. {agency} "
+                "xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào:"
+            )
+        pdf.centred(vn_datetime(data.new_appointment), bold=True)
+        pdf.paragraph("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.")
+        _signatures(pdf, (("", "", ""), (data.signer_title.upper(), SEAL_HINT, data.signer_name)))
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=title,
+        continuation=f"Mã hồ sơ: {data.dossier_code} (tiếp theo)",
+    )
+
+
+def render_stop_notice(
+    data: StopNoticeData, *, form_set: FormSet | str = FormSet.CIRCULAR_03_2025
+) -> bytes:
+    """Thông báo dừng giải quyết hồ sơ (Circular 03/2025 only; Decree 118/2025 art. 21)."""
+    number, title = form_number_and_title(Form.STOP_NOTICE, form_set)
+    agency = data.header.agency_name
+
+    def build(pdf: _Document) -> None:
+        _header_block(pdf, data.header, issuer="agency", number=data.number, dated=data.issued_at)
+        _title(pdf, title)
+        pdf.gap(1)
+        pdf.runs(("Kính gửi: ", False), (data.applicant.name, True))
+        pdf.gap(1)
+        pdf.paragraph(
+            f"Vào {vn_datetime(data.requested_at)}, {agency} nhận được đề nghị dừng giải quyết "
+            "hồ sơ của Ông/Bà/Tổ chức:"
+        )
+        _applicant_fields(pdf, data.applicant, label="Tên tổ chức, cá nhân:")
+        pdf.field("Mã hồ sơ:", data.dossier_code, bold=True)
+        pdf.field("Nội dung yêu cầu giải quyết:", data.request, bold=True)
+        pdf.field("Lý do dừng giải quyết:", data.reason)
+        pdf.paragraph(
+            f"{agency} thông báo dừng giải quyết hồ sơ nêu trên kể từ {vn_date(data.issued_at)}./."
+        )
+        _signatures(pdf, (("", "", ""), (data.signer_title.upper(), SEAL_HINT, data.signer_name)))
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=title,
+        continuation=f"Mã hồ sơ: {data.dossier_code} (tiếp theo)",
     )

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from isogov.dossiers.pdf import (
+    NO_STOP_NOTICE,
     AgencyHeader,
     ApologyData,
     Applicant,
@@ -25,7 +26,11 @@ from isogov.dossiers.pdf import (
     StopNoticeData,
     SupplementItem,
     SupplementRequestData,
+    render_apology,
     render_receipt,
+    render_refusal,
+    render_stop_notice,
+    render_supplement_request,
 )
 from isogov.dossiers.pdf.render import fee_text, vn_date, vn_datetime, vnd_text
 
@@ -328,6 +333,82 @@ def test_receipt_with_many_papers_flows_onto_numbered_pages_with_the_heading_rep
         assert f"Trang {index + 1}/{len(pages)}" in page_text
     assert "Giấy tờ số 39" in text_of(pdf)
     assert APPOINTMENT_TEXT in text_of(pdf)
+
+
+def test_supplement_request_prints_items_reason_and_helpline() -> None:
+    pdf = render_supplement_request(supplement_request())
+    text = text_of(pdf)
+    assert "Mẫu số 02" in text
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert CODE in text
+    assert COMPANY in text
+    assert "Bản sao chứng thực" in text
+    assert "Báo cáo năng lực tài chính của nhà đầu tư" in text
+    assert "Hồ sơ thiếu báo cáo tài chính năm gần nhất." in text
+    assert "bà Lê Thu Hà, số điện thoại 0225 3 842 111" in text
+    assert "NGƯỜI HƯỚNG DẪN" in text
+    assert_a5(pdf)
+    assert embedded_font_files(pdf)
+
+
+def test_refusal_prints_each_reason() -> None:
+    pdf = render_refusal(refusal())
+    text = text_of(pdf)
+    assert "Mẫu số 03" in text
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
+    assert CODE in text
+    assert PERSON in text
+    assert "thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau" in text
+    assert "1. Thủ tục không thuộc thẩm quyền giải quyết của Sở." in text
+    assert "2. Đề nghị Ông/Bà nộp hồ sơ" in text
+    assert_a5(pdf)
+    assert embedded_font_files(pdf)
+
+
+def test_apology_under_circular_01_2018_promises_the_new_appointment() -> None:
+    pdf = render_apology(apology())
+    text = text_of(pdf)
+    assert "Mẫu số 04" in text
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "ĐỀ NGHỊ GIA HẠN" not in text
+    assert CODE in text
+    assert PERSON in text
+    assert "16 giờ 00 phút, ngày 20 tháng 02 năm 2026" in text  # the original appointment
+    assert APPOINTMENT_TEXT in text  # the new one
+    assert "Cần xác minh thông tin với cơ quan thuế." in text
+    assert "GIÁM ĐỐC" in text
+    assert "Phạm Quốc Hưng" in text
+    assert "Hải Phòng, ngày 18 tháng 02 năm 2026" in text
+    assert_a5(pdf)
+    assert embedded_font_files(pdf)
+
+
+def test_apology_under_circular_03_2025_is_also_an_extension_request() -> None:
+    pdf = render_apology(apology(), form_set="tt03-2025")
+    text = text_of(pdf)
+    assert "Mẫu số 04" in text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "PHIẾU XIN LỖI" not in text
+    assert "đề nghị gia hạn thời gian giải quyết hồ sơ" in text
+    assert APPOINTMENT_TEXT in text
+
+
+def test_stop_notice_is_form_05_of_circular_03_2025() -> None:
+    pdf = render_stop_notice(stop_notice(), form_set="tt03-2025")
+    text = text_of(pdf)
+    assert "Mẫu số 05" in text
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    assert CODE in text
+    assert COMPANY in text
+    assert "10 giờ 30 phút, ngày 16 tháng 02 năm 2026" in text  # the applicant's request
+    assert "Nhà đầu tư đề nghị dừng để điều chỉnh phương án đầu tư." in text
+    assert_a5(pdf)
+    assert embedded_font_files(pdf)
+
+
+def test_stop_notice_does_not_exist_under_circular_01_2018() -> None:
+    with pytest.raises(ValueError, match=NO_STOP_NOTICE.split(";")[0]):
+        render_stop_notice(stop_notice(), form_set="tt01-2018")
 
 
 def test_unknown_form_set_is_refused() -> None:
