@@ -23,6 +23,7 @@ from isogov.dossiers.pdf.data import (
 from isogov.dossiers.pdf.render import (
     NO_STOP_NOTICE,
     render_apology,
+    render_control_sheet,
     render_receipt,
     render_refusal,
     render_stop_notice,
@@ -46,6 +47,7 @@ __all__ = [
     "SupplementItem",
     "SupplementRequestData",
     "render_apology",
+    "render_control_sheet",
     "render_receipt",
     "render_refusal",
     "render_stop_notice",

@@ -29,7 +29,9 @@ from isogov.dossiers.pdf.data import (
     AgencyHeader,
     ApologyData,
     Applicant,
+    ControlSheetData,
     FeeLine,
+    Outcome,
     ReceiptData,
     RefusalData,
     StopNoticeData,
@@ -677,4 +679,67 @@ def render_stop_notice(
         corner_label=f"Mẫu số {number}",
         title=title,
         continuation=f"Mã hồ sơ: {data.dossier_code} (tiếp theo)",
+    )
+
+
+CONTROL_SHEET_HEADINGS = (
+    "TÊN CƠ QUAN (BỘ PHẬN)",
+    "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+    "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ Đúng hạn/ Quá hạn)",
+    "GHI CHÚ",
+)
+
+
+def outcome_text(outcome: Outcome | str) -> str:
+    """``"on_time"`` → ``"Đúng hạn"``; "" (not judged yet) prints nothing."""
+    try:
+        return OUTCOME_TEXT[outcome]
+    except KeyError:
+        raise ValueError(f"unknown handover outcome: {outcome!r}") from None
+
+
+def render_control_sheet(
+    data: ControlSheetData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ, A5, one table row per handover."""
+    number, title = form_number_and_title(Form.CONTROL_SHEET, form_set)
+
+    def build(pdf: _Document) -> None:
+        _header_block(pdf, data.header, issuer="unit", number=None, dated=None)
+        _title(pdf, title)
+        pdf.centred(f"Mã hồ sơ: {data.dossier_code}", bold=True)
+        pdf.centred("(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)", size=7.5)
+        pdf.gap(1)
+        pdf.field("Thời gian nhận hồ sơ:", vn_datetime(data.received_at))
+        pdf.field("Thời gian hẹn trả kết quả:", vn_datetime(data.appointment_at), bold=True)
+        pdf.field("Cơ quan (bộ phận) giải quyết hồ sơ:", data.handling_unit)
+        pdf.field(
+            "Cơ quan phối hợp giải quyết hồ sơ:", "; ".join(data.coordinating_units) or "Không"
+        )
+        pdf.gap(1)
+        rows = []
+        for i, row in enumerate(data.rows, start=1):
+            who = f"Người giao: {row.from_person or '……'}\nNgười nhận: {row.to_person or '……'}"
+            rows.append(
+                (
+                    f"{i}. Giao: {row.from_unit}\nNhận: {row.to_unit}",
+                    f"{vn_datetime(row.handed_at)}\n{who}",
+                    outcome_text(row.outcome),
+                    row.note,
+                )
+            )
+        _table(
+            pdf,
+            CONTROL_SHEET_HEADINGS,
+            rows,
+            col_widths=(38, 46, 21, 19),
+            align=("L", "L", "C", "L"),
+            size=7,
+        )
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=title,
+        continuation=f"Phiếu kiểm soát – Mã hồ sơ: {data.dossier_code} (tiếp theo)",
     )

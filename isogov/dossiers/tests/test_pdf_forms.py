@@ -27,6 +27,7 @@ from isogov.dossiers.pdf import (
     SupplementItem,
     SupplementRequestData,
     render_apology,
+    render_control_sheet,
     render_receipt,
     render_refusal,
     render_stop_notice,
@@ -414,6 +415,49 @@ def test_stop_notice_does_not_exist_under_circular_01_2018() -> None:
 def test_unknown_form_set_is_refused() -> None:
     with pytest.raises(ValueError):
         render_receipt(receipt(), form_set="tt99-2030")
+
+
+@pytest.mark.parametrize(
+    ("form_set", "number"), [("tt01-2018", "05"), ("tt03-2025", "06")], ids=["01-2018", "03-2025"]
+)
+def test_control_sheet_prints_outcomes_in_vietnamese(form_set: str, number: str) -> None:
+    pdf = render_control_sheet(control_sheet(), form_set=form_set)
+    text = text_of(pdf)
+    assert f"Mẫu số {number}" in text
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
+    assert CODE in text
+    assert PERSON in text
+    assert APPOINTMENT_TEXT in text
+    assert "Cục Thuế thành phố Hải Phòng" in text
+    for outcome in ("Trước hạn", "Đúng hạn", "Quá hạn"):
+        assert outcome in text.replace("Trước hạn/ Đúng hạn/ Quá hạn", "")
+    assert_a5(pdf)
+    assert embedded_font_files(pdf)
+
+
+def test_long_control_sheet_repeats_the_table_heading_on_every_page() -> None:
+    pdf = render_control_sheet(control_sheet(rows=60))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) > 1
+    for index in range(len(pages)):
+        page_text = text_of(pdf, index)
+        assert "THỜI GIAN GIAO, NHẬN HỒ SƠ" in page_text
+        assert CODE in page_text  # continuation pages name the dossier
+        assert f"Trang {index + 1}/{len(pages)}" in page_text
+    assert "Bước thứ 60" in text_of(pdf)
+
+
+def test_control_sheet_refuses_an_unknown_outcome() -> None:
+    data = control_sheet(rows=1)
+    bad = ControlSheetData(
+        **{**data.__dict__, "rows": [HandoverRow("A", "B", RECEIVED_AT, outcome="soon")]}  # type: ignore[arg-type]
+    )
+    with pytest.raises(ValueError, match="unknown handover outcome"):
+        render_control_sheet(bad)
+
+
+def test_short_forms_carry_no_page_numbers() -> None:
+    assert "Trang 1/1" not in text_of(render_control_sheet(control_sheet()))
 
 
 # --- The register ---------------------------------------------------------------------------
