@@ -22,10 +22,12 @@ from isogov.dossiers.pdf.data import (
 )
 from isogov.dossiers.pdf.render import (
     NO_STOP_NOTICE,
+    register_xlsx,
     render_apology,
     render_control_sheet,
     render_receipt,
     render_refusal,
+    render_register_pdf,
     render_stop_notice,
     render_supplement_request,
 )
@@ -46,10 +48,12 @@ __all__ = [
     "StopNoticeData",
     "SupplementItem",
     "SupplementRequestData",
+    "register_xlsx",
     "render_apology",
     "render_control_sheet",
     "render_receipt",
     "render_refusal",
+    "render_register_pdf",
     "render_stop_notice",
     "render_supplement_request",
 ]

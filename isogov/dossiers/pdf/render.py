@@ -22,6 +22,9 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import TableHeadingsDisplay
 from fpdf.fonts import FontFace
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from isogov.core.clock import to_local
 from isogov.dossiers.pdf.data import (
@@ -34,6 +37,8 @@ from isogov.dossiers.pdf.data import (
     Outcome,
     ReceiptData,
     RefusalData,
+    RegisterData,
+    RegisterRow,
     StopNoticeData,
     SupplementRequestData,
 )
@@ -743,3 +748,147 @@ def render_control_sheet(
         title=title,
         continuation=f"Phiếu kiểm soát – Mã hồ sơ: {data.dossier_code} (tiếp theo)",
     )
+
+
+# --- The register ---------------------------------------------------------------------------
+
+REGISTER_HEADINGS = (
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục hành chính",
+    "Tên tổ chức, cá nhân",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Trả kết quả",
+    "Hình thức nhận kết quả",
+    "Ký nhận",
+    "Ghi chú",
+)
+# Millimetres on A4 landscape (277 mm between margins); a Circular 01/2018 code fits on one
+# line at 7 pt, a longer Circular 04/2025 code wraps at its hyphens.
+REGISTER_PDF_WIDTHS = (9, 39, 42, 32, 30, 25, 18, 18, 18, 16, 14, 16)
+REGISTER_XLSX_WIDTHS = (6, 26, 40, 28, 30, 26, 17, 17, 17, 16, 12, 18)
+
+
+def _register_values(row: RegisterRow) -> tuple[str, ...]:
+    returned = vn_short_datetime(row.returned_at) if row.returned_at else ""
+    return (
+        f"{row.line:02d}",
+        row.dossier_code,
+        row.procedure,
+        row.applicant,
+        row.address_phone,
+        row.lead_agency,
+        vn_short_datetime(row.received_at).replace(" ", "\n"),
+        vn_short_datetime(row.appointment_at).replace(" ", "\n"),
+        returned.replace(" ", "\n"),
+        row.how_collected,
+        "",
+        row.note,
+    )
+
+
+def render_register_pdf(
+    data: RegisterData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """Sổ theo dõi hồ sơ, A4 landscape, pages numbered (Circular 01/2018 art. 10)."""
+    number, title = form_number_and_title(Form.REGISTER, form_set)
+
+    def build(pdf: _Document) -> None:
+        pdf.set_font(FONT, "B", 9)
+        pdf.cell(
+            pdf.epw, 5, _nfc(data.agency_name.upper()), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.gap(2)
+        pdf.centred(title, bold=True, size=13)
+        pdf.centred(f"Năm {data.year}", bold=True)
+        pdf.gap(2)
+        _table(
+            pdf,
+            REGISTER_HEADINGS,
+            [_register_values(row) for row in data.rows],
+            col_widths=REGISTER_PDF_WIDTHS,
+            align=("C", "L", "L", "L", "L", "L", "C", "C", "C", "L", "C", "L"),
+            size=7,
+        )
+
+    return _render(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=f"{title} {data.year}",
+        page_format="A4",
+        orientation="landscape",
+        always_number_pages=True,
+        continuation=f"Sổ theo dõi hồ sơ năm {data.year} – {data.agency_name} (tiếp theo)",
+    )
+
+
+def _naive_local(value: dt.datetime | None) -> dt.datetime | None:
+    # XLSX has no time zones: write Vietnam wall-clock time.
+    return None if value is None else to_local(value).replace(tzinfo=None)
+
+
+def register_xlsx(
+    data: RegisterData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """The register as a spreadsheet: title in rows 1–2, the heading in row 3, one row per line."""
+    number, title = form_number_and_title(Form.REGISTER, form_set)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = f"Sổ theo dõi {data.year}"
+    last_column = get_column_letter(len(REGISTER_HEADINGS))
+    sheet["A1"] = _nfc(f"{title} NĂM {data.year}")
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.merge_cells(f"A1:{get_column_letter(len(REGISTER_HEADINGS) - 1)}1")
+    sheet[f"{last_column}1"] = f"Mẫu số {number}"
+    sheet["A2"] = _nfc(data.agency_name)
+    sheet["A2"].font = Font(bold=True)
+    sheet.merge_cells(f"A2:{last_column}2")
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append(list(REGISTER_HEADINGS))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.border = border
+    for row in data.rows:
+        sheet.append(
+            [
+                row.line,
+                _nfc(row.dossier_code),
+                _nfc(row.procedure),
+                _nfc(row.applicant),
+                _nfc(row.address_phone),
+                _nfc(row.lead_agency),
+                _naive_local(row.received_at),
+                _naive_local(row.appointment_at),
+                _naive_local(row.returned_at),
+                _nfc(row.how_collected),
+                None,
+                _nfc(row.note),
+            ]
+        )
+    for cells in sheet.iter_rows(min_row=4):
+        for cell in cells:
+            cell.alignment = wrap
+            cell.border = border
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+    for index, width in enumerate(REGISTER_XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

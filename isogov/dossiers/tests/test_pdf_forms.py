@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from isogov.dossiers.pdf import (
@@ -26,10 +27,12 @@ from isogov.dossiers.pdf import (
     StopNoticeData,
     SupplementItem,
     SupplementRequestData,
+    register_xlsx,
     render_apology,
     render_control_sheet,
     render_receipt,
     render_refusal,
+    render_register_pdf,
     render_stop_notice,
     render_supplement_request,
 )
@@ -461,3 +464,54 @@ def test_short_forms_carry_no_page_numbers() -> None:
 
 
 # --- The register ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form_set", "number"), [("tt01-2018", "06"), ("tt03-2025", "07")], ids=["01-2018", "03-2025"]
+)
+def test_register_pdf_is_a4_landscape_with_its_rows(form_set: str, number: str) -> None:
+    pdf = render_register_pdf(register(), form_set=form_set)
+    width, height = page_size(pdf)
+    assert width == pytest.approx(A4_LANDSCAPE[0], abs=1)
+    assert height == pytest.approx(A4_LANDSCAPE[1], abs=1)
+    text = text_of(pdf)
+    assert f"Mẫu số {number}" in text
+    assert "SỔ THEO DÕI HỒ SƠ" in text
+    assert "Năm 2026" in text
+    assert "000.00.15.H26-260213-0003" in text
+    assert COMPANY in text
+    assert PERSON in text
+    assert "25/02/2026" in text
+    assert "Trang 1/1" in text  # Circular 01/2018 art. 10: register pages are numbered
+    assert embedded_font_files(pdf)
+
+
+def test_long_register_repeats_the_heading_on_every_page() -> None:
+    pdf = render_register_pdf(register(rows=80))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) > 1
+    for index in range(len(pages)):
+        assert "Tên thủ tục hành chính" in text_of(pdf, index)
+    assert "000.00.15.H26-260213-0080" in text_of(pdf)
+
+
+def test_register_xlsx_has_the_heading_row_and_one_row_per_line() -> None:
+    data = register(rows=3)
+    sheet = load_workbook(io.BytesIO(register_xlsx(data))).active
+    assert sheet is not None
+    assert sheet["A1"].value == "SỔ THEO DÕI HỒ SƠ NĂM 2026"
+    assert sheet["A2"].value == "Sở Kế hoạch và Đầu tư thành phố Hải Phòng"
+    headings = [cell.value for cell in sheet[3]]
+    assert headings[:4] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên tổ chức, cá nhân"]
+    assert "Hẹn trả kết quả" in headings
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 3
+    first, second = rows[0], rows[1]
+    assert first[0] == 1
+    assert first[1] == "000.00.15.H26-260213-0001"
+    assert first[3] == PERSON
+    assert second[3] == COMPANY
+    # Vietnam wall-clock time: 09:00 UTC is 16:00 in Hà Nội.
+    assert first[headings.index("Hẹn trả kết quả")] == dt.datetime(2026, 2, 25, 16, 0)
+    assert first[headings.index("Trả kết quả")] is None
+    assert second[headings.index("Trả kết quả")] == dt.datetime(2026, 2, 25, 16, 0)
