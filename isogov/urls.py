@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .dossiers import views as dossier_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),
     path("dossiers/", include("isogov.dossiers.urls")),
+    path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
     path("", include("isogov.accounts.urls")),
 ]
 

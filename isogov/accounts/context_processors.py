@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+from .selectors import user_scope
 
 # Roles that work on dossiers (the links are by URL name; accounts imports no dossier code).
 HANDLING_ROLES = (
@@ -17,7 +18,6 @@ HANDLING_ROLES = (
     Role.UNIT_HEAD,
     Role.AGENCY_LEADER,
 )
-from .selectors import user_scope
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("new/", views.intake, name="intake"),
     path("new/checklist/", views.intake_checklist, name="intake-checklist"),
+    path("register/", views.register, name="register"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),
+    path("<str:code>/forms/<str:form>.pdf", views.form_pdf, name="form"),
 ]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,10 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
-from . import selectors, services
+from . import documents, pdf, selectors, services
 from .actions import BY_NAME, available_actions, perform
 from .forms import PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
+from .rulesets import ruleset_in_force
 from .transitions import NATIONAL_CODE, Status
 
 
@@ -205,7 +206,7 @@ def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse
         messages.error(
             request,
             "; ".join(
-                f"{form.fields[field].label}: {' '.join(errors)}"
+                f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
                 for field, errors in form.errors.items()
             ),
         )
@@ -223,3 +224,74 @@ def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": BY_NAME[name].label})
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
+
+
+@login_required
+def form_pdf(request: AuthenticatedHttpRequest, code: str, form: str) -> HttpResponse:
+    """One official form of the dossier as PDF (Vietnamese, embedded font)."""
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    render_form = documents.FORMS.get(form)
+    if render_form is None:
+        raise NotFound()
+    response = HttpResponse(render_form(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
+    return response
+
+
+@login_required
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The register (sổ theo dõi hồ sơ) of the user's agency for one year; PDF and XLSX."""
+    agency = _agency(request)
+    try:
+        year = int(request.GET.get("year") or clock.today().year)
+    except ValueError:
+        year = clock.today().year
+    q = request.GET.get("q", "")
+    dossiers = list(selectors.dossier_register(user=request.user, agency=agency, year=year, q=q))
+    export = request.GET.get("format", "")
+    if export in ("pdf", "xlsx"):
+        data = documents.register_data(agency=agency, year=year, dossiers=dossiers)
+        form_set = ruleset_in_force(clock.today()).form_set
+        if export == "pdf":
+            body, kind = pdf.render_register_pdf(data, form_set=form_set), "application/pdf"
+        else:
+            body = pdf.register_xlsx(data, form_set=form_set)
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.{export}"'
+        return response
+    return render(
+        request,
+        "dossiers/register.html",
+        {
+            "agency": agency,
+            "year": year,
+            "q": q,
+            "dossiers": dossiers,
+            "years": range(clock.today().year - 3, clock.today().year + 1),
+        },
+    )
+
+
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    """Public dossier lookup: the code and the applicant's phone number, no sign-in."""
+    code = request.GET.get("ma", "").strip()
+    phone = request.GET.get("dien_thoai", "").strip()
+    dossier = None
+    not_found = False
+    if code and phone:
+        try:
+            dossier = selectors.dossier_lookup_public(code=code, phone=phone)
+        except NotFound:
+            not_found = True
+    return render(
+        request,
+        "dossiers/public_lookup.html",
+        {
+            "code": code,
+            "phone": phone,
+            "dossier": dossier,
+            "not_found": not_found,
+            "national_code": NATIONAL_CODE[Status(dossier.status)] if dossier else None,
+        },
+    )

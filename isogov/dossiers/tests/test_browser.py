@@ -12,7 +12,9 @@ from .conftest import CFS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_desk_officer_receives_a_dossier_in_the_browser(live_server: Any, page: Any, desk: Any) -> None:
+def test_desk_officer_receives_a_dossier_in_the_browser(
+    live_server: Any, page: Any, desk: Any
+) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "motcua")
     page.fill("#id_password", DEMO_PASSWORD)

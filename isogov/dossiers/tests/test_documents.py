@@ -1,0 +1,160 @@
+"""The forms of real dossiers, read back from the PDFs and the XLSX the pages serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from isogov.dossiers import services
+from isogov.dossiers.models import Dossier
+
+from .conftest import VN, intake
+
+pytestmark = pytest.mark.django_db
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=VN)
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def _act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs: Any) -> None:
+    dossier.refresh_from_db()
+    with time_machine.travel(when, tick=False):
+        service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
+
+
+@pytest.fixture
+def handled(desk: Any) -> Dossier:
+    """A CFS dossier received before Tết, one late step, an apology, finished and returned."""
+    with time_machine.travel(at(2, 13, 16), tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    officer, specialist, leader = desk.user("motcua"), desk.user("chuyenvien"), desk.user("lanhdao")
+    _act(at(2, 23, 8), services.dossier_step_complete, dossier, officer)  # early (before 08:30)
+    _act(at(2, 23, 11), services.dossier_step_complete, dossier, specialist)  # late (due 10:30)
+    _act(
+        at(2, 23, 13),
+        services.dossier_apologise,
+        dossier,
+        leader,
+        new_due_at=at(2, 27, 16),
+        reason="Chờ xác minh thông tin xuất bản phẩm",
+    )
+    for when in (at(2, 23, 15), at(2, 24, 8, 30), at(2, 24, 10), at(2, 24, 14), at(2, 25, 15)):
+        _act(when, services.dossier_step_complete, dossier, specialist)
+    _act(
+        at(2, 25, 15, 30),
+        services.dossier_record_result,
+        dossier,
+        specialist,
+        number="15/GCN-STTTT",
+        summary="Cấp giấy chứng nhận CFS",
+        signer="Trần Thị Lãnh",
+    )
+    _act(at(2, 25, 15, 40), services.dossier_approve_result, dossier, leader)
+    _act(at(2, 26, 9), services.dossier_return_result, dossier, officer, method="at_desk")
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_receipt_pdf_reads_back_code_applicant_and_appointment(
+    client: Client, desk: Any, handled: Dossier
+) -> None:
+    client.force_login(desk.user("motcua"))
+    response = client.get(f"/dossiers/{handled.code}/forms/receipt.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = _text(response.content)
+    assert handled.code in text
+    assert "Nguyễn Thị Hồng Nhung" in text
+    # The receipt shows the current promise: the apology's new date.
+    assert "16 giờ 00 phút, ngày 27 tháng 02 năm 2026" in text
+
+
+def test_control_sheet_is_generated_from_the_step_log(
+    client: Client, desk: Any, handled: Dossier
+) -> None:
+    client.force_login(desk.user("motcua"))
+    text = _text(client.get(f"/dossiers/{handled.code}/forms/control-sheet.pdf").content)
+    assert handled.code in text
+    assert "Trước hạn" in text and "Quá hạn" in text and "Đúng hạn" in text
+
+
+def test_apology_pdf_names_the_new_appointment(client: Client, desk: Any, handled: Dossier) -> None:
+    client.force_login(desk.user("lanhdao"))
+    text = _text(client.get(f"/dossiers/{handled.code}/forms/apology.pdf").content)
+    assert "Chờ xác minh thông tin xuất bản phẩm" in text
+    assert "ngày 27 tháng 02 năm 2026" in text
+
+
+def test_form_of_an_event_that_did_not_happen_is_404(
+    client: Client, desk: Any, handled: Dossier
+) -> None:
+    client.force_login(desk.user("motcua"))
+    assert client.get(f"/dossiers/{handled.code}/forms/refusal.pdf").status_code == 404
+    assert client.get(f"/dossiers/{handled.code}/forms/nope.pdf").status_code == 404
+
+
+def test_other_agency_cannot_print_the_forms(client: Client, desk: Any, handled: Dossier) -> None:
+    client.force_login(desk.user("tuphap"))
+    assert client.get(f"/dossiers/{handled.code}/forms/receipt.pdf").status_code == 404
+
+
+def test_supplement_and_refusal_forms(client: Client, desk: Any) -> None:
+    with time_machine.travel(at(3, 9, 8), tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+        refused = services.dossier_intake_refuse(
+            actor=desk.user("motcua"),
+            data=intake(desk, name="Công ty TNHH Đầu tư Phát triển Hải Phòng"),
+            reason="Không thuộc thẩm quyền giải quyết của Sở",
+        )
+    _act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    _act(
+        at(3, 9, 10),
+        services.dossier_request_supplement,
+        dossier,
+        desk.user("chuyenvien"),
+        reason="Thiếu bản sao giấy phép",
+        items=["Bản sao giấy phép xuất bản"],
+    )
+    client.force_login(desk.user("motcua"))
+    supplement = _text(client.get(f"/dossiers/{dossier.code}/forms/supplement-request.pdf").content)
+    assert "Bản sao giấy phép xuất bản" in supplement and dossier.code in supplement
+    refusal = _text(client.get(f"/dossiers/{refused.code}/forms/refusal.pdf").content)
+    assert "Không thuộc thẩm quyền giải quyết của Sở" in refusal
+    assert "Công ty TNHH Đầu tư Phát triển Hải Phòng" in refusal
+
+
+def test_register_as_xlsx_and_pdf(client: Client, desk: Any, handled: Dossier) -> None:
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/register/", {"year": 2026}).content.decode()
+    assert handled.code in page
+    workbook = load_workbook(
+        io.BytesIO(client.get("/dossiers/register/", {"year": 2026, "format": "xlsx"}).content)
+    )
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert handled.code in values and "Nguyễn Thị Hồng Nhung" in values
+    assert handled.code in _text(
+        client.get("/dossiers/register/", {"year": 2026, "format": "pdf"}).content
+    )
+    assert handled.code not in client.get("/dossiers/register/", {"year": 2025}).content.decode()
+
+
+def test_public_lookup_needs_the_phone_number(client: Client, handled: Dossier) -> None:
+    found = client.get("/tra-cuu/", {"ma": handled.code, "dien_thoai": "0912 345 678"})
+    assert "Đã trả kết quả" in found.content.decode()
+    wrong = client.get(
+        "/tra-cuu/", {"ma": handled.code, "dien_thoai": "0900000000"}
+    ).content.decode()
+    assert "Đã trả kết quả" not in wrong and "Không tìm thấy hồ sơ" in wrong
