@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
 WORKCAL_FIRST_YEAR = int(os.environ.get("ISOGOV_WORKCAL_FIRST_YEAR", "2018"))
 WORKCAL_LAST_YEAR = int(os.environ.get("ISOGOV_WORKCAL_LAST_YEAR", "2035"))
 
+# --- Dossiers ---------------------------------------------------------------------------------
+# Empty: the format of the rule set in force (Circular 01/2018). "tt04-2025": the Circular
+# 04/2025 format <agency>-YYMMDD-AAXXXX, AA being ISOGOV_DOSSIER_SYSTEM_ID.
+ISOGOV_DOSSIER_CODE_FORMAT = os.environ.get("ISOGOV_DOSSIER_CODE_FORMAT", "")
+ISOGOV_DOSSIER_SYSTEM_ID = os.environ.get("ISOGOV_DOSSIER_SYSTEM_ID", "00")
+
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:

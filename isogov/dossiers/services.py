@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import translation
@@ -53,7 +54,7 @@ from .models import (
     Payment,
     StepKind,
 )
-from .rulesets import RuleSet, ruleset_by_code, ruleset_in_force
+from .rulesets import CodeFormat, RuleSet, ruleset_by_code, ruleset_in_force
 from .transitions import InvalidTransition, Status, check_transition
 
 DESK_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.AGENCY_LEADER})
@@ -259,8 +260,11 @@ def _next_number(agency: Agency, scope: str) -> int:
 def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
     day = clock.to_local(at).date()
     sequence = _next_number(agency, f"day:{day.isoformat()}")
+    # A deployment on a national centralised system uses the Circular 04/2025 format.
+    configured = settings.ISOGOV_DOSSIER_CODE_FORMAT
     return codes.dossier_code(
-        code_format=ruleset.code_format,
+        code_format=CodeFormat(configured) if configured else ruleset.code_format,
+        system_id=settings.ISOGOV_DOSSIER_SYSTEM_ID,
         agency_code=agency.code,
         received_on=day,
         sequence=sequence,

@@ -444,3 +444,32 @@ def test_every_action_writes_its_audit_event(desk: Any) -> None:
         AuditEvent.objects.filter(object_id=str(dossier.pk)).values_list("action", flat=True)
     )
     assert {"dossier.receive", "dossier.transfer", "dossier.handover"} <= actions
+
+
+def test_circular_04_2025_code_format_is_selectable(desk: Any, settings: Any) -> None:
+    settings.ISOGOV_DOSSIER_CODE_FORMAT = "tt04-2025"
+    settings.ISOGOV_DOSSIER_SYSTEM_ID = "07"
+    dossier = receive(desk, at(3, 9, 8))
+    assert dossier.code == "000.00.15.H26-260309-070001"
+
+
+def test_periodic_job_closes_only_overdue_unanswered_supplements(desk: Any) -> None:
+    from isogov.dossiers.tasks import dossiers_close_unanswered
+
+    waiting = receive(desk, at(3, 9, 8))
+    fresh = receive(desk, at(3, 9, 8, 30))
+    for dossier, when in ((waiting, at(3, 9, 10)), (fresh, at(3, 11, 10))):
+        act(when, services.dossier_step_complete, dossier, desk.user("motcua"))
+        act(
+            when,
+            services.dossier_request_supplement,
+            dossier,
+            desk.user("chuyenvien"),
+            reason="Thiếu giấy tờ",
+            items=["Giấy phép"],
+        )
+    with time_machine.travel(at(3, 25, 9), tick=False):
+        assert dossiers_close_unanswered.call_local() == 1
+    waiting.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (waiting.status, fresh.status) == (Status.STOPPED, Status.SUPPLEMENT_REQUESTED)

@@ -1,0 +1,33 @@
+"""Periodic jobs of the dossier engine."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from isogov.core import clock
+from isogov.core.errors import ApplicationError
+
+from .models import Dossier
+from .services import close_unanswered_due, dossier_close_unanswered
+from .transitions import Status
+
+logger = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(minute="15", hour="*"))
+def dossiers_close_unanswered() -> int:
+    """Decree 118/2025 art. 19.5: close dossiers whose supplement went unanswered 15 days."""
+    now = clock.now()
+    closed = 0
+    waiting = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED).select_related("agency")
+    for dossier in waiting.iterator():
+        if not close_unanswered_due(dossier, now):
+            continue
+        try:
+            dossier_close_unanswered(code=dossier.code)
+        except ApplicationError as error:  # changed meanwhile: the next run looks again
+            logger.info("dossier %s not closed: %s", dossier.code, error)
+        else:
+            closed += 1
+    return closed
