@@ -169,6 +169,24 @@ ACTIONS: tuple[Action, ...] = (
 )
 BY_NAME = {action.name: action for action in ACTIONS}
 
+# Timeline words for the events that are not actions of the table.
+EVENT_LABELS: dict[str, object] = {
+    **{action.name: action.label for action in ACTIONS},
+    "receive": _("Received"),
+    "intake_incomplete": _("Incomplete at intake (form 02)"),
+    "intake_refuse": _("Refused at intake (form 03)"),
+    "submit_online": _("Submitted online"),
+    "transfer": _("Transferred to the handling unit"),
+    "handover": _("Handed over"),
+    "finish": _("Result ready"),
+    "paid": _("Fees paid"),
+    "payment": _("Payment recorded"),
+    "answer_opinion": _("Opinion given"),
+    "close_unanswered": _("Closed: supplement not received in time"),
+    "return_originals": _("Originals returned"),
+    "incident": _("Incident recorded"),
+}
+
 
 def _offered_in(action: Action, status: Status) -> bool:
     if action.statuses:

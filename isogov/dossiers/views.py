@@ -22,10 +22,13 @@ from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
 from . import documents, pdf, selectors, services
-from .actions import BY_NAME, available_actions, perform
+from .actions import BY_NAME, EVENT_LABELS, available_actions, perform
 from .forms import PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
+from .models import STATUS_CHOICES
 from .rulesets import ruleset_in_force
 from .transitions import NATIONAL_CODE, Status
+
+STATUS_LABELS = dict(STATUS_CHOICES)
 
 
 def _agency(request: AuthenticatedHttpRequest) -> Agency:
@@ -181,7 +184,14 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "steps": dossier.steps.select_related("unit", "assignee", "finished_by").order_by(
             "order", "id"
         ),
-        "events": dossier.events.select_related("actor").order_by("at", "id"),
+        "events": [
+            (
+                event,
+                EVENT_LABELS.get(event.action, event.action),
+                STATUS_LABELS.get(event.to_status, ""),
+            )
+            for event in dossier.events.select_related("actor").order_by("at", "id")
+        ],
         "papers": dossier.papers.all(),
         "fees": dossier.fees.all(),
         "payments": dossier.payments.all(),
