@@ -289,6 +289,7 @@ def perform(
             number=data.get("number", "") or "",
             summary=data.get("summary", "") or "",
             signer=data.get("signer", "") or "",
+            file=data.get("file"),
         )
     if name == "approve_result":
         return services.dossier_approve_result(**common)

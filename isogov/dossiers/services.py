@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import translation
@@ -1225,9 +1226,16 @@ def dossier_refuse(*, actor: User, code: str, version: int | None, reason: str) 
 
 @transaction.atomic
 def dossier_record_result(
-    *, actor: User, code: str, version: int | None, number: str, summary: str, signer: str
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    number: str,
+    summary: str,
+    signer: str,
+    file: UploadedFile | None = None,
 ) -> Dossier:
-    """Record the result document (number, what it decides, who signed)."""
+    """Record the result document (number, what it decides, who signed, the signed file)."""
     dossier = _lock(code=code, version=version)
     _require(actor, HANDLER_ROLES, dossier.agency)
     if dossier.status not in (Status.IN_PROCESS, Status.FINISHED):
@@ -1243,9 +1251,12 @@ def dossier_record_result(
     )
     dossier.result_approved_by = None
     dossier.result_approved_at = None
+    if file is not None:
+        dossier.result_file.save(f"{dossier.code}-{file.name}", file, save=False)
     _event(dossier, actor=actor, action="record_result", data={"number": dossier.result_number})
     _save(
         dossier,
+        "result_file",
         "result_number",
         "result_summary",
         "result_signer",
@@ -1380,3 +1391,20 @@ def dossier_record_incident(
     _event(dossier, actor=actor, action="incident", message=description, data={"kind": kind})
     _save(dossier)
     return incident
+
+
+@transaction.atomic
+def dossier_attach_scan(
+    *, actor: User, code: str, version: int | None, paper_id: int, file: UploadedFile
+) -> DossierPaper:
+    """Store the scan of a submitted paper (Decree 61/2018 art. 17.1: papers are scanned)."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, HANDLER_ROLES, dossier.agency)
+    paper = dossier.papers.filter(pk=paper_id).first()
+    if paper is None:
+        raise NotFound()
+    paper.scan.save(f"{dossier.code}-{paper.pk}-{file.name}", file, save=False)
+    paper.save(update_fields=["scan"])
+    _event(dossier, actor=actor, action="attach_scan", message=paper.name)
+    _save(dossier)
+    return paper

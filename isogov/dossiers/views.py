@@ -23,7 +23,7 @@ from isogov.workcal.selectors import calendar_for
 
 from . import documents, pdf, selectors, services
 from .actions import BY_NAME, EVENT_LABELS, available_actions, perform
-from .forms import PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
+from .forms import INCIDENT_KINDS, PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
 from .models import STATUS_CHOICES
 from .rulesets import ruleset_in_force
 from .transitions import NATIONAL_CODE, Status
@@ -199,6 +199,7 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "actions": [(action, [form[field] for field in action.fields]) for action in actions],
         "form": form,
         "payment_methods": PAYMENT_METHODS,
+        "incident_kinds": INCIDENT_KINDS,
         "return_methods": RETURN_METHODS,
         "waiting_hours": Decimal(dossier.waiting_seconds) / 3600,
     }
@@ -305,3 +306,44 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             "national_code": NATIONAL_CODE[Status(dossier.status)] if dossier else None,
         },
     )
+
+
+@login_required
+@require_POST
+def paper_action(
+    request: AuthenticatedHttpRequest, code: str, paper_id: int, name: str
+) -> HttpResponse:
+    """Papers in custody: attach a scan, return the originals, record loss or damage."""
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        if name == "scan":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ApplicationError(_("Choose the scanned file."))
+            services.dossier_attach_scan(
+                actor=request.user, code=code, version=version, paper_id=paper_id, file=upload
+            )
+        elif name == "return-originals":
+            services.dossier_return_originals(
+                actor=request.user, code=code, version=version, paper_id=paper_id
+            )
+        elif name == "incident":
+            services.dossier_record_incident(
+                actor=request.user,
+                code=code,
+                version=version,
+                paper_id=paper_id,
+                kind=request.POST.get("kind", "loss"),
+                description=request.POST.get("description", ""),
+            )
+        else:
+            raise NotFound()
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The papers' record was updated."))
+    return redirect("dossiers:detail", code=dossier.code)

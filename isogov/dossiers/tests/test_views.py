@@ -105,3 +105,44 @@ def test_search_ignores_diacritics_and_other_agencies_get_404(client: Client, de
     client.force_login(desk.user("tuphap"))
     assert client.get(f"/dossiers/{dossier.code}/").status_code == 404
     assert dossier.code not in client.get("/dossiers/search/", {"q": "nguyen"}).content.decode()
+
+
+def test_papers_in_custody_scan_return_and_incident(
+    client: Client, desk: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from isogov.dossiers.models import CustodyIncident
+
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    paper = dossier.papers.get()
+    client.force_login(desk.user("motcua"))
+    scan = SimpleUploadedFile("don.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    client.post(
+        f"/dossiers/{dossier.code}/papers/{paper.pk}/scan/",
+        {"version": dossier.version, "file": scan},
+    )
+    paper.refresh_from_db()
+    assert paper.scan.read() == b"%PDF-1.4 scan"
+    dossier.refresh_from_db()
+    client.post(
+        f"/dossiers/{dossier.code}/papers/{paper.pk}/return-originals/",
+        {"version": dossier.version},
+    )
+    paper.refresh_from_db()
+    assert paper.originals_returned_at is not None
+    dossier.refresh_from_db()
+    client.post(
+        f"/dossiers/{dossier.code}/papers/{paper.pk}/incident/",
+        {"version": dossier.version, "kind": "damage", "description": "Bản chính bị rách góc"},
+    )
+    incident = CustodyIncident.objects.get()
+    assert (incident.kind, incident.paper_id) == ("damage", paper.pk)
+    # A stale version records nothing.
+    client.post(
+        f"/dossiers/{dossier.code}/papers/{paper.pk}/incident/",
+        {"version": dossier.version, "kind": "loss", "description": "Lần hai"},
+    )
+    assert CustodyIncident.objects.count() == 1
