@@ -3,6 +3,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from isogov.dossiers.api import (
+    ACTION_APIS,
+    DossierCollectionApi,
+    DossierDetailApi,
+    DossierQueueApi,
+    DossierRecordIncidentApi,
+    DossierReturnOriginalsApi,
+    DossierUnknownActionApi,
+)
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
 from .views import TokenObtainApi
@@ -13,6 +22,32 @@ urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
+    path("v1/dossiers/", DossierCollectionApi.as_view(), name="dossier-list"),
+    path("v1/dossiers/queue/", DossierQueueApi.as_view(), name="dossier-queue"),
+    path("v1/dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),
+    *(
+        path(
+            f"v1/dossiers/<str:code>/actions/{api.name}/",
+            api.as_view(),
+            name=f"dossier-{api.name.replace('_', '-')}",
+        )
+        for api in ACTION_APIS
+    ),
+    path(
+        "v1/dossiers/<str:code>/actions/<str:action>/",
+        DossierUnknownActionApi.as_view(),
+        name="dossier-action-unknown",
+    ),
+    path(
+        "v1/dossiers/<str:code>/papers/<int:paper_id>/return-originals/",
+        DossierReturnOriginalsApi.as_view(),
+        name="dossier-return-originals",
+    ),
+    path(
+        "v1/dossiers/<str:code>/incidents/",
+        DossierRecordIncidentApi.as_view(),
+        name="dossier-record-incident",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

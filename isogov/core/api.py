@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -56,3 +57,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+@extend_schema_serializer(component_name="ErrorBody")
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable: e.g. conflict, not_found.")
+    message = serializers.CharField(help_text="A sentence for the user, in their language.")
+    details = serializers.DictField(help_text="Field name → messages; 409: the current version.")
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorOutputSerializer(serializers.Serializer):
+    """The one error shape of the API (for the schema; ``exception_handler`` writes it)."""
+
+    error = ErrorBodySerializer()

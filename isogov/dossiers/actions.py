@@ -12,12 +12,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from isogov.accounts.models import Unit, User
+from isogov.accounts.models import User
 from isogov.accounts.selectors import user_roles_in
 from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
 from .models import Dossier
+from .selectors import dossier_officer_get, dossier_unit_get
 from .transitions import ALLOWED, Status
 
 
@@ -204,8 +205,8 @@ def available_actions(*, dossier: Dossier, user: User) -> list[Action]:
     return [action for action in offered if held & action.roles]
 
 
-UNKNOWN_OFFICER = _("No officer of this agency has that username.")
-UNKNOWN_UNIT = _("No unit of this agency has that code.")
+UNKNOWN_OFFICER = _("No officer of this agency has this username.")
+UNKNOWN_UNIT = _("No unit of this agency has this code.")
 FIELD_REQUIRED = _("This field is required.")
 
 
@@ -241,19 +242,14 @@ def perform(
     if name == "complete_step":
         return services.dossier_step_complete(**common, note=data.get("note", "") or "")
     if name == "assign":
-        username = _required(data, "assignee")
-        assignee = (
-            User.objects.filter(username=username, role_assignments__agency=dossier.agency)
-            .distinct()
-            .first()
-        )
+        assignee = dossier_officer_get(dossier=dossier, username=str(_required(data, "assignee")))
         if assignee is None:
             raise ValidationFailed(UNKNOWN_OFFICER, details={"assignee": [str(UNKNOWN_OFFICER)]})
         return services.dossier_step_assign(**common, assignee=assignee)
     if name == "send_back":
         return services.dossier_step_send_back(**common, reason=data.get("reason", ""))
     if name == "request_opinion":
-        unit = Unit.objects.filter(agency=dossier.agency, code=_required(data, "unit")).first()
+        unit = dossier_unit_get(dossier=dossier, code=str(_required(data, "unit")))
         if unit is None:
             raise ValidationFailed(UNKNOWN_UNIT, details={"unit": [str(UNKNOWN_UNIT)]})
         return services.dossier_request_opinion(

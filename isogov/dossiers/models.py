@@ -135,7 +135,9 @@ class Dossier(VersionedModel):
     return_method = models.CharField(
         _("returned"), max_length=20, choices=ReturnMethod.choices, blank=True
     )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True)
+    outcome = models.CharField(
+        _("handling outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True
+    )
     late_by_seconds = models.BigIntegerField(_("late by (working seconds)"), default=0)
 
     result_number = models.CharField(_("result number"), max_length=100, blank=True)
@@ -220,7 +222,9 @@ class DossierStep(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True)
+    outcome = models.CharField(
+        _("handling outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True
+    )
     late_by_seconds = models.BigIntegerField(_("late by (working seconds)"), default=0)
     note = models.TextField(_("note"), blank=True)
 

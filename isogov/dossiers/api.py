@@ -1,0 +1,734 @@
+"""The dossier API at the one-stop desk: intake, list, queue, detail and one view per action.
+
+Views are thin: they parse the input, call one service or selector and render the dossier's
+detail. Every rule (roles, states, versions, deadlines) lives in ``services.py``; a refusal
+comes back through ``isogov.core.api.exception_handler`` as ``{"error": {...}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from isogov.accounts.models import Agency, User
+from isogov.accounts.selectors import agency_get, user_primary_agency
+from isogov.catalog.models import ChannelKind
+from isogov.core.api import ErrorOutputSerializer, PageNumberPagination
+from isogov.core.errors import NotFound, ValidationFailed
+from isogov.workcal.engine import Unit as TimeUnit
+
+from . import services
+from .actions import UNKNOWN_OFFICER, UNKNOWN_UNIT, available_actions
+from .models import (
+    ApplicantKind,
+    Dossier,
+    IncidentKind,
+    PaymentMethod,
+    ReturnMethod,
+)
+from .selectors import (
+    QueueRow,
+    dossier_get,
+    dossier_get_detail,
+    dossier_officer_get,
+    dossier_queue,
+    dossier_search,
+    dossier_unit_get,
+)
+from .transitions import Status
+
+TAGS = ["dossiers"]
+NO_AGENCY = _("Your account belongs to no agency: name the agency.")
+RECEIPT_ONLY_WHEN_RECEIVED = _("A receipt time is given only when the dossier is received.")
+ERRORS = {
+    400: ErrorOutputSerializer,
+    403: ErrorOutputSerializer,
+    404: ErrorOutputSerializer,
+    409: ErrorOutputSerializer,
+}
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # IsAuthenticated (the default permission) let it through
+    return user
+
+
+# --- the detail representation (returned by intake, detail and every action) ------------------
+@extend_schema_serializer(component_name="DossierAgency")
+class AgencyOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="DossierProcedure")
+class ProcedureOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(source="procedure_code")
+    name = serializers.CharField(source="procedure_name")
+
+
+@extend_schema_serializer(component_name="DossierLegalTime")
+class LegalTimeOutputSerializer(serializers.Serializer):
+    value = serializers.DecimalField(source="time_value", max_digits=8, decimal_places=2)
+    unit = serializers.CharField(source="time_unit")
+
+
+@extend_schema_serializer(component_name="DossierApplicant")
+class ApplicantOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="applicant_name")
+    kind = serializers.CharField(source="applicant_kind")
+    id_number = serializers.CharField(source="applicant_id_number")
+    address = serializers.CharField(source="applicant_address")
+    phone = serializers.CharField(source="applicant_phone")
+    email = serializers.CharField(source="applicant_email")
+    representative_name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="DossierResult")
+class ResultOutputSerializer(serializers.Serializer):
+    number = serializers.CharField(source="result_number")
+    summary = serializers.CharField(source="result_summary")
+    signer = serializers.CharField(source="result_signer")
+    approved_by = serializers.CharField(
+        source="result_approved_by.username", allow_null=True, default=None
+    )
+    approved_at = serializers.DateTimeField(source="result_approved_at", allow_null=True)
+
+
+@extend_schema_serializer(component_name="DossierFee")
+class FeeOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount_vnd = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="DossierPayment")
+class PaymentOutputSerializer(serializers.Serializer):
+    amount_vnd = serializers.IntegerField()
+    method = serializers.CharField()
+    receipt_number = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+
+
+@extend_schema_serializer(component_name="DossierPaper")
+class PaperOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    originals = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    originals_returned_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="DossierIncident")
+class IncidentOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    paper = serializers.IntegerField(source="paper_id", allow_null=True)
+    occurred_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="DossierStep")
+class StepOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
+    unit_label = serializers.CharField()
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    late_by_seconds = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="DossierEvent")
+class EventOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    message = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="DossierDetail")
+class DetailOutputSerializer(serializers.Serializer):
+    """A dossier as an officer sees it; ``actions`` are those this user may take now."""
+
+    code = serializers.CharField()
+    agency = AgencyOutputSerializer()
+    procedure = ProcedureOutputSerializer(source="*")
+    channel = serializers.CharField(source="channel_kind")
+    legal_time = LegalTimeOutputSerializer(source="*")
+    ruleset = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    national_status = serializers.IntegerField(
+        help_text="The national portal's status code (TrangThaiHoSo, 1–10)."
+    )
+    version = serializers.IntegerField(help_text="Send it back with every action.")
+    applicant = ApplicantOutputSerializer(source="*")
+    request_summary = serializers.CharField()
+    sets_count = serializers.IntegerField()
+    is_backdated = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    intake_due_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    start_counted_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The legal appointment.")
+    promised_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="The appointment given to the applicant (moved by an apology)."
+    )
+    service_due_at = serializers.DateTimeField(allow_null=True)
+    waiting_seconds = serializers.IntegerField()
+    supplement_count = serializers.IntegerField()
+    outcome = serializers.CharField()
+    late_by_seconds = serializers.IntegerField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    return_method = serializers.CharField()
+    result = ResultOutputSerializer(source="*")
+    fees = FeeOutputSerializer(many=True, source="fees.all")
+    payments = PaymentOutputSerializer(many=True, source="payments.all")
+    papers = PaperOutputSerializer(many=True, source="papers.all")
+    incidents = IncidentOutputSerializer(many=True, source="incidents.all")
+    steps = StepOutputSerializer(many=True, source="steps.all")
+    timeline = EventOutputSerializer(many=True, source="events.all")
+    actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, dossier: Dossier) -> list[str]:
+        user = self.context["user"]
+        return [action.name for action in available_actions(dossier=dossier, user=user)]
+
+
+def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_OK) -> Response:
+    user = _user(request)
+    dossier = dossier_get_detail(user=user, code=code)
+    return Response(
+        DetailOutputSerializer(dossier, context={"user": user}).data, status=status_code
+    )
+
+
+# --- intake and list ----------------------------------------------------------------------------
+@extend_schema_serializer(component_name="DossierApplicantInput")
+class ApplicantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.INDIVIDUAL)
+    id_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    representative_name = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+@extend_schema_serializer(component_name="DossierPaperInput")
+class PaperInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=500)
+    originals = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+    copies = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+
+
+class DossierCollectionApi(APIView):
+    """``GET``: search the dossiers the user may see. ``POST``: receive a dossier at the desk."""
+
+    pagination_class = PageNumberPagination
+
+    @extend_schema_serializer(component_name="DossierSearchFilter")
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, default="")
+        status = serializers.ChoiceField(
+            choices=["open", *(s.value for s in Status)],
+            required=False,
+            allow_blank=True,
+            default="",
+        )
+
+    @extend_schema_serializer(component_name="DossierListItem")
+    class ListOutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        status = serializers.CharField()
+        national_status = serializers.IntegerField()
+        applicant_name = serializers.CharField()
+        procedure_name = serializers.CharField()
+        received_at = serializers.DateTimeField(allow_null=True)
+        due_at = serializers.DateTimeField(allow_null=True)
+        promised_due_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_serializer(component_name="DossierIntake")
+    class IntakeInputSerializer(serializers.Serializer):
+        agency = serializers.CharField(
+            required=False, help_text="Agency code; by default the user's own agency."
+        )
+        procedure_code = serializers.CharField(max_length=64)
+        channel = serializers.ChoiceField(choices=ChannelKind.choices)
+        applicant = ApplicantInputSerializer()
+        papers = PaperInputSerializer(many=True, required=False, default=list)
+        request_summary = serializers.CharField(required=False, allow_blank=True, default="")
+        sets_count = serializers.IntegerField(min_value=1, max_value=100, default=1)
+        received_at = serializers.DateTimeField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="A past receipt time: only with the permission to register back-dated "
+            "postal or migrated dossiers.",
+        )
+        decision = serializers.ChoiceField(
+            choices=["receive", "incomplete", "refuse"],
+            default="receive",
+            help_text="receive (form 01), incomplete (form 02 at intake) or refuse (form 03).",
+        )
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        items = serializers.ListField(
+            child=serializers.CharField(max_length=500), required=False, default=list
+        )
+
+    @extend_schema(
+        operation_id="dossier_list",
+        tags=TAGS,
+        description="Search the dossiers the user may see by code, applicant, phone, ID number "
+        "or procedure (diacritics ignored); ``status=open`` keeps the unfinished ones.",
+        parameters=[FilterSerializer],
+        responses={200: ListOutputSerializer(many=True), 400: ErrorOutputSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = dossier_search(user=_user(request), **filters.validated_data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        assert page is not None
+        return paginator.get_paginated_response(self.ListOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="dossier_intake",
+        tags=TAGS,
+        description="Receive a dossier at the desk (form 01), or record a visit whose papers "
+        "were incomplete (form 02) or a refusal at intake (form 03).",
+        request=IntakeInputSerializer,
+        responses={201: DetailOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        data = self.IntakeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        intake = services.IntakeInput(
+            agency=self._agency(user, fields.get("agency")),
+            procedure_code=fields["procedure_code"].strip(),
+            channel_kind=fields["channel"],
+            applicant=services.ApplicantInput(**fields["applicant"]),
+            papers=[services.PaperInput(**paper) for paper in fields["papers"]],
+            request_summary=fields["request_summary"],
+            sets_count=fields["sets_count"],
+        )
+        decision, received_at = fields["decision"], fields["received_at"]
+        if decision != "receive" and received_at is not None:
+            raise ValidationFailed(
+                RECEIPT_ONLY_WHEN_RECEIVED,
+                details={"received_at": [str(RECEIPT_ONLY_WHEN_RECEIVED)]},
+            )
+        if decision == "incomplete":
+            dossier = services.dossier_intake_incomplete(
+                actor=user, data=intake, reason=fields["reason"], items=fields["items"]
+            )
+        elif decision == "refuse":
+            dossier = services.dossier_intake_refuse(
+                actor=user, data=intake, reason=fields["reason"]
+            )
+        else:
+            dossier = services.dossier_receive(actor=user, data=intake, received_at=received_at)
+        return _detail(request, dossier.code, status_code=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _agency(user: User, code: str | None) -> Agency:
+        if code:
+            return agency_get(user=user, code=code.strip())
+        agency = user_primary_agency(user=user)
+        if agency is None:
+            raise ValidationFailed(NO_AGENCY, details={"agency": [str(NO_AGENCY)]})
+        return agency
+
+
+class DossierQueueApi(APIView):
+    """The user's work: open dossiers whose current step is theirs, soonest due first."""
+
+    @extend_schema_serializer(component_name="DossierQueueRow")
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField(source="dossier.code")
+        status = serializers.CharField(source="dossier.status")
+        national_status = serializers.IntegerField(source="dossier.national_status")
+        applicant_name = serializers.CharField(source="dossier.applicant_name")
+        procedure_name = serializers.CharField(source="dossier.procedure_name")
+        version = serializers.IntegerField(source="dossier.version")
+        step = serializers.CharField(source="step.name", allow_null=True, default=None)
+        step_unit = serializers.CharField(source="step.unit.code", allow_null=True, default=None)
+        step_assignee = serializers.CharField(
+            source="step.assignee.username", allow_null=True, default=None
+        )
+        due_at = serializers.DateTimeField(allow_null=True)
+        urgency = serializers.ChoiceField(
+            choices=["overdue", "today", "soon", ""],
+            help_text="overdue; due today; due within two days; or nothing pressing.",
+        )
+
+    @extend_schema(
+        operation_id="dossier_queue", tags=TAGS, responses={200: OutputSerializer(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        rows: list[QueueRow] = dossier_queue(user=_user(request))
+        return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class DossierDetailApi(APIView):
+    """One dossier: status, deadlines, steps, timeline and the actions the user may take."""
+
+    @extend_schema(
+        operation_id="dossier_detail",
+        tags=TAGS,
+        responses={200: DetailOutputSerializer, 404: ErrorOutputSerializer},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        return _detail(request, code)
+
+
+# --- actions ------------------------------------------------------------------------------------
+@extend_schema_serializer(component_name="DossierActionVersion")
+class VersionInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The dossier's version as read; a stale one gets 409."
+    )
+
+
+class ReasonInputSerializer(VersionInputSerializer):
+    reason = serializers.CharField()
+
+
+class ItemsInputSerializer(ReasonInputSerializer):
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list
+    )
+
+
+class DossierActionApi(APIView):
+    """Base of the action views: parse ``{"version", ...}``, call the service, render."""
+
+    name: ClassVar[str]
+    service: ClassVar[Callable[..., Any]]
+    InputSerializer: ClassVar[type[serializers.Serializer]] = VersionInputSerializer
+    status_code: ClassVar[int] = status.HTTP_200_OK
+
+    def post(self, request: Request, code: str, **url_fields: Any) -> Response:
+        user = _user(request)
+        dossier = dossier_get(user=user, code=code)
+        data = self.InputSerializer(data=request.data, context={"dossier": dossier})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        type(self).service(actor=user, code=dossier.code, **url_fields, **fields)
+        return _detail(request, dossier.code, status_code=self.status_code)
+
+
+def _documented(cls: type[DossierActionApi]) -> type[DossierActionApi]:
+    """Give the action its own documented ``post``: its request body, the detail in return.
+
+    drf-spectacular documents methods, not view classes, so each action gets a ``post`` of its
+    own that calls the shared one.
+    """
+
+    def post(self: DossierActionApi, request: Request, code: str, **url_fields: Any) -> Response:
+        return DossierActionApi.post(self, request, code, **url_fields)
+
+    documented = extend_schema(
+        operation_id=f"dossier_{cls.name}",
+        tags=TAGS,
+        description=cls.service.__doc__,
+        request=cls.InputSerializer,
+        responses={cls.status_code: DetailOutputSerializer, **ERRORS},
+    )(post)
+    cls.post = documented  # type: ignore[method-assign]
+    return cls
+
+
+@_documented
+class DossierAcceptApi(DossierActionApi):
+    name = "accept"
+    service = staticmethod(services.dossier_accept)
+
+
+@_documented
+class DossierReturnIncompleteApi(DossierActionApi):
+    name = "return_incomplete"
+    service = staticmethod(services.dossier_return_incomplete)
+
+    @extend_schema_serializer(component_name="DossierReturnIncomplete")
+    class InputSerializer(ItemsInputSerializer):
+        pass
+
+
+@_documented
+class DossierRefuseIntakeApi(DossierActionApi):
+    name = "refuse_intake"
+    service = staticmethod(services.dossier_refuse_intake)
+
+    @extend_schema_serializer(component_name="DossierRefuseIntake")
+    class InputSerializer(ReasonInputSerializer):
+        pass
+
+
+@_documented
+class DossierCompleteStepApi(DossierActionApi):
+    name = "complete_step"
+    service = staticmethod(services.dossier_step_complete)
+
+    @extend_schema_serializer(component_name="DossierCompleteStep")
+    class InputSerializer(VersionInputSerializer):
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@_documented
+class DossierAssignApi(DossierActionApi):
+    name = "assign"
+    service = staticmethod(services.dossier_step_assign)
+
+    @extend_schema_serializer(component_name="DossierAssign")
+    class InputSerializer(VersionInputSerializer):
+        assignee = serializers.CharField(help_text="Username of an officer of the agency.")
+
+        def validate_assignee(self, value: str) -> User:
+            officer = dossier_officer_get(dossier=self.context["dossier"], username=value)
+            if officer is None:
+                raise serializers.ValidationError(str(UNKNOWN_OFFICER))
+            return officer
+
+
+@_documented
+class DossierSendBackApi(DossierActionApi):
+    name = "send_back"
+    service = staticmethod(services.dossier_step_send_back)
+
+    @extend_schema_serializer(component_name="DossierSendBack")
+    class InputSerializer(ReasonInputSerializer):
+        pass
+
+
+@_documented
+class DossierRequestOpinionApi(DossierActionApi):
+    name = "request_opinion"
+    service = staticmethod(services.dossier_request_opinion)
+
+    @extend_schema_serializer(component_name="DossierRequestOpinion")
+    class InputSerializer(VersionInputSerializer):
+        unit = serializers.CharField(help_text="Code of a unit of the dossier's agency.")
+        question = serializers.CharField()
+        allowance_value = serializers.DecimalField(
+            max_digits=6, decimal_places=2, min_value=0, help_text="The unit's time to answer."
+        )
+        allowance_unit = serializers.ChoiceField(
+            choices=[TimeUnit.WORKING_DAYS.value, TimeUnit.WORKING_HOURS.value],
+            default=TimeUnit.WORKING_DAYS.value,
+        )
+
+        def validate_unit(self, value: str) -> Any:
+            unit = dossier_unit_get(dossier=self.context["dossier"], code=value)
+            if unit is None:
+                raise serializers.ValidationError(str(UNKNOWN_UNIT))
+            return unit
+
+
+@_documented
+class DossierAnswerOpinionApi(DossierActionApi):
+    name = "answer_opinion"
+    service = staticmethod(services.dossier_answer_opinion)
+
+    @extend_schema_serializer(component_name="DossierAnswerOpinion")
+    class InputSerializer(VersionInputSerializer):
+        step_id = serializers.IntegerField(help_text="The opinion step (``steps[].id``).")
+        answer = serializers.CharField()
+
+
+@_documented
+class DossierRequestSupplementApi(DossierActionApi):
+    name = "request_supplement"
+    service = staticmethod(services.dossier_request_supplement)
+
+    @extend_schema_serializer(component_name="DossierRequestSupplement")
+    class InputSerializer(ItemsInputSerializer):
+        legal_basis = serializers.CharField(
+            max_length=300, required=False, allow_blank=True, default=""
+        )
+
+
+@_documented
+class DossierSupplementReceivedApi(DossierActionApi):
+    name = "supplement_received"
+    service = staticmethod(services.dossier_supplement_received)
+
+
+@_documented
+class DossierRequestPaymentApi(DossierActionApi):
+    name = "request_payment"
+    service = staticmethod(services.dossier_request_payment)
+
+
+@_documented
+class DossierRecordPaymentApi(DossierActionApi):
+    name = "record_payment"
+    service = staticmethod(services.dossier_record_payment)
+
+    @extend_schema_serializer(component_name="DossierRecordPayment")
+    class InputSerializer(VersionInputSerializer):
+        amount_vnd = serializers.IntegerField(help_text="Whole đồng.")
+        method = serializers.ChoiceField(choices=PaymentMethod.choices)
+        receipt_number = serializers.CharField(max_length=100)
+
+
+@_documented
+class DossierApologiseApi(DossierActionApi):
+    name = "apologise"
+    service = staticmethod(services.dossier_apologise)
+
+    @extend_schema_serializer(component_name="DossierApologise")
+    class InputSerializer(ReasonInputSerializer):
+        new_due_at = serializers.DateTimeField(help_text="The new appointment (form 04).")
+
+
+@_documented
+class DossierRefuseApi(DossierActionApi):
+    name = "refuse"
+    service = staticmethod(services.dossier_refuse)
+
+    @extend_schema_serializer(component_name="DossierRefuse")
+    class InputSerializer(ReasonInputSerializer):
+        pass
+
+
+@_documented
+class DossierRecordResultApi(DossierActionApi):
+    name = "record_result"
+    service = staticmethod(services.dossier_record_result)
+
+    @extend_schema_serializer(component_name="DossierRecordResult")
+    class InputSerializer(VersionInputSerializer):
+        number = serializers.CharField(max_length=100)
+        summary = serializers.CharField(
+            max_length=500, required=False, allow_blank=True, default=""
+        )
+        signer = serializers.CharField(max_length=200)
+
+
+@_documented
+class DossierApproveResultApi(DossierActionApi):
+    name = "approve_result"
+    service = staticmethod(services.dossier_approve_result)
+
+
+@_documented
+class DossierReturnResultApi(DossierActionApi):
+    name = "return_result"
+    service = staticmethod(services.dossier_return_result)
+
+    @extend_schema_serializer(component_name="DossierReturnResult")
+    class InputSerializer(VersionInputSerializer):
+        method = serializers.ChoiceField(choices=ReturnMethod.choices)
+
+
+@_documented
+class DossierRequestWithdrawalApi(DossierActionApi):
+    name = "request_withdrawal"
+    service = staticmethod(services.dossier_request_withdrawal)
+
+    @extend_schema_serializer(component_name="DossierRequestWithdrawal")
+    class InputSerializer(VersionInputSerializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@_documented
+class DossierStopApi(DossierActionApi):
+    name = "stop"
+    service = staticmethod(services.dossier_stop)
+
+    @extend_schema_serializer(component_name="DossierStop")
+    class InputSerializer(VersionInputSerializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@_documented
+class DossierCancelWithdrawalApi(DossierActionApi):
+    name = "cancel_withdrawal"
+    service = staticmethod(services.dossier_cancel_withdrawal)
+
+
+# The actions table (``actions.ACTIONS``) plus answering an opinion request, which is not a
+# button on the dossier but work of the consulted unit.
+ACTION_APIS: tuple[type[DossierActionApi], ...] = (
+    DossierAcceptApi,
+    DossierReturnIncompleteApi,
+    DossierRefuseIntakeApi,
+    DossierCompleteStepApi,
+    DossierAssignApi,
+    DossierSendBackApi,
+    DossierRequestOpinionApi,
+    DossierAnswerOpinionApi,
+    DossierRequestSupplementApi,
+    DossierSupplementReceivedApi,
+    DossierRequestPaymentApi,
+    DossierRecordPaymentApi,
+    DossierApologiseApi,
+    DossierRefuseApi,
+    DossierRecordResultApi,
+    DossierApproveResultApi,
+    DossierReturnResultApi,
+    DossierRequestWithdrawalApi,
+    DossierStopApi,
+    DossierCancelWithdrawalApi,
+)
+
+
+@extend_schema(exclude=True)
+class DossierUnknownActionApi(APIView):
+    """Any other action name: 404 in the API's error shape (not Django's HTML page)."""
+
+    def post(self, request: Request, code: str, action: str) -> Response:
+        raise NotFound()
+
+
+# --- papers in custody --------------------------------------------------------------------------
+@_documented
+class DossierReturnOriginalsApi(DossierActionApi):
+    """``POST .../papers/<paper_id>/return-originals/``."""
+
+    name = "return_originals"
+    service = staticmethod(services.dossier_return_originals)
+
+
+@_documented
+class DossierRecordIncidentApi(DossierActionApi):
+    """``POST .../incidents/``."""
+
+    name = "record_incident"
+    service = staticmethod(services.dossier_record_incident)
+    status_code = status.HTTP_201_CREATED
+
+    @extend_schema_serializer(component_name="DossierRecordIncident")
+    class InputSerializer(VersionInputSerializer):
+        kind = serializers.ChoiceField(choices=IncidentKind.choices)
+        description = serializers.CharField()
+        paper_id = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="The paper concerned."
+        )
