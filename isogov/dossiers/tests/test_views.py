@@ -146,3 +146,26 @@ def test_papers_in_custody_scan_return_and_incident(
         {"version": dossier.version, "kind": "loss", "description": "Lần hai"},
     )
     assert CustodyIncident.objects.count() == 1
+
+
+def test_queue_page_uses_the_same_number_of_queries_for_more_dossiers(
+    client: Client, desk: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(desk.user("motcua"))
+
+    def receive(count: int) -> None:
+        with time_machine.travel(MONDAY, tick=False):
+            for _ in range(count):
+                services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+
+    receive(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/dossiers/").status_code == 200
+    receive(12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/dossiers/").content.decode()
+    assert page.count("urgency-") >= 15
+    assert len(many.captured_queries) == len(few.captured_queries)
