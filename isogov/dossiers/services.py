@@ -138,6 +138,11 @@ def _require(actor: User | None, roles: frozenset[str], agency: Agency) -> None:
         raise PermissionDenied(NOT_ALLOWED)
 
 
+def _require_text(value: str, field: str) -> None:
+    if not value.strip():
+        raise ValidationFailed(REASON_REQUIRED, details={field: [str(REASON_REQUIRED)]})
+
+
 def _calendar(dossier: Dossier) -> WorkingCalendar:
     return calendar_for(agency=dossier.agency)
 
@@ -221,6 +226,24 @@ def _transition(
         data=data,
         reason=reason,
     )
+
+
+def _move(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    roles: frozenset[str],
+    to: Status,
+    action: str,
+    reason: str = "",
+) -> Dossier:
+    """A status change with nothing else to record but its reason."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, roles, dossier.agency)
+    _transition(dossier, to=to, actor=actor, action=action, message=reason, reason=reason)
+    _save(dossier, "status")
+    return dossier
 
 
 def _notify(dossier: Dossier, *, subject: str, body: str) -> None:
@@ -627,8 +650,7 @@ def dossier_intake_incomplete(
 ) -> Dossier:
     """Record a visit whose papers were incomplete (form 02 at intake; the clock does not start)."""
     _require(actor, DESK_ROLES, data.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     at = clock.now()
     version, channel = _resolve_procedure(data, at)
     dossier = _create(
@@ -655,8 +677,7 @@ def dossier_intake_incomplete(
 def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dossier:
     """Refuse a dossier at intake, e.g. outside the agency's competence (form 03)."""
     _require(actor, DESK_ROLES, data.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     at = clock.now()
     version, channel = _resolve_procedure(data, at)
     dossier = _create(
@@ -726,8 +747,7 @@ def dossier_return_incomplete(
     """Return an online submission for completion (form 02, before receipt)."""
     dossier = _lock(code=code, version=version)
     _require(actor, DESK_ROLES, dossier.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     _transition(
         dossier,
         to=Status.INCOMPLETE_AT_INTAKE,
@@ -750,20 +770,16 @@ def dossier_return_incomplete(
 @transaction.atomic
 def dossier_refuse_intake(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Refuse an online submission (form 03)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
-    _transition(
-        dossier,
-        to=Status.NOT_RECEIVED,
+    _require_text(reason, "reason")
+    return _move(
         actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.NOT_RECEIVED,
         action="refuse_intake",
-        message=reason,
         reason=reason,
     )
-    _save(dossier, "status")
-    return dossier
 
 
 # --- handling -----------------------------------------------------------------------------------
@@ -863,8 +879,7 @@ def dossier_step_send_back(*, actor: User, code: str, version: int | None, reaso
     """Send the dossier back to the previous step for rework, then on to this step again."""
     dossier = _lock(code=code, version=version)
     _require(actor, HANDLER_ROLES, dossier.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     step = dossier.current_step
     if dossier.status != Status.IN_PROCESS or step is None:
         raise ApplicationError(
@@ -933,8 +948,7 @@ def dossier_request_opinion(
         raise ApplicationError(
             WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
         )
-    if not question.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"question": [str(REASON_REQUIRED)]})
+    _require_text(question, "question")
     step = DossierStep.objects.create(
         dossier=dossier,
         order=dossier.current_step.order,
@@ -996,8 +1010,7 @@ def dossier_request_supplement(
     """Ask the applicant to supplement the dossier (form 02): the clock stops."""
     dossier = _lock(code=code, version=version)
     _require(actor, HANDLER_ROLES, dossier.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     ruleset = _ruleset(dossier)
     if (
         ruleset.supplement_limit is not None
@@ -1096,11 +1109,14 @@ def dossier_close_unanswered(*, code: str) -> Dossier:
 @transaction.atomic
 def dossier_request_payment(*, actor: User, code: str, version: int | None) -> Dossier:
     """Ask the applicant to pay the fees due."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    _transition(dossier, to=Status.PAYMENT_REQUESTED, actor=actor, action="request_payment")
-    _save(dossier, "status")
-    return dossier
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=HANDLER_ROLES,
+        to=Status.PAYMENT_REQUESTED,
+        action="request_payment",
+    )
 
 
 def fees_outstanding(dossier: Dossier) -> int:
@@ -1160,8 +1176,7 @@ def dossier_apologise(
         raise ApplicationError(
             WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
         )
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     ruleset = _ruleset(dossier)
     if dossier.appointment_moves >= ruleset.max_appointment_moves:
         raise ApplicationError(APOLOGY_ONCE, code="apology_limit")
@@ -1210,8 +1225,7 @@ def dossier_refuse(*, actor: User, code: str, version: int | None, reason: str) 
     """Refuse after appraisal, with the reasons; the refusal is returned like a result."""
     dossier = _lock(code=code, version=version)
     _require(actor, APPROVER_ROLES, dossier.agency)
-    if not reason.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"reason": [str(REASON_REQUIRED)]})
+    _require_text(reason, "reason")
     now = clock.now()
     _transition(
         dossier, to=Status.REFUSED, actor=actor, action="refuse", message=reason, reason=reason
@@ -1310,40 +1324,42 @@ def dossier_request_withdrawal(
     *, actor: User, code: str, version: int | None, reason: str
 ) -> Dossier:
     """The applicant asks to stop (Decree 118/2025 art. 21)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    _transition(
-        dossier,
-        to=Status.WITHDRAWAL_REQUESTED,
+    return _move(
         actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.WITHDRAWAL_REQUESTED,
         action="request_withdrawal",
-        message=reason,
         reason=reason,
     )
-    _save(dossier, "status")
-    return dossier
 
 
 @transaction.atomic
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, APPROVER_ROLES | DESK_ROLES, dossier.agency)
-    _transition(
-        dossier, to=Status.STOPPED, actor=actor, action="stop", message=reason, reason=reason
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=APPROVER_ROLES | DESK_ROLES,
+        to=Status.STOPPED,
+        action="stop",
+        reason=reason,
     )
-    _save(dossier, "status")
-    return dossier
 
 
 @transaction.atomic
 def dossier_cancel_withdrawal(*, actor: User, code: str, version: int | None) -> Dossier:
     """The applicant takes the withdrawal request back: handling goes on."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    _transition(dossier, to=Status.IN_PROCESS, actor=actor, action="cancel_withdrawal")
-    _save(dossier, "status")
-    return dossier
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.IN_PROCESS,
+        action="cancel_withdrawal",
+    )
 
 
 # --- papers in custody ------------------------------------------------------------------------
@@ -1377,8 +1393,7 @@ def dossier_record_incident(
     """Record the loss or damage of papers, or an error in the result (Decree 61/2018 art. 20)."""
     dossier = _lock(code=code, version=version)
     _require(actor, HANDLER_ROLES, dossier.agency)
-    if not description.strip():
-        raise ValidationFailed(REASON_REQUIRED, details={"description": [str(REASON_REQUIRED)]})
+    _require_text(description, "description")
     paper = dossier.papers.filter(pk=paper_id).first() if paper_id else None
     incident = CustodyIncident.objects.create(
         dossier=dossier,
