@@ -9,6 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from isogov.accounts.models import Agency, Unit, User
 from isogov.accounts.selectors import user_scope
+from isogov.catalog.models import ProcedureVersion
+from isogov.catalog.selectors import in_force_filter
 from isogov.core import clock
 from isogov.core.errors import NotFound
 from isogov.core.text import search_terms
@@ -172,3 +174,20 @@ def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
     if dossier is None or not digits or stored[-9:] != digits[-9:]:
         raise NotFound()
     return dossier
+
+
+def intake_procedure_choices(*, agency: Agency) -> list[tuple[str, str]]:
+    """The procedures the agency receives, with the name of the version in force today."""
+    versions = (
+        ProcedureVersion.objects.filter(
+            in_force_filter(clock.now()),
+            procedure__agencies__agency=agency,
+            procedure__agencies__is_active=True,
+        )
+        .select_related("procedure")
+        .order_by("procedure__code", "-effective_from")
+    )
+    names: dict[str, str] = {}
+    for version in versions:
+        names.setdefault(version.procedure.code, f"{version.procedure.code} — {version.name}")
+    return list(names.items())

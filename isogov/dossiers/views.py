@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.models import Agency
 from isogov.accounts.selectors import user_primary_agency
-from isogov.catalog.models import AgencyProcedure, Procedure
+from isogov.catalog.models import Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
@@ -36,20 +36,6 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
     if agency is None:
         raise NotFound(_("Your account is not attached to an agency."))
     return agency
-
-
-def _procedure_choices(agency: Agency) -> list[tuple[str, str]]:
-    rows = (
-        AgencyProcedure.objects.filter(agency=agency, is_active=True)
-        .select_related("procedure")
-        .order_by("procedure__code")
-    )
-    names = {}
-    for row in rows:
-        version = version_in_force(procedure=row.procedure, at=clock.now())
-        if version is not None:
-            names[row.procedure.code] = f"{row.procedure.code} — {version.name}"
-    return sorted(names.items())
 
 
 @login_required
@@ -122,7 +108,7 @@ def _papers_from_post(request: AuthenticatedHttpRequest) -> list[services.PaperI
 def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The desk's intake form: receive, return for completion (form 02) or refuse (form 03)."""
     agency = _agency(request)
-    procedures = _procedure_choices(agency)
+    procedures = selectors.intake_procedure_choices(agency=agency)
     form = IntakeForm(request.POST or None, procedures=procedures)
     context: dict[str, object] = {"form": form, "agency": agency}
     if request.method == "POST" and form.is_valid():
