@@ -76,3 +76,19 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it loudly when browser tests did not run, and how to make them run."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "BROWSER TESTS SKIPPED" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser test(s) skipped: Debian's chromium is missing. "
+            "Install it with `sudo apt-get install chromium` and run `make test` again.",
+            red=True,
+        )
