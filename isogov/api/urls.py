@@ -3,6 +3,14 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from isogov.catalog.api import (
+    ProcedureDetailApi,
+    ProcedureListApi,
+    VersionCreateApi,
+    VersionDetailApi,
+    VersionPublishApi,
+    VersionRetireApi,
+)
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
 from .views import TokenObtainApi
@@ -13,6 +21,28 @@ urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     re_path(r"^v1/calendar/due/?$", CalendarDueApi.as_view(), name="calendar-due"),
     re_path(r"^v1/calendar/days/?$", CalendarDaysApi.as_view(), name="calendar-days"),
+    path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),
+    path("v1/procedures/<str:code>/", ProcedureDetailApi.as_view(), name="procedure"),
+    path(
+        "v1/procedures/<str:code>/versions/",
+        VersionCreateApi.as_view(),
+        name="procedure-versions",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/",
+        VersionDetailApi.as_view(),
+        name="procedure-version",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/publish/",
+        VersionPublishApi.as_view(),
+        name="procedure-version-publish",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/retire/",
+        VersionRetireApi.as_view(),
+        name="procedure-version-retire",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from isogov.accounts.models import Agency, User
+from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_scope
 from isogov.core import clock
 from isogov.core.errors import NotFound
@@ -35,6 +35,7 @@ from .models import (
     Sector,
     VersionStatus,
 )
+from .permissions import CATALOG_MANAGERS
 
 IN_FORCE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 _NOT_WORD = re.compile(r"[^\w.]+")
@@ -369,6 +370,47 @@ def procedure_get_for_user(*, user: User, code: str) -> Procedure:
     if procedure is None:
         raise NotFound()
     return procedure
+
+
+def user_can_manage_catalog(*, user: User, agency: Agency | None = None) -> bool:
+    """Whether the user is a catalogue manager (of ``agency``, or of any agency)."""
+    scope = user_scope(user=user)
+    if scope.is_global:
+        return True
+    qs = RoleAssignment.objects.filter(user=user, role__in=CATALOG_MANAGERS)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.exists()
+
+
+def procedure_get_for_manager(*, user: User, code: str) -> Procedure:
+    """A procedure the user may maintain: a manager of an agency that carries it out.
+
+    A procedure no agency carries out yet may be maintained by any catalogue manager.
+    """
+    procedure = procedure_get_public(code=code)
+    scope = user_scope(user=user)
+    if scope.is_global:
+        return procedure
+    agency_ids = set(
+        AgencyProcedure.objects.filter(procedure=procedure).values_list("agency_id", flat=True)
+    )
+    managed = RoleAssignment.objects.filter(user=user, role__in=CATALOG_MANAGERS)
+    if agency_ids:
+        managed = managed.filter(agency_id__in=agency_ids)
+    if not managed.exists():
+        raise NotFound()
+    return procedure
+
+
+def version_get_for_manager(*, user: User, code: str, number: int) -> ProcedureVersion:
+    procedure = procedure_get_for_manager(user=user, code=code)
+    version = _detail_prefetch(
+        ProcedureVersion.objects.filter(procedure=procedure, number=number)
+    ).first()
+    if version is None:
+        raise NotFound()
+    return version
 
 
 def procedure_agencies(*, procedure: Procedure) -> list[Agency]:

@@ -332,6 +332,24 @@ def version_retire(
     return locked
 
 
+@transaction.atomic
+def procedure_register(
+    *,
+    actor: User | None,
+    code: str,
+    level: str,
+    sector: Sector,
+    data: dict[str, Any],
+    agency: Agency | None = None,
+) -> ProcedureVersion:
+    """Register a new procedure with its first draft version (and the agency carrying it out)."""
+    procedure = procedure_create(actor=actor, code=code, level=level, sector=sector)
+    version = version_create_draft(actor=actor, procedure=procedure, data=data)
+    if agency is not None:
+        agency_procedure_assign(actor=actor, agency=agency, procedure=procedure)
+    return version
+
+
 def allowance_problems(
     *, steps: list[dict[str, Any]], versions: list[ProcedureVersion]
 ) -> list[str]:
