@@ -8,6 +8,7 @@ field, or sheet, row and column), and when anything is wrong nothing is stored.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from .allowances import ChannelTime, StepAllowance, allowance_mismatches
 from .models import Procedure, ProcedureVersion, Sector, VersionStatus
 from .selectors import catalog_export_data, version_as_record
 from .services import _write_content, agency_procedure_assign, process_save, sector_save
+from .spreadsheet import read_workbook, write_workbook
 
 Progress = Callable[[int, int], None]
 # Turns a record path ("procedures[2].versions[0].name") into words for the user.
@@ -240,14 +242,19 @@ def catalog_import(
     data: Any,
     locate: Locator | None = None,
     progress: Progress | None = None,
+    located_errors: list[str] | None = None,
 ) -> ImportResult:
-    """Check the whole record, then store it in one transaction; nothing if anything is wrong."""
+    """Check the whole record, then store it in one transaction; nothing if anything is wrong.
+
+    ``located_errors`` are problems the file reader already found (e.g. a row of the XLSX
+    layout that names a procedure no row describes); they are reported with the others.
+    """
     locate = locate or _json_locator(data if isinstance(data, dict) else {})
     errors: schema.Errors = []
     cleaned = clean_catalog(data, errors)
     _check_against_database(cleaned, errors)
-    if errors:
-        messages = [
+    if errors or located_errors:
+        messages = list(located_errors or []) + [
             _("%(where)s: %(message)s") % {"where": locate(path), "message": message}
             for path, message in errors
         ]
@@ -359,3 +366,25 @@ def record_for_process_save(record: dict[str, Any]) -> dict[str, Any]:
 def catalog_export() -> dict[str, Any]:
     """The whole catalogue in the JSON exchange format."""
     return catalog_export_data()
+
+
+def catalog_export_xlsx() -> bytes:
+    """The whole catalogue in the XLSX layout."""
+    return write_workbook(catalog_export_data())
+
+
+def catalog_import_file(
+    *, actor: User | None, name: str, content: bytes, progress: Progress | None = None
+) -> ImportResult:
+    """Import a ``.json`` or ``.xlsx`` file (see ``catalog_import``)."""
+    if name.lower().endswith(".xlsx"):
+        data, locate, located = read_workbook(content)
+        return catalog_import(
+            actor=actor, data=data, locate=locate, progress=progress, located_errors=located
+        )
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        message = _("The file is neither XLSX nor valid JSON: %(error)s") % {"error": error}
+        raise ValidationFailed(message, details={"rows": [message]}) from error
+    return catalog_import(actor=actor, data=data, progress=progress)
