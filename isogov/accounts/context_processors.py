@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = user_scope(user=user)
     items = [{"url": reverse("dashboard"), "label": _("Dashboard")}]
     items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
+    items.append({"url": reverse("catalog:home"), "label": _("Procedure catalogue")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):
         items.append({"url": reverse("admin:index"), "label": _("Administration")})

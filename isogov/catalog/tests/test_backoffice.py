@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from isogov.catalog.demo import seed_catalog
+from isogov.catalog.models import ProcedureVersion, VersionStatus
+from isogov.catalog.selectors import version_as_record
+from isogov.catalog.services import legal_change_register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(demo: Any) -> Client:
+    seed_catalog()
+    client = Client()
+    client.force_login(demo.user("thuky"))
+    return client
+
+
+def _form_data(page: Any) -> dict[str, Any]:
+    """The POST data a browser would send for the edit form as rendered."""
+    data: dict[str, Any] = {"lock": page.context["version"].version}
+    for key in ("form", "channels", "fees", "papers", "bases"):
+        part = page.context[key]
+        forms = [part] if key == "form" else [part.management_form, *part.forms]
+        for form in forms:
+            for field in form:
+                value = field.value()
+                if value is None or value is False:
+                    continue
+                data[field.html_name] = value
+    return data
+
+
+def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
+    response = manager.post("/catalog/p/2.001594/draft/")
+    assert response.status_code == 302
+    page = manager.get("/catalog/p/2.001594/v2/edit/")
+    assert page.status_code == 200
+    data = _form_data(page)
+    data["name"] = "Cấp giấy phép hoạt động in xuất bản phẩm (sửa đổi)"
+    data["ch-0-time_value"] = "10"
+    saved = manager.post("/catalog/p/2.001594/v2/edit/", data)
+    assert saved.status_code == 302, saved.context and saved.context.get("errors")
+    draft = ProcedureVersion.objects.get(procedure__code="2.001594", number=2)
+    assert draft.name.endswith("(sửa đổi)")
+    assert draft.channels.get(kind="in_person").time_value == 10
+    diff = manager.get("/catalog/p/2.001594/v2/diff/")
+    changed = [row for row in diff.context["rows"] if row.changed]
+    assert {row.label for row in changed} == {"name", "channels[1].time.value"}
+    published = manager.post(
+        "/catalog/p/2.001594/v2/publish/",
+        {"version": draft.version, "effective_from": "2026-01-01"},
+    )
+    assert published.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
+
+
+def test_editing_a_published_version_is_refused_and_changes_nothing(manager: Client) -> None:
+    version = ProcedureVersion.objects.get(procedure__code="2.001594", number=1)
+    before = version_as_record(version=version)
+    response = manager.post("/catalog/p/2.001594/v1/edit/", {"name": "X", "lock": version.version})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version_as_record(version=version) == before
+
+
+def test_bad_draft_input_shows_the_error_and_keeps_the_draft(manager: Client) -> None:
+    manager.post("/catalog/p/2.001594/draft/")
+    page = manager.get("/catalog/p/2.001594/v2/edit/")
+    data = _form_data(page)
+    for key in [k for k in data if k.startswith("ch-") and k.endswith("-kind")]:
+        data[key] = ""
+    response = manager.post("/catalog/p/2.001594/v2/edit/", data)
+    assert response.status_code == 200
+    assert "cần ít nhất một cách thức thực hiện" in response.content.decode()
+    assert ProcedureVersion.objects.get(procedure__code="2.001594", number=2).channels.count() == 3
+
+
+def test_officer_without_catalogue_role_gets_404(demo: Any) -> None:
+    seed_catalog()
+    client = Client()
+    client.force_login(demo.user("motcua"))
+    assert client.get("/catalog/p/2.001594/").status_code == 404
+
+
+def test_import_page_reports_rows_and_stores_nothing(manager: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = b'{"procedures": [{"code": "1.000001", "sector": "XB", "versions": [{"name": ""}]}]}'
+    response = manager.post("/catalog/import/", {"file": SimpleUploadedFile("bad.json", bad)})
+    html = response.content.decode()
+    assert (
+        "Không nhập dữ liệu nào" in html or "Correct these rows" in html or "import-errors" in html
+    )
+    assert "Thủ tục 1.000001" in html
+    assert not ProcedureVersion.objects.filter(procedure__code="1.000001").exists()
+
+
+def test_export_json_download(manager: Client) -> None:
+    response = manager.get("/catalog/export.json")
+    assert response.status_code == 200
+    assert response.json()["format"] == "isogov-catalog/1"
+
+
+def test_legal_watch_shows_overdue_deadlines_in_red(manager: Client) -> None:
+    legal_change_register(
+        actor=None,
+        number="01/2025/TT-BTTTT",
+        summary="Thông tư cũ",
+        effective_on=dt.date(2025, 3, 3),
+    )
+    html = manager.get("/catalog/legal-changes/").content.decode()
+    assert 'class="overdue"' in html
+    assert "24/02/2025" in html  # 5 working days before Monday 3 March 2025
+    assert "03/06/2025" in html  # 3 months after
+
+
+def test_review_campaign_records_findings_with_savings(manager: Client) -> None:
+    response = manager.post(
+        "/catalog/reviews/", {"title": "Rà soát TTHC năm 2026", "starts_on": "2026-03-01"}
+    )
+    assert response.status_code == 302
+    url = response["Location"]
+    missing_proposal = manager.post(url, {"procedure": "2.001594", "outcome": "simplify"})
+    assert missing_proposal.status_code == 200
+    saved = manager.post(
+        url,
+        {
+            "procedure": "2.001594",
+            "outcome": "simplify",
+            "proposal": "Bỏ bản sao giấy phép",
+            "saved_days": "2",
+            "saved_papers": "1",
+        },
+    )
+    assert saved.status_code == 302
+    html = manager.get(url).content.decode()
+    assert "Bỏ bản sao giấy phép" in html
