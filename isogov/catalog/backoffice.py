@@ -21,9 +21,12 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import forms
-from .exchange import catalog_export, catalog_export_xlsx, catalog_import_file
+from .exchange import catalog_export, catalog_export_xlsx
+from .imports import import_job_create
 from .models import Procedure, ReviewCampaign, VersionStatus
 from .selectors import (
+    import_job_get,
+    import_job_list,
     legal_change_watch,
     procedure_get_for_manager,
     procedure_list_for_user,
@@ -258,19 +261,25 @@ def version_retire_view(request: AuthenticatedHttpRequest, code: str, number: in
 def catalog_import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = catalog_import_file(
-                actor=request.user, name=upload.name, content=upload.read()
-            )
-        except ApplicationError as error:
-            errors = _error_lines(error)
+        job = import_job_create(actor=request.user, name=upload.name, content=upload.read())
+        return redirect("catalog:import-job", pk=job.pk)
     return render(
-        request, "catalog/import.html", {"form": form, "result": result, "errors": errors}
+        request,
+        "catalog/import.html",
+        {"form": form, "jobs": import_job_list(user=request.user)[:10]},
     )
+
+
+@login_required
+def import_job_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress of one import; htmx polls the same URL for the progress fragment."""
+    _require_manager(request)
+    job = import_job_get(user=request.user, pk=pk)
+    polled = request.headers.get("HX-Request") == "true"
+    template = "catalog/_import_job.html" if polled else "catalog/import_job.html"
+    return render(request, template, {"job": job})
 
 
 @login_required

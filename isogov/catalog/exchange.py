@@ -28,7 +28,10 @@ from .selectors import catalog_export_data, version_as_record
 from .services import _write_content, agency_procedure_assign, process_save, sector_save
 from .spreadsheet import read_workbook, write_workbook
 
-Progress = Callable[[int, int], None]
+# progress(phase, done, total): phase is "checking" (before anything is written) or "storing".
+Progress = Callable[[str, int, int], None]
+CHECKING = "checking"
+STORING = "storing"
 # Turns a record path ("procedures[2].versions[0].name") into words for the user.
 Locator = Callable[[str], str]
 
@@ -71,14 +74,17 @@ def _version_key(code: str, number: int | None) -> str:
 
 
 def _check_against_database(
-    cleaned: dict[str, Any], errors: schema.Errors
+    cleaned: dict[str, Any], errors: schema.Errors, progress: Progress | None = None
 ) -> dict[str, list[ChannelTime]]:
     """Rules that need the stored catalogue; returns channel times of every known version."""
     file_sectors = {s["code"] for s in cleaned["sectors"]}
     db_sectors = set(Sector.objects.values_list("code", flat=True))
     channel_times: dict[str, list[ChannelTime]] = {}
     seen_codes: set[str] = set()
+    total = len(cleaned["procedures"])
     for i, procedure in enumerate(cleaned["procedures"]):
+        if progress and (i % 50 == 0):
+            progress(CHECKING, i, total)
         path = f"procedures[{i}]"
         code = procedure["code"]
         if code in seen_codes:
@@ -252,7 +258,7 @@ def catalog_import(
     locate = locate or _json_locator(data if isinstance(data, dict) else {})
     errors: schema.Errors = []
     cleaned = clean_catalog(data, errors)
-    _check_against_database(cleaned, errors)
+    _check_against_database(cleaned, errors, progress)
     if errors or located_errors:
         messages = list(located_errors or []) + [
             _("%(where)s: %(message)s") % {"where": locate(path), "message": message}
@@ -304,7 +310,7 @@ def _store(
             result.versions_created += 1
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     for record in cleaned["processes"]:
         versions = [
             ProcedureVersion.objects.get(procedure__code=ref["procedure"], number=ref["number"])
@@ -320,7 +326,7 @@ def _store(
         result.processes += 1
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     for record in cleaned["assignments"]:
         agency = Agency.objects.get(code=record["agency"])
         unit = (
@@ -338,7 +344,7 @@ def _store(
         result.assignments += 1
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     audit_record(
         actor=actor,
         action="catalog.import",

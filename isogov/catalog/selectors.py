@@ -25,6 +25,7 @@ from . import deadlines
 from .models import (
     AgencyProcedure,
     FeeItem,
+    ImportJob,
     InternalProcess,
     LegalChange,
     Procedure,
@@ -459,3 +460,16 @@ def review_campaign_list(*, user: User) -> QuerySet[ReviewCampaign]:
         "findings__procedure", "findings__reviewer"
     )
     return qs if scope.is_global else qs.filter(agency_id__in=scope.agency_ids)
+
+
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
+    """Imports the user started (every import for administrators)."""
+    qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
+    return qs if user_scope(user=user).is_global else qs.filter(created_by=user)
+
+
+def import_job_get(*, user: User, pk: int) -> ImportJob:
+    job = import_job_list(user=user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound()
+    return job

@@ -9,6 +9,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.catalog_home, name="home"),
     path("import/", views.catalog_import_page, name="import"),
+    path("import/<int:pk>/", views.import_job_page, name="import-job"),
     path("export.json", views.catalog_export_json, name="export-json"),
     path("export.xlsx", views.catalog_export_xlsx_view, name="export-xlsx"),
     path("legal-changes/", views.legal_changes_page, name="legal-changes"),

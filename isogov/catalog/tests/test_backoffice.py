@@ -4,10 +4,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from isogov.catalog.demo import seed_catalog
-from isogov.catalog.models import ProcedureVersion, VersionStatus
+from isogov.catalog.models import (
+    ImportJob,
+    ImportStatus,
+    Procedure,
+    ProcedureVersion,
+    VersionStatus,
+)
 from isogov.catalog.selectors import version_as_record
 from isogov.catalog.services import legal_change_register
 
@@ -90,17 +97,62 @@ def test_officer_without_catalogue_role_gets_404(demo: Any) -> None:
     assert client.get("/catalog/p/2.001594/").status_code == 404
 
 
-def test_import_page_reports_rows_and_stores_nothing(manager: Client) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_import_page_runs_a_job_that_reports_rows_and_stores_nothing(
+    manager: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     bad = b'{"procedures": [{"code": "1.000001", "sector": "XB", "versions": [{"name": ""}]}]}'
-    response = manager.post("/catalog/import/", {"file": SimpleUploadedFile("bad.json", bad)})
-    html = response.content.decode()
-    assert (
-        "Không nhập dữ liệu nào" in html or "Correct these rows" in html or "import-errors" in html
-    )
-    assert "Thủ tục 1.000001" in html
-    assert not ProcedureVersion.objects.filter(procedure__code="1.000001").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post("/catalog/import/", {"file": SimpleUploadedFile("bad.json", bad)})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED
+    html = manager.get(response["Location"]).content.decode()
+    assert "Không dữ liệu nào được nhập" in html
+    assert "Thủ tục 1.000001 (mục 1), trường &#x27;versions[0].name&#x27;" in html
+    assert not Procedure.objects.filter(code="1.000001").exists()
+
+
+def test_import_job_records_progress_and_the_result(
+    manager: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    content = manager.get("/catalog/export.xlsx").content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(
+            "/catalog/import/", {"file": SimpleUploadedFile("catalog.xlsx", content)}
+        )
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.DONE
+    assert job.result["versions_unchanged"] == 15
+    fragment = manager.get(response["Location"], headers={"HX-Request": "true"})
+    assert 'id="import-job"' in fragment.content.decode()
+    assert "hx-trigger" not in fragment.content.decode()  # finished: polling stops
+
+
+def test_checking_progress_is_reported_before_anything_is_stored(demo: Any) -> None:
+    from isogov.catalog.exchange import catalog_import
+
+    calls: list[tuple[str, int, int]] = []
+    data = {
+        "sectors": [{"code": "XB", "name": "Xuất bản"}],
+        "procedures": [
+            {
+                "code": f"1.{100000 + i}",
+                "sector": "XB",
+                "versions": [
+                    {
+                        "name": f"Thủ tục {i}",
+                        "channels": [
+                            {"kind": "in_person", "time": {"value": 1, "unit": "working_days"}}
+                        ],
+                    }
+                ],
+            }
+            for i in range(120)
+        ],
+    }
+    catalog_import(actor=None, data=data, progress=lambda *args: calls.append(args))
+    assert ("checking", 0, 120) in calls and ("checking", 100, 120) in calls
+    assert calls[-1] == ("storing", 120, 120)
 
 
 def test_export_json_download(manager: Client) -> None:

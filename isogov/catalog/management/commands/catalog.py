@@ -35,9 +35,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
 
-        def progress(done: int, total: int) -> None:
+        def progress(phase: str, done: int, total: int) -> None:
             if options["verbosity"] >= 1 and (done == total or done % 100 == 0):
-                self.stdout.write(f"  {done}/{total}")
+                self.stdout.write(f"  {phase} {done}/{total}")
 
         try:
             result = catalog_import_file(
