@@ -62,7 +62,8 @@ def text(
     if not isinstance(value, str | int | float | Decimal):
         errors.append((_join(path, field), _("must be text")))
         return ""
-    value = str(value).strip()
+    # Browsers send text areas with CRLF line ends; store one form so versions compare equal.
+    value = str(value).replace("\r\n", "\n").strip()
     if required and not value:
         errors.append((_join(path, field), _("is required")))
     if max_length and len(value) > max_length:

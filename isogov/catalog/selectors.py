@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_scope
@@ -24,16 +26,21 @@ from isogov.workcal.selectors import calendar_for
 from . import deadlines
 from .models import (
     AgencyProcedure,
+    ChannelKind,
     FeeItem,
     ImportJob,
     InternalProcess,
+    LegalBasis,
     LegalChange,
+    OnlineLevel,
+    Paper,
     Procedure,
     ProcedureChannel,
     ProcedureVersion,
     ProcessStep,
     ReviewCampaign,
     Sector,
+    TimeUnitChoice,
     VersionStatus,
 )
 from .permissions import CATALOG_MANAGERS
@@ -299,17 +306,83 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+_SECTION_MODELS = {
+    "channels": ProcedureChannel,
+    "fees": FeeItem,
+    "papers": Paper,
+    "legal_bases": LegalBasis,
+}
+_SECTION_LABELS = {
+    "channels": gettext_lazy("Channel"),
+    "fees": gettext_lazy("Fee"),
+    "papers": gettext_lazy("Paper"),
+    "legal_bases": gettext_lazy("Legal basis"),
+}
+_NESTED_LABELS = {"time.value": "time_value", "time.unit": "time_unit"}
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {
+    "kind": dict(ChannelKind.choices),
+    "unit": dict(TimeUnitChoice.choices),
+    "online_level": dict(OnlineLevel.choices),
+}
+_PATH_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _diff_label(path: str) -> str:
+    """``channels[2].time.value`` → "cách thức thực hiện 2 › thời hạn giải quyết"."""
+    section, _dot, rest = path.partition(".")
+    match = _PATH_PART.fullmatch(section)
+    if match is None:
+        return path
+    name, index = match.groups()
+    if not rest:
+        try:
+            return str(getattr(ProcedureVersion._meta.get_field(name), "verbose_name", name))
+        except Exception:
+            return path
+    model = _SECTION_MODELS.get(name)
+    if model is None:
+        return path
+    field_name = _NESTED_LABELS.get(rest, rest)
+    section_label = _SECTION_LABELS[name]
+    if rest.startswith("fees["):
+        return f"{section_label} {index} › {_diff_label(rest)}"
+    try:
+        field_label = str(getattr(model._meta.get_field(field_name), "verbose_name", rest))
+    except Exception:
+        field_label = rest
+    return f"{section_label} {index} › {field_label}"
+
+
+def _diff_value(path: str, value: str) -> str:
+    key = path.rsplit(".", 1)[-1]
+    labels = _CHOICE_LABELS.get(key)
+    if labels and value in labels:
+        return str(labels[value])
+    if value in ("True", "False"):
+        return str(_("Yes") if value == "True" else _("No"))
+    return value
+
+
 def version_diff(*, old: ProcedureVersion | None, new: ProcedureVersion) -> list[DiffRow]:
     """Field by field comparison of two versions (side by side in the back office)."""
     ignore = {"number", "status", "effective_from", "effective_to"}
-    before = (
-        _flatten({k: v for k, v in version_as_record(version=old).items() if k not in ignore})
-        if old
-        else {}
-    )
-    after = _flatten({k: v for k, v in version_as_record(version=new).items() if k not in ignore})
+
+    def flat(version: ProcedureVersion | None) -> dict[str, str]:
+        if version is None:
+            return {}
+        record = version_as_record(version=version)
+        return _flatten({k: v for k, v in record.items() if k not in ignore})
+
+    before, after = flat(old), flat(new)
     keys = list(after) + [k for k in before if k not in after]
-    return [DiffRow(k, before.get(k, ""), after.get(k, "")) for k in keys]
+    return [
+        DiffRow(
+            _diff_label(k),
+            _diff_value(k, before.get(k, "")),
+            _diff_value(k, after.get(k, "")),
+        )
+        for k in keys
+    ]
 
 
 def catalog_export_data() -> dict[str, Any]:

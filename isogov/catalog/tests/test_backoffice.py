@@ -59,7 +59,7 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     assert draft.channels.get(kind="in_person").time_value == 10
     diff = manager.get("/catalog/p/2.001594/v2/diff/")
     changed = [row for row in diff.context["rows"] if row.changed]
-    assert {row.label for row in changed} == {"name", "channels[1].time.value"}
+    assert {row.label for row in changed} == {"tên", "Cách thức thực hiện 1 › thời hạn giải quyết"}
     published = manager.post(
         "/catalog/p/2.001594/v2/publish/",
         {"version": draft.version, "effective_from": "2026-01-01"},
