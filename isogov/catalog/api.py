@@ -172,6 +172,9 @@ class ProcedureListApi(APIView):
             OpenApiParameter("channel", OpenApiTypes.STR, enum=list(CHANNEL_KINDS)),
             OpenApiParameter("level", OpenApiTypes.STR),
             OpenApiParameter("online_level", OpenApiTypes.STR, enum=list(ONLINE_LEVELS)),
+            OpenApiParameter(
+                "agency", OpenApiTypes.STR, description="Code of the agency carrying it out."
+            ),
         ],
         responses={200: ProcedureListItemSerializer(many=True)},
     )
@@ -183,6 +186,7 @@ class ProcedureListApi(APIView):
             channel=params.get("channel", ""),
             level=params.get("level", ""),
             online_level=params.get("online_level", ""),
+            agency_code=params.get("agency", ""),
         ).prefetch_related("channels")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(results, request, view=self) or []

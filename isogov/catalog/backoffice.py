@@ -16,18 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
-from isogov.accounts.selectors import user_primary_agency
+from isogov.accounts.models import Agency, Unit
+from isogov.accounts.selectors import agency_list, user_primary_agency
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import forms
 from .exchange import catalog_export, catalog_export_xlsx
 from .imports import import_job_create
-from .models import Procedure, ReviewCampaign, VersionStatus
+from .models import LegalChange, Procedure, ReviewCampaign, VersionStatus
 from .selectors import (
     import_job_get,
     import_job_list,
     legal_change_watch,
+    procedure_assignments,
     procedure_get_for_manager,
     procedure_list_for_user,
     review_campaign_list,
@@ -39,6 +41,8 @@ from .selectors import (
     version_process,
 )
 from .services import (
+    agency_procedure_assign,
+    legal_change_mark_done,
     legal_change_register,
     review_campaign_create,
     review_finding_record,
@@ -111,8 +115,46 @@ def procedure_manage(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             else None,
             "retire_form": forms.RetireForm(),
             "process": version_process(version=in_force) if in_force else None,
+            "assignments": procedure_assignments(procedure=procedure),
+            "assign_form": _assign_form(request),
         },
     )
+
+
+def _assign_form(request: AuthenticatedHttpRequest, data: Any = None) -> forms.AssignForm:
+    agencies = [
+        a
+        for a in agency_list(user=request.user)
+        if user_can_manage_catalog(user=request.user, agency=a)
+    ]
+    ids = [a.pk for a in agencies]
+    return forms.AssignForm(
+        data,
+        agencies=Agency.objects.filter(pk__in=ids).order_by("name"),
+        units=Unit.objects.filter(agency_id__in=ids).select_related("agency"),
+    )
+
+
+@login_required
+@require_POST
+def procedure_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    procedure = procedure_get_for_manager(user=request.user, code=code)
+    form = _assign_form(request, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an agency you manage."))
+        return redirect("catalog:procedure", code=code)
+    try:
+        agency_procedure_assign(
+            actor=request.user,
+            agency=form.cleaned_data["agency"],
+            procedure=procedure,
+            unit=form.cleaned_data["unit"],
+            is_active=form.cleaned_data["is_active"],
+        )
+        messages.success(request, _("Assignment saved."))
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    return redirect("catalog:procedure", code=code)
 
 
 @login_required
@@ -337,6 +379,24 @@ def legal_changes_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "catalog/legal_changes.html", {"rows": legal_change_watch(), "form": form}
     )
+
+
+@login_required
+@require_POST
+def legal_change_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    change = LegalChange.objects.filter(pk=pk).first()
+    if change is None:
+        raise NotFound()
+    today = clock.today()
+    which = request.POST.get("which")
+    legal_change_mark_done(
+        actor=request.user,
+        change=change,
+        published_on=today if which == "published" else None,
+        iso_updated_on=today if which == "iso" else None,
+    )
+    return redirect("catalog:legal-changes")
 
 
 @login_required

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from isogov.accounts.models import Agency, Unit
+
 from .models import ChannelKind, OnlineLevel, TimeUnitChoice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -226,3 +228,18 @@ class ReviewFindingForm(forms.Form):
         label=_("Days saved"), required=False, min_value=0, decimal_places=2
     )
     saved_papers = forms.IntegerField(label=_("Papers saved"), required=False, min_value=0)
+
+
+class AssignForm(forms.Form):
+    """Which agency (and unit) carries out a procedure; choices limited to the user's agencies."""
+
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit in charge"), queryset=Unit.objects.none(), required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, agencies: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

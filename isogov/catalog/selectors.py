@@ -133,6 +133,7 @@ def procedure_search(
     level: str = "",
     online_level: str = "",
     agency: Agency | None = None,
+    agency_code: str = "",
     at: dt.datetime | dt.date | None = None,
 ) -> QuerySet[ProcedureVersion]:
     """The versions in force that match: every folded query term, and each given filter.
@@ -152,6 +153,10 @@ def procedure_search(
         qs = qs.filter(channels__kind=channel)
     if agency is not None:
         qs = qs.filter(procedure__agencies__agency=agency, procedure__agencies__is_active=True)
+    if agency_code:
+        qs = qs.filter(
+            procedure__agencies__agency__code=agency_code, procedure__agencies__is_active=True
+        )
     return qs.select_related("procedure__sector").order_by("procedure__code")
 
 
@@ -485,6 +490,15 @@ def version_get_for_manager(*, user: User, code: str, number: int) -> ProcedureV
     if version is None:
         raise NotFound()
     return version
+
+
+def agencies_with_procedures() -> QuerySet[Agency]:
+    """Agencies that carry out at least one procedure (the public agency filter)."""
+    return Agency.objects.filter(procedures__is_active=True).distinct().order_by("name")
+
+
+def procedure_assignments(*, procedure: Procedure) -> QuerySet[AgencyProcedure]:
+    return AgencyProcedure.objects.filter(procedure=procedure).select_related("agency", "unit")
 
 
 def procedure_agencies(*, procedure: Procedure) -> list[Agency]:

@@ -122,3 +122,10 @@ def test_manager_registers_a_new_procedure_as_draft(catalog: Any) -> None:
     assert bad.status_code == 400
     assert "channels" in bad.json()["error"]["details"]
     assert not Procedure.objects.filter(code="1.000002").exists()
+
+
+def test_public_search_filters_by_the_agency_carrying_it_out(catalog: Any) -> None:
+    mine = _client().get("/api/v1/procedures/", {"agency": "000.00.15.H26"}).json()
+    assert mine["count"] == 15
+    other = _client().get("/api/v1/procedures/", {"agency": "000.00.19.H26"}).json()
+    assert other["count"] == 0

@@ -195,3 +195,32 @@ def test_review_campaign_records_findings_with_savings(manager: Client) -> None:
     assert saved.status_code == 302
     html = manager.get(url).content.decode()
     assert "Bỏ bản sao giấy phép" in html
+
+
+def test_manager_assigns_a_procedure_to_a_unit_of_own_agency(manager: Client, demo: Any) -> None:
+    from isogov.catalog.models import AgencyProcedure
+
+    unit = demo.department.units.get(code="CNTT")
+    response = manager.post(
+        "/catalog/p/2.001594/assign/",
+        {"agency": demo.department.pk, "unit": unit.pk, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert (
+        AgencyProcedure.objects.get(agency=demo.department, procedure__code="2.001594").unit == unit
+    )
+    other = manager.post(
+        "/catalog/p/2.001594/assign/", {"agency": demo.other.pk, "is_active": "on"}
+    )
+    assert other.status_code == 302
+    assert not AgencyProcedure.objects.filter(agency=demo.other).exists()
+
+
+def test_marking_a_legal_change_done_clears_the_overdue_flag(manager: Client) -> None:
+    change = legal_change_register(
+        actor=None, number="02/2025/TT-BTTTT", summary="Thông tư", effective_on=dt.date(2025, 3, 3)
+    )
+    manager.post(f"/catalog/legal-changes/{change.pk}/done/", {"which": "published"})
+    manager.post(f"/catalog/legal-changes/{change.pk}/done/", {"which": "iso"})
+    html = manager.get("/catalog/legal-changes/").content.decode()
+    assert 'class="overdue"' not in html
