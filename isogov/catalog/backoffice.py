@@ -32,6 +32,7 @@ from .selectors import (
     procedure_assignments,
     procedure_get_for_manager,
     procedure_list_for_user,
+    process_as_record,
     review_campaign_list,
     user_can_manage_catalog,
     version_as_record,
@@ -44,6 +45,7 @@ from .services import (
     agency_procedure_assign,
     legal_change_mark_done,
     legal_change_register,
+    process_save_for_draft,
     review_campaign_create,
     review_finding_record,
     version_create_draft,
@@ -236,6 +238,47 @@ def version_edit(request: AuthenticatedHttpRequest, code: str, number: int) -> H
         request,
         "catalog/version_edit.html",
         {**context, "version": version, "procedure": version.procedure, "errors": errors},
+    )
+
+
+@login_required
+def version_process_edit(request: AuthenticatedHttpRequest, code: str, number: int) -> HttpResponse:
+    """The internal process of a draft version: edit it, or make a new issue for the draft."""
+    version = version_get_for_manager(user=request.user, code=code, number=number)
+    process = version_process(version=version)
+    header_initial, steps_initial = forms.process_initial(
+        process_as_record(process=process) if process else None
+    )
+    header = forms.ProcessForm(request.POST or None, initial=header_initial)
+    steps = forms.StepFormSet(request.POST or None, prefix="step", initial=steps_initial)
+    errors: list[str] = []
+    if request.method == "POST":
+        if header.is_valid() and steps.is_valid():
+            try:
+                process_save_for_draft(
+                    actor=request.user,
+                    version=version,
+                    data=forms.process_record(header, steps),
+                )
+            except ApplicationError as error:
+                errors = _error_lines(error)
+            else:
+                messages.success(request, _("Internal process saved."))
+                return redirect("catalog:procedure", code=code)
+        else:
+            errors = [_("Check the highlighted fields.")]
+    return render(
+        request,
+        "catalog/process_edit.html",
+        {
+            "version": version,
+            "procedure": version.procedure,
+            "process": process,
+            "header": header,
+            "steps": steps,
+            "errors": errors,
+            "channels": version.channels.all(),
+        },
     )
 
 

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, Unit
+from isogov.accounts.roles import Role
 
-from .models import ChannelKind, OnlineLevel, TimeUnitChoice
+from .models import AllowanceUnit, ChannelKind, OnlineLevel, TimeUnitChoice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -243,3 +244,63 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ProcessForm(forms.Form):
+    code = forms.CharField(label=_("Process code"), max_length=100)
+    issue_number = forms.IntegerField(label=_("Issue number"), min_value=1, initial=1)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    approved_by = forms.CharField(label=_("Approved by"), required=False)
+    approved_on = forms.DateField(label=_("Approved on"), required=False, widget=DATE)
+
+
+class StepForm(forms.Form):
+    name = forms.CharField(label=_("Work"), required=False)
+    unit_label = forms.CharField(label=_("Unit or person"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices], required=False)
+    allowance_value = forms.DecimalField(
+        label=_("Time allowance"), required=False, min_value=0, max_digits=6, decimal_places=2
+    )
+    allowance_unit = forms.ChoiceField(
+        label=_("Allowance unit"), choices=AllowanceUnit.choices, required=False
+    )
+    result_form = forms.CharField(label=_("Form or result"), required=False)
+    is_counted = forms.BooleanField(label=_("Counted"), required=False, initial=True)
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2)
+
+
+def process_initial(record: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if record is None:
+        return {}, []
+    header = {k: record[k] for k in ProcessForm.base_fields}
+    steps = [
+        {
+            **{k: s[k] for k in ("name", "unit_label", "role", "result_form", "is_counted")},
+            "allowance_value": s["allowance"]["value"],
+            "allowance_unit": s["allowance"]["unit"],
+        }
+        for s in record["steps"]
+    ]
+    return header, steps
+
+
+def process_record(header: ProcessForm, steps: Any) -> dict[str, Any]:
+    data = dict(header.cleaned_data)
+    data["approved_on"] = _day(data["approved_on"])
+    data["steps"] = [
+        {
+            "order": order,
+            "name": row["name"],
+            "unit_label": row["unit_label"],
+            "role": row["role"],
+            "allowance": {"value": row["allowance_value"], "unit": row["allowance_unit"]},
+            "result_form": row["result_form"],
+            "is_counted": row["is_counted"],
+        }
+        for order, row in enumerate(
+            (f.cleaned_data for f in steps.forms if f.cleaned_data.get("name")), start=1
+        )
+    ]
+    return data

@@ -20,6 +20,11 @@ urlpatterns = [
     path("p/<str:code>/draft/", views.draft_create, name="draft-create"),
     path("p/<str:code>/assign/", views.procedure_assign, name="procedure-assign"),
     path("p/<str:code>/v<int:number>/edit/", views.version_edit, name="version-edit"),
+    path(
+        "p/<str:code>/v<int:number>/process/",
+        views.version_process_edit,
+        name="version-process",
+    ),
     path("p/<str:code>/v<int:number>/diff/", views.version_diff_page, name="version-diff"),
     path("p/<str:code>/v<int:number>/publish/", views.version_publish_view, name="version-publish"),
     path("p/<str:code>/v<int:number>/retire/", views.version_retire_view, name="version-retire"),

@@ -15,7 +15,7 @@ from isogov.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
-from isogov.catalog.selectors import version_as_record
+from isogov.catalog.selectors import version_as_record, version_process
 from isogov.catalog.services import legal_change_register
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,8 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     assert page.status_code == 200
     data = _form_data(page)
     data["name"] = "Cấp giấy phép hoạt động in xuất bản phẩm (sửa đổi)"
-    data["ch-0-time_value"] = "10"
+    for i in range(3):
+        data[f"ch-{i}-time_value"] = "10"
     saved = manager.post("/catalog/p/2.001594/v2/edit/", data)
     assert saved.status_code == 302, saved.context and saved.context.get("errors")
     draft = ProcedureVersion.objects.get(procedure__code="2.001594", number=2)
@@ -59,7 +60,32 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     assert draft.channels.get(kind="in_person").time_value == 10
     diff = manager.get("/catalog/p/2.001594/v2/diff/")
     changed = [row for row in diff.context["rows"] if row.changed]
-    assert {row.label for row in changed} == {"tên", "Cách thức thực hiện 1 › thời hạn giải quyết"}
+    assert {row.label for row in changed} == {
+        "tên",
+        *(f"Cách thức thực hiện {i} › thời hạn giải quyết" for i in (1, 2, 3)),
+    }
+    # The draft still has the 15-day process of version 1: publishing is refused.
+    refused = manager.post(
+        "/catalog/p/2.001594/v2/publish/",
+        {"version": draft.version, "effective_from": "2026-01-01"},
+        follow=True,
+    )
+    assert "không còn phù hợp" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+    # Same issue of a process in force for version 1: refused, nothing changes.
+    page = manager.get("/catalog/p/2.001594/v2/process/")
+    data = _process_data(page)
+    data["step-1-allowance_value"] = "9"
+    same_issue = manager.post("/catalog/p/2.001594/v2/process/", data)
+    assert "số lần ban hành mới" in same_issue.content.decode()
+    # A new issue for the draft, with allowances adding up to 10 working days.
+    data["issue_number"] = "2"
+    new_issue = manager.post("/catalog/p/2.001594/v2/process/", data)
+    assert new_issue.status_code == 302, new_issue.context and new_issue.context["errors"]
+    version_1 = ProcedureVersion.objects.get(procedure__code="2.001594", number=1)
+    assert version_process(version=version_1).issue_number == 1
+    assert version_process(version=draft).issue_number == 2
     published = manager.post(
         "/catalog/p/2.001594/v2/publish/",
         {"version": draft.version, "effective_from": "2026-01-01"},
@@ -67,6 +93,32 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     assert published.status_code == 302
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
+
+
+def _process_data(page: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for form in [
+        page.context["header"],
+        page.context["steps"].management_form,
+        *page.context["steps"].forms,
+    ]:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = value
+    return data
+
+
+def test_process_allowances_that_miss_the_legal_time_show_the_difference(manager: Client) -> None:
+    manager.post("/catalog/p/2.001594/draft/")
+    data = _process_data(manager.get("/catalog/p/2.001594/v2/process/"))
+    data["issue_number"] = "2"
+    data["step-1-allowance_value"] = "13"
+    response = manager.post("/catalog/p/2.001594/v2/process/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "chênh lệch −1" in html
 
 
 def test_editing_a_published_version_is_refused_and_changes_nothing(manager: Client) -> None:
