@@ -8,6 +8,7 @@ from isogov.catalog.api import (
     ProcedureListApi,
     VersionCreateApi,
     VersionDetailApi,
+    VersionProcessApi,
     VersionPublishApi,
     VersionRetireApi,
 )
@@ -37,6 +38,11 @@ urlpatterns = [
         "v1/procedures/<str:code>/versions/<int:number>/publish/",
         VersionPublishApi.as_view(),
         name="procedure-version-publish",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/process/",
+        VersionProcessApi.as_view(),
+        name="procedure-version-process",
     ),
     path(
         "v1/procedures/<str:code>/versions/<int:number>/retire/",

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from isogov.accounts.models import User
 from isogov.accounts.selectors import user_primary_agency
 from isogov.core.api import PageNumberPagination
-from isogov.core.errors import PermissionDenied, ValidationFailed
+from isogov.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .models import ProcedureVersion, Sector
 from .schema import CHANNEL_KINDS, ONLINE_LEVELS, TIME_UNITS
@@ -38,6 +38,7 @@ from .selectors import (
 )
 from .services import (
     procedure_register,
+    process_save_for_draft,
     version_create_draft,
     version_publish,
     version_retire,
@@ -373,3 +374,38 @@ class VersionRetireApi(APIView):
         return Response(
             _version_out(version_get_for_manager(user=user, code=code, number=retired.number))
         )
+
+
+class VersionProcessApi(APIView):
+    """The internal process of a version; catalogue managers set it on a draft."""
+
+    class ProcessInputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        issue_number = serializers.IntegerField(min_value=1)
+        title = serializers.CharField()
+        approved_by = serializers.CharField(allow_blank=True, required=False)
+        approved_on = serializers.DateField(allow_null=True, required=False)
+        steps = StepSerializer(many=True)
+
+    @extend_schema(
+        operation_id="procedure_version_process_retrieve", responses={200: ProcessSerializer}
+    )
+    def get(self, request: Request, code: str, number: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        version = version_get_for_manager(user=user, code=code, number=number)
+        process = version_process(version=version)
+        if process is None:
+            raise NotFound()
+        return Response(process_as_record(process=process))
+
+    @extend_schema(
+        operation_id="procedure_version_process_update",
+        request=ProcessInputSerializer,
+        responses={200: ProcessSerializer},
+    )
+    def put(self, request: Request, code: str, number: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        version = version_get_for_manager(user=user, code=code, number=number)
+        data = request.data if isinstance(request.data, dict) else {}
+        process = process_save_for_draft(actor=user, version=version, data=dict(data))
+        return Response(process_as_record(process=process))

@@ -129,3 +129,22 @@ def test_public_search_filters_by_the_agency_carrying_it_out(catalog: Any) -> No
     assert mine["count"] == 15
     other = _client().get("/api/v1/procedures/", {"agency": "000.00.19.H26"}).json()
     assert other["count"] == 0
+
+
+def test_manager_issues_a_new_process_for_a_draft_and_sees_the_difference(catalog: Any) -> None:
+    client = _client(catalog.user("thuky"))
+    number = client.post("/api/v1/procedures/2.001594/versions/", {}, format="json").json()[
+        "number"
+    ]
+    url = f"/api/v1/procedures/2.001594/versions/{number}/process/"
+    process = client.get(url).json()
+    assert process["issue_number"] == 1
+    body = {**process, "issue_number": 2}
+    body["steps"][1]["allowance"]["value"] = 13
+    short = client.put(url, body, format="json")
+    assert short.status_code == 400
+    assert "−1" in short.json()["error"]["message"]
+    body["steps"][1]["allowance"]["value"] = 14
+    ok = client.put(url, body, format="json")
+    assert ok.status_code == 200, ok.json()
+    assert client.get(url).json()["issue_number"] == 2
