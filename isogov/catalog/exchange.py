@@ -8,6 +8,7 @@ field, or sheet, row and column), and when anything is wrong nothing is stored.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -192,7 +193,8 @@ def _check_against_database(
 def _comparable(record: dict[str, Any]) -> Any:
     """A record with numbers and dates made comparable (file values vs stored values)."""
     if isinstance(record, dict):
-        return {k: _comparable(v) for k, v in record.items() if k != "status"}
+        # The status and the end date change when a later version supersedes this one.
+        return {k: _comparable(v) for k, v in record.items() if k not in ("status", "effective_to")}
     if isinstance(record, list):
         return [_comparable(v) for v in record]
     if isinstance(record, Decimal | int | float) and not isinstance(record, bool):
@@ -308,6 +310,7 @@ def _store(
             version.effective_to = content["effective_to"]
             _write_content(version, content)
             result.versions_created += 1
+        _close_superseded(procedure)
         done += 1
         if progress:
             progress(STORING, done, total)
@@ -356,6 +359,20 @@ def _store(
         },
     )
     return result
+
+
+def _close_superseded(procedure: Procedure) -> None:
+    """A version in force ends the day before the next one starts (as publishing does)."""
+    dated = list(
+        procedure.versions.exclude(status=VersionStatus.DRAFT)
+        .filter(effective_from__isnull=False)
+        .order_by("effective_from")
+    )
+    for earlier, later in itertools.pairwise(dated):
+        assert later.effective_from is not None and earlier.effective_from is not None
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            earlier.effective_to = later.effective_from - dt.timedelta(days=1)
+            earlier.save(update_fields=["effective_to", "updated_at"])
 
 
 def record_for_process_save(record: dict[str, Any]) -> dict[str, Any]:

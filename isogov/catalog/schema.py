@@ -9,6 +9,7 @@ the caller decides how a path is shown (a JSON path, or a sheet row and column).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -375,6 +376,22 @@ def clean_procedure(data: dict[str, Any], path: str, errors: Errors) -> dict[str
     numbers = [v["number"] for v in versions]
     if len(set(numbers)) != len(numbers):
         errors.append((_join(path, "versions"), _("two versions have the same number")))
+    dated = sorted(
+        (v for v in versions if v["status"] != "draft" and v["effective_from"]),
+        key=lambda v: v["effective_from"],
+    )
+    for earlier, later in itertools.pairwise(dated):
+        if (
+            earlier["effective_to"] is not None
+            and earlier["effective_to"] >= later["effective_from"]
+        ):
+            errors.append(
+                (
+                    _join(path, "versions"),
+                    _("versions %(first)s and %(second)s are in force on the same days")
+                    % {"first": earlier["number"], "second": later["number"]},
+                )
+            )
     return {
         "code": code,
         "national_code": national,
