@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
@@ -49,7 +50,9 @@ class VersionForm(forms.Form):
 
 class ChannelForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Channel"), choices=[("", "—"), *ChannelKind.choices], required=False
+        label=pgettext_lazy("procedure record", "Channel"),
+        choices=[("", "—"), *ChannelKind.choices],
+        required=False,
     )
     time_value = forms.DecimalField(
         label=_("Processing time"), required=False, max_digits=8, decimal_places=2
@@ -62,10 +65,14 @@ class ChannelForm(forms.Form):
 
 class FeeForm(forms.Form):
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("All channels")), *ChannelKind.choices], required=False
+        label=pgettext_lazy("procedure record", "Channel"),
+        choices=[("", _("All channels")), *ChannelKind.choices],
+        required=False,
     )
     name = forms.CharField(label=_("Fee"), required=False)
-    amount_vnd = forms.IntegerField(label=_("Amount (đồng)"), required=False, min_value=0)
+    amount_vnd = forms.IntegerField(
+        label=pgettext_lazy("fee", "Amount (đồng)"), required=False, min_value=0
+    )
     note = forms.CharField(label=_("Note"), required=False)
 
 
@@ -219,7 +226,7 @@ class ReviewCampaignForm(forms.Form):
 class ReviewFindingForm(forms.Form):
     procedure = forms.CharField(label=_("Procedure code"))
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=pgettext_lazy("procedure review", "Outcome"),
         choices=[("keep", _("Keep")), ("simplify", _("Simplify")), ("abolish", _("Abolish"))],
     )
     proposal = forms.CharField(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from isogov.accounts.models import Agency, Unit, User
 from isogov.accounts.roles import Role
@@ -85,7 +86,9 @@ class Procedure(TimeStampedModel):
     """
 
     code = models.CharField(_("code"), max_length=64, unique=True)
-    national_code = models.CharField(_("national code"), max_length=32, db_index=True)
+    national_code = models.CharField(
+        pgettext_lazy("procedure", "national code"), max_length=32, db_index=True
+    )
     local_suffix = models.CharField(_("local suffix"), max_length=32, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=ProcedureLevel.choices)
     sector = models.ForeignKey(
@@ -393,7 +396,7 @@ class AgencyProcedure(TimeStampedModel):
 
 
 class ReviewStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("review campaign", "Open")
     CLOSED = "closed", _("Closed")
 
 
