@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
@@ -50,7 +49,7 @@ class VersionForm(forms.Form):
 
 class ChannelForm(forms.Form):
     kind = forms.ChoiceField(
-        label=pgettext_lazy("procedure record", "Channel"),
+        label=_("How to apply"),
         choices=[("", "—"), *ChannelKind.choices],
         required=False,
     )
@@ -65,14 +64,12 @@ class ChannelForm(forms.Form):
 
 class FeeForm(forms.Form):
     channel = forms.ChoiceField(
-        label=pgettext_lazy("procedure record", "Channel"),
+        label=_("How to apply"),
         choices=[("", _("All channels")), *ChannelKind.choices],
         required=False,
     )
     name = forms.CharField(label=_("Fee"), required=False)
-    amount_vnd = forms.IntegerField(
-        label=pgettext_lazy("fee", "Amount (đồng)"), required=False, min_value=0
-    )
+    amount_vnd = forms.IntegerField(label=_("Fee amount (đồng)"), required=False, min_value=0)
     note = forms.CharField(label=_("Note"), required=False)
 
 
@@ -226,7 +223,7 @@ class ReviewCampaignForm(forms.Form):
 class ReviewFindingForm(forms.Form):
     procedure = forms.CharField(label=_("Procedure code"))
     outcome = forms.ChoiceField(
-        label=pgettext_lazy("procedure review", "Outcome"),
+        label=_("Review outcome"),
         choices=[("keep", _("Keep")), ("simplify", _("Simplify")), ("abolish", _("Abolish"))],
     )
     proposal = forms.CharField(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from isogov.accounts.models import Agency, Unit, User
 from isogov.accounts.roles import Role
@@ -86,9 +85,7 @@ class Procedure(TimeStampedModel):
     """
 
     code = models.CharField(_("code"), max_length=64, unique=True)
-    national_code = models.CharField(
-        pgettext_lazy("procedure", "national code"), max_length=32, db_index=True
-    )
+    national_code = models.CharField(_("national procedure code"), max_length=32, db_index=True)
     local_suffix = models.CharField(_("local suffix"), max_length=32, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=ProcedureLevel.choices)
     sector = models.ForeignKey(
@@ -396,7 +393,7 @@ class AgencyProcedure(TimeStampedModel):
 
 
 class ReviewStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("review campaign", "Open")
+    OPEN = "open", _("In progress")
     CLOSED = "closed", _("Closed")
 
 

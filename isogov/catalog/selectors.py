@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_scope
@@ -318,7 +318,7 @@ _SECTION_MODELS = {
     "legal_bases": LegalBasis,
 }
 _SECTION_LABELS = {
-    "channels": pgettext_lazy("procedure record", "Channel"),
+    "channels": gettext_lazy("How to apply"),
     "fees": gettext_lazy("Fee"),
     "papers": gettext_lazy("Paper"),
     "legal_bases": gettext_lazy("Legal basis"),
