@@ -58,6 +58,7 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/workcal_due.py
+	$(BIN)/python bench/catalog_pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": reverse("dossiers:queue"), "label": _("My work")})
         items.append({"url": reverse("dossiers:search"), "label": _("Dossiers")})
     items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
+    items.append({"url": reverse("catalog:home"), "label": _("Procedure catalogue")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):
         items.append({"url": reverse("admin:index"), "label": _("Administration")})

@@ -3,6 +3,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from isogov.catalog.api import (
+    ProcedureDetailApi,
+    ProcedureListApi,
+    VersionCreateApi,
+    VersionDetailApi,
+    VersionProcessApi,
+    VersionPublishApi,
+    VersionRetireApi,
+)
 from isogov.dossiers.api import (
     ACTION_APIS,
     DossierCollectionApi,
@@ -22,6 +31,33 @@ urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
+    path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),
+    path("v1/procedures/<str:code>/", ProcedureDetailApi.as_view(), name="procedure"),
+    path(
+        "v1/procedures/<str:code>/versions/",
+        VersionCreateApi.as_view(),
+        name="procedure-versions",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/",
+        VersionDetailApi.as_view(),
+        name="procedure-version",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/publish/",
+        VersionPublishApi.as_view(),
+        name="procedure-version-publish",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/process/",
+        VersionProcessApi.as_view(),
+        name="procedure-version-process",
+    ),
+    path(
+        "v1/procedures/<str:code>/versions/<int:number>/retire/",
+        VersionRetireApi.as_view(),
+        name="procedure-version-retire",
+    ),
     path("v1/dossiers/", DossierCollectionApi.as_view(), name="dossier-list"),
     path("v1/dossiers/queue/", DossierQueueApi.as_view(), name="dossier-queue"),
     path("v1/dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),

@@ -8,6 +8,8 @@ field, or sheet, row and column), and when anything is wrong nothing is stored.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,8 +27,12 @@ from .allowances import ChannelTime, StepAllowance, allowance_mismatches
 from .models import Procedure, ProcedureVersion, Sector, VersionStatus
 from .selectors import catalog_export_data, version_as_record
 from .services import _write_content, agency_procedure_assign, process_save, sector_save
+from .spreadsheet import read_workbook, write_workbook
 
-Progress = Callable[[int, int], None]
+# progress(phase, done, total): phase is "checking" (before anything is written) or "storing".
+Progress = Callable[[str, int, int], None]
+CHECKING = "checking"
+STORING = "storing"
 # Turns a record path ("procedures[2].versions[0].name") into words for the user.
 Locator = Callable[[str], str]
 
@@ -69,14 +75,17 @@ def _version_key(code: str, number: int | None) -> str:
 
 
 def _check_against_database(
-    cleaned: dict[str, Any], errors: schema.Errors
+    cleaned: dict[str, Any], errors: schema.Errors, progress: Progress | None = None
 ) -> dict[str, list[ChannelTime]]:
     """Rules that need the stored catalogue; returns channel times of every known version."""
     file_sectors = {s["code"] for s in cleaned["sectors"]}
     db_sectors = set(Sector.objects.values_list("code", flat=True))
     channel_times: dict[str, list[ChannelTime]] = {}
     seen_codes: set[str] = set()
+    total = len(cleaned["procedures"])
     for i, procedure in enumerate(cleaned["procedures"]):
+        if progress and (i % 50 == 0):
+            progress(CHECKING, i, total)
         path = f"procedures[{i}]"
         code = procedure["code"]
         if code in seen_codes:
@@ -184,7 +193,8 @@ def _check_against_database(
 def _comparable(record: dict[str, Any]) -> Any:
     """A record with numbers and dates made comparable (file values vs stored values)."""
     if isinstance(record, dict):
-        return {k: _comparable(v) for k, v in record.items() if k != "status"}
+        # The status and the end date change when a later version supersedes this one.
+        return {k: _comparable(v) for k, v in record.items() if k not in ("status", "effective_to")}
     if isinstance(record, list):
         return [_comparable(v) for v in record]
     if isinstance(record, Decimal | int | float) and not isinstance(record, bool):
@@ -240,14 +250,19 @@ def catalog_import(
     data: Any,
     locate: Locator | None = None,
     progress: Progress | None = None,
+    located_errors: list[str] | None = None,
 ) -> ImportResult:
-    """Check the whole record, then store it in one transaction; nothing if anything is wrong."""
+    """Check the whole record, then store it in one transaction; nothing if anything is wrong.
+
+    ``located_errors`` are problems the file reader already found (e.g. a row of the XLSX
+    layout that names a procedure no row describes); they are reported with the others.
+    """
     locate = locate or _json_locator(data if isinstance(data, dict) else {})
     errors: schema.Errors = []
     cleaned = clean_catalog(data, errors)
-    _check_against_database(cleaned, errors)
-    if errors:
-        messages = [
+    _check_against_database(cleaned, errors, progress)
+    if errors or located_errors:
+        messages = list(located_errors or []) + [
             _("%(where)s: %(message)s") % {"where": locate(path), "message": message}
             for path, message in errors
         ]
@@ -295,9 +310,10 @@ def _store(
             version.effective_to = content["effective_to"]
             _write_content(version, content)
             result.versions_created += 1
+        _close_superseded(procedure)
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     for record in cleaned["processes"]:
         versions = [
             ProcedureVersion.objects.get(procedure__code=ref["procedure"], number=ref["number"])
@@ -313,7 +329,7 @@ def _store(
         result.processes += 1
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     for record in cleaned["assignments"]:
         agency = Agency.objects.get(code=record["agency"])
         unit = (
@@ -331,7 +347,7 @@ def _store(
         result.assignments += 1
         done += 1
         if progress:
-            progress(done, total)
+            progress(STORING, done, total)
     audit_record(
         actor=actor,
         action="catalog.import",
@@ -343,6 +359,20 @@ def _store(
         },
     )
     return result
+
+
+def _close_superseded(procedure: Procedure) -> None:
+    """A version in force ends the day before the next one starts (as publishing does)."""
+    dated = list(
+        procedure.versions.exclude(status=VersionStatus.DRAFT)
+        .filter(effective_from__isnull=False)
+        .order_by("effective_from")
+    )
+    for earlier, later in itertools.pairwise(dated):
+        assert later.effective_from is not None and earlier.effective_from is not None
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            earlier.effective_to = later.effective_from - dt.timedelta(days=1)
+            earlier.save(update_fields=["effective_to", "updated_at"])
 
 
 def record_for_process_save(record: dict[str, Any]) -> dict[str, Any]:
@@ -359,3 +389,25 @@ def record_for_process_save(record: dict[str, Any]) -> dict[str, Any]:
 def catalog_export() -> dict[str, Any]:
     """The whole catalogue in the JSON exchange format."""
     return catalog_export_data()
+
+
+def catalog_export_xlsx() -> bytes:
+    """The whole catalogue in the XLSX layout."""
+    return write_workbook(catalog_export_data())
+
+
+def catalog_import_file(
+    *, actor: User | None, name: str, content: bytes, progress: Progress | None = None
+) -> ImportResult:
+    """Import a ``.json`` or ``.xlsx`` file (see ``catalog_import``)."""
+    if name.lower().endswith(".xlsx"):
+        data, locate, located = read_workbook(content)
+        return catalog_import(
+            actor=actor, data=data, locate=locate, progress=progress, located_errors=located
+        )
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        message = _("The file is neither XLSX nor valid JSON: %(error)s") % {"error": error}
+        raise ValidationFailed(message, details={"rows": [message]}) from error
+    return catalog_import(actor=actor, data=data, progress=progress)

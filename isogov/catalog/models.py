@@ -85,7 +85,7 @@ class Procedure(TimeStampedModel):
     """
 
     code = models.CharField(_("code"), max_length=64, unique=True)
-    national_code = models.CharField(_("national code"), max_length=32, db_index=True)
+    national_code = models.CharField(_("national procedure code"), max_length=32, db_index=True)
     local_suffix = models.CharField(_("local suffix"), max_length=32, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=ProcedureLevel.choices)
     sector = models.ForeignKey(
@@ -393,7 +393,7 @@ class AgencyProcedure(TimeStampedModel):
 
 
 class ReviewStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("In progress")
     CLOSED = "closed", _("Closed")
 
 
@@ -506,3 +506,49 @@ class LegalChange(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    CHECKING = "checking", _("Checking")
+    STORING = "storing", _("Storing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing imported")
+
+
+class ImportJob(TimeStampedModel):
+    """A catalogue import run by the background worker, with its progress for the page."""
+
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="catalog/imports/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    messages = models.JSONField(_("problems"), default=list, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -9,6 +9,7 @@ the caller decides how a path is shown (a JSON path, or a sheet row and column).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,7 +63,8 @@ def text(
     if not isinstance(value, str | int | float | Decimal):
         errors.append((_join(path, field), _("must be text")))
         return ""
-    value = str(value).strip()
+    # Browsers send text areas with CRLF line ends; store one form so versions compare equal.
+    value = str(value).replace("\r\n", "\n").strip()
     if required and not value:
         errors.append((_join(path, field), _("is required")))
     if max_length and len(value) > max_length:
@@ -374,6 +376,22 @@ def clean_procedure(data: dict[str, Any], path: str, errors: Errors) -> dict[str
     numbers = [v["number"] for v in versions]
     if len(set(numbers)) != len(numbers):
         errors.append((_join(path, "versions"), _("two versions have the same number")))
+    dated = sorted(
+        (v for v in versions if v["status"] != "draft" and v["effective_from"]),
+        key=lambda v: v["effective_from"],
+    )
+    for earlier, later in itertools.pairwise(dated):
+        if (
+            earlier["effective_to"] is not None
+            and earlier["effective_to"] >= later["effective_from"]
+        ):
+            errors.append(
+                (
+                    _join(path, "versions"),
+                    _("versions %(first)s and %(second)s are in force on the same days")
+                    % {"first": earlier["number"], "second": later["number"]},
+                )
+            )
     return {
         "code": code,
         "national_code": national,

@@ -13,8 +13,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from isogov.accounts.models import Agency, User
+from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_scope
 from isogov.core import clock
 from isogov.core.errors import NotFound
@@ -24,17 +26,24 @@ from isogov.workcal.selectors import calendar_for
 from . import deadlines
 from .models import (
     AgencyProcedure,
+    ChannelKind,
     FeeItem,
+    ImportJob,
     InternalProcess,
+    LegalBasis,
     LegalChange,
+    OnlineLevel,
+    Paper,
     Procedure,
     ProcedureChannel,
     ProcedureVersion,
     ProcessStep,
     ReviewCampaign,
     Sector,
+    TimeUnitChoice,
     VersionStatus,
 )
+from .permissions import CATALOG_MANAGERS
 
 IN_FORCE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 _NOT_WORD = re.compile(r"[^\w.]+")
@@ -124,6 +133,7 @@ def procedure_search(
     level: str = "",
     online_level: str = "",
     agency: Agency | None = None,
+    agency_code: str = "",
     at: dt.datetime | dt.date | None = None,
 ) -> QuerySet[ProcedureVersion]:
     """The versions in force that match: every folded query term, and each given filter.
@@ -143,6 +153,10 @@ def procedure_search(
         qs = qs.filter(channels__kind=channel)
     if agency is not None:
         qs = qs.filter(procedure__agencies__agency=agency, procedure__agencies__is_active=True)
+    if agency_code:
+        qs = qs.filter(
+            procedure__agencies__agency__code=agency_code, procedure__agencies__is_active=True
+        )
     return qs.select_related("procedure__sector").order_by("procedure__code")
 
 
@@ -297,17 +311,83 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+_SECTION_MODELS = {
+    "channels": ProcedureChannel,
+    "fees": FeeItem,
+    "papers": Paper,
+    "legal_bases": LegalBasis,
+}
+_SECTION_LABELS = {
+    "channels": gettext_lazy("How to apply"),
+    "fees": gettext_lazy("Fee"),
+    "papers": gettext_lazy("Paper"),
+    "legal_bases": gettext_lazy("Legal basis"),
+}
+_NESTED_LABELS = {"time.value": "time_value", "time.unit": "time_unit"}
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {
+    "kind": dict(ChannelKind.choices),
+    "unit": dict(TimeUnitChoice.choices),
+    "online_level": dict(OnlineLevel.choices),
+}
+_PATH_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _diff_label(path: str) -> str:
+    """``channels[2].time.value`` → "cách thức thực hiện 2 › thời hạn giải quyết"."""
+    section, _dot, rest = path.partition(".")
+    match = _PATH_PART.fullmatch(section)
+    if match is None:
+        return path
+    name, index = match.groups()
+    if not rest:
+        try:
+            return str(getattr(ProcedureVersion._meta.get_field(name), "verbose_name", name))
+        except Exception:
+            return path
+    model = _SECTION_MODELS.get(name)
+    if model is None:
+        return path
+    field_name = _NESTED_LABELS.get(rest, rest)
+    section_label = _SECTION_LABELS[name]
+    if rest.startswith("fees["):
+        return f"{section_label} {index} › {_diff_label(rest)}"
+    try:
+        field_label = str(getattr(model._meta.get_field(field_name), "verbose_name", rest))
+    except Exception:
+        field_label = rest
+    return f"{section_label} {index} › {field_label}"
+
+
+def _diff_value(path: str, value: str) -> str:
+    key = path.rsplit(".", 1)[-1]
+    labels = _CHOICE_LABELS.get(key)
+    if labels and value in labels:
+        return str(labels[value])
+    if value in ("True", "False"):
+        return str(_("Yes") if value == "True" else _("No"))
+    return value
+
+
 def version_diff(*, old: ProcedureVersion | None, new: ProcedureVersion) -> list[DiffRow]:
     """Field by field comparison of two versions (side by side in the back office)."""
     ignore = {"number", "status", "effective_from", "effective_to"}
-    before = (
-        _flatten({k: v for k, v in version_as_record(version=old).items() if k not in ignore})
-        if old
-        else {}
-    )
-    after = _flatten({k: v for k, v in version_as_record(version=new).items() if k not in ignore})
+
+    def flat(version: ProcedureVersion | None) -> dict[str, str]:
+        if version is None:
+            return {}
+        record = version_as_record(version=version)
+        return _flatten({k: v for k, v in record.items() if k not in ignore})
+
+    before, after = flat(old), flat(new)
     keys = list(after) + [k for k in before if k not in after]
-    return [DiffRow(k, before.get(k, ""), after.get(k, "")) for k in keys]
+    return [
+        DiffRow(
+            _diff_label(k),
+            _diff_value(k, before.get(k, "")),
+            _diff_value(k, after.get(k, "")),
+        )
+        for k in keys
+    ]
 
 
 def catalog_export_data() -> dict[str, Any]:
@@ -371,6 +451,56 @@ def procedure_get_for_user(*, user: User, code: str) -> Procedure:
     return procedure
 
 
+def user_can_manage_catalog(*, user: User, agency: Agency | None = None) -> bool:
+    """Whether the user is a catalogue manager (of ``agency``, or of any agency)."""
+    scope = user_scope(user=user)
+    if scope.is_global:
+        return True
+    qs = RoleAssignment.objects.filter(user=user, role__in=CATALOG_MANAGERS)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.exists()
+
+
+def procedure_get_for_manager(*, user: User, code: str) -> Procedure:
+    """A procedure the user may maintain: a manager of an agency that carries it out.
+
+    A procedure no agency carries out yet may be maintained by any catalogue manager.
+    """
+    procedure = procedure_get_public(code=code)
+    scope = user_scope(user=user)
+    if scope.is_global:
+        return procedure
+    agency_ids = set(
+        AgencyProcedure.objects.filter(procedure=procedure).values_list("agency_id", flat=True)
+    )
+    managed = RoleAssignment.objects.filter(user=user, role__in=CATALOG_MANAGERS)
+    if agency_ids:
+        managed = managed.filter(agency_id__in=agency_ids)
+    if not managed.exists():
+        raise NotFound()
+    return procedure
+
+
+def version_get_for_manager(*, user: User, code: str, number: int) -> ProcedureVersion:
+    procedure = procedure_get_for_manager(user=user, code=code)
+    version = _detail_prefetch(
+        ProcedureVersion.objects.filter(procedure=procedure, number=number)
+    ).first()
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def agencies_with_procedures() -> QuerySet[Agency]:
+    """Agencies that carry out at least one procedure (the public agency filter)."""
+    return Agency.objects.filter(procedures__is_active=True).distinct().order_by("name")
+
+
+def procedure_assignments(*, procedure: Procedure) -> QuerySet[AgencyProcedure]:
+    return AgencyProcedure.objects.filter(procedure=procedure).select_related("agency", "unit")
+
+
 def procedure_agencies(*, procedure: Procedure) -> list[Agency]:
     return [
         a.agency
@@ -417,3 +547,16 @@ def review_campaign_list(*, user: User) -> QuerySet[ReviewCampaign]:
         "findings__procedure", "findings__reviewer"
     )
     return qs if scope.is_global else qs.filter(agency_id__in=scope.agency_ids)
+
+
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
+    """Imports the user started (every import for administrators)."""
+    qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
+    return qs if user_scope(user=user).is_global else qs.filter(created_by=user)
+
+
+def import_job_get(*, user: User, pk: int) -> ImportJob:
+    job = import_job_list(user=user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound()
+    return job

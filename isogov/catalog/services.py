@@ -37,7 +37,7 @@ from .models import (
     Sector,
     VersionStatus,
 )
-from .selectors import search_words, version_as_record
+from .selectors import search_words, version_as_record, version_process
 
 PUBLISHED_IMMUTABLE = gettext_lazy(
     "A published version cannot be changed. Create a new draft version instead."
@@ -50,6 +50,14 @@ EFFECTIVE_TOO_EARLY = gettext_lazy(
     "(latest: %(latest)s)."
 )
 RETIRE_BEFORE_START = gettext_lazy("A version cannot end before it takes effect.")
+PROCESS_OUT_OF_DATE = gettext_lazy(
+    "The internal process %(process)s no longer fits this version; issue a new process for "
+    "it first. %(problem)s"
+)
+PROCESS_ISSUE_IN_FORCE = gettext_lazy(
+    "This issue of the process applies to published versions and cannot change; give it a "
+    "new issue number."
+)
 ALLOWANCE_MISMATCH = gettext_lazy(
     "Procedure %(code)s, channel '%(channel)s': the counted step allowances add up to "
     "%(counted)s %(unit)s but the legal time is %(legal)s %(unit)s (difference %(difference)s)."
@@ -206,6 +214,12 @@ def version_create_draft(
     number = (procedure.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = ProcedureVersion(procedure=procedure, number=number, status=VersionStatus.DRAFT)
     _write_content(version, content)
+    if latest is not None:
+        # The new version keeps the internal process of the one it replaces until a new
+        # issue is made for it; publishing checks that the allowances still add up.
+        process = version_process(version=latest)
+        if process is not None:
+            process.versions.add(version)
     audit_record(
         actor=actor,
         action="procedure_version.create",
@@ -274,6 +288,14 @@ def version_publish(
                 ]
             },
         )
+    process = version_process(version=locked)
+    if process is not None:
+        problems = allowance_problems(steps=_step_records(process), versions=[locked])
+        if problems:
+            raise ValidationFailed(
+                PROCESS_OUT_OF_DATE % {"process": process.code, "problem": problems[0]},
+                details={"process": problems},
+            )
     day_before = effective_from - dt.timedelta(days=1)
     for previous in published.filter(effective_to__isnull=True) | published.filter(
         effective_to__gte=effective_from
@@ -330,6 +352,24 @@ def version_retire(
         reason=reason,
     )
     return locked
+
+
+@transaction.atomic
+def procedure_register(
+    *,
+    actor: User | None,
+    code: str,
+    level: str,
+    sector: Sector,
+    data: dict[str, Any],
+    agency: Agency | None = None,
+) -> ProcedureVersion:
+    """Register a new procedure with its first draft version (and the agency carrying it out)."""
+    procedure = procedure_create(actor=actor, code=code, level=level, sector=sector)
+    version = version_create_draft(actor=actor, procedure=procedure, data=data)
+    if agency is not None:
+        agency_procedure_assign(actor=actor, agency=agency, procedure=procedure)
+    return version
 
 
 def allowance_problems(
@@ -421,6 +461,51 @@ def process_save(
     process.versions.set(versions)
     audit_record(actor=actor, action=action, target=process, agency=agency, after=content)
     return process
+
+
+def _step_records(process: InternalProcess) -> list[dict[str, Any]]:
+    return [
+        {
+            "allowance": {"value": step.allowance_value, "unit": step.allowance_unit},
+            "is_counted": step.is_counted,
+        }
+        for step in process.steps.all()
+    ]
+
+
+@transaction.atomic
+def process_save_for_draft(
+    *, actor: User | None, version: ProcedureVersion, data: dict[str, Any]
+) -> InternalProcess:
+    """Save the internal process of a draft version.
+
+    An issue that applies to a published version is a controlled document in force: it is not
+    changed; a new issue number makes a new process for the draft (and the versions sharing
+    the same new issue).
+    """
+    if version.status != VersionStatus.DRAFT:
+        raise ApplicationError(PUBLISHED_IMMUTABLE, code="immutable")
+    existing = InternalProcess.objects.filter(
+        code=str(data.get("code", "")).strip(), issue_number=data.get("issue_number") or 1
+    ).first()
+    versions = [version]
+    if existing is not None:
+        if existing.versions.exclude(status=VersionStatus.DRAFT).exists():
+            raise ValidationFailed(
+                PROCESS_ISSUE_IN_FORCE, details={"issue_number": [str(PROCESS_ISSUE_IN_FORCE)]}
+            )
+        versions = list({*existing.versions.all(), version})
+    process = process_save(
+        actor=actor, data=data, versions=versions, agency=_agency_of(version.procedure)
+    )
+    for other in InternalProcess.objects.filter(versions=version).exclude(pk=process.pk):
+        other.versions.remove(version)
+    return process
+
+
+def _agency_of(procedure: Procedure) -> Agency | None:
+    assignment = procedure.agencies.select_related("agency").first()
+    return assignment.agency if assignment else None
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from isogov.core.errors import NotFound
 
 from .models import ChannelKind, OnlineLevel, Paper, ProcedureLevel
 from .selectors import (
+    agencies_with_procedures,
     procedure_agencies,
     procedure_get_public,
     procedure_search,
@@ -24,7 +25,7 @@ PAGE_SIZE = 50
 def procedure_list_public(request: HttpRequest) -> HttpResponse:
     filters = {
         key: request.GET.get(key, "").strip()
-        for key in ("q", "sector", "level", "channel", "online_level")
+        for key in ("q", "sector", "level", "channel", "online_level", "agency")
     }
     results = procedure_search(
         q=filters["q"],
@@ -32,6 +33,7 @@ def procedure_list_public(request: HttpRequest) -> HttpResponse:
         level=filters["level"],
         channel=filters["channel"],
         online_level=filters["online_level"],
+        agency_code=filters["agency"],
     ).prefetch_related("channels")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -44,6 +46,7 @@ def procedure_list_public(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "sectors": sector_list(),
+            "agencies": agencies_with_procedures(),
             "levels": ProcedureLevel.choices,
             "channels": ChannelKind.choices,
             "online_levels": OnlineLevel.choices,

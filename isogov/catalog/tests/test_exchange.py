@@ -101,3 +101,34 @@ def test_import_refuses_to_change_a_published_version() -> None:
     with pytest.raises(ValidationFailed):
         catalog_import(actor=None, data=changed)
     assert ProcedureVersion.objects.get(procedure__code="1.014464").name.startswith("Cấp giấy")
+
+
+def test_importing_a_new_version_ends_the_one_in_force_the_day_before() -> None:
+    import datetime as dt
+
+    from isogov.catalog.selectors import version_in_force
+
+    data = _sample()
+    catalog_import(actor=None, data=data)
+    second = copy.deepcopy(data["procedures"][0]["versions"][0])
+    second.update(number=2, effective_from="2026-07-01", name="Cấp giấy chứng nhận CFS (mới)")
+    data["procedures"][0]["versions"].append(second)
+    catalog_import(actor=None, data=data)
+    first = ProcedureVersion.objects.get(procedure__code="1.014464", number=1)
+    assert first.effective_to == dt.date(2026, 6, 30)
+    procedure = first.procedure
+    assert version_in_force(procedure=procedure, at=dt.date(2026, 6, 30)) == first
+    assert version_in_force(procedure=procedure, at=dt.date(2026, 7, 1)).number == 2
+    catalog_import(actor=None, data=data)  # the superseded version still counts as unchanged
+
+
+def test_overlapping_published_versions_are_refused() -> None:
+    data = _sample()
+    first = data["procedures"][0]["versions"][0]
+    first["effective_to"] = "2026-12-31"
+    second = {**copy.deepcopy(first), "number": 2, "effective_from": "2026-07-01"}
+    data["procedures"][0]["versions"].append(second)
+    with pytest.raises(ValidationFailed) as error:
+        catalog_import(actor=None, data=data)
+    assert any("1.014464" in row for row in error.value.details["rows"])
+    assert Procedure.objects.count() == 0

@@ -81,3 +81,24 @@ def test_public_detail_shows_the_internal_process_allowances(demo: Any) -> None:
 
 def test_unknown_procedure_is_404() -> None:
     assert Client().get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_paper_template_is_downloadable_from_the_public_page(settings: Any, tmp_path: Any) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    path = default_storage.save("catalog/templates/mau-don.docx", ContentFile(b"template bytes"))
+    version = published_version(
+        procedure("2.001594"),
+        papers=[{"name": "Đơn đề nghị", "template": path, "originals": 1, "copies": 0}],
+    )
+    paper = version.papers.get()
+    html = Client().get("/thu-tuc/2.001594/").content.decode()
+    url = f"/thu-tuc/2.001594/mau/{paper.pk}/"
+    assert url in html
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"template bytes"
+    assert "attachment" in response["Content-Disposition"]
+    assert Client().get(f"/thu-tuc/1.009374/mau/{paper.pk}/").status_code == 404

@@ -219,3 +219,10 @@ def test_unit_of_another_agency_cannot_carry_out_a_procedure(demo: Any) -> None:
         actor=None, agency=demo.department, procedure=proc, unit=unit
     )
     assert assignment.unit == unit
+
+
+def test_text_area_line_ends_are_stored_one_way_so_versions_compare_equal() -> None:
+    draft = version_create_draft(
+        actor=None, procedure=procedure(), data=version_record(steps_text="Bước 1\r\nBước 2")
+    )
+    assert draft.steps_text == "Bước 1\nBước 2"
