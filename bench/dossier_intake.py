@@ -41,9 +41,11 @@ from isogov.dossiers.services import (  # noqa: E402
     PaperInput,
     dossier_receive,
 )
+from isogov.notifications.tasks import outbox_deliver_task  # noqa: E402
 
 CFS = "1.014464"
 WARM_UP = 20
+ROUNDS = 4
 
 
 def intake(agency: Agency, index: int) -> IntakeInput:
@@ -87,13 +89,15 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    times = []
-    t0 = time.perf_counter()
-    for index in range(n):
-        t = time.perf_counter()
-        dossier_receive(actor=officer, data=intake(agency, WARM_UP + 1 + index))
-        times.append(time.perf_counter() - t)
-    total = time.perf_counter() - t0
+    times, rates = [], []
+    per_round = max(n // ROUNDS, 1)
+    for round_start in range(0, per_round * ROUNDS, per_round):
+        t0 = time.perf_counter()
+        for index in range(round_start, round_start + per_round):
+            t = time.perf_counter()
+            dossier_receive(actor=officer, data=intake(agency, WARM_UP + 1 + index))
+            times.append(time.perf_counter() - t)
+        rates.append(per_round / (time.perf_counter() - t0))
     if profiler is not None:
         import pstats
 
@@ -102,12 +106,24 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(15)
         stats.sort_stats("cumulative").print_stats("isogov", 30)
 
+    # The split: the after-commit job (one per intake) queued in Huey's own SQLite file.
+    enqueue = []
+    for _ in range(200):
+        t = time.perf_counter()
+        outbox_deliver_task()
+        enqueue.append(time.perf_counter() - t)
+
     times.sort()
-    rate = n / total
+    total = len(times)
+    rate = statistics.median(rates)
     print(
-        f"intake through dossier_receive: {rate:,.0f} dossiers/s over {n:,} "
-        f"({total:.2f} s; per intake median {statistics.median(times) * 1000:.2f} ms, "
-        f"p95 {times[int(n * 0.95)] * 1000:.2f} ms, max {times[-1] * 1000:.1f} ms)"
+        f"intake through dossier_receive: median {rate:,.0f} dossiers/s, best {max(rates):,.0f}/s "
+        f"over {ROUNDS}×{per_round:,} (per intake median "
+        f"{statistics.median(times) * 1000:.2f} ms, p95 {times[int(total * 0.95)] * 1000:.2f} ms)"
+    )
+    print(
+        f"  of which the after-commit delivery job queued in SqliteHuey: median "
+        f"{statistics.median(enqueue) * 1000:.2f} ms per intake"
     )
     target = 300
     print(f"target {target}/s on SQLite, one process: {'meets' if rate >= target else 'MISSES'}")
