@@ -59,6 +59,8 @@ messages: setup
 bench: setup
 	$(BIN)/python bench/workcal_due.py
 	$(BIN)/python bench/catalog_pages.py
+	$(BIN)/python bench/dossier_intake.py
+	$(BIN)/python bench/dossier_queue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,512 @@
+"""Dossiers under real concurrency: several OS processes writing to one database at once.
+
+The suite's own database lives in memory (SQLite) or belongs to this process, and other
+processes cannot share it. So these tests build their own: a file SQLite database always, and a
+throwaway PostgreSQL database as well when ``DATABASE_URL`` is set. A subprocess migrates and
+seeds it; each worker is ``python -m isogov.dossiers.tests.test_concurrency <command>``. A worker
+sets Django up, loads what it needs, says it is ready, then waits for a start file, so every
+worker hits the database at the same moment. A last subprocess reports what was stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.utils import translation
+
+from isogov.core.errors import STALE_VERSION
+
+ROOT = Path(__file__).resolve().parents[3]
+MODULE = "isogov.dossiers.tests.test_concurrency"
+AGENCY = "000.00.15.H26"
+VN = dt.timezone(dt.timedelta(hours=7))
+WAIT_S = 90  # generous: CI machines with two cores start eight Django processes slowly
+
+
+# --- the database the processes share ------------------------------------------------------
+class SharedDatabase:
+    """A migrated, seeded database that subprocesses reach through their environment."""
+
+    def __init__(self, env: dict[str, str], tmp: Path) -> None:
+        self.env = env
+        self.tmp = tmp
+
+    def run(self, *args: str) -> dict[str, Any]:
+        """Run one worker command to the end and return its JSON answer."""
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", MODULE, *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=WAIT_S,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def race(self, commands: list[list[str]]) -> list[dict[str, Any]]:
+        """Run the commands in parallel processes released together; their answers in order."""
+        gate = self.tmp / f"race-{uuid.uuid4().hex}"
+        gate.mkdir()
+        return self.run("race", "--gate", str(gate), "--commands", json.dumps(commands))["answers"]
+
+
+def _postgres_database(url: str) -> Iterator[str]:
+    """Create a uniquely named database next to ``url``'s and drop it afterwards."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"isogov_concurrency_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(
+                not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                reason="PostgreSQL runs only when DATABASE_URL points at a server",
+            ),
+        ),
+    ],
+)
+def shared_db(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedDatabase]:
+    tmp = tmp_path_factory.mktemp(f"concurrency-{request.param}")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "isogov.settings_test",
+        "ISOGOV_DATA_DIR": str(tmp),
+        "ISOGOV_LOG_LEVEL": "WARNING",
+    }
+    env.pop("DATABASE_URL", None)
+    databases: Iterator[str] | None = None
+    if request.param == "postgresql":
+        databases = _postgres_database(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = next(databases)
+    else:
+        env["ISOGOV_SQLITE_PATH"] = str(tmp / "db.sqlite3")
+    try:
+        for command in (["migrate", "--noinput", "-v", "0"], ["seed-demo"]):
+            subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "isogov.cli", *command],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                timeout=WAIT_S,
+            )
+        yield SharedDatabase(env, tmp)
+    finally:
+        if databases is not None:
+            next(databases, None)
+
+
+def _expected_conflict_message() -> str:
+    with translation.override("vi"):
+        return str(STALE_VERSION)
+
+
+# --- the tests ------------------------------------------------------------------------------
+def test_eight_processes_intake_at_once_get_unique_consecutive_codes(
+    shared_db: SharedDatabase,
+) -> None:
+    day = "2026-03-09T09:00:00+07:00"
+    answers = shared_db.race([["intake", "--count", "10", "--at", day] for _ in range(8)])
+
+    made = [row for answer in answers for row in answer["results"]]
+    assert [row for row in made if "error" in row] == []
+    codes = sorted(row["code"] for row in made)
+    assert codes == [f"{AGENCY}-260309-{n:04d}" for n in range(1, 81)]
+    # Each process received its ten dossiers in its own order: no code is handed out twice.
+    for answer in answers:
+        own = [row["code"] for row in answer["results"]]
+        assert own == sorted(own)
+
+    stored = shared_db.run("inspect")
+    lines = [d["register_line"] for d in stored["dossiers"].values()]
+    assert sorted(lines) == list(range(1, len(lines) + 1))  # unique, no gap, every test's intakes
+    assert {code for code in stored["dossiers"] if "-260309-" in code} == set(codes)
+    assert all(d["events"] == ["receive"] for c, d in stored["dossiers"].items() if c in codes)
+    assert stored["audit"] == {"ok": True, "problem": "", "checked": stored["audit_events"]}
+
+
+def test_two_processes_completing_the_same_step_one_wins_the_other_gets_a_conflict(
+    shared_db: SharedDatabase,
+) -> None:
+    prepared = shared_db.run("prepare", "--count", "5", "--at", "2026-03-10T08:00:00+07:00")
+    targets = [f"--target={d['code']}={d['version']}" for d in prepared["dossiers"]]
+    when = "2026-03-10T10:00:00+07:00"
+    answers = shared_db.race(
+        [
+            ["act", "--action", "complete", "--user", username, "--at", when, *targets]
+            for username in ("motcua", "lanhdao")
+        ]
+    )
+
+    stored = shared_db.run("inspect")
+    for before in prepared["dossiers"]:
+        code = before["code"]
+        outcomes = [next(r for r in a["results"] if r["code"] == code) for a in answers]
+        won = [o for o in outcomes if o["ok"]]
+        lost = [o for o in outcomes if not o["ok"]]
+        assert len(won) == 1 and len(lost) == 1, outcomes
+        assert lost[0]["error"] == "ConflictError"
+        assert lost[0]["message"] == _expected_conflict_message()
+        after = stored["dossiers"][code]
+        assert after["version"] == before["version"] + 1 == won[0]["version"]
+        assert after["events"] == [*before["events"], "transfer", "handover"]
+        assert after["status"] == "in_process"
+        assert after["current_step"] == 2
+        winner = "motcua" if outcomes[0]["ok"] else "lanhdao"
+        assert after["finished_steps"] == [[1, winner]]
+    assert stored["audit"] == {"ok": True, "problem": "", "checked": stored["audit_events"]}
+
+
+def test_a_step_completion_racing_a_supplement_request_stores_exactly_one_of_them(
+    shared_db: SharedDatabase,
+) -> None:
+    prepared = shared_db.run(
+        "prepare", "--count", "6", "--at", "2026-03-11T08:00:00+07:00", "--complete-first"
+    )
+    targets = [f"--target={d['code']}={d['version']}" for d in prepared["dossiers"]]
+    when = "2026-03-11T10:00:00+07:00"
+    complete, supplement = shared_db.race(
+        [
+            ["act", "--action", "complete", "--user", "chuyenvien", "--at", when, *targets],
+            ["act", "--action", "supplement", "--user", "motcua", "--at", when, *targets],
+        ]
+    )
+
+    stored = shared_db.run("inspect")
+    for before, completed, supplemented in zip(
+        prepared["dossiers"], complete["results"], supplement["results"], strict=True
+    ):
+        after = stored["dossiers"][before["code"]]
+        assert completed["ok"] != supplemented["ok"], (completed, supplemented)
+        loser = supplemented if completed["ok"] else completed
+        assert (loser["error"], loser["message"]) == ("ConflictError", _expected_conflict_message())
+        assert after["version"] == before["version"] + 1
+        if completed["ok"]:
+            assert after["events"] == [*before["events"], "handover"]
+            assert (after["status"], after["current_step"], after["clock_stops"]) == (
+                "in_process",
+                3,
+                0,
+            )
+            assert [order for order, _by in after["finished_steps"]] == [1, 2]
+        else:
+            assert after["events"] == [*before["events"], "request_supplement"]
+            assert (after["status"], after["current_step"], after["clock_stops"]) == (
+                "supplement_requested",
+                2,
+                1,
+            )
+            assert [order for order, _by in after["finished_steps"]] == [1]
+    assert stored["audit"] == {"ok": True, "problem": "", "checked": stored["audit_events"]}
+
+
+def test_a_second_writer_waits_for_the_first_then_gets_a_conflict_not_a_lost_update(
+    shared_db: SharedDatabase,
+) -> None:
+    """The first writer holds its transaction open; the second must block on the row lock,
+    then see the new version. Without the lock it would read the old version and overwrite."""
+    prepared = shared_db.run("prepare", "--count", "1", "--at", "2026-03-12T08:00:00+07:00")
+    before = prepared["dossiers"][0]
+    target = f"--target={before['code']}={before['version']}"
+    when = "2026-03-12T10:00:00+07:00"
+    locked = shared_db.tmp / f"locked-{uuid.uuid4().hex}"
+    hold_s = 1.0
+    complete = ["act", "--action", "complete", "--at", when, target]
+    first, second = shared_db.race(
+        [
+            [*complete, "--user", "motcua", "--hold", str(hold_s), "--locked", str(locked)],
+            [*complete, "--user", "lanhdao", "--after", str(locked)],
+        ]
+    )
+
+    assert first["results"][0]["ok"]
+    outcome = second["results"][0]
+    assert (outcome["ok"], outcome["error"]) == (False, "ConflictError")
+    assert outcome["elapsed_s"] >= hold_s * 0.6  # it waited for the first transaction
+    after = shared_db.run("inspect")["dossiers"][before["code"]]
+    assert after["version"] == before["version"] + 1
+    assert after["events"] == [*before["events"], "transfer", "handover"]
+    assert after["finished_steps"] == [[1, "motcua"]]
+
+
+# --- the worker side (runs in the subprocesses) ---------------------------------------------
+def _wait_for(path: str | None) -> None:
+    if not path:
+        return
+    deadline = time.monotonic() + WAIT_S
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up waiting for {path}")
+        time.sleep(0.0005)
+
+
+def _touch(path: str | None) -> None:
+    if path:
+        Path(path).touch()
+
+
+def _travel(at: str) -> Any:
+    import time_machine
+
+    return time_machine.travel(dt.datetime.fromisoformat(at), tick=True)
+
+
+def _intake_data(agency: Any, index: int) -> Any:
+    from types import SimpleNamespace
+
+    from isogov.dossiers.tests.conftest import intake
+
+    return intake(SimpleNamespace(department=agency), name=f"Nguyễn Văn {index:03d}")
+
+
+def _outcome(code: str, call: Any) -> dict[str, Any]:
+    from isogov.core.errors import ApplicationError
+
+    started = time.monotonic()
+    try:
+        version = call().version
+    except ApplicationError as error:
+        return {
+            "code": code,
+            "ok": False,
+            "error": type(error).__name__,
+            "message": str(error.message),
+            "elapsed_s": time.monotonic() - started,
+        }
+    return {"code": code, "ok": True, "version": version, "elapsed_s": time.monotonic() - started}
+
+
+def _command_intake(options: argparse.Namespace) -> dict[str, Any]:
+    from isogov.accounts.models import Agency, User
+    from isogov.dossiers import services
+
+    officer = User.objects.get(username="motcua")
+    agency = Agency.objects.get(code=AGENCY)
+    _touch(options.ready)
+    _wait_for(options.start)
+    results: list[dict[str, Any]] = []
+    started = time.monotonic()
+    with _travel(options.at):
+        for index in range(options.count):
+            data = _intake_data(agency, index)
+            try:
+                dossier = services.dossier_receive(actor=officer, data=data)
+            except Exception as error:  # reported to the test, which shows it
+                results.append({"error": type(error).__name__, "message": str(error)})
+            else:
+                results.append({"code": dossier.code, "register_line": dossier.register_line})
+    return {"results": results, "elapsed_s": time.monotonic() - started}
+
+
+def _command_prepare(options: argparse.Namespace) -> dict[str, Any]:
+    """Receive dossiers (and optionally finish their desk step) one after the other."""
+    from isogov.accounts.models import Agency, User
+    from isogov.dossiers import services
+    from isogov.dossiers.models import DossierEvent
+
+    officer = User.objects.get(username="motcua")
+    agency = Agency.objects.get(code=AGENCY)
+    prepared = []
+    with _travel(options.at):
+        for index in range(options.count):
+            dossier = services.dossier_receive(actor=officer, data=_intake_data(agency, index))
+            if options.complete_first:
+                dossier = services.dossier_step_complete(
+                    actor=officer, code=dossier.code, version=dossier.version
+                )
+            events = DossierEvent.objects.filter(dossier=dossier).order_by("id")
+            prepared.append(
+                {
+                    "code": dossier.code,
+                    "version": dossier.version,
+                    "events": list(events.values_list("action", flat=True)),
+                }
+            )
+    return {"dossiers": prepared}
+
+
+def _command_act(options: argparse.Namespace) -> dict[str, Any]:
+    from django.db import transaction
+
+    from isogov.accounts.models import User
+    from isogov.dossiers import services
+
+    actor = User.objects.get(username=options.user)
+    targets = [target.rsplit("=", 1) for target in options.target]
+    _touch(options.ready)
+    _wait_for(options.start)
+    _wait_for(options.after)
+    results = []
+    with _travel(options.at):
+        for code, version in targets:
+
+            def call(code: str = code, version: str = version) -> Any:
+                if options.action == "supplement":
+                    return services.dossier_request_supplement(
+                        actor=actor,
+                        code=code,
+                        version=int(version),
+                        reason="Thiếu bản sao giấy phép xuất bản",
+                        items=["Giấy phép xuất bản (bản sao)"],
+                    )
+                return services.dossier_step_complete(actor=actor, code=code, version=int(version))
+
+            if options.hold:
+                # Keep the transaction (and its lock) open after the service has run.
+                def held(call: Any = call) -> Any:
+                    with transaction.atomic():
+                        dossier = call()
+                        _touch(options.locked)
+                        time.sleep(options.hold)
+                    return dossier
+
+                results.append(_outcome(code, held))
+            else:
+                results.append(_outcome(code, call))
+    return {"results": results}
+
+
+def _command_inspect(options: argparse.Namespace) -> dict[str, Any]:
+    from isogov.audit.models import AuditEvent
+    from isogov.audit.services import audit_verify_chain
+    from isogov.dossiers.models import Dossier
+
+    dossiers = {}
+    for dossier in Dossier.objects.select_related("current_step").order_by("id"):
+        finished = dossier.steps.exclude(finished_at=None).order_by("order", "id")
+        dossiers[dossier.code] = {
+            "version": dossier.version,
+            "status": dossier.status,
+            "register_line": dossier.register_line,
+            "current_step": dossier.current_step.order if dossier.current_step else None,
+            "events": list(dossier.events.order_by("id").values_list("action", flat=True)),
+            "clock_stops": dossier.clock_stops.count(),
+            "finished_steps": [[s.order, s.finished_by.username] for s in finished],
+        }
+    verified = audit_verify_chain()
+    return {
+        "dossiers": dossiers,
+        "audit": {"ok": verified.ok, "problem": verified.problem, "checked": verified.checked},
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def _command_race(options: argparse.Namespace) -> dict[str, Any]:
+    """Fork one process per command (Django is set up once, before the fork: a fresh
+    interpreter per worker would cost seconds each); release them together when all are ready.
+    Each child opens its own database connection, as separate web or worker processes do."""
+    from django.db import connections
+
+    import isogov.dossiers.services  # noqa: F401  (imported once, before forking)
+    from isogov.audit.services import audit_verify_chain  # noqa: F401
+
+    gate = Path(options.gate)
+    start = gate / "start"
+    connections.close_all()
+    children = []
+    for index, argv in enumerate(json.loads(options.commands)):
+        pid = os.fork()
+        if pid == 0:  # the child: run one command, write its answer, leave without cleanup
+            code = 0
+            try:
+                child = _parser().parse_args(
+                    [*argv, "--ready", str(gate / f"ready-{index}"), "--start", str(start)]
+                )
+                answer = COMMANDS[child.command](child)
+                (gate / f"answer-{index}.json").write_text(json.dumps(answer, default=str))
+            except BaseException:
+                import traceback
+
+                (gate / f"error-{index}.txt").write_text(traceback.format_exc())
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    deadline = time.monotonic() + WAIT_S
+    while not all((gate / f"ready-{i}").exists() for i in range(len(children))):
+        errors = sorted(gate.glob("error-*.txt"))
+        if errors:
+            raise SystemExit(errors[0].read_text())
+        if time.monotonic() > deadline:
+            raise SystemExit("the workers did not get ready in time")
+        time.sleep(0.005)
+    start.touch()
+    for pid in children:
+        os.waitpid(pid, 0)
+    errors = sorted(gate.glob("error-*.txt"))
+    if errors:
+        raise SystemExit(errors[0].read_text())
+    return {
+        "answers": [
+            json.loads((gate / f"answer-{i}.json").read_text()) for i in range(len(children))
+        ]
+    }
+
+
+COMMANDS = {
+    "intake": _command_intake,
+    "prepare": _command_prepare,
+    "act": _command_act,
+    "inspect": _command_inspect,
+    "race": _command_race,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=MODULE)
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("--target", action="append", default=[], help="code=version (act)")
+    parser.add_argument("--count", type=int, default=1)
+    parser.add_argument("--at", default="")
+    parser.add_argument("--action", choices=["complete", "supplement"], default="complete")
+    parser.add_argument("--user", default="motcua")
+    parser.add_argument("--complete-first", action="store_true")
+    parser.add_argument("--hold", type=float, default=0.0)
+    parser.add_argument("--locked", default="")
+    parser.add_argument("--after", default="")
+    parser.add_argument("--ready", default="")
+    parser.add_argument("--start", default="")
+    parser.add_argument("--gate", default="")
+    parser.add_argument("--commands", default="[]")
+    return parser
+
+
+def _worker(argv: list[str]) -> None:
+    options = _parser().parse_args(argv)
+
+    import django
+
+    django.setup()
+    print(json.dumps(COMMANDS[options.command](options), default=str))
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1:])

@@ -1,0 +1,83 @@
+"""The officer queue reads a constant number of queries, whatever the number of dossiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from isogov.accounts.models import Unit, User
+from isogov.catalog.models import ProcessStep
+from isogov.dossiers import services
+from isogov.dossiers.selectors import dossier_queue
+
+from .conftest import VN, intake
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED_AT = dt.datetime(2026, 3, 9, 8, 0, tzinfo=VN)
+QUEUE_USERS = ("motcua", "chuyenvien", "lanhdao")
+
+
+def _place_process_steps_in_units(desk: Any) -> None:
+    """The sample process names its units only in words; an agency links them to its units."""
+    for label, code in (("Bộ phận Một cửa", "MC"), ("Phòng chuyên môn", "BCXB")):
+        unit = Unit.objects.get(agency=desk.department, code=code)
+        ProcessStep.objects.filter(unit_label=label).update(unit=unit)
+
+
+def _open_dossiers(desk: Any, start: int, stop: int) -> None:
+    """Receive dossiers; hand every odd one on to the specialists' unit, and assign every
+    fourth to the specialist (so the queue reads steps, units and assignees)."""
+    officer, leader = desk.user("motcua"), desk.user("lanhdao")
+    specialist = desk.user("chuyenvien")
+    with time_machine.travel(RECEIVED_AT, tick=False):
+        for index in range(start, stop):
+            dossier = services.dossier_receive(
+                actor=officer, data=intake(desk, name=f"Nguyễn Văn {index}")
+            )
+            if index % 2:
+                dossier = services.dossier_step_complete(
+                    actor=officer, code=dossier.code, version=dossier.version
+                )
+            if index % 4 == 3:
+                services.dossier_step_assign(
+                    actor=leader, code=dossier.code, version=dossier.version, assignee=specialist
+                )
+
+
+def _queue_reads(username: str) -> tuple[int, int]:
+    """(rows, queries) for one fresh request's worth of queue, every shown field touched."""
+    user = User.objects.get(username=username)  # fresh: no scope cached from an earlier call
+    with CaptureQueriesContext(connection) as queries:
+        rows = dossier_queue(user=user)
+        for row in rows:
+            # What the queue page shows: code, applicant, procedure, status, step, officer, due.
+            str(row.dossier.agency.code)
+            str(row.dossier.handling_unit)
+            row.dossier.get_status_display()
+            if row.step is not None:
+                str(row.step.unit)
+                str(row.step.assignee.display_name if row.step.assignee else "")
+    return len(rows), len(queries)
+
+
+def test_queue_uses_the_same_number_of_queries_for_5_and_for_50_open_dossiers(desk: Any) -> None:
+    _place_process_steps_in_units(desk)
+    _open_dossiers(desk, 0, 5)
+    few = {username: _queue_reads(username) for username in QUEUE_USERS}
+    _open_dossiers(desk, 5, 50)
+    many = {username: _queue_reads(username) for username in QUEUE_USERS}
+
+    for username in QUEUE_USERS:
+        (rows_few, queries_few), (rows_many, queries_many) = few[username], many[username]
+        assert rows_many > rows_few, username  # the queue did grow for this user
+        assert queries_many == queries_few, username
+    # The desk sees what waits at the desk, the specialist what was handed on, the leader all.
+    assert (few["motcua"][0], few["chuyenvien"][0], few["lanhdao"][0]) == (3, 2, 5)
+    assert (many["motcua"][0], many["chuyenvien"][0], many["lanhdao"][0]) == (25, 25, 50)
+    assert max(queries for _rows, queries in many.values()) <= 4
