@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from isogov.accounts.models import Agency, Unit, User
 from isogov.accounts.roles import Role
 from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
-from isogov.catalog.models import AgencyProcedure, Procedure, ProcedureVersion
+from isogov.catalog.models import AgencyProcedure, ProcedureVersion
 from isogov.catalog.selectors import version_in_force, version_process
 from isogov.core import clock
 from isogov.core.errors import (
@@ -144,7 +144,12 @@ def _require_text(value: str, field: str) -> None:
 
 
 def _calendar(dossier: Dossier) -> WorkingCalendar:
-    return calendar_for(agency=dossier.agency)
+    """The agency's calendar, looked up once per dossier object (once per service call)."""
+    calendar = getattr(dossier, "_working_calendar", None)
+    if calendar is None:
+        calendar = calendar_for(agency=dossier.agency)
+        dossier._working_calendar = calendar  # type: ignore[attr-defined]
+    return calendar
 
 
 def _ruleset(dossier: Dossier) -> RuleSet:
@@ -272,13 +277,17 @@ def _local(value: dt.datetime | None) -> str:
 
 def _next_number(agency: Agency, scope: str) -> int:
     """The next number of a per-agency counter; safe under concurrent intake on both databases."""
-    DossierCounter.objects.bulk_create(
-        [DossierCounter(agency=agency, scope=scope)], ignore_conflicts=True
-    )
-    counter = DossierCounter.objects.select_for_update().get(agency=agency, scope=scope)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    # One statement that both creates the row and takes its lock: the row stays locked until
+    # the intake commits, so concurrent desks queue here and numbers never repeat or skip.
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, scope],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
@@ -295,20 +304,28 @@ def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
     )
 
 
-def refresh_deadline(dossier: Dossier) -> None:
-    """Derive the due times from the stored facts (receipt, clock stops, apology)."""
+def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
+    """Derive the due times from the stored facts (receipt, clock stops, apology).
+
+    ``is_new``: the dossier is being received in this transaction and has no stop or apology.
+    """
     if dossier.received_at is None:
         return
-    extension = dossier.extensions.order_by("-created_at").first()
+    extension = None if is_new else dossier.extensions.order_by("-created_at").first()
+    stops = (
+        []
+        if is_new
+        else [
+            deadlines.ClockStop(stop.started_at, stop.ended_at, stop.reason)
+            for stop in dossier.clock_stops.order_by("started_at")
+        ]
+    )
     result = deadlines.compute_deadline(
         calendar=_calendar(dossier),
         received_at=dossier.received_at,
         amount=dossier.time_value,
         unit=dossier.time_unit,
-        stops=[
-            deadlines.ClockStop(stop.started_at, stop.ended_at, stop.reason)
-            for stop in dossier.clock_stops.order_by("started_at")
-        ],
+        stops=stops,
         on_supplement=_ruleset(dossier).on_supplement,
         extended_due_at=extension.new_due_at if extension else None,
     )
@@ -383,22 +400,27 @@ def _next_step(dossier: Dossier, after: DossierStep) -> DossierStep | None:
 
 
 # --- intake ---------------------------------------------------------------------------------
-def _resolve_procedure(data: IntakeInput, at: dt.datetime) -> tuple[ProcedureVersion, Any]:
-    procedure = Procedure.objects.filter(code=data.procedure_code).first()
-    if (
-        procedure is None
-        or not AgencyProcedure.objects.filter(
-            agency=data.agency, procedure=procedure, is_active=True
-        ).exists()
-    ):
+def _resolve_procedure(
+    data: IntakeInput, at: dt.datetime
+) -> tuple[ProcedureVersion, Any, AgencyProcedure]:
+    """The version in force, its channel, and the agency's assignment of the procedure."""
+    assignment = (
+        AgencyProcedure.objects.filter(
+            agency=data.agency, procedure__code=data.procedure_code, is_active=True
+        )
+        .select_related("procedure", "unit")
+        .first()
+    )
+    if assignment is None:
         raise ValidationFailed(NOT_ASSIGNED, details={"procedure_code": [str(NOT_ASSIGNED)]})
-    version = version_in_force(procedure=procedure, at=at)
+    version = version_in_force(procedure=assignment.procedure, at=at)
     if version is None:
         raise ValidationFailed(NO_VERSION, details={"procedure_code": [str(NO_VERSION)]})
+    version.procedure = assignment.procedure  # already read: no second query
     channel = version.channels.filter(kind=data.channel_kind).first()
     if channel is None:
         raise ValidationFailed(NO_CHANNEL, details={"channel": [str(NO_CHANNEL)]})
-    return version, channel
+    return version, channel, assignment
 
 
 def _check_received_at(
@@ -429,6 +451,7 @@ def _create(
     at: dt.datetime,
     version: ProcedureVersion,
     channel: Any,
+    assignment: AgencyProcedure | None = None,
     is_backdated: bool = False,
 ) -> Dossier:
     ruleset = ruleset_in_force(clock.to_local(at).date())
@@ -474,6 +497,7 @@ def _create(
             ]
         )
     )
+    dossier._assignment = assignment  # type: ignore[attr-defined]  # read by _open_steps
     dossier.save()
     DossierPaper.objects.bulk_create(
         [
@@ -524,7 +548,7 @@ def _open_steps(dossier: Dossier, at: dt.datetime) -> None:
     """Copy the internal process into the dossier's steps and start the first one."""
     process = version_process(version=dossier.procedure_version)
     units = list(Unit.objects.filter(agency=dossier.agency, is_active=True))
-    assignment = (
+    assignment = getattr(dossier, "_assignment", None) or (
         AgencyProcedure.objects.filter(
             agency=dossier.agency, procedure_id=dossier.procedure_version.procedure_id
         )
@@ -569,21 +593,23 @@ def _open_steps(dossier: Dossier, at: dt.datetime) -> None:
                 is_counted=False,
             ),
         ]
-    DossierStep.objects.bulk_create(rows)
-    first = dossier.steps.order_by("order", "id").first()
-    assert first is not None
-    _start_step(dossier, first, at)
+    rows.sort(key=lambda row: row.order)
+    first = rows[0]
+    calendar = _calendar(dossier)
+    first.received_at = at
+    first.due_at = calendar.add(at, first.allowance_value, first.allowance_unit).due_at
     # The desk's first step must also respect the transfer rule (art. 18.2).
-    transfer_due = transfer_due_at(_calendar(dossier), at)
-    if first.due_at is None or transfer_due < first.due_at:
-        first.due_at = transfer_due
-        first.save(update_fields=["due_at", "updated_at"])
+    first.due_at = min(first.due_at, transfer_due_at(calendar, at))
+    DossierStep.objects.bulk_create(rows)
+    dossier.current_step = first
+    if first.unit_id:
+        dossier.handling_unit_id = first.unit_id
 
 
 def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> None:
     dossier.received_at = at
     dossier.received_by = actor
-    refresh_deadline(dossier)
+    refresh_deadline(dossier, is_new=True)
     dossier.register_line = _next_number(dossier.agency, f"register:{clock.to_local(at).year}")
     _open_steps(dossier, at)
 
@@ -613,7 +639,7 @@ def dossier_receive(
     """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
     _require(actor, DESK_ROLES, data.agency)
     at, backdated = _check_received_at(actor, data.agency, received_at)
-    version, channel = _resolve_procedure(data, at)
+    version, channel, assignment = _resolve_procedure(data, at)
     missing = _check_papers(version, data.papers)
     if missing:
         message = MISSING_PAPERS % {"papers": "; ".join(missing)}
@@ -625,6 +651,7 @@ def dossier_receive(
         at=at,
         version=version,
         channel=channel,
+        assignment=assignment,
         is_backdated=backdated,
     )
     _mark_received(dossier, actor=actor, at=at)
@@ -652,7 +679,7 @@ def dossier_intake_incomplete(
     _require(actor, DESK_ROLES, data.agency)
     _require_text(reason, "reason")
     at = clock.now()
-    version, channel = _resolve_procedure(data, at)
+    version, channel, assignment = _resolve_procedure(data, at)
     dossier = _create(
         data,
         actor=actor,
@@ -660,6 +687,7 @@ def dossier_intake_incomplete(
         at=at,
         version=version,
         channel=channel,
+        assignment=assignment,
     )
     _event(
         dossier,
@@ -679,7 +707,7 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
     _require(actor, DESK_ROLES, data.agency)
     _require_text(reason, "reason")
     at = clock.now()
-    version, channel = _resolve_procedure(data, at)
+    version, channel, _assignment = _resolve_procedure(data, at)
     dossier = _create(
         data, actor=actor, status=Status.NOT_RECEIVED, at=at, version=version, channel=channel
     )
@@ -698,7 +726,7 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
 def dossier_submit_online(*, data: IntakeInput) -> Dossier:
     """A citizen's online submission: not received yet; the desk must decide in time."""
     at = clock.now()
-    version, channel = _resolve_procedure(data, at)
+    version, channel, _assignment = _resolve_procedure(data, at)
     dossier = _create(
         data, actor=None, status=Status.SUBMITTED_ONLINE, at=at, version=version, channel=channel
     )

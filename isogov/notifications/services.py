@@ -43,7 +43,12 @@ def outbox_enqueue(
         object_type=object_type,
         object_id=object_id,
     )
-    transaction.on_commit(_schedule_delivery)
+    # One delivery job per transaction is enough: it sends every message that is due.
+    connection = transaction.get_connection()
+    if not any(
+        callback is _schedule_delivery for _ids, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_schedule_delivery)
     return message
 
 

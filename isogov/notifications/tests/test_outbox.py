@@ -76,3 +76,13 @@ def test_retry_succeeds_when_the_channel_is_back(settings: pytest.FixtureRequest
     with time_machine.travel(start + dt.timedelta(minutes=5), tick=False):
         assert outbox_deliver_due() == 1
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+def test_one_delivery_job_sends_every_message_of_the_transaction() -> None:
+    with transaction.atomic():
+        outbox_enqueue(channel="email", recipient="a@example.vn", subject="Một", body="1")
+        outbox_enqueue(channel="email", recipient="b@example.vn", subject="Hai", body="2")
+        connection = transaction.get_connection()
+        assert len(connection.run_on_commit) == 1
+    assert sorted(m.subject for m in mail.outbox) == ["Hai", "Một"]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
