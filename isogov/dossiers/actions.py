@@ -6,6 +6,7 @@ roles; the services check both again, so the UI can never offer more than the ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -223,78 +224,69 @@ def _required(data: dict[str, Any], name: str) -> Any:
     return value
 
 
+# The one table from an action's name to its service, shared by the web UI and the API. Every
+# field an action asks for is named like the service's keyword argument.
+SERVICES: dict[str, Callable[..., Any]] = {
+    "accept": services.dossier_accept,
+    "return_incomplete": services.dossier_return_incomplete,
+    "refuse_intake": services.dossier_refuse_intake,
+    "complete_step": services.dossier_step_complete,
+    "assign": services.dossier_step_assign,
+    "send_back": services.dossier_step_send_back,
+    "request_opinion": services.dossier_request_opinion,
+    "answer_opinion": services.dossier_answer_opinion,
+    "request_supplement": services.dossier_request_supplement,
+    "supplement_received": services.dossier_supplement_received,
+    "request_payment": services.dossier_request_payment,
+    "record_payment": services.dossier_record_payment,
+    "apologise": services.dossier_apologise,
+    "refuse": services.dossier_refuse,
+    "record_result": services.dossier_record_result,
+    "approve_result": services.dossier_approve_result,
+    "return_result": services.dossier_return_result,
+    "request_withdrawal": services.dossier_request_withdrawal,
+    "stop": services.dossier_stop,
+    "cancel_withdrawal": services.dossier_cancel_withdrawal,
+    "return_originals": services.dossier_return_originals,
+    "record_incident": services.dossier_record_incident,
+}
+# What a form left empty means for the actions whose service needs a choice.
+DEFAULT_METHOD = {"record_payment": "cash", "return_result": "at_desk"}
+
+
+def _form_value(name: str, field: str, dossier: Dossier, data: dict[str, Any]) -> Any:
+    """One service argument from a web form's text."""
+    if field == "items":
+        return _items(data.get(field))
+    if field == "assignee":
+        officer = dossier_officer_get(dossier=dossier, username=str(_required(data, field)))
+        if officer is None:
+            raise ValidationFailed(UNKNOWN_OFFICER, details={field: [str(UNKNOWN_OFFICER)]})
+        return officer
+    if field == "unit":
+        unit = dossier_unit_get(dossier=dossier, code=str(_required(data, field)))
+        if unit is None:
+            raise ValidationFailed(UNKNOWN_UNIT, details={field: [str(UNKNOWN_UNIT)]})
+        return unit
+    if field == "allowance_value":
+        return Decimal(str(_required(data, field)))
+    if field == "amount_vnd":
+        return int(_required(data, field))
+    if field == "new_due_at":
+        return _required(data, field)
+    if field == "method":
+        return data.get(field) or DEFAULT_METHOD[name]
+    return data.get(field) or ""
+
+
 def perform(
     *, name: str, actor: User, dossier: Dossier, version: int | None, data: dict[str, Any]
 ) -> Any:
-    """Run the action ``name`` with the fields in ``data`` (from a form or an API body)."""
-    if name not in BY_NAME:
+    """Run the action ``name`` with the fields of a web form (``data``)."""
+    action = BY_NAME.get(name)
+    if action is None:
         raise NotFound()
-    code = dossier.code
-    common: dict[str, Any] = {"actor": actor, "code": code, "version": version}
-    if name == "accept":
-        return services.dossier_accept(**common)
-    if name == "return_incomplete":
-        return services.dossier_return_incomplete(
-            **common, reason=data.get("reason", ""), items=_items(data.get("items"))
-        )
-    if name == "refuse_intake":
-        return services.dossier_refuse_intake(**common, reason=data.get("reason", ""))
-    if name == "complete_step":
-        return services.dossier_step_complete(**common, note=data.get("note", "") or "")
-    if name == "assign":
-        assignee = dossier_officer_get(dossier=dossier, username=str(_required(data, "assignee")))
-        if assignee is None:
-            raise ValidationFailed(UNKNOWN_OFFICER, details={"assignee": [str(UNKNOWN_OFFICER)]})
-        return services.dossier_step_assign(**common, assignee=assignee)
-    if name == "send_back":
-        return services.dossier_step_send_back(**common, reason=data.get("reason", ""))
-    if name == "request_opinion":
-        unit = dossier_unit_get(dossier=dossier, code=str(_required(data, "unit")))
-        if unit is None:
-            raise ValidationFailed(UNKNOWN_UNIT, details={"unit": [str(UNKNOWN_UNIT)]})
-        return services.dossier_request_opinion(
-            **common,
-            unit=unit,
-            question=data.get("question", "") or "",
-            allowance_value=Decimal(str(_required(data, "allowance_value"))),
-        )
-    if name == "request_supplement":
-        return services.dossier_request_supplement(
-            **common, reason=data.get("reason", ""), items=_items(data.get("items"))
-        )
-    if name == "supplement_received":
-        return services.dossier_supplement_received(**common)
-    if name == "request_payment":
-        return services.dossier_request_payment(**common)
-    if name == "record_payment":
-        return services.dossier_record_payment(
-            **common,
-            amount_vnd=int(_required(data, "amount_vnd")),
-            method=data.get("method") or "cash",
-            receipt_number=data.get("receipt_number", "") or "",
-        )
-    if name == "apologise":
-        return services.dossier_apologise(
-            **common, new_due_at=_required(data, "new_due_at"), reason=data.get("reason", "") or ""
-        )
-    if name == "refuse":
-        return services.dossier_refuse(**common, reason=data.get("reason", "") or "")
+    kwargs = {field: _form_value(name, field, dossier, data) for field in action.fields}
     if name == "record_result":
-        return services.dossier_record_result(
-            **common,
-            number=data.get("number", "") or "",
-            summary=data.get("summary", "") or "",
-            signer=data.get("signer", "") or "",
-            file=data.get("file"),
-        )
-    if name == "approve_result":
-        return services.dossier_approve_result(**common)
-    if name == "return_result":
-        return services.dossier_return_result(**common, method=data.get("method") or "at_desk")
-    if name == "request_withdrawal":
-        return services.dossier_request_withdrawal(**common, reason=data.get("reason", "") or "")
-    if name == "stop":
-        return services.dossier_stop(**common, reason=data.get("reason", "") or "")
-    if name == "cancel_withdrawal":
-        return services.dossier_cancel_withdrawal(**common)
-    raise NotFound()
+        kwargs["file"] = data.get("file")
+    return SERVICES[name](actor=actor, code=dossier.code, version=version, **kwargs)

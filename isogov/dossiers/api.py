@@ -7,7 +7,6 @@ comes back through ``isogov.core.api.exception_handler`` as ``{"error": {...}}``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +28,7 @@ from isogov.core.errors import NotFound, ValidationFailed
 from isogov.workcal.engine import Unit as TimeUnit
 
 from . import services
-from .actions import UNKNOWN_OFFICER, UNKNOWN_UNIT, available_actions
+from .actions import SERVICES, UNKNOWN_OFFICER, UNKNOWN_UNIT, available_actions
 from .models import (
     ApplicantKind,
     Dossier,
@@ -429,8 +428,7 @@ class ItemsInputSerializer(ReasonInputSerializer):
 class DossierActionApi(APIView):
     """Base of the action views: parse ``{"version", ...}``, call the service, render."""
 
-    name: ClassVar[str]
-    service: ClassVar[Callable[..., Any]]
+    name: ClassVar[str]  # a key of ``actions.SERVICES``
     InputSerializer: ClassVar[type[serializers.Serializer]] = VersionInputSerializer
     status_code: ClassVar[int] = status.HTTP_200_OK
 
@@ -440,7 +438,7 @@ class DossierActionApi(APIView):
         data = self.InputSerializer(data=request.data, context={"dossier": dossier})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        type(self).service(actor=user, code=dossier.code, **url_fields, **fields)
+        SERVICES[self.name](actor=user, code=dossier.code, **url_fields, **fields)
         return _detail(request, dossier.code, status_code=self.status_code)
 
 
@@ -457,7 +455,7 @@ def _documented(cls: type[DossierActionApi]) -> type[DossierActionApi]:
     documented = extend_schema(
         operation_id=f"dossier_{cls.name}",
         tags=TAGS,
-        description=cls.service.__doc__,
+        description=SERVICES[cls.name].__doc__,
         request=cls.InputSerializer,
         responses={cls.status_code: DetailOutputSerializer, **ERRORS},
     )(post)
@@ -468,13 +466,11 @@ def _documented(cls: type[DossierActionApi]) -> type[DossierActionApi]:
 @_documented
 class DossierAcceptApi(DossierActionApi):
     name = "accept"
-    service = staticmethod(services.dossier_accept)
 
 
 @_documented
 class DossierReturnIncompleteApi(DossierActionApi):
     name = "return_incomplete"
-    service = staticmethod(services.dossier_return_incomplete)
 
     @extend_schema_serializer(component_name="DossierReturnIncomplete")
     class InputSerializer(ItemsInputSerializer):
@@ -484,7 +480,6 @@ class DossierReturnIncompleteApi(DossierActionApi):
 @_documented
 class DossierRefuseIntakeApi(DossierActionApi):
     name = "refuse_intake"
-    service = staticmethod(services.dossier_refuse_intake)
 
     @extend_schema_serializer(component_name="DossierRefuseIntake")
     class InputSerializer(ReasonInputSerializer):
@@ -494,7 +489,6 @@ class DossierRefuseIntakeApi(DossierActionApi):
 @_documented
 class DossierCompleteStepApi(DossierActionApi):
     name = "complete_step"
-    service = staticmethod(services.dossier_step_complete)
 
     @extend_schema_serializer(component_name="DossierCompleteStep")
     class InputSerializer(VersionInputSerializer):
@@ -504,7 +498,6 @@ class DossierCompleteStepApi(DossierActionApi):
 @_documented
 class DossierAssignApi(DossierActionApi):
     name = "assign"
-    service = staticmethod(services.dossier_step_assign)
 
     @extend_schema_serializer(component_name="DossierAssign")
     class InputSerializer(VersionInputSerializer):
@@ -520,7 +513,6 @@ class DossierAssignApi(DossierActionApi):
 @_documented
 class DossierSendBackApi(DossierActionApi):
     name = "send_back"
-    service = staticmethod(services.dossier_step_send_back)
 
     @extend_schema_serializer(component_name="DossierSendBack")
     class InputSerializer(ReasonInputSerializer):
@@ -530,7 +522,6 @@ class DossierSendBackApi(DossierActionApi):
 @_documented
 class DossierRequestOpinionApi(DossierActionApi):
     name = "request_opinion"
-    service = staticmethod(services.dossier_request_opinion)
 
     @extend_schema_serializer(component_name="DossierRequestOpinion")
     class InputSerializer(VersionInputSerializer):
@@ -554,7 +545,6 @@ class DossierRequestOpinionApi(DossierActionApi):
 @_documented
 class DossierAnswerOpinionApi(DossierActionApi):
     name = "answer_opinion"
-    service = staticmethod(services.dossier_answer_opinion)
 
     @extend_schema_serializer(component_name="DossierAnswerOpinion")
     class InputSerializer(VersionInputSerializer):
@@ -565,7 +555,6 @@ class DossierAnswerOpinionApi(DossierActionApi):
 @_documented
 class DossierRequestSupplementApi(DossierActionApi):
     name = "request_supplement"
-    service = staticmethod(services.dossier_request_supplement)
 
     @extend_schema_serializer(component_name="DossierRequestSupplement")
     class InputSerializer(ItemsInputSerializer):
@@ -577,19 +566,16 @@ class DossierRequestSupplementApi(DossierActionApi):
 @_documented
 class DossierSupplementReceivedApi(DossierActionApi):
     name = "supplement_received"
-    service = staticmethod(services.dossier_supplement_received)
 
 
 @_documented
 class DossierRequestPaymentApi(DossierActionApi):
     name = "request_payment"
-    service = staticmethod(services.dossier_request_payment)
 
 
 @_documented
 class DossierRecordPaymentApi(DossierActionApi):
     name = "record_payment"
-    service = staticmethod(services.dossier_record_payment)
 
     @extend_schema_serializer(component_name="DossierRecordPayment")
     class InputSerializer(VersionInputSerializer):
@@ -601,7 +587,6 @@ class DossierRecordPaymentApi(DossierActionApi):
 @_documented
 class DossierApologiseApi(DossierActionApi):
     name = "apologise"
-    service = staticmethod(services.dossier_apologise)
 
     @extend_schema_serializer(component_name="DossierApologise")
     class InputSerializer(ReasonInputSerializer):
@@ -611,7 +596,6 @@ class DossierApologiseApi(DossierActionApi):
 @_documented
 class DossierRefuseApi(DossierActionApi):
     name = "refuse"
-    service = staticmethod(services.dossier_refuse)
 
     @extend_schema_serializer(component_name="DossierRefuse")
     class InputSerializer(ReasonInputSerializer):
@@ -621,7 +605,6 @@ class DossierRefuseApi(DossierActionApi):
 @_documented
 class DossierRecordResultApi(DossierActionApi):
     name = "record_result"
-    service = staticmethod(services.dossier_record_result)
 
     @extend_schema_serializer(component_name="DossierRecordResult")
     class InputSerializer(VersionInputSerializer):
@@ -635,13 +618,11 @@ class DossierRecordResultApi(DossierActionApi):
 @_documented
 class DossierApproveResultApi(DossierActionApi):
     name = "approve_result"
-    service = staticmethod(services.dossier_approve_result)
 
 
 @_documented
 class DossierReturnResultApi(DossierActionApi):
     name = "return_result"
-    service = staticmethod(services.dossier_return_result)
 
     @extend_schema_serializer(component_name="DossierReturnResult")
     class InputSerializer(VersionInputSerializer):
@@ -651,7 +632,6 @@ class DossierReturnResultApi(DossierActionApi):
 @_documented
 class DossierRequestWithdrawalApi(DossierActionApi):
     name = "request_withdrawal"
-    service = staticmethod(services.dossier_request_withdrawal)
 
     @extend_schema_serializer(component_name="DossierRequestWithdrawal")
     class InputSerializer(VersionInputSerializer):
@@ -661,7 +641,6 @@ class DossierRequestWithdrawalApi(DossierActionApi):
 @_documented
 class DossierStopApi(DossierActionApi):
     name = "stop"
-    service = staticmethod(services.dossier_stop)
 
     @extend_schema_serializer(component_name="DossierStop")
     class InputSerializer(VersionInputSerializer):
@@ -671,7 +650,6 @@ class DossierStopApi(DossierActionApi):
 @_documented
 class DossierCancelWithdrawalApi(DossierActionApi):
     name = "cancel_withdrawal"
-    service = staticmethod(services.dossier_cancel_withdrawal)
 
 
 # The actions table (``actions.ACTIONS``) plus answering an opinion request, which is not a
@@ -714,7 +692,6 @@ class DossierReturnOriginalsApi(DossierActionApi):
     """``POST .../papers/<paper_id>/return-originals/``."""
 
     name = "return_originals"
-    service = staticmethod(services.dossier_return_originals)
 
 
 @_documented
@@ -722,7 +699,6 @@ class DossierRecordIncidentApi(DossierActionApi):
     """``POST .../incidents/``."""
 
     name = "record_incident"
-    service = staticmethod(services.dossier_record_incident)
     status_code = status.HTTP_201_CREATED
 
     @extend_schema_serializer(component_name="DossierRecordIncident")

@@ -169,3 +169,13 @@ def test_queue_page_uses_the_same_number_of_queries_for_more_dossiers(
         page = client.get("/dossiers/").content.decode()
     assert page.count("urgency-") >= 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_every_action_of_the_table_has_its_service() -> None:
+    import inspect
+
+    from isogov.dossiers.actions import ACTIONS, SERVICES
+
+    for action in ACTIONS:
+        parameters = inspect.signature(SERVICES[action.name]).parameters
+        assert set(action.fields) <= set(parameters), action.name
