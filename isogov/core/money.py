@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class MoneyField(models.BigIntegerField):
-    """An amount in đồng, stored as an integer."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("Amount in đồng (VND)."))
-        super().__init__(*args, **kwargs)
-
 
 def parse_vnd(value: str | int | Decimal) -> int:
     """Read an amount such as ``"1.500.000"``, ``"1,500,000 đ"`` or ``1500000`` as đồng."""
@@ -33,7 +22,7 @@ def parse_vnd(value: str | int | Decimal) -> int:
     return int(text)
 
 
-def format_vnd(amount: int) -> str:
-    """``1500000`` → ``"1.500.000 đ"`` (Vietnamese digit grouping)."""
+def format_vnd(amount: int, *, unit: str = "đ") -> str:
+    """``1500000`` → ``"1.500.000 đ"`` (Vietnamese digit grouping); forms write ``unit="đồng"``."""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,} đ".replace(",", ".")
+    return f"{sign}{abs(amount):,} {unit}".replace(",", ".")

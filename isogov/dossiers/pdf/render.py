@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from isogov.core.clock import to_local
+from isogov.core.money import format_vnd
 from isogov.dossiers.pdf.data import (
     DEFAULT_UNIT_NAME,
     AgencyHeader,
@@ -138,8 +139,7 @@ def vn_short_datetime(value: dt.datetime) -> str:
 
 def vnd_text(amount: int) -> str:
     """``1500000`` → ``"1.500.000 đồng"``."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,} đồng".replace(",", ".")
+    return format_vnd(amount, unit="đồng")
 
 
 def fee_text(fee: FeeLine) -> str:
