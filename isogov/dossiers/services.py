@@ -1147,7 +1147,7 @@ def dossier_request_payment(*, actor: User, code: str, version: int | None) -> D
     )
 
 
-def fees_outstanding(dossier: Dossier) -> int:
+def _fees_outstanding(dossier: Dossier) -> int:
     due = dossier.fees.aggregate(total=Sum("amount_vnd"))["total"] or 0
     paid = dossier.payments.aggregate(total=Sum("amount_vnd"))["total"] or 0
     return max(due - paid, 0)
@@ -1187,7 +1187,7 @@ def dossier_record_payment(
         action="payment",
         data={"amount_vnd": amount_vnd, "receipt_number": receipt_number},
     )
-    if dossier.status == Status.PAYMENT_REQUESTED and fees_outstanding(dossier) == 0:
+    if dossier.status == Status.PAYMENT_REQUESTED and _fees_outstanding(dossier) == 0:
         _transition(dossier, to=Status.IN_PROCESS, actor=actor, action="paid")
     _save(dossier, "status")
     return payment

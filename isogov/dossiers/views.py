@@ -181,7 +181,6 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "papers": dossier.papers.all(),
         "fees": dossier.fees.all(),
         "payments": dossier.payments.all(),
-        "outstanding": services.fees_outstanding(dossier),
         "actions": [(action, [form[field] for field in action.fields]) for action in actions],
         "form": form,
         "payment_methods": PAYMENT_METHODS,

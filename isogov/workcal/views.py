@@ -72,15 +72,14 @@ def calendar_page(
     agency = _agency(request)
     year = _year(request)
     calendar = calendar_for(agency=agency)
+    days = list(calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     special = [
         (date, day_type, name)
-        for date, day_type, name in calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        for date, day_type, name in days
         if day_type != DayType.WEEKEND and (day_type != DayType.WORKING or name)
     ]
     working_days = sum(
-        1
-        for _d, t, _n in calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
-        if t in (DayType.WORKING, DayType.MAKEUP_WORKING_DAY)
+        1 for _d, t, _n in days if t in (DayType.WORKING, DayType.MAKEUP_WORKING_DAY)
     )
     can_manage = user_has_role(user=request.user, roles=CALENDAR_MANAGERS, agency=agency)
     context = {
