@@ -552,3 +552,21 @@ class ImportJob(TimeStampedModel):
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class CatalogStamp(models.Model):
+    """One row whose ``value`` the database replaces on every change to what an intake reads.
+
+    Written only by triggers (migration 0004, ``isogov.catalog.intake``); keys the in-memory
+    intake plans of every process.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("catalogue stamp")
+        verbose_name_plural = _("catalogue stamps")
+
+    def __str__(self) -> str:
+        return self.value
