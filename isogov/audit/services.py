@@ -10,6 +10,7 @@ from django.db.models import Model
 
 from isogov.core import clock
 from isogov.core.context import current_request_id
+from isogov.core.inserts import insert_rows
 
 from .chain import GENESIS_HASH, event_hash, normalise
 from .models import AuditChainHead, AuditEvent
@@ -29,6 +30,27 @@ def _agency_code(agency: Any) -> str:
     return str(getattr(agency, "code", ""))
 
 
+_HEAD = AuditChainHead._meta.db_table
+
+
+def _lock_head() -> tuple[int, str]:
+    """The chain head, locked until the transaction ends (the row is created if missing)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT last_seq, last_hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        row = cursor.fetchone()
+        if row is None:  # just after a flush
+            cursor.execute(
+                f"INSERT INTO {_HEAD} (id, last_seq, last_hash) VALUES (1, 0, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING",
+                [GENESIS_HASH],
+            )
+            cursor.execute(select)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
 def audit_record(
     *,
     actor: Any,
@@ -46,10 +68,11 @@ def audit_record(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     actor_id, actor_label = _actor_fields(actor)
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # No savepoint of its own: an event that cannot be written fails the caller's transaction.
+    with transaction.atomic(savepoint=False):
+        last_seq, last_hash = _lock_head()
         fields: dict[str, Any] = {
-            "seq": head.last_seq + 1,
+            "seq": last_seq + 1,
             "occurred_at": clock.now(),
             "actor_id": actor_id,
             "actor_label": actor_label,
@@ -61,12 +84,15 @@ def audit_record(
             "after": normalise(after),
             "reason": reason,
             "request_id": current_request_id(),
-            "prev_hash": head.last_hash,
+            "prev_hash": last_hash,
         }
-        event = AuditEvent.objects.create(**fields, hash=event_hash(**fields))
-        head.last_seq = event.seq
-        head.last_hash = event.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        event = AuditEvent(**fields, hash=event_hash(**fields))
+        insert_rows([event])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+                [event.seq, event.hash],
+            )
     return event
 
 

@@ -25,8 +25,12 @@ from isogov.accounts.models import Agency, Unit, User
 from isogov.accounts.roles import Role
 from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
-from isogov.catalog.models import AgencyProcedure, ProcedureVersion
-from isogov.catalog.selectors import version_in_force, version_process
+from isogov.catalog.intake import (
+    IntakePlan,
+    IntakePlanError,
+    intake_plan,
+    intake_plan_for_version,
+)
 from isogov.core import clock
 from isogov.core.errors import (
     ApplicationError,
@@ -35,6 +39,7 @@ from isogov.core.errors import (
     ValidationFailed,
     check_version,
 )
+from isogov.core.inserts import insert_rows
 from isogov.core.text import fold_vietnamese
 from isogov.notifications.services import outbox_enqueue
 from isogov.workcal.engine import Unit as TimeUnit
@@ -181,15 +186,19 @@ def _event(
     reason: str = "",
 ) -> None:
     now = clock.now()
-    DossierEvent.objects.create(
-        dossier=dossier,
-        at=now,
-        actor=actor,
-        action=action,
-        message=message,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
+    insert_rows(
+        [
+            DossierEvent(
+                dossier=dossier,
+                at=now,
+                actor=actor,
+                action=action,
+                message=message,
+                from_status=from_status,
+                to_status=to_status,
+                data=data or {},
+            )
+        ]
     )
     audit_record(
         actor=actor,
@@ -400,27 +409,25 @@ def _next_step(dossier: Dossier, after: DossierStep) -> DossierStep | None:
 
 
 # --- intake ---------------------------------------------------------------------------------
-def _resolve_procedure(
-    data: IntakeInput, at: dt.datetime
-) -> tuple[ProcedureVersion, Any, AgencyProcedure]:
-    """The version in force, its channel, and the agency's assignment of the procedure."""
-    assignment = (
-        AgencyProcedure.objects.filter(
-            agency=data.agency, procedure__code=data.procedure_code, is_active=True
+_PLAN_ERRORS = {
+    "not_assigned": ("procedure_code", NOT_ASSIGNED),
+    "no_version": ("procedure_code", NO_VERSION),
+    "no_channel": ("channel", NO_CHANNEL),
+}
+
+
+def _resolve_procedure(data: IntakeInput, at: dt.datetime) -> IntakePlan:
+    """The intake plan: the version in force, its channel, papers, fees and process."""
+    try:
+        return intake_plan(
+            agency=data.agency,
+            procedure_code=data.procedure_code,
+            channel_kind=data.channel_kind,
+            at=at,
         )
-        .select_related("procedure", "unit")
-        .first()
-    )
-    if assignment is None:
-        raise ValidationFailed(NOT_ASSIGNED, details={"procedure_code": [str(NOT_ASSIGNED)]})
-    version = version_in_force(procedure=assignment.procedure, at=at)
-    if version is None:
-        raise ValidationFailed(NO_VERSION, details={"procedure_code": [str(NO_VERSION)]})
-    version.procedure = assignment.procedure  # already read: no second query
-    channel = version.channels.filter(kind=data.channel_kind).first()
-    if channel is None:
-        raise ValidationFailed(NO_CHANNEL, details={"channel": [str(NO_CHANNEL)]})
-    return version, channel, assignment
+    except IntakePlanError as error:
+        field_name, message = _PLAN_ERRORS[error.reason]
+        raise ValidationFailed(message, details={field_name: [str(message)]}) from error
 
 
 def _check_received_at(
@@ -443,17 +450,16 @@ def _check_received_at(
     return received_at, backdated
 
 
-def _create(
+def _new_dossier(
     data: IntakeInput,
     *,
     actor: User | None,
     status: Status,
     at: dt.datetime,
-    version: ProcedureVersion,
-    channel: Any,
-    assignment: AgencyProcedure | None = None,
+    plan: IntakePlan,
     is_backdated: bool = False,
 ) -> Dossier:
+    """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees)."""
     ruleset = ruleset_in_force(clock.to_local(at).date())
     applicant = data.applicant
     if not applicant.name.strip():
@@ -464,13 +470,13 @@ def _create(
     dossier = Dossier(
         code=_new_code(data.agency, ruleset, at),
         agency=data.agency,
-        procedure_version=version,
-        channel=channel,
-        procedure_code=version.procedure.code,
-        procedure_name=version.name,
-        channel_kind=channel.kind,
-        time_value=channel.time_value,
-        time_unit=channel.time_unit,
+        procedure_version_id=plan.version_id,
+        channel_id=plan.channel_id,
+        procedure_code=plan.procedure_code,
+        procedure_name=plan.version_name,
+        channel_kind=plan.channel_kind,
+        time_value=plan.time_value,
+        time_unit=plan.time_unit,
         ruleset=ruleset.code,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
@@ -479,7 +485,7 @@ def _create(
         applicant_phone=applicant.phone.strip(),
         applicant_email=applicant.email.strip(),
         representative_name=applicant.representative_name.strip(),
-        request_summary=data.request_summary or version.name,
+        request_summary=data.request_summary or plan.version_name,
         sets_count=max(data.sets_count, 1),
         status=status,
         received_by=actor if status != Status.SUBMITTED_ONLINE else None,
@@ -497,81 +503,66 @@ def _create(
             ]
         )
     )
-    dossier._assignment = assignment  # type: ignore[attr-defined]  # read by _open_steps
-    dossier.save()
-    DossierPaper.objects.bulk_create(
+    dossier._plan = plan  # type: ignore[attr-defined]  # read by _open_steps
+    return dossier
+
+
+def _store(dossier: Dossier, data: IntakeInput, plan: IntakePlan) -> None:
+    """Insert a new dossier with the papers handed in and the fees of its channel."""
+    insert_rows([dossier])
+    insert_rows(
         [
             DossierPaper(dossier=dossier, name=p.name, originals=p.originals, copies=p.copies)
             for p in data.papers
         ]
     )
-    DossierFee.objects.bulk_create(
+    insert_rows(
         [
             DossierFee(dossier=dossier, name=fee.name, amount_vnd=fee.amount_vnd, note=fee.note)
-            for fee in version.fees.all()
-            if fee.channel_id in (None, channel.pk)
+            for fee in plan.fees
         ]
     )
+
+
+def _create(
+    data: IntakeInput,
+    *,
+    actor: User | None,
+    status: Status,
+    at: dt.datetime,
+    plan: IntakePlan,
+) -> Dossier:
+    dossier = _new_dossier(data, actor=actor, status=status, at=at, plan=plan)
+    _store(dossier, data, plan)
     return dossier
 
 
-def _check_papers(version: ProcedureVersion, papers: list[PaperInput]) -> list[str]:
-    given = {fold_vietnamese(p.name) for p in papers if p.originals + p.copies > 0}
-    return [
-        p.name
-        for p in version.papers.filter(is_required=True)
-        if fold_vietnamese(p.name) not in given
-    ]
+def _check_papers(plan: IntakePlan, papers: list[PaperInput]) -> list[str]:
+    return plan.missing_papers([p.name for p in papers if p.originals + p.copies > 0])
 
 
-def _step_unit(
-    step: Any, dossier: Dossier, units: list[Unit], in_charge: Unit | None
-) -> Unit | None:
-    """The unit of the dossier's agency that does a process step.
-
-    A process may be shared by several agencies (Circular 26/2014 art. 41.6), so a step names
-    its unit by label or role; the agency's own unit is found from them.
-    """
-    if step.unit is not None and step.unit.agency_id == dossier.agency_id:
-        return step.unit
-    if step.role == Role.ONE_STOP_OFFICER:
-        return next((unit for unit in units if unit.is_one_stop), None)
-    by_name = next((unit for unit in units if unit.name == step.unit_label), None)
-    if by_name is not None:
-        return by_name
-    if step.role in (Role.SPECIALIST, Role.UNIT_HEAD, ""):
-        return in_charge
-    return None
-
-
-def _open_steps(dossier: Dossier, at: dt.datetime) -> None:
-    """Copy the internal process into the dossier's steps and start the first one."""
-    process = version_process(version=dossier.procedure_version)
-    units = list(Unit.objects.filter(agency=dossier.agency, is_active=True))
-    assignment = getattr(dossier, "_assignment", None) or (
-        AgencyProcedure.objects.filter(
-            agency=dossier.agency, procedure_id=dossier.procedure_version.procedure_id
+def _plan_steps(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
+    """The dossier's steps from its internal process, the first one started (not saved)."""
+    plan: IntakePlan | None = getattr(dossier, "_plan", None)
+    if plan is None:  # a dossier read back from the database: its pinned version
+        plan = intake_plan_for_version(
+            agency=dossier.agency,
+            version_id=dossier.procedure_version_id,
+            channel_kind=dossier.channel_kind,
         )
-        .select_related("unit")
-        .first()
-    )
-    in_charge = assignment.unit if assignment else None
-    rows: list[DossierStep] = []
-    if process is not None:
-        for step in process.steps.all():
-            unit = _step_unit(step, dossier, units, in_charge)
-            rows.append(
-                DossierStep(
-                    dossier=dossier,
-                    order=step.order,
-                    name=step.name,
-                    unit=unit,
-                    unit_label=step.unit_label or (unit.name if unit else ""),
-                    allowance_value=step.allowance_value,
-                    allowance_unit=step.allowance_unit,
-                    is_counted=step.is_counted,
-                )
-            )
+    rows = [
+        DossierStep(
+            dossier=dossier,
+            order=step.order,
+            name=step.name,
+            unit_id=step.unit_id,
+            unit_label=step.unit_label,
+            allowance_value=step.allowance_value,
+            allowance_unit=step.allowance_unit,
+            is_counted=step.is_counted,
+        )
+        for step in plan.steps
+    ]
     if not rows:
         # No internal process: one handling step with the whole legal time, then the return.
         rows = [
@@ -593,25 +584,30 @@ def _open_steps(dossier: Dossier, at: dt.datetime) -> None:
                 is_counted=False,
             ),
         ]
-    rows.sort(key=lambda row: row.order)
     first = rows[0]
     calendar = _calendar(dossier)
     first.received_at = at
     first.due_at = calendar.add(at, first.allowance_value, first.allowance_unit).due_at
     # The desk's first step must also respect the transfer rule (art. 18.2).
     first.due_at = min(first.due_at, transfer_due_at(calendar, at))
-    DossierStep.objects.bulk_create(rows)
-    dossier.current_step = first
     if first.unit_id:
         dossier.handling_unit_id = first.unit_id
+    return rows
 
 
-def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> None:
+def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
+    """Insert the steps; the first one becomes the current step."""
+    insert_rows(rows)
+    dossier.current_step = rows[0]
+
+
+def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> list[DossierStep]:
+    """Receipt time, appointment, register line and the steps to open (nothing saved)."""
     dossier.received_at = at
     dossier.received_by = actor
     refresh_deadline(dossier, is_new=True)
     dossier.register_line = _next_number(dossier.agency, f"register:{clock.to_local(at).year}")
-    _open_steps(dossier, at)
+    return _plan_steps(dossier, at)
 
 
 def _receipt_notice(dossier: Dossier) -> None:
@@ -639,23 +635,22 @@ def dossier_receive(
     """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
     _require(actor, DESK_ROLES, data.agency)
     at, backdated = _check_received_at(actor, data.agency, received_at)
-    version, channel, assignment = _resolve_procedure(data, at)
-    missing = _check_papers(version, data.papers)
+    plan = _resolve_procedure(data, at)
+    missing = _check_papers(plan, data.papers)
     if missing:
         message = MISSING_PAPERS % {"papers": "; ".join(missing)}
         raise ValidationFailed(message, details={"papers": [message]})
-    dossier = _create(
-        data,
-        actor=actor,
-        status=Status.RECEIVED,
-        at=at,
-        version=version,
-        channel=channel,
-        assignment=assignment,
-        is_backdated=backdated,
+    dossier = _new_dossier(
+        data, actor=actor, status=Status.RECEIVED, at=at, plan=plan, is_backdated=backdated
     )
-    _mark_received(dossier, actor=actor, at=at)
-    dossier.save()
+    steps = _mark_received(dossier, actor=actor, at=at)
+    _store(dossier, data, plan)
+    _open_steps(dossier, steps)
+    with connection.cursor() as cursor:  # the one column not known before the steps existed
+        cursor.execute(
+            f"UPDATE {Dossier._meta.db_table} SET current_step_id = %s WHERE id = %s",  # noqa: S608
+            [dossier.current_step_id, dossier.pk],
+        )
     _event(
         dossier,
         actor=actor,
@@ -679,16 +674,8 @@ def dossier_intake_incomplete(
     _require(actor, DESK_ROLES, data.agency)
     _require_text(reason, "reason")
     at = clock.now()
-    version, channel, assignment = _resolve_procedure(data, at)
-    dossier = _create(
-        data,
-        actor=actor,
-        status=Status.INCOMPLETE_AT_INTAKE,
-        at=at,
-        version=version,
-        channel=channel,
-        assignment=assignment,
-    )
+    plan = _resolve_procedure(data, at)
+    dossier = _create(data, actor=actor, status=Status.INCOMPLETE_AT_INTAKE, at=at, plan=plan)
     _event(
         dossier,
         actor=actor,
@@ -707,10 +694,8 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
     _require(actor, DESK_ROLES, data.agency)
     _require_text(reason, "reason")
     at = clock.now()
-    version, channel, _assignment = _resolve_procedure(data, at)
-    dossier = _create(
-        data, actor=actor, status=Status.NOT_RECEIVED, at=at, version=version, channel=channel
-    )
+    plan = _resolve_procedure(data, at)
+    dossier = _create(data, actor=actor, status=Status.NOT_RECEIVED, at=at, plan=plan)
     _event(
         dossier,
         actor=actor,
@@ -726,10 +711,8 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
 def dossier_submit_online(*, data: IntakeInput) -> Dossier:
     """A citizen's online submission: not received yet; the desk must decide in time."""
     at = clock.now()
-    version, channel, _assignment = _resolve_procedure(data, at)
-    dossier = _create(
-        data, actor=None, status=Status.SUBMITTED_ONLINE, at=at, version=version, channel=channel
-    )
+    plan = _resolve_procedure(data, at)
+    dossier = _new_dossier(data, actor=None, status=Status.SUBMITTED_ONLINE, at=at, plan=plan)
     dossier.submitted_at = at
     ruleset = _ruleset(dossier)
     if ruleset.online_decision_within_working_hours:
@@ -738,7 +721,7 @@ def dossier_submit_online(*, data: IntakeInput) -> Dossier:
             .add(at, ruleset.online_decision_within_working_hours, TimeUnit.WORKING_HOURS)
             .due_at
         )
-    dossier.save(update_fields=["submitted_at", "intake_due_at"])
+    _store(dossier, data, plan)
     _event(dossier, actor=None, action="submit_online", to_status=Status.SUBMITTED_ONLINE)
     return dossier
 
@@ -747,7 +730,7 @@ def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
     _require(actor, DESK_ROLES, dossier.agency)
     at = clock.now()
     _transition(dossier, to=Status.RECEIVED, actor=actor, action=action)
-    _mark_received(dossier, actor=actor, at=at)
+    _open_steps(dossier, _mark_received(dossier, actor=actor, at=at))
     _save(
         dossier,
         "status",

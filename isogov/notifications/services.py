@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 
 from isogov.core import clock
+from isogov.core.inserts import insert_rows
 
 from . import channels
 from .models import Channel, OutboxMessage, OutboxStatus
@@ -33,7 +34,7 @@ def outbox_enqueue(
     object_id: str = "",
 ) -> OutboxMessage:
     """Write a message to the outbox in the current transaction; it leaves after commit."""
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         channel=Channel(channel),
         recipient=recipient,
         subject=subject,
@@ -43,6 +44,7 @@ def outbox_enqueue(
         object_type=object_type,
         object_id=object_id,
     )
+    insert_rows([message])
     # One delivery job per transaction is enough: it sends every message that is due.
     connection = transaction.get_connection()
     if not any(

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from isogov.accounts.models import Agency
 
@@ -65,19 +66,33 @@ def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> Work
     return WorkingCalendar(spec)
 
 
+def _revision(agency: Agency) -> str | None:
+    """The agency's calendar revision: one indexed single-column read, done on every call."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT revision FROM {AgencyCalendar._meta.db_table} "  # noqa: S608
+            "WHERE agency_id = %s",
+            [agency.pk],
+        )
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
 def calendar_for(*, agency: Agency | None) -> WorkingCalendar:
     """The compiled calendar of an agency, or the national one (default hours) for ``None``.
 
     Compiled once per process and kept until the agency's calendar revision changes (every
     calendar service sets a new one), so a computation costs microseconds.
     """
-    settings_row = None
-    if agency is not None:
-        settings_row = AgencyCalendar.objects.filter(agency=agency).first()
-    key = (agency.pk if agency is not None else None, settings_row.revision if settings_row else "")
+    revision = _revision(agency) if agency is not None else None
+    key = (agency.pk if agency is not None else None, revision or "")
     calendar = _cache.get(key)
     if calendar is None:
+        settings_row = (
+            AgencyCalendar.objects.filter(agency=agency).first() if agency is not None else None
+        )
         calendar = _compile(agency, settings_row)
+        # Keyed by the revision read first: a change in between only costs one more compile.
         with _cache_lock:
             for stale in [k for k in _cache if k[0] == key[0]]:
                 del _cache[stale]
