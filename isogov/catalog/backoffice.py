@@ -24,7 +24,7 @@ from isogov.core.errors import ApplicationError, NotFound, PermissionDenied
 from . import forms
 from .exchange import catalog_export, catalog_export_xlsx
 from .imports import import_job_create
-from .models import LegalChange, Procedure, ReviewCampaign, VersionStatus
+from .models import AllowanceUnit, LegalChange, Procedure, ReviewCampaign, VersionStatus
 from .selectors import (
     import_job_get,
     import_job_list,
@@ -143,7 +143,12 @@ def procedure_assign(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     procedure = procedure_get_for_manager(user=request.user, code=code)
     form = _assign_form(request, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose an agency you manage."))
+        if "agency" in form.errors:
+            messages.error(request, _("Choose an agency you manage."))
+        else:
+            for name, problems in form.errors.items():
+                text = " ".join(str(problem) for problem in problems)
+                messages.error(request, f"{form.fields[name].label}: {text}")
         return redirect("catalog:procedure", code=code)
     try:
         agency_procedure_assign(
@@ -152,6 +157,8 @@ def procedure_assign(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             procedure=procedure,
             unit=form.cleaned_data["unit"],
             is_active=form.cleaned_data["is_active"],
+            promise_value=form.cleaned_data["promise_value"],
+            promise_unit=form.cleaned_data["promise_unit"] or AllowanceUnit.WORKING_DAYS,
         )
         messages.success(request, _("Assignment saved."))
     except ApplicationError as error:

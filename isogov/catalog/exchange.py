@@ -190,6 +190,30 @@ def _check_against_database(
     return channel_times
 
 
+def _clean_assignment(data: dict[str, Any], path: str, errors: schema.Errors) -> dict[str, Any]:
+    raw = data.get("promise")
+    promise = None
+    if raw not in (None, "", {}):
+        ppath = f"{path}.promise"
+        if not isinstance(raw, dict):
+            errors.append((ppath, _("must give a value and a unit")))
+            raw = {}
+        value = schema.number(raw, "value", ppath, errors)
+        if value is not None and value <= 0:
+            errors.append((f"{ppath}.value", _("must be more than zero")))
+        unit = schema.choice(
+            raw, "unit", ppath, errors, schema.ALLOWANCE_UNITS, default="working_days"
+        )
+        promise = {"value": value, "unit": unit}
+    return {
+        "agency": schema.text(data, "agency", path, errors, required=True),
+        "procedure": schema.text(data, "procedure", path, errors, required=True),
+        "unit": schema.text(data, "unit", path, errors),
+        "is_active": schema.boolean(data, "is_active", path, errors, True),
+        "promise": promise,
+    }
+
+
 def _comparable(record: dict[str, Any]) -> Any:
     """A record with numbers and dates made comparable (file values vs stored values)."""
     if isinstance(record, dict):
@@ -228,12 +252,7 @@ def clean_catalog(data: Any, errors: schema.Errors) -> dict[str, Any]:
         for i, p in enumerate(schema.items(data, "processes", "", errors))
     ]
     assignments = [
-        {
-            "agency": schema.text(a, "agency", f"assignments[{i}]", errors, required=True),
-            "procedure": schema.text(a, "procedure", f"assignments[{i}]", errors, required=True),
-            "unit": schema.text(a, "unit", f"assignments[{i}]", errors),
-            "is_active": schema.boolean(a, "is_active", f"assignments[{i}]", errors, True),
-        }
+        _clean_assignment(a, f"assignments[{i}]", errors)
         for i, a in enumerate(schema.items(data, "assignments", "", errors))
     ]
     return {
@@ -343,6 +362,8 @@ def _store(
             procedure=Procedure.objects.get(code=record["procedure"]),
             unit=unit,
             is_active=record["is_active"],
+            promise_value=record["promise"]["value"] if record["promise"] else None,
+            promise_unit=record["promise"]["unit"] if record["promise"] else "working_days",
         )
         result.assignments += 1
         done += 1

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -243,6 +244,21 @@ class AssignForm(forms.Form):
         label=_("Unit in charge"), queryset=Unit.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    promise_value = forms.DecimalField(
+        label=_("Promised time (optional)"),
+        required=False,
+        localize=True,  # "2,5" as Vietnamese write it; "2.5" is read too
+        min_value=Decimal("0.25"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("The agency's own time, shorter than the legal one."),
+    )
+    promise_unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=AllowanceUnit.choices,
+        initial=AllowanceUnit.WORKING_DAYS,
+        required=False,
+    )
 
     def __init__(self, *args: Any, agencies: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

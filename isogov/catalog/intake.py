@@ -7,7 +7,7 @@ changes a few times a year, so each process keeps it in memory (ADR 0005).
 
 The plans are keyed by the catalogue's *stamp*: a random token that the database itself
 replaces whenever a row of a table the plan is read from is inserted, updated or deleted
-(triggers, migration ``0004``), whoever writes it: a service, the admin, an import, raw SQL.
+(triggers, ``stamps.py``), whoever writes it: a service, the admin, an import, raw SQL.
 Every lookup reads the stamp (one indexed single-row query); a new stamp drops every plan.
 Because the token is random, a rolled-back change can never make an old plan look current.
 """
@@ -28,19 +28,6 @@ from isogov.core.text import fold_vietnamese
 from .models import AgencyProcedure, CatalogStamp, ProcedureVersion, ProcessStep
 from .selectors import _local_date, version_in_force, version_process
 
-# The tables a plan is read from; each has the stamp triggers (migration 0004).
-STAMPED_TABLES = (
-    "catalog_procedure",
-    "catalog_procedureversion",
-    "catalog_procedurechannel",
-    "catalog_feeitem",
-    "catalog_paper",
-    "catalog_internalprocess",
-    "catalog_internalprocess_versions",
-    "catalog_processstep",
-    "catalog_agencyprocedure",
-    "accounts_unit",
-)
 MAX_PLANS = 4096
 
 
@@ -95,6 +82,9 @@ class IntakePlan:
     fees: tuple[PlannedFee, ...]
     steps: tuple[PlannedStep, ...]  # empty: the version has no internal process
     unit_in_charge_id: int | None
+    # The agency's own, shorter time for the procedure, if it promised one.
+    promise_value: Decimal | None = None
+    promise_unit: str = "working_days"
 
     def missing_papers(self, given_names: list[str]) -> list[str]:
         """The required papers whose name (ignoring diacritics and case) is not given."""
@@ -203,6 +193,8 @@ def _build(
         ),
         steps=tuple(steps),
         unit_in_charge_id=in_charge.pk if in_charge else None,
+        promise_value=assignment.promise_value if assignment else None,
+        promise_unit=assignment.promise_unit if assignment else "working_days",
     )
 
 

@@ -380,12 +380,32 @@ class AgencyProcedure(TimeStampedModel):
         related_name="procedures",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The agency's own promise (cam kết rút ngắn thời gian giải quyết): a dossier gets it as
+    # ``service_due_at`` when it falls before the legal appointment.
+    promise_value = models.DecimalField(
+        _("promised time"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The agency's own time, shorter than the legal one (optional)."),
+    )
+    promise_unit = models.CharField(
+        _("promised time unit"),
+        max_length=20,
+        choices=AllowanceUnit.choices,
+        default=AllowanceUnit.WORKING_DAYS,
+    )
 
     class Meta:
         verbose_name = _("agency procedure")
         verbose_name_plural = _("agency procedures")
         constraints = [
-            models.UniqueConstraint(fields=["agency", "procedure"], name="agency_procedure_unique")
+            models.UniqueConstraint(fields=["agency", "procedure"], name="agency_procedure_unique"),
+            models.CheckConstraint(
+                condition=Q(promise_value__isnull=True) | Q(promise_value__gt=0),
+                name="agency_procedure_promise_positive",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -422,6 +422,11 @@ def catalog_export_data() -> dict[str, Any]:
                 "procedure": a.procedure.code,
                 "unit": a.unit.code if a.unit else "",
                 "is_active": a.is_active,
+                "promise": (
+                    {"value": _decimal(a.promise_value), "unit": a.promise_unit}
+                    if a.promise_value is not None
+                    else None
+                ),
             }
             for a in AgencyProcedure.objects.select_related("agency", "procedure", "unit").order_by(
                 "agency__code", "procedure__code"

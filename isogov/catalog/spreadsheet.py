@@ -115,6 +115,8 @@ SHEETS: dict[str, list[Column]] = {
         ("procedure", "Mã thủ tục"),
         ("unit", "Mã đơn vị"),
         ("is_active", "Đang áp dụng"),
+        ("promise.value", "Thời hạn cam kết"),
+        ("promise.unit", "Đơn vị thời hạn cam kết"),
     ],
 }
 DATE_KEYS = {"effective_from", "effective_to", "decision_date", "issued_on", "approved_on"}

@@ -126,6 +126,11 @@ class Dossier(VersionedModel):
     due_at = models.DateTimeField(_("legal appointment"), null=True, blank=True, db_index=True)
     promised_due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     service_due_at = models.DateTimeField(_("agency's own promise"), null=True, blank=True)
+    # The agency's promised time, pinned at intake like the legal time (catalog AgencyProcedure).
+    service_time_value = models.DecimalField(
+        _("agency's promised time"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    service_time_unit = models.CharField(_("promised time unit"), max_length=20, blank=True)
     waiting_seconds = models.BigIntegerField(_("time waiting for the applicant"), default=0)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     appointment_moves = models.PositiveSmallIntegerField(_("appointment moves"), default=0)

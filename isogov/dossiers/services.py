@@ -342,9 +342,29 @@ def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
     dossier.due_at = result.legal_due_at
     dossier.promised_due_at = result.promised_due_at
     dossier.waiting_seconds = result.waiting_us // 1_000_000
+    dossier.service_due_at = None
+    if dossier.service_time_value is not None and result.legal_due_at and extension is None:
+        # The agency's own promise counts like the legal time (same stops and restarts) and
+        # only matters when it ends first; after an apology the new appointment is what counts.
+        service = deadlines.compute_deadline(
+            calendar=_calendar(dossier),
+            received_at=dossier.received_at,
+            amount=dossier.service_time_value,
+            unit=dossier.service_time_unit,
+            stops=stops,
+            on_supplement=_ruleset(dossier).on_supplement,
+        )
+        if service.legal_due_at and service.legal_due_at < result.legal_due_at:
+            dossier.service_due_at = service.legal_due_at
 
 
-DEADLINE_FIELDS = ("start_counted_at", "due_at", "promised_due_at", "waiting_seconds")
+DEADLINE_FIELDS = (
+    "start_counted_at",
+    "due_at",
+    "promised_due_at",
+    "service_due_at",
+    "waiting_seconds",
+)
 
 
 def transfer_due_at(calendar: WorkingCalendar, received_at: dt.datetime) -> dt.datetime:
@@ -477,6 +497,8 @@ def _new_dossier(
         channel_kind=plan.channel_kind,
         time_value=plan.time_value,
         time_unit=plan.time_unit,
+        service_time_value=plan.promise_value,
+        service_time_unit=plan.promise_unit if plan.promise_value is not None else "",
         ruleset=ruleset.code,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
@@ -610,21 +632,30 @@ def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> 
     return _plan_steps(dossier, at)
 
 
+def _promise_sentence(dossier: Dossier) -> str:
+    """The sentence on the agency's own promise, when it ends before the legal appointment."""
+    if dossier.service_due_at is None:
+        return ""
+    return " " + _("The agency promises the result by %(date)s.") % {
+        "date": _local(dossier.service_due_at)
+    }
+
+
 def _receipt_notice(dossier: Dossier) -> None:
     with translation.override("vi"):
+        body = _(
+            "Your dossier %(code)s (%(procedure)s) was received at %(received)s. "
+            "Appointment for the result: %(due)s."
+        ) % {
+            "code": dossier.code,
+            "procedure": dossier.procedure_name,
+            "received": _local(dossier.received_at),
+            "due": _local(dossier.promised_due_at),
+        }
         _notify(
             dossier,
             subject=_("Dossier %(code)s received") % {"code": dossier.code},
-            body=_(
-                "Your dossier %(code)s (%(procedure)s) was received at %(received)s. "
-                "Appointment for the result: %(due)s."
-            )
-            % {
-                "code": dossier.code,
-                "procedure": dossier.procedure_name,
-                "received": _local(dossier.received_at),
-                "due": _local(dossier.promised_due_at),
-            },
+            body=body + _promise_sentence(dossier),
         )
 
 
@@ -656,9 +687,13 @@ def dossier_receive(
         actor=actor,
         action="receive",
         to_status=Status.RECEIVED,
-        message=_("Received; appointment %(due)s.") % {"due": _local(dossier.promised_due_at)},
+        message=_("Received; appointment %(due)s.") % {"due": _local(dossier.promised_due_at)}
+        + _promise_sentence(dossier),
         data={
             "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            "service_due_at": (
+                dossier.service_due_at.isoformat() if dossier.service_due_at else None
+            ),
             "backdated": backdated,
         },
     )

@@ -8,7 +8,7 @@ change can never bring an old plan back.
 
 from django.db import migrations, models
 
-# Frozen here on purpose; isogov.catalog.intake.STAMPED_TABLES must stay equal (a test checks).
+# Frozen here on purpose. isogov.catalog.stamps keeps them in place after later migrations.
 TABLES = (
     "catalog_procedure",
     "catalog_procedureversion",

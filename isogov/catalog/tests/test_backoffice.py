@@ -268,6 +268,26 @@ def test_manager_assigns_a_procedure_to_a_unit_of_own_agency(manager: Client, de
     assert not AgencyProcedure.objects.filter(agency=demo.other).exists()
 
 
+def test_manager_sets_the_agency_promise_and_a_bad_one_is_explained(
+    manager: Client, demo: Any
+) -> None:
+    from decimal import Decimal
+
+    from isogov.catalog.models import AgencyProcedure
+
+    url = "/catalog/p/2.001594/assign/"
+    base = {"agency": demo.department.pk, "is_active": "on", "promise_unit": "working_days"}
+    manager.post(url, {**base, "promise_value": "2,5"})
+    assignment = AgencyProcedure.objects.get(agency=demo.department, procedure__code="2.001594")
+    assert assignment.promise_value == Decimal("2.5")
+    page = manager.get("/catalog/p/2.001594/").content.decode()
+    assert "2,5 ngày làm việc" in page
+    refused = manager.post(url, {**base, "promise_value": "0"}, follow=True)
+    assignment.refresh_from_db()
+    assert assignment.promise_value == Decimal("2.5")
+    assert "Thời hạn cam kết" in refused.content.decode()
+
+
 def test_marking_a_legal_change_done_clears_the_overdue_flag(manager: Client) -> None:
     change = legal_change_register(
         actor=None, number="02/2025/TT-BTTTT", summary="Thông tư", effective_on=dt.date(2025, 3, 3)

@@ -22,6 +22,7 @@ from isogov.catalog.models import (
     ProcedureVersion,
     ProcessStep,
 )
+from isogov.catalog.stamps import STAMPED_TABLES, ensure_stamp_triggers, trigger_names
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,19 @@ def _assignment_off(demo: Any) -> None:
     AgencyProcedure.objects.filter(procedure__code=CFS).update(is_active=False)
 
 
+def _promise(demo: Any) -> None:
+    from isogov.catalog.services import agency_procedure_assign
+
+    assignment = AgencyProcedure.objects.get(agency=demo.department, procedure__code=CFS)
+    agency_procedure_assign(
+        actor=None,
+        agency=demo.department,
+        procedure=assignment.procedure,
+        unit=assignment.unit,
+        promise_value=Decimal(2),
+    )
+
+
 def _version_ended(demo: Any) -> None:
     ProcedureVersion.objects.filter(procedure__code=CFS).update(effective_to=dt.date(2026, 1, 31))
 
@@ -141,6 +155,7 @@ CHANGES: list[tuple[str, Callable[[Any], None], Callable[[Any], object]]] = [
     ("process unlinked (M2M)", _process_unlinked, lambda p: len(p.steps)),
     ("step deleted", _step_deleted, lambda p: len(p.steps)),
     ("version renamed", _version_renamed, lambda p: p.version_name),
+    ("agency's promise set (service)", _promise, lambda p: p.promise_value),
 ]
 
 
@@ -190,24 +205,31 @@ def test_without_a_stamp_row_nothing_is_kept_and_the_first_write_restores_it(des
     assert plan(desk).steps[2].allowance_value == Decimal("0.75")
 
 
-def test_every_table_the_plan_reads_has_the_stamp_triggers() -> None:
-    from importlib import import_module
-
-    migration = import_module("isogov.catalog.migrations.0004_catalog_stamp")
-    assert tuple(migration.TABLES) == intake.STAMPED_TABLES
+def _triggers() -> set[str]:
     with connection.cursor() as cursor:
-        for table in intake.STAMPED_TABLES:
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
-                    "AND name LIKE %s",
-                    [table, f"{table}_stamp_%"],
-                )
-                assert cursor.fetchone()[0] == 3, table  # insert, update, delete
-            else:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
-                    "AND tgname = %s AND NOT tgisinternal",
-                    [table, f"{table}_stamp"],
-                )
-                assert cursor.fetchone()[0] == 1, table
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_table_the_plan_reads_has_the_stamp_triggers() -> None:
+    present = _triggers()
+    for table in STAMPED_TABLES:
+        for name in trigger_names(table, connection.vendor):
+            assert name in present, name
+
+
+def test_a_trigger_lost_in_a_table_rebuild_is_created_again() -> None:
+    # What a later migration that rebuilds a table on SQLite does to its triggers.
+    name = trigger_names("catalog_agencyprocedure", connection.vendor)[0]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER {name}")
+        else:
+            cursor.execute(f"DROP TRIGGER {name} ON catalog_agencyprocedure")
+    assert name not in _triggers()
+    assert ensure_stamp_triggers(connection) == 1
+    assert name in _triggers()
+    assert ensure_stamp_triggers(connection) == 0

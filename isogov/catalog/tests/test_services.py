@@ -226,3 +226,41 @@ def test_text_area_line_ends_are_stored_one_way_so_versions_compare_equal() -> N
         actor=None, procedure=procedure(), data=version_record(steps_text="Bước 1\r\nBước 2")
     )
     assert draft.steps_text == "Bước 1\nBước 2"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "field"),
+    [(Decimal(0), "working_days", "promise_value"), (Decimal(2), "calendar_days", "promise_unit")],
+)
+def test_a_promise_that_is_not_a_positive_working_time_is_refused(
+    demo: Any, value: Decimal, unit: str, field: str
+) -> None:
+    proc = procedure()
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as error:
+        agency_procedure_assign(
+            actor=None,
+            agency=demo.department,
+            procedure=proc,
+            promise_value=value,
+            promise_unit=unit,
+        )
+    assert field in error.value.details
+    assert not proc.agencies.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_agency_promise_is_stored_and_audited(demo: Any) -> None:
+    proc = procedure()
+    assignment = agency_procedure_assign(
+        actor=None, agency=demo.department, procedure=proc, promise_value=Decimal("1.5")
+    )
+    assignment.refresh_from_db()
+    assert (assignment.promise_value, assignment.promise_unit) == (Decimal("1.5"), "working_days")
+    event = AuditEvent.objects.filter(action="agency_procedure.assign").latest("seq")
+    assert event.after["promise"] == "1.5 working_days"
+    # Saving the same again changes nothing and writes no event.
+    agency_procedure_assign(
+        actor=None, agency=demo.department, procedure=proc, promise_value=Decimal("1.50")
+    )
+    assert AuditEvent.objects.filter(action="agency_procedure.assign").latest("seq") == event

@@ -20,6 +20,22 @@ from isogov.core.errors import ValidationFailed
 pytestmark = pytest.mark.django_db
 
 
+def _promise_two_days(demo: Any) -> None:
+    """The department promises the CFS in 2 working days (the legal time is 3)."""
+    from decimal import Decimal
+
+    from isogov.catalog.services import agency_procedure_assign
+
+    assignment = AgencyProcedure.objects.get(agency=demo.department, procedure__code="1.014464")
+    agency_procedure_assign(
+        actor=None,
+        agency=demo.department,
+        procedure=assignment.procedure,
+        unit=assignment.unit,
+        promise_value=Decimal(2),
+    )
+
+
 def _wipe() -> None:
     AgencyProcedure.objects.all().delete()
     InternalProcess.objects.all().delete()
@@ -38,7 +54,18 @@ def _edit(content: bytes, sheet: str, cell: str, value: Any) -> bytes:
 
 def test_xlsx_export_then_import_is_lossless(demo: Any) -> None:
     seed_catalog()
+    _promise_two_days(demo)
     exported = catalog_export()
+    promised = [a for a in exported["assignments"] if a["promise"]]
+    assert promised == [
+        {
+            "agency": "000.00.15.H26",
+            "procedure": "1.014464",
+            "unit": promised[0]["unit"],
+            "is_active": True,
+            "promise": {"value": 2, "unit": "working_days"},
+        }
+    ]
     content = catalog_export_xlsx()
     _wipe()
     catalog_import_file(actor=None, name="catalog.xlsx", content=content)
