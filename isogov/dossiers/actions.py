@@ -18,7 +18,7 @@ from isogov.accounts.selectors import user_roles_in
 from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
-from .models import Dossier
+from .models import Dossier, StepKind
 from .selectors import dossier_officer_get, dossier_unit_get
 from .transitions import ALLOWED, Status
 
@@ -33,6 +33,8 @@ class Action:
     # Statuses it is offered in when ``target`` cannot say (step work).
     statuses: frozenset[Status] = frozenset()
     fields: tuple[str, ...] = ()
+    # Offered on each open opinion step (its row of the steps table), not among the actions.
+    per_opinion_step: bool = False
 
 
 HANDLING = frozenset({Status.RECEIVED, Status.IN_PROCESS})
@@ -83,6 +85,22 @@ ACTIONS: tuple[Action, ...] = (
         None,
         statuses=frozenset({Status.IN_PROCESS}),
         fields=("unit", "question", "allowance_value"),
+    ),
+    Action(
+        "answer_opinion",
+        _("Give the opinion"),
+        services.HANDLER_ROLES,
+        None,
+        statuses=frozenset(
+            {
+                Status.IN_PROCESS,
+                Status.SUPPLEMENT_REQUESTED,
+                Status.PAYMENT_REQUESTED,
+                Status.WITHDRAWAL_REQUESTED,
+            }
+        ),
+        fields=("step_id", "answer"),
+        per_opinion_step=True,
     ),
     Action(
         "request_supplement",
@@ -165,7 +183,7 @@ ACTIONS: tuple[Action, ...] = (
         "cancel_withdrawal",
         _("Withdrawal taken back"),
         services.DESK_ROLES,
-        Status.IN_PROCESS,
+        None,  # back to the status the request came from
         statuses=frozenset({Status.WITHDRAWAL_REQUESTED}),
     ),
 )
@@ -202,8 +220,17 @@ def available_actions(*, dossier: Dossier, user: User) -> list[Action]:
     """The actions this user may take on this dossier now."""
     status = Status(dossier.status)
     offered = [action for action in ACTIONS if _offered_in(action, status)]
+    if any(action.per_opinion_step for action in offered) and not _has_open_opinion(dossier):
+        offered = [action for action in offered if not action.per_opinion_step]
     held = user_roles_in(user=user, agency=dossier.agency)
     return [action for action in offered if held & action.roles]
+
+
+def _has_open_opinion(dossier: Dossier) -> bool:
+    # ``all()``: the steps prefetched with the dossier when they were (API detail), no query.
+    return any(
+        step.kind == StepKind.OPINION and step.finished_at is None for step in dossier.steps.all()
+    )
 
 
 UNKNOWN_OFFICER = _("No officer of this agency has this username.")
@@ -270,8 +297,10 @@ def _form_value(name: str, field: str, dossier: Dossier, data: dict[str, Any]) -
         return unit
     if field == "allowance_value":
         return Decimal(str(_required(data, field)))
-    if field == "amount_vnd":
+    if field in ("amount_vnd", "step_id"):
         return int(_required(data, field))
+    if field == "answer":
+        return str(_required(data, field))
     if field == "new_due_at":
         return _required(data, field)
     if field == "method":

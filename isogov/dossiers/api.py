@@ -613,6 +613,12 @@ class DossierRecordResultApi(DossierActionApi):
             max_length=500, required=False, allow_blank=True, default=""
         )
         signer = serializers.CharField(max_length=200)
+        file = serializers.FileField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The signed result document (send the request as multipart/form-data).",
+        )
 
 
 @_documented

@@ -45,6 +45,7 @@ class ActionForm(forms.Form):
     """Every field an action may ask for; each action uses the ones the actions table lists."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(label=_("Signed result file"), required=False)
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -79,6 +80,10 @@ class ActionForm(forms.Form):
     number = forms.CharField(label=_("Result number"), required=False)
     summary = forms.CharField(label=_("Result"), required=False)
     signer = forms.CharField(label=_("Signed by"), required=False)
+    step_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    answer = forms.CharField(
+        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 PAYMENT_METHODS = PaymentMethod.choices

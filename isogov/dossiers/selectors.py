@@ -142,6 +142,8 @@ def dossier_queue(*, user: User, limit: int = 200) -> list[QueueRow]:
     for dossier in rows:
         step = dossier.current_step
         due = (step.due_at if step is not None and step.due_at else None) or dossier.intake_due_at
+        if dossier.status == Status.SUPPLEMENT_REQUESTED:
+            due = None  # the clock is stopped: the step's due time no longer holds
         urgency = ""
         if due is not None:
             if due < now:

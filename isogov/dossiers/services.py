@@ -60,7 +60,7 @@ from .models import (
     Payment,
     StepKind,
 )
-from .rulesets import CodeFormat, RuleSet, ruleset_by_code, ruleset_in_force
+from .rulesets import CodeFormat, OnSupplement, RuleSet, ruleset_by_code, ruleset_in_force
 from .transitions import InvalidTransition, Status, check_transition
 
 DESK_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.AGENCY_LEADER})
@@ -105,6 +105,18 @@ REASON_REQUIRED = gettext_lazy("Give a reason.")
 NOT_DUE_FOR_CLOSING = gettext_lazy("The applicant still has time to supplement the dossier.")
 AMOUNT_POSITIVE = gettext_lazy("The amount must be a positive number of đồng.")
 NOT_IN_UNIT = gettext_lazy("The officer does not work in the step's unit.")
+CLOCK_RESTARTED = gettext_lazy(
+    "Full dossier received: the processing time restarts from zero (Decree 61/2018 art. 19.4); "
+    "new appointment %(due)s; %(hours).1f working hours spent waiting in all."
+)
+CLOCK_RESUMED = gettext_lazy(
+    "Full dossier received: the clock resumes; new appointment %(due)s; "
+    "%(hours).1f working hours spent waiting in all."
+)
+DECISION_ISSUED = gettext_lazy(
+    "The decision (no. %(number)s) has already been issued: the dossier can no longer be "
+    "withdrawn or stopped (Decree 118/2025 art. 21)."
+)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -220,11 +232,12 @@ def _transition(
     message: str = "",
     data: dict[str, Any] | None = None,
     reason: str = "",
+    resume: bool = False,
 ) -> None:
     """The one place that changes a dossier's status (checked against the table)."""
     from_status = Status(dossier.status)
     try:
-        check_transition(from_status, to)
+        check_transition(from_status, to, resume=resume)
     except InvalidTransition as error:
         raise ApplicationError(
             WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
@@ -855,7 +868,6 @@ def dossier_step_complete(
         dossier.finished_at = now
         if following is not None:
             _start_step(dossier, following, now)
-        _finished_notice(dossier)
         _save(dossier, "status", "finished_at", "current_step", "handling_unit")
         return dossier
     _start_step(dossier, following, now)
@@ -1107,12 +1119,25 @@ def dossier_supplement_received(*, actor: User, code: str, version: int | None) 
     dossier = _lock(code=code, version=version)
     _require(actor, HANDLER_ROLES, dossier.agency)
     now = clock.now()
-    _transition(dossier, to=Status.IN_PROCESS, actor=actor, action="supplement_received")
     stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
     if stop is not None:
         stop.ended_at = now
         stop.save(update_fields=["ended_at"])
     refresh_deadline(dossier)
+    # The timeline says how the clock moved and where the appointment is now.
+    restarted = _ruleset(dossier).on_supplement == OnSupplement.RESTART
+    message = (CLOCK_RESTARTED if restarted else CLOCK_RESUMED) % {
+        "due": _local(dossier.promised_due_at),
+        "hours": dossier.waiting_seconds / 3600,
+    }
+    _transition(
+        dossier,
+        to=Status.IN_PROCESS,
+        actor=actor,
+        action="supplement_received",
+        message=message,
+        data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+    )
     if dossier.current_step is not None:
         _start_step(dossier, dossier.current_step, now)
     _save(dossier, "status", "current_step", "handling_unit", *DEADLINE_FIELDS)
@@ -1336,6 +1361,9 @@ def dossier_approve_result(*, actor: User, code: str, version: int | None) -> Do
     dossier.result_approved_by = actor
     dossier.result_approved_at = clock.now()
     _event(dossier, actor=actor, action="approve_result")
+    if dossier.status == Status.FINISHED:
+        # The applicant hears of the result once it may be released (ISO 9001 §8.6).
+        _finished_notice(dossier)
     _save(dossier, "result_approved_by", "result_approved_at")
     return dossier
 
@@ -1361,8 +1389,19 @@ def dossier_return_result(*, actor: User, code: str, version: int | None, method
         )
         dossier.outcome = classified.outcome
         dossier.late_by_seconds = classified.late_by_us // 1_000_000
+        if dossier.appointment_moves:
+            # A dossier whose appointment was moved by an apology "is still late"
+            # (vn-one-stop-rules.md §3.6), even if it was finished before the legal due time.
+            dossier.outcome = deadlines.Outcome.LATE
     _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
     return dossier
+
+
+def _refuse_after_decision(dossier: Dossier) -> None:
+    """Decree 118/2025 art. 21: withdrawal and stop only until the decision is issued."""
+    if dossier.result_number:
+        message = DECISION_ISSUED % {"number": dossier.result_number}
+        raise ApplicationError(message, code="decision_issued")
 
 
 @transaction.atomic
@@ -1370,42 +1409,44 @@ def dossier_request_withdrawal(
     *, actor: User, code: str, version: int | None, reason: str
 ) -> Dossier:
     """The applicant asks to stop (Decree 118/2025 art. 21)."""
-    return _move(
-        actor=actor,
-        code=code,
-        version=version,
-        roles=DESK_ROLES,
+    dossier = _lock(code=code, version=version)
+    _require(actor, DESK_ROLES, dossier.agency)
+    _refuse_after_decision(dossier)
+    _transition(
+        dossier,
         to=Status.WITHDRAWAL_REQUESTED,
+        actor=actor,
         action="request_withdrawal",
+        message=reason,
         reason=reason,
     )
+    _save(dossier, "status")
+    return dossier
 
 
 @transaction.atomic
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
-    return _move(
-        actor=actor,
-        code=code,
-        version=version,
-        roles=APPROVER_ROLES | DESK_ROLES,
-        to=Status.STOPPED,
-        action="stop",
-        reason=reason,
+    dossier = _lock(code=code, version=version)
+    _require(actor, APPROVER_ROLES | DESK_ROLES, dossier.agency)
+    _refuse_after_decision(dossier)
+    _transition(
+        dossier, to=Status.STOPPED, actor=actor, action="stop", message=reason, reason=reason
     )
+    _save(dossier, "status")
+    return dossier
 
 
 @transaction.atomic
 def dossier_cancel_withdrawal(*, actor: User, code: str, version: int | None) -> Dossier:
-    """The applicant takes the withdrawal request back: handling goes on."""
-    return _move(
-        actor=actor,
-        code=code,
-        version=version,
-        roles=DESK_ROLES,
-        to=Status.IN_PROCESS,
-        action="cancel_withdrawal",
-    )
+    """The applicant takes the withdrawal request back: the dossier returns to where it was."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, DESK_ROLES, dossier.agency)
+    request = dossier.events.filter(action="request_withdrawal").order_by("-at", "-id").first()
+    back = Status(request.from_status) if request and request.from_status else Status.IN_PROCESS
+    _transition(dossier, to=back, actor=actor, action="cancel_withdrawal", resume=True)
+    _save(dossier, "status")
+    return dossier
 
 
 # --- papers in custody ------------------------------------------------------------------------

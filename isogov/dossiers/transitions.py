@@ -64,9 +64,9 @@ ALLOWED: dict[Status, frozenset[Status]] = {
         {Status.IN_PROCESS, Status.WITHDRAWAL_REQUESTED, Status.STOPPED}
     ),
     Status.PAYMENT_REQUESTED: frozenset({Status.IN_PROCESS, Status.WITHDRAWAL_REQUESTED}),
-    # Decree 118/2025 art. 21: a stop is possible until the decision is issued; a withdrawal
-    # request that the applicant takes back returns the dossier to processing.
-    Status.WITHDRAWAL_REQUESTED: frozenset({Status.STOPPED, Status.IN_PROCESS}),
+    # Decree 118/2025 art. 21: a stop is possible until the decision is issued. A withdrawal
+    # request that the applicant takes back returns the dossier to where it was (RESUMES).
+    Status.WITHDRAWAL_REQUESTED: frozenset({Status.STOPPED}),
     Status.STOPPED: frozenset(),
     Status.REFUSED: frozenset({Status.RETURNED}),
     Status.FINISHED: frozenset({Status.RETURNED}),
@@ -89,9 +89,20 @@ class InvalidTransition(Exception):
         self.to = to
 
 
-def check_transition(from_: Status, to: Status) -> None:
-    """Raise ``InvalidTransition`` unless ``from_ → to`` is in the table."""
-    if to not in ALLOWED[from_]:
+# Statuses a dossier may go back to when what interrupted it is taken back: a cancelled
+# withdrawal request returns to the status the request was made in.
+RESUMES: dict[Status, frozenset[Status]] = {
+    Status.WITHDRAWAL_REQUESTED: frozenset(
+        status for status, nexts in ALLOWED.items() if Status.WITHDRAWAL_REQUESTED in nexts
+    ),
+}
+
+
+def check_transition(from_: Status, to: Status, *, resume: bool = False) -> None:
+    """Raise ``InvalidTransition`` unless ``from_ → to`` is in the table (or, for ``resume``,
+    a return to where the dossier was before ``from_``)."""
+    allowed = RESUMES.get(from_, frozenset()) if resume else ALLOWED[from_]
+    if to not in allowed:
         raise InvalidTransition(from_, to)
 
 

@@ -181,7 +181,12 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "papers": dossier.papers.all(),
         "fees": dossier.fees.all(),
         "payments": dossier.payments.all(),
-        "actions": [(action, [form[field] for field in action.fields]) for action in actions],
+        "actions": [
+            (action, [form[field] for field in action.fields])
+            for action in actions
+            if not action.per_opinion_step
+        ],
+        "can_answer_opinion": any(action.per_opinion_step for action in actions),
         "form": form,
         "payment_methods": PAYMENT_METHODS,
         "incident_kinds": INCIDENT_KINDS,
@@ -197,7 +202,7 @@ def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse
     dossier = selectors.dossier_get(user=request.user, code=code)
     if name not in BY_NAME:
         raise NotFound()
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(
             request,

@@ -81,3 +81,25 @@ def test_queue_uses_the_same_number_of_queries_for_5_and_for_50_open_dossiers(de
     assert (few["motcua"][0], few["chuyenvien"][0], few["lanhdao"][0]) == (3, 2, 5)
     assert (many["motcua"][0], many["chuyenvien"][0], many["lanhdao"][0]) == (25, 25, 50)
     assert max(queries for _rows, queries in many.values()) <= 4
+
+
+def test_a_dossier_waiting_for_a_supplement_is_not_shown_overdue(desk: Any) -> None:
+    at = dt.datetime(2026, 3, 9, 8, tzinfo=VN)
+    with time_machine.travel(at, tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+        services.dossier_step_complete(
+            actor=desk.user("motcua"), code=dossier.code, version=dossier.version
+        )
+        dossier.refresh_from_db()
+        services.dossier_request_supplement(
+            actor=desk.user("chuyenvien"),
+            code=dossier.code,
+            version=dossier.version,
+            reason="Thiếu bản sao",
+            items=["Bản sao giấy phép"],
+        )
+    # A week later the step's old due time has long passed, but the clock is stopped.
+    with time_machine.travel(at + dt.timedelta(days=7), tick=False):
+        rows = {row.dossier.code: row for row in dossier_queue(user=desk.user("motcua"))}
+    assert rows[dossier.code].urgency == ""
+    assert rows[dossier.code].due_at is None

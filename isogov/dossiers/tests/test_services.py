@@ -178,6 +178,10 @@ def test_supplement_stops_the_clock_and_restarts_it_from_zero(desk: Any) -> None
     # Thu 12/3 14:00 + 3 working days → Tue 17/3 14:00; 18.5 working hours were spent waiting.
     assert dossier.due_at == at(3, 17, 14)
     assert dossier.waiting_seconds == int(18.5 * 3600)
+    # The timeline explains the clock: restarted from zero, the new appointment, the wait.
+    explained = dossier.events.get(action="supplement_received").message
+    assert "tính lại từ đầu" in explained and "14:00 17/03/2026" in explained
+    assert "18,5" in explained or "18.5" in explained
     with pytest.raises(ApplicationError, match="một lần"):
         act(
             at(3, 12, 15),
@@ -311,6 +315,58 @@ def test_withdrawal_then_stop(desk: Any) -> None:
         "request_withdrawal",
         "stop",
     ]
+
+
+def test_a_withdrawal_taken_back_during_a_supplement_keeps_the_clock_stopped(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer, specialist = desk.user("motcua"), desk.user("chuyenvien")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, officer)
+    act(
+        at(3, 10, 10),
+        services.dossier_request_supplement,
+        dossier,
+        specialist,
+        reason="Thiếu bản sao giấy phép xuất bản",
+        items=["Bản sao giấy phép xuất bản"],
+    )
+    act(at(3, 10, 11), services.dossier_request_withdrawal, dossier, officer, reason="Xin rút")
+    act(at(3, 11, 9), services.dossier_cancel_withdrawal, dossier, officer)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.due_at is None
+    assert dossier.clock_stops.filter(ended_at=None).count() == 1
+    act(at(3, 12, 14), services.dossier_supplement_received, dossier, officer)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS and dossier.due_at == at(3, 17, 14)
+
+
+def test_no_withdrawal_or_stop_once_the_decision_is_issued(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))
+    officer, specialist = desk.user("motcua"), desk.user("chuyenvien")
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, officer)
+    act(
+        at(3, 9, 10),
+        services.dossier_request_withdrawal,
+        dossier,
+        officer,
+        reason="Xin rút",
+    )
+    act(at(3, 9, 11), services.dossier_cancel_withdrawal, dossier, officer)
+    act(
+        at(3, 9, 14),
+        services.dossier_record_result,
+        dossier,
+        specialist,
+        number="15/GCN-STTTT",
+        summary="Cấp giấy chứng nhận CFS",
+        signer="Trần Thị Lãnh",
+    )
+    dossier.refresh_from_db()
+    version = dossier.version
+    with pytest.raises(ApplicationError, match="15/GCN-STTTT") as error:
+        act(at(3, 9, 15), services.dossier_request_withdrawal, dossier, officer, reason="Xin rút")
+    assert error.value.code == "decision_issued"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version) == (Status.IN_PROCESS, version)
 
 
 def test_online_submission_is_accepted_within_8_working_hours(desk: Any) -> None:

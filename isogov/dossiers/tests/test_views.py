@@ -179,3 +179,36 @@ def test_every_action_of_the_table_has_its_service() -> None:
     for action in ACTIONS:
         parameters = inspect.signature(SERVICES[action.name]).parameters
         assert set(action.fields) <= set(parameters), action.name
+
+
+def test_the_consulted_unit_answers_the_opinion_on_the_dossier_page(
+    client: Client, desk: Any
+) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+        services.dossier_step_complete(
+            actor=desk.user("motcua"), code=dossier.code, version=dossier.version
+        )
+        dossier.refresh_from_db()
+        opinion = services.dossier_request_opinion(
+            actor=desk.user("chuyenvien"),
+            code=dossier.code,
+            version=dossier.version,
+            unit=desk.department.units.get(code="CNTT"),
+            question="Kiểm tra thông tin trên cổng",
+            allowance_value=1,
+        )
+    dossier.refresh_from_db()
+    client.force_login(desk.user("chuyenvien"))
+    page = client.get(f"/dossiers/{dossier.code}/").content.decode()
+    assert f'id="answer-opinion-{opinion.pk}"' in page
+    assert "Kiểm tra thông tin trên cổng" in page
+    response = client.post(
+        f"/dossiers/{dossier.code}/actions/answer_opinion/",
+        {"version": dossier.version, "step_id": opinion.pk, "answer": "Thông tin khớp"},
+    )
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.finished_at is not None and "Thông tin khớp" in opinion.note
+    page = client.get(f"/dossiers/{dossier.code}/").content.decode()
+    assert f'id="answer-opinion-{opinion.pk}"' not in page
