@@ -163,6 +163,15 @@ def stop_notice(dossier: Dossier) -> bytes:
         raise ApplicationError(str(error), code=NO_SUCH_FORM) from error
 
 
+def has_stop_notice(dossier: Dossier) -> bool:
+    """Whether the dossier's form set has a stop notice (Circular 01/2018 has none)."""
+    try:
+        pdf.form_number_and_title(pdf.Form.STOP_NOTICE, ruleset_by_code(dossier.ruleset).form_set)
+    except ValueError:
+        return False
+    return True
+
+
 def control_sheet(dossier: Dossier) -> bytes:
     """Form 05 (06 under Circular 03/2025), generated from the step log."""
     if dossier.received_at is None or dossier.promised_due_at is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -187,6 +188,7 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             if not action.per_opinion_step
         ],
         "can_answer_opinion": any(action.per_opinion_step for action in actions),
+        "has_stop_notice": dossier.status == Status.STOPPED and documents.has_stop_notice(dossier),
         "form": form,
         "payment_methods": PAYMENT_METHODS,
         "incident_kinds": INCIDENT_KINDS,
@@ -252,7 +254,8 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     export = request.GET.get("format", "")
     if export in ("pdf", "xlsx"):
         data = documents.register_data(agency=agency, year=year, dossiers=dossiers)
-        form_set = ruleset_in_force(clock.today()).form_set
+        # The forms of the rule set in force in that year (at its end, or today for this year).
+        form_set = ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
         if export == "pdf":
             body, kind = pdf.render_register_pdf(data, form_set=form_set), "application/pdf"
         else:

@@ -22,6 +22,8 @@ from isogov.dossiers.pdf.data import (
 )
 from isogov.dossiers.pdf.render import (
     NO_STOP_NOTICE,
+    Form,
+    form_number_and_title,
     register_xlsx,
     render_apology,
     render_control_sheet,
@@ -39,6 +41,7 @@ __all__ = [
     "Applicant",
     "ControlSheetData",
     "FeeLine",
+    "Form",
     "HandoverRow",
     "PaperLine",
     "ReceiptData",
@@ -48,6 +51,7 @@ __all__ = [
     "StopNoticeData",
     "SupplementItem",
     "SupplementRequestData",
+    "form_number_and_title",
     "register_xlsx",
     "render_apology",
     "render_control_sheet",

@@ -158,3 +158,38 @@ def test_public_lookup_needs_the_phone_number(client: Client, handled: Dossier) 
         "/tra-cuu/", {"ma": handled.code, "dien_thoai": "0900000000"}
     ).content.decode()
     assert "Đã trả kết quả" not in wrong and "Không tìm thấy hồ sơ" in wrong
+
+
+def test_the_register_of_a_year_uses_the_forms_of_that_year(client: Client, desk: Any) -> None:
+    client.force_login(desk.user("motcua"))
+
+    def form_number(year: int) -> str:
+        content = client.get("/dossiers/register/", {"year": year, "format": "xlsx"}).content
+        sheet = load_workbook(io.BytesIO(content)).active
+        return str([cell for cell in sheet[1] if cell.value][-1].value)
+
+    # Circular 01/2018 (form 06) under Decree 61/2018; Circular 03/2025 (form 07) after.
+    assert form_number(2024) == "Mẫu số 06"
+    assert form_number(2026) == "Mẫu số 07"
+
+
+@pytest.mark.parametrize(("ruleset", "offered"), [("nd118-2025", True), ("nd61-2018", False)])
+def test_the_stop_notice_is_offered_only_where_the_form_set_has_one(
+    client: Client, desk: Any, ruleset: str, offered: bool
+) -> None:
+    with time_machine.travel(at(3, 9, 8), tick=False):
+        dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    Dossier.objects.filter(pk=dossier.pk).update(ruleset=ruleset)
+    officer = desk.user("motcua")
+    for service, kwargs in (
+        (services.dossier_request_withdrawal, {"reason": "Xin rút"}),
+        (services.dossier_stop, {"reason": "Dừng theo đề nghị"}),
+    ):
+        dossier.refresh_from_db()
+        with time_machine.travel(at(3, 9, 9), tick=False):
+            service(actor=officer, code=dossier.code, version=dossier.version, **kwargs)
+    client.force_login(officer)
+    page = client.get(f"/dossiers/{dossier.code}/").content.decode()
+    assert ("stop-notice.pdf" in page) is offered
+    if offered:
+        assert client.get(f"/dossiers/{dossier.code}/forms/stop-notice.pdf").status_code == 200
