@@ -538,7 +538,7 @@ def _new_dossier(
             ]
         )
     )
-    dossier._plan = plan  # type: ignore[attr-defined]  # read by _open_steps
+    dossier._plan = plan  # type: ignore[attr-defined]  # read by _plan_steps
     return dossier
 
 
