@@ -550,13 +550,7 @@ def agency_procedure_assign(
         agency=agency, procedure=procedure, defaults=wanted
     )
     if not created:
-        stored = (
-            assignment.unit_id,
-            assignment.is_active,
-            assignment.promise_value,
-            assignment.promise_unit,
-        )
-        if stored == (getattr(unit, "pk", None), is_active, promise_value, promise_unit):
+        if all(getattr(assignment, name) == value for name, value in wanted.items()):
             return assignment
         for name, value in wanted.items():
             setattr(assignment, name, value)
@@ -571,18 +565,6 @@ def agency_procedure_assign(
             "unit": unit.code if unit else None,
             "is_active": is_active,
             "promise": f"{promise_value} {promise_unit}" if promise_value is not None else None,
-        },
-    )
-    return assignment
-    audit_record(
-        actor=actor,
-        action="agency_procedure.assign",
-        target=assignment,
-        agency=agency,
-        after={
-            "procedure": procedure.code,
-            "unit": unit.code if unit else None,
-            "is_active": is_active,
         },
     )
     return assignment
