@@ -55,6 +55,8 @@ class Deadline:
     promised_due_at: dt.datetime | None
     waiting_us: int
     shifts: tuple[Shift, ...]
+    # The agency's own promise when it ends before the legal appointment (else None).
+    service_due_at: dt.datetime | None = None
 
     @property
     def is_clock_stopped(self) -> bool:
@@ -71,8 +73,15 @@ def compute_deadline(
     on_supplement: OnSupplement = OnSupplement.RESTART,
     extended_due_at: dt.datetime | None = None,
     extension_reason: str = "",
+    service_amount: Decimal | int | str | None = None,
+    service_unit: Unit | str = Unit.WORKING_DAYS,
 ) -> Deadline:
-    """The dossier's due times from its facts (Decree 61/2018 art. 19; Decree 118/2025)."""
+    """The dossier's due times from its facts (Decree 61/2018 art. 19; Decree 118/2025).
+
+    ``service_amount``/``service_unit``: the agency's own, shorter promise. It is counted like
+    the legal time (the same stops and restarts), only kept when it ends first, and lapses after
+    an apology, when the new appointment is what counts.
+    """
     first = calendar.add(received_at, amount, unit)
     shifts = [Shift(ShiftKind.STARTED, first.start_counted_at, first.due_at)]
     due: dt.datetime | None = first.due_at
@@ -99,7 +108,21 @@ def compute_deadline(
         shifts.append(
             Shift(ShiftKind.EXTENDED, extended_due_at, extended_due_at, reason=extension_reason)
         )
-    return Deadline(first.start_counted_at, due, promised, waiting_us, tuple(shifts))
+    service_due_at = None
+    if service_amount is not None and due is not None and extended_due_at is None:
+        service = compute_deadline(
+            calendar=calendar,
+            received_at=received_at,
+            amount=service_amount,
+            unit=service_unit,
+            stops=stops,
+            on_supplement=on_supplement,
+        ).legal_due_at
+        if service is not None and service < due:
+            service_due_at = service
+    return Deadline(
+        first.start_counted_at, due, promised, waiting_us, tuple(shifts), service_due_at
+    )
 
 
 @dataclass(frozen=True)

@@ -350,25 +350,14 @@ def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
         stops=stops,
         on_supplement=_ruleset(dossier).on_supplement,
         extended_due_at=extension.new_due_at if extension else None,
+        service_amount=dossier.service_time_value,
+        service_unit=dossier.service_time_unit or TimeUnit.WORKING_DAYS,
     )
     dossier.start_counted_at = result.start_counted_at
     dossier.due_at = result.legal_due_at
     dossier.promised_due_at = result.promised_due_at
+    dossier.service_due_at = result.service_due_at
     dossier.waiting_seconds = result.waiting_us // 1_000_000
-    dossier.service_due_at = None
-    if dossier.service_time_value is not None and result.legal_due_at and extension is None:
-        # The agency's own promise counts like the legal time (same stops and restarts) and
-        # only matters when it ends first; after an apology the new appointment is what counts.
-        service = deadlines.compute_deadline(
-            calendar=_calendar(dossier),
-            received_at=dossier.received_at,
-            amount=dossier.service_time_value,
-            unit=dossier.service_time_unit,
-            stops=stops,
-            on_supplement=_ruleset(dossier).on_supplement,
-        )
-        if service.legal_due_at and service.legal_due_at < result.legal_due_at:
-            dossier.service_due_at = service.legal_due_at
 
 
 DEADLINE_FIELDS = (

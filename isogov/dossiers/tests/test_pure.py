@@ -226,3 +226,17 @@ def test_moves_outside_the_table_are_refused(from_: Status, to: Status) -> None:
 def test_a_result_can_only_be_returned_once_finished() -> None:
     check_transition(Status.FINISHED, Status.RETURNED)
     assert Status.RETURNED in ALLOWED[Status.REFUSED]
+
+
+def test_the_agency_promise_restarts_with_the_legal_time_and_lapses_after_an_apology() -> None:
+    stop = ClockStop(at(3, 10, 10), at(3, 12, 14), "Thiếu bản sao giấy phép")
+    common = {"calendar": CAL, "received_at": at(3, 9, 8), "amount": 3, "unit": "working_days"}
+    promised = compute_deadline(**common, stops=[stop], service_amount=2)
+    # Restarted from Thu 12/3 14:00: Thu 3 h, Fri 8 h, Mon 16/3 5 h → 14:00 (legal: Tue 17/3).
+    assert promised.service_due_at == at(3, 16, 14)
+    assert promised.legal_due_at == at(3, 17, 14)
+    assert compute_deadline(**common, service_amount=3).service_due_at is None  # not shorter
+    apologised = compute_deadline(**common, service_amount=2, extended_due_at=at(3, 16, 17))
+    assert apologised.service_due_at is None
+    stopped = compute_deadline(**common, stops=[ClockStop(at(3, 10, 10), None)], service_amount=2)
+    assert stopped.service_due_at is None
