@@ -16,7 +16,7 @@ from isogov.core.errors import NotFound
 from isogov.core.text import search_terms
 
 from .models import CustodyIncident, Dossier, DossierEvent, DossierStep, Payment
-from .transitions import TERMINAL, Status
+from .transitions import CLOCK_STOPPED, TERMINAL, Status
 
 OPEN_STATUSES = [status.value for status in Status if status not in TERMINAL]
 
@@ -141,9 +141,10 @@ def dossier_queue(*, user: User, limit: int = 200) -> list[QueueRow]:
     result = []
     for dossier in rows:
         step = dossier.current_step
-        due = (step.due_at if step is not None and step.due_at else None) or dossier.intake_due_at
-        if dossier.status == Status.SUPPLEMENT_REQUESTED:
-            due = None  # the clock is stopped: the step's due time no longer holds
+        # While the clock is stopped the step's due time no longer holds (an online submission
+        # still has its own decision deadline, ``intake_due_at``).
+        step_due = step.due_at if step is not None and dossier.status not in CLOCK_STOPPED else None
+        due = step_due or dossier.intake_due_at
         urgency = ""
         if due is not None:
             if due < now:
