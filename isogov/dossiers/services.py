@@ -9,6 +9,7 @@ Every action on an existing dossier names the version the user read; a stale one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -264,10 +265,13 @@ def _move(
     to: Status,
     action: str,
     reason: str = "",
+    check: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
-    """A status change with nothing else to record but its reason."""
+    """A status change with nothing else to record but its reason (``check`` may refuse it)."""
     dossier = _lock(code=code, version=version)
     _require(actor, roles, dossier.agency)
+    if check is not None:
+        check(dossier)
     _transition(dossier, to=to, actor=actor, action=action, message=reason, reason=reason)
     _save(dossier, "status")
     return dossier
@@ -1398,32 +1402,31 @@ def dossier_request_withdrawal(
     *, actor: User, code: str, version: int | None, reason: str
 ) -> Dossier:
     """The applicant asks to stop (Decree 118/2025 art. 21)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    _refuse_after_decision(dossier)
-    _transition(
-        dossier,
-        to=Status.WITHDRAWAL_REQUESTED,
+    return _move(
         actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.WITHDRAWAL_REQUESTED,
         action="request_withdrawal",
-        message=reason,
         reason=reason,
+        check=_refuse_after_decision,
     )
-    _save(dossier, "status")
-    return dossier
 
 
 @transaction.atomic
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, APPROVER_ROLES | DESK_ROLES, dossier.agency)
-    _refuse_after_decision(dossier)
-    _transition(
-        dossier, to=Status.STOPPED, actor=actor, action="stop", message=reason, reason=reason
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=APPROVER_ROLES | DESK_ROLES,
+        to=Status.STOPPED,
+        action="stop",
+        reason=reason,
+        check=_refuse_after_decision,
     )
-    _save(dossier, "status")
-    return dossier
 
 
 @transaction.atomic
