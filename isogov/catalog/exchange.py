@@ -24,7 +24,7 @@ from isogov.core.errors import ValidationFailed
 
 from . import schema
 from .allowances import ChannelTime, StepAllowance, allowance_mismatches
-from .models import Procedure, ProcedureVersion, Sector, VersionStatus
+from .models import AllowanceUnit, Procedure, ProcedureVersion, Sector, VersionStatus
 from .selectors import catalog_export_data, version_as_record
 from .services import _write_content, agency_procedure_assign, process_save, sector_save
 from .spreadsheet import read_workbook, write_workbook
@@ -202,7 +202,7 @@ def _clean_assignment(data: dict[str, Any], path: str, errors: schema.Errors) ->
         if value is not None and value <= 0:
             errors.append((f"{ppath}.value", _("must be more than zero")))
         unit = schema.choice(
-            raw, "unit", ppath, errors, schema.ALLOWANCE_UNITS, default="working_days"
+            raw, "unit", ppath, errors, schema.ALLOWANCE_UNITS, default=AllowanceUnit.WORKING_DAYS
         )
         promise = {"value": value, "unit": unit}
     return {
@@ -363,7 +363,9 @@ def _store(
             unit=unit,
             is_active=record["is_active"],
             promise_value=record["promise"]["value"] if record["promise"] else None,
-            promise_unit=record["promise"]["unit"] if record["promise"] else "working_days",
+            promise_unit=(
+                record["promise"]["unit"] if record["promise"] else AllowanceUnit.WORKING_DAYS
+            ),
         )
         result.assignments += 1
         done += 1

@@ -25,7 +25,7 @@ from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
 from isogov.core.text import fold_vietnamese
 
-from .models import AgencyProcedure, CatalogStamp, ProcedureVersion, ProcessStep
+from .models import AgencyProcedure, AllowanceUnit, CatalogStamp, ProcedureVersion, ProcessStep
 from .selectors import _local_date, version_in_force, version_process
 
 MAX_PLANS = 4096
@@ -69,8 +69,6 @@ class PlannedStep:
 
 @dataclass(frozen=True, slots=True)
 class IntakePlan:
-    agency_id: int
-    procedure_id: int
     procedure_code: str
     version_id: int
     version_name: str
@@ -81,10 +79,9 @@ class IntakePlan:
     papers: tuple[PlannedPaper, ...]
     fees: tuple[PlannedFee, ...]
     steps: tuple[PlannedStep, ...]  # empty: the version has no internal process
-    unit_in_charge_id: int | None
     # The agency's own, shorter time for the procedure, if it promised one.
     promise_value: Decimal | None = None
-    promise_unit: str = "working_days"
+    promise_unit: str = AllowanceUnit.WORKING_DAYS
 
     def missing_papers(self, given_names: list[str]) -> list[str]:
         """The required papers whose name (ignoring diacritics and case) is not given."""
@@ -173,8 +170,6 @@ def _build(
         )
     steps.sort(key=lambda s: s.order)
     return IntakePlan(
-        agency_id=agency_id,
-        procedure_id=version.procedure_id,
         procedure_code=version.procedure.code,
         version_id=version.pk,
         version_name=version.name,
@@ -192,9 +187,8 @@ def _build(
             if f.channel_id in (None, channel.pk)
         ),
         steps=tuple(steps),
-        unit_in_charge_id=in_charge.pk if in_charge else None,
         promise_value=assignment.promise_value if assignment else None,
-        promise_unit=assignment.promise_unit if assignment else "working_days",
+        promise_unit=assignment.promise_unit if assignment else AllowanceUnit.WORKING_DAYS,
     )
 
 

@@ -29,16 +29,13 @@ _OPERATIONS = ("insert", "update", "delete")
 
 SQLITE_NEW_VALUE = "lower(hex(randomblob(16)))"
 POSTGRES_NEW_VALUE = "replace(gen_random_uuid()::text, '-', '')"
-POSTGRES_FUNCTION = """
-CREATE OR REPLACE FUNCTION isogov_catalog_touch() RETURNS trigger AS $$
-BEGIN
-    INSERT INTO catalog_catalogstamp (id, value)
-    VALUES (1, replace(gen_random_uuid()::text, '-', ''))
-    ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql
-"""
+_POSTGRES_TOUCH = f"INSERT INTO {STAMP_TABLE} (id, value) VALUES (1, {POSTGRES_NEW_VALUE})"  # noqa: S608
+POSTGRES_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION isogov_catalog_touch() RETURNS trigger AS $$ BEGIN "
+    + _POSTGRES_TOUCH
+    + " ON CONFLICT (id) DO UPDATE SET value = EXCLUDED.value; RETURN NULL; "
+    "END; $$ LANGUAGE plpgsql"
+)
 
 
 def trigger_names(table: str, vendor: str) -> list[str]:
@@ -81,10 +78,7 @@ def _postgres(cursor: Any, tables: tuple[str, ...]) -> int:
                 "FOR EACH STATEMENT EXECUTE FUNCTION isogov_catalog_touch()"
             )
             created += 1
-    cursor.execute(
-        f"INSERT INTO {STAMP_TABLE} (id, value) VALUES (1, {POSTGRES_NEW_VALUE}) "  # noqa: S608
-        "ON CONFLICT (id) DO NOTHING"
-    )
+    cursor.execute(f"{_POSTGRES_TOUCH} ON CONFLICT (id) DO NOTHING")
     return created
 
 

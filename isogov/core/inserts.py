@@ -44,7 +44,7 @@ class _Column:
     attname: str
     field: models.Field[Any, Any]
     kind: int
-    plain: tuple[type, ...]  # PLAIN: the exact types stored as they are
+    plain: tuple[type, ...]  # PLAIN only: the exact types stored as they are
     text: bool  # PLAIN: a char or text field, which stores any ``str`` as it is
 
 
@@ -52,8 +52,8 @@ class _Column:
 class _Statement:
     sql_head: str
     row_sql: str
+    returning_sql: str  # " RETURNING <pk>" for an auto primary key, else ""
     columns: tuple[_Column, ...]
-    returning: bool
 
 
 _MISSING = object()
@@ -71,11 +71,11 @@ def _column(field: models.Field[Any, Any]) -> _Column:
         )
 
     if isinstance(field, models.ForeignKey):
-        return column(RELATION, (int,))
+        return column(RELATION)
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
         return column(TIMESTAMP)
     if type(field) is models.DateTimeField:  # not auto_now: its pre_save reads the attribute
-        return column(DATETIME, (type(None),))
+        return column(DATETIME)
     own_prep = type(field).get_db_prep_save is not models.Field.get_db_prep_save
     own_pre_save = type(field).pre_save is not models.Field.pre_save
     if isinstance(field, models.FileField) or own_prep or own_pre_save:
@@ -99,12 +99,12 @@ def _statement(model: type[models.Model], conn: BaseDatabaseWrapper) -> _Stateme
         )
         quote = conn.ops.quote_name
         names = ", ".join(quote(column.field.column) for column in columns)
-        returning = pk is not None and isinstance(pk, models.AutoField)
+        returning = isinstance(pk, models.AutoField)
         statement = _Statement(
             sql_head=f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES ",  # noqa: S608
             row_sql="(" + ", ".join(["%s"] * len(columns)) + ")",
+            returning_sql=f" RETURNING {quote(pk.column)}" if returning and pk else "",
             columns=columns,
-            returning=returning,
         )
         _statements[key] = statement
     return statement
@@ -173,13 +173,10 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
                     append(adapt_datetime(value))
                     continue
             append(_value(column, obj, conn))
-    sql = statement.sql_head + ", ".join([statement.row_sql] * len(objs))
-    pk_column = model._meta.pk.column if model._meta.pk is not None else "id"
-    if statement.returning:
-        sql += f" RETURNING {conn.ops.quote_name(pk_column)}"
+    sql = statement.sql_head + ", ".join([statement.row_sql] * len(objs)) + statement.returning_sql
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
-        if statement.returning:
+        if statement.returning_sql:
             # One statement's keys grow in the order of its rows on both databases.
             keys = sorted(row[0] for row in cursor.fetchall())
             for obj, key in zip(objs, keys, strict=True):
