@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from isogov.catalog.models import Procedure, ProcedureVersion, Sector
+from isogov.accounts.models import Agency
+from isogov.catalog.models import AgencyProcedure, Procedure, ProcedureVersion, Sector
 from isogov.catalog.services import (
+    agency_procedure_assign,
     procedure_create,
     sector_save,
     version_create_draft,
@@ -67,4 +70,21 @@ def published_version(
     draft = version_create_draft(actor=None, procedure=proc, data=version_record(**overrides))
     return version_publish(
         actor=None, version=draft, effective_from=effective_from, sent_version=draft.version
+    )
+
+
+def promise(
+    agency: Agency, value: str, unit: str = "working_days", code: str = "1.014464"
+) -> AgencyProcedure:
+    """The agency promises the procedure (by default the CFS, legal time 3 working days) in
+    ``value``, through the service, keeping the rest of its assignment."""
+    assignment = AgencyProcedure.objects.get(agency=agency, procedure__code=code)
+    return agency_procedure_assign(
+        actor=None,
+        agency=agency,
+        procedure=assignment.procedure,
+        unit=assignment.unit,
+        is_active=assignment.is_active,
+        promise_value=Decimal(value),
+        promise_unit=unit,
     )

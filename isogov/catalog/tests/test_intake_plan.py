@@ -23,6 +23,7 @@ from isogov.catalog.models import (
     ProcessStep,
 )
 from isogov.catalog.stamps import STAMPED_TABLES, ensure_stamp_triggers, trigger_names
+from isogov.catalog.tests.factories import promise
 
 pytestmark = pytest.mark.django_db
 
@@ -129,16 +130,7 @@ def _assignment_off(demo: Any) -> None:
 
 
 def _promise(demo: Any) -> None:
-    from isogov.catalog.services import agency_procedure_assign
-
-    assignment = AgencyProcedure.objects.get(agency=demo.department, procedure__code=CFS)
-    agency_procedure_assign(
-        actor=None,
-        agency=demo.department,
-        procedure=assignment.procedure,
-        unit=assignment.unit,
-        promise_value=Decimal(2),
-    )
+    promise(demo.department, "2")
 
 
 def _version_ended(demo: Any) -> None:

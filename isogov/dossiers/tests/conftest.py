@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 
 from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput
 
@@ -37,3 +38,17 @@ def intake(
         papers=[PaperInput("Đơn đề nghị (theo mẫu)", originals=1)],
         request_summary="Cấp giấy chứng nhận CFS cho lô sách xuất khẩu",
     )
+
+
+def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> dt.datetime:
+    """A Vietnam local time (2026 unless told)."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def act(when: dt.datetime, service: Any, dossier: Any, user: Any, **kwargs: Any) -> Any:
+    """Run ``service`` on ``dossier`` at ``when`` with its current version; reload it."""
+    dossier.refresh_from_db()
+    with time_machine.travel(when, tick=False):
+        service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
+    dossier.refresh_from_db()
+    return dossier

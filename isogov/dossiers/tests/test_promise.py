@@ -9,45 +9,24 @@ from typing import Any
 import pytest
 import time_machine
 
-from isogov.catalog.models import AgencyProcedure
-from isogov.catalog.services import agency_procedure_assign
+from isogov.catalog.tests.factories import promise as promise_procedure
 from isogov.dossiers import services
 from isogov.dossiers.models import Dossier, DossierEvent
 from isogov.notifications.models import OutboxMessage
 
-from .conftest import CFS, VN, intake
+from .conftest import act, at, intake
 
 pytestmark = pytest.mark.django_db
 
 
-def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, minute, tzinfo=VN)
-
-
 def promise(desk: Any, value: str, unit: str = "working_days") -> None:
     """The department promises the CFS (legal time: 3 working days) in ``value``."""
-    assignment = AgencyProcedure.objects.get(agency=desk.department, procedure__code=CFS)
-    agency_procedure_assign(
-        actor=None,
-        agency=desk.department,
-        procedure=assignment.procedure,
-        unit=assignment.unit,
-        promise_value=Decimal(value),
-        promise_unit=unit,
-    )
+    promise_procedure(desk.department, value, unit)
 
 
 def receive(desk: Any, when: dt.datetime) -> Dossier:
     with time_machine.travel(when, tick=False):
         return services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
-
-
-def act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs: Any) -> Dossier:
-    dossier.refresh_from_db()
-    with time_machine.travel(when, tick=False):
-        service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
-    dossier.refresh_from_db()
-    return dossier
 
 
 def test_a_two_day_promise_across_tet_and_its_notice(desk: Any) -> None:

@@ -3,7 +3,6 @@ apology."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -18,23 +17,11 @@ from isogov.dossiers.models import Dossier
 from isogov.dossiers.transitions import Status
 from isogov.notifications.models import OutboxMessage
 
-from .conftest import VN, intake
+from .conftest import act, at, intake
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n% signed result\n"
-
-
-def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, minute, tzinfo=VN)
-
-
-def act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs: Any) -> Dossier:
-    dossier.refresh_from_db()
-    with time_machine.travel(when, tick=False):
-        service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
-    dossier.refresh_from_db()
-    return dossier
 
 
 def finished(desk: Any) -> Dossier:
