@@ -6,6 +6,7 @@ log), never typed by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from isogov.core.errors import ApplicationError, NotFound
 
 from . import pdf
 from .models import Dossier, DossierEvent, DossierStep, StepKind
-from .rulesets import ruleset_by_code
+from .rulesets import FormSet, ruleset_by_code, ruleset_in_force
 
 NO_SUCH_FORM = "no_such_form"
 
@@ -219,6 +220,12 @@ FORMS: dict[str, Callable[[Dossier], bytes]] = {
     "stop-notice": stop_notice,
     "control-sheet": control_sheet,
 }
+
+
+def register_form_set(year: int) -> FormSet:
+    """The form set of a year's register: the rule set's in force at the end of that year (or
+    today, for the current year)."""
+    return ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
 
 
 def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> pdf.RegisterData:

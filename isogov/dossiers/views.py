@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -26,7 +25,6 @@ from . import documents, pdf, selectors, services
 from .actions import BY_NAME, EVENT_LABELS, available_actions, perform
 from .forms import INCIDENT_KINDS, PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
 from .models import STATUS_CHOICES
-from .rulesets import ruleset_in_force
 from .transitions import NATIONAL_CODE, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -254,8 +252,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     export = request.GET.get("format", "")
     if export in ("pdf", "xlsx"):
         data = documents.register_data(agency=agency, year=year, dossiers=dossiers)
-        # The forms of the rule set in force in that year (at its end, or today for this year).
-        form_set = ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
+        form_set = documents.register_form_set(year)
         if export == "pdf":
             body, kind = pdf.render_register_pdf(data, form_set=form_set), "application/pdf"
         else:
