@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from isogov.core.errors import NotFound
+from isogov.core.sql import fetch_one
 
 from .models import Agency, RoleAssignment, Unit, User
 from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
@@ -153,11 +153,10 @@ def user_has_role(*, user: User, roles: frozenset[str] | set[str], agency: Agenc
         return False
     # Checked on every write, so one plain indexed query rather than a compiled queryset.
     wanted = sorted(str(role) for role in roles)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {RoleAssignment._meta.db_table} "  # noqa: S608
-            "WHERE user_id = %s AND agency_id = %s "
-            f"AND role IN ({', '.join(['%s'] * len(wanted))}) LIMIT 1",
-            [user.pk, agency.pk, *wanted],
-        )
-        return cursor.fetchone() is not None
+    row = fetch_one(
+        f"SELECT 1 FROM {RoleAssignment._meta.db_table} "  # noqa: S608
+        "WHERE user_id = %s AND agency_id = %s "
+        f"AND role IN ({', '.join(['%s'] * len(wanted))}) LIMIT 1",
+        [user.pk, agency.pk, *wanted],
+    )
+    return row is not None

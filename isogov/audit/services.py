@@ -11,6 +11,7 @@ from django.db.models import Model
 from isogov.core import clock
 from isogov.core.context import current_request_id
 from isogov.core.inserts import insert_rows
+from isogov.core.sql import execute, fetch_one
 
 from .chain import GENESIS_HASH, event_hash, normalise
 from .models import AuditChainHead, AuditEvent
@@ -37,17 +38,15 @@ def _lock_head() -> tuple[int, str]:
     """The chain head, locked until the transaction ends (the row is created if missing)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     select = f"SELECT last_seq, last_hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(select)
-        row = cursor.fetchone()
-        if row is None:  # just after a flush
-            cursor.execute(
-                f"INSERT INTO {_HEAD} (id, last_seq, last_hash) VALUES (1, 0, %s) "  # noqa: S608
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS_HASH],
-            )
-            cursor.execute(select)
-            row = cursor.fetchone()
+    row = fetch_one(select)
+    if row is None:  # just after a flush
+        execute(
+            f"INSERT INTO {_HEAD} (id, last_seq, last_hash) VALUES (1, 0, %s) "  # noqa: S608
+            "ON CONFLICT (id) DO NOTHING",
+            [GENESIS_HASH],
+        )
+        row = fetch_one(select)
+    assert row is not None
     return int(row[0]), str(row[1])
 
 
@@ -88,11 +87,10 @@ def audit_record(
         }
         event = AuditEvent(**fields, hash=event_hash(**fields))
         insert_rows([event])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608
-                [event.seq, event.hash],
-            )
+        execute(
+            f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            [event.seq, event.hash],
+        )
     return event
 
 

@@ -19,10 +19,9 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
-
 from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
+from isogov.core.sql import fetch_one
 from isogov.core.text import fold_vietnamese
 
 from .models import AgencyProcedure, AllowanceUnit, CatalogStamp, ProcedureVersion, ProcessStep
@@ -96,11 +95,7 @@ _lock = threading.Lock()
 
 def catalog_stamp() -> str | None:
     """The current stamp, or ``None`` when its row is missing (just after a flush)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT value FROM {CatalogStamp._meta.db_table} WHERE id = 1"  # noqa: S608
-        )
-        row = cursor.fetchone()
+    row = fetch_one(f"SELECT value FROM {CatalogStamp._meta.db_table} WHERE id = 1")  # noqa: S608
     return str(row[0]) if row else None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from isogov.core.errors import (
     check_version,
 )
 from isogov.core.inserts import insert_rows
+from isogov.core.sql import execute, fetch_one
 from isogov.core.text import fold_vietnamese
 from isogov.notifications.services import outbox_enqueue
 from isogov.workcal.engine import Unit as TimeUnit
@@ -306,14 +307,14 @@ def _next_number(agency: Agency, scope: str) -> int:
     # One statement that both creates the row and takes its lock: the row stays locked until
     # the intake commits, so concurrent desks queue here and numbers never repeat or skip.
     table = DossierCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency.pk, scope],
-        )
-        return int(cursor.fetchone()[0])
+    row = fetch_one(
+        f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (agency_id, scope) DO UPDATE SET last = {table}.last + 1 "
+        "RETURNING last",
+        [agency.pk, scope],
+    )
+    assert row is not None  # an upsert always returns its row
+    return int(row[0])
 
 
 def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
@@ -683,11 +684,11 @@ def dossier_receive(
     steps = _mark_received(dossier, actor=actor, at=at)
     _store(dossier, data, plan)
     _open_steps(dossier, steps)
-    with connection.cursor() as cursor:  # the one column not known before the steps existed
-        cursor.execute(
-            f"UPDATE {Dossier._meta.db_table} SET current_step_id = %s WHERE id = %s",  # noqa: S608
-            [dossier.current_step_id, dossier.pk],
-        )
+    # The one column not known before the steps existed.
+    execute(
+        f"UPDATE {Dossier._meta.db_table} SET current_step_id = %s WHERE id = %s",  # noqa: S608
+        [dossier.current_step_id, dossier.pk],
+    )
     _event(
         dossier,
         actor=actor,

@@ -7,9 +7,9 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 
 from isogov.accounts.models import Agency
+from isogov.core.sql import fetch_one
 
 from .engine import (
     CalendarSpec,
@@ -68,13 +68,8 @@ def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> Work
 
 def _revision(agency: Agency) -> str | None:
     """The agency's calendar revision: one indexed single-column read, done on every call."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT revision FROM {AgencyCalendar._meta.db_table} "  # noqa: S608
-            "WHERE agency_id = %s",
-            [agency.pk],
-        )
-        row = cursor.fetchone()
+    table = AgencyCalendar._meta.db_table
+    row = fetch_one(f"SELECT revision FROM {table} WHERE agency_id = %s", [agency.pk])  # noqa: S608
     return str(row[0]) if row else None
 
 
