@@ -64,6 +64,8 @@ class PlannedStep:
     allowance_value: Decimal
     allowance_unit: str
     is_counted: bool
+    # The role that does the step in its unit ("" = any officer of the unit).
+    role: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,7 @@ def _build(
                 allowance_value=step.allowance_value,
                 allowance_unit=step.allowance_unit,
                 is_counted=step.is_counted,
+                role=step.role,
             )
         )
     steps.sort(key=lambda s: s.order)

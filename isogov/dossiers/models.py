@@ -205,6 +205,12 @@ class DossierStep(TimeStampedModel):
         related_name="+",
     )
     unit_label = models.CharField(_("unit or person"), max_length=300, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=40,
+        blank=True,
+        help_text=_("The role that does the step in its unit; empty: any officer of the unit."),
+    )
     allowance_value = models.DecimalField(_("time allowance"), max_digits=6, decimal_places=2)
     allowance_unit = models.CharField(_("allowance unit"), max_length=20)
     is_counted = models.BooleanField(_("counted"), default=True)

@@ -1,0 +1,251 @@
+"""The private kernel of the dossier services: locking, events, status moves, notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy
+
+from isogov.accounts.models import Agency, User
+from isogov.accounts.roles import Role
+from isogov.accounts.selectors import user_has_role
+from isogov.audit.services import audit_record
+from isogov.core import clock
+from isogov.core.errors import (
+    ApplicationError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    check_version,
+)
+from isogov.core.inserts import insert_rows
+from isogov.core.sql import fetch_one
+from isogov.workcal.engine import WorkingCalendar
+from isogov.workcal.selectors import calendar_for
+
+from .. import codes
+from ..models import (
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+)
+from ..rulesets import CodeFormat, RuleSet, ruleset_by_code
+from ..transitions import InvalidTransition, Status, check_transition
+
+DESK_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.AGENCY_LEADER})
+HANDLER_ROLES = frozenset(
+    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER}
+)
+ASSIGNER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
+APPROVER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
+LEADER_ROLES = frozenset({Role.AGENCY_LEADER})
+
+NOT_ALLOWED = gettext_lazy("Your role does not allow this action on this dossier.")
+WRONG_STATE = gettext_lazy("This action is not possible while the dossier is “%(status)s”.")
+NOT_ASSIGNED = gettext_lazy("This procedure is not carried out by this agency.")
+NO_VERSION = gettext_lazy("The procedure has no version in force on that date.")
+NO_CHANNEL = gettext_lazy("The procedure cannot be submitted through this channel.")
+MISSING_PAPERS = gettext_lazy(
+    "Required papers are missing: %(papers)s. Issue a supplement slip (form 02) instead."
+)
+BACKDATE_FORBIDDEN = gettext_lazy(
+    "Only officers allowed to register back-dated postal or migrated dossiers may set a "
+    "receipt time in the past."
+)
+FUTURE_RECEIPT = gettext_lazy("The receipt time cannot be in the future.")
+SUPPLEMENT_ONCE = gettext_lazy(
+    "A supplement may be requested only once (Decree 118/2025, art. 16.3 and 17.2): this "
+    "dossier already had one."
+)
+SUPPLEMENT_TOO_LATE = gettext_lazy(
+    "The supplement request must go out within %(days)d working days of receipt "
+    "(Decree 61/2018 art. 19.4)."
+)
+APOLOGY_ONCE = gettext_lazy("The appointment may be moved only once (Decree 61/2018 art. 19.9).")
+APOLOGY_TOO_LATE = gettext_lazy(
+    "The apology must be sent at least %(days)d working day before the appointment."
+)
+APOLOGY_DATE = gettext_lazy("The new appointment must be after the current one.")
+RESULT_NOT_APPROVED = gettext_lazy(
+    "The result has not been approved for release yet (ISO 9001 §8.6)."
+)
+RESULT_MISSING = gettext_lazy("Record the result (number and signer) before approving it.")
+REASON_REQUIRED = gettext_lazy("Give a reason.")
+NOT_DUE_FOR_CLOSING = gettext_lazy("The applicant still has time to supplement the dossier.")
+AMOUNT_POSITIVE = gettext_lazy("The amount must be a positive number of đồng.")
+NOT_IN_UNIT = gettext_lazy("The officer does not work in the step's unit.")
+CLOCK_RESTARTED = gettext_lazy(
+    "Full dossier received: the processing time restarts from zero (Decree 61/2018 art. 19.4); "
+    "new appointment %(due)s; %(hours).1f working hours spent waiting in all."
+)
+CLOCK_RESUMED = gettext_lazy(
+    "Full dossier received: the clock resumes; new appointment %(due)s; "
+    "%(hours).1f working hours spent waiting in all."
+)
+DECISION_ISSUED = gettext_lazy(
+    "The decision (no. %(number)s) has already been issued: the dossier can no longer be "
+    "withdrawn or stopped (Decree 118/2025 art. 21)."
+)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def _require(actor: User | None, roles: frozenset[str], agency: Agency) -> None:
+    if actor is None or not user_has_role(user=actor, roles=roles, agency=agency):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+def _require_text(value: str, field: str) -> None:
+    if not value.strip():
+        raise ValidationFailed(REASON_REQUIRED, details={field: [str(REASON_REQUIRED)]})
+
+
+def _calendar(dossier: Dossier) -> WorkingCalendar:
+    """The agency's calendar, looked up once per dossier object (once per service call)."""
+    calendar = getattr(dossier, "_working_calendar", None)
+    if calendar is None:
+        calendar = calendar_for(agency=dossier.agency)
+        dossier._working_calendar = calendar  # type: ignore[attr-defined]
+    return calendar
+
+
+def _ruleset(dossier: Dossier) -> RuleSet:
+    return ruleset_by_code(dossier.ruleset)
+
+
+def _lock(*, code: str, version: int | None) -> Dossier:
+    dossier = Dossier.objects.select_for_update().select_related("agency").filter(code=code).first()
+    if dossier is None:
+        raise NotFound()
+    check_version(stored=dossier.version, sent=version)
+    return dossier
+
+
+def _save(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    action: str,
+    message: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    now = clock.now()
+    insert_rows(
+        [
+            DossierEvent(
+                dossier=dossier,
+                at=now,
+                actor=actor,
+                action=action,
+                message=message,
+                from_status=from_status,
+                to_status=to_status,
+                data=data or {},
+            )
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=f"dossier.{action}",
+        target=dossier,
+        agency=dossier.agency,
+        before={"status": from_status} if from_status else None,
+        after={"status": to_status or dossier.status, **(data or {})},
+        reason=reason or message,
+    )
+
+
+def _transition(
+    dossier: Dossier,
+    *,
+    to: Status,
+    actor: User | None,
+    action: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+    resume: bool = False,
+) -> None:
+    """The one place that changes a dossier's status (checked against the table)."""
+    from_status = Status(dossier.status)
+    try:
+        check_transition(from_status, to, resume=resume)
+    except InvalidTransition as error:
+        raise ApplicationError(
+            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
+        ) from error
+    dossier.status = to
+    _event(
+        dossier,
+        actor=actor,
+        action=action,
+        message=message,
+        from_status=from_status,
+        to_status=to,
+        data=data,
+        reason=reason,
+    )
+
+
+def _move(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    roles: frozenset[str],
+    to: Status,
+    action: str,
+    reason: str = "",
+    check: Callable[[Dossier], None] | None = None,
+) -> Dossier:
+    """A status change with nothing else to record but its reason (``check`` may refuse it)."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, roles, dossier.agency)
+    if check is not None:
+        check(dossier)
+    _transition(dossier, to=to, actor=actor, action=action, message=reason, reason=reason)
+    _save(dossier, "status")
+    return dossier
+
+
+def _local(value: dt.datetime | None) -> str:
+    return clock.to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def _next_number(agency: Agency, scope: str) -> int:
+    """The next number of a per-agency counter; safe under concurrent intake on both databases."""
+    # One statement that both creates the row and takes its lock: the row stays locked until
+    # the intake commits, so concurrent desks queue here and numbers never repeat or skip.
+    table = DossierCounter._meta.db_table
+    row = fetch_one(
+        f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (agency_id, scope) DO UPDATE SET last = {table}.last + 1 "
+        "RETURNING last",
+        [agency.pk, scope],
+    )
+    assert row is not None  # an upsert always returns its row
+    return int(row[0])
+
+
+def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
+    day = clock.to_local(at).date()
+    sequence = _next_number(agency, f"day:{day.isoformat()}")
+    # A deployment on a national centralised system uses the Circular 04/2025 format.
+    configured = settings.ISOGOV_DOSSIER_CODE_FORMAT
+    return codes.dossier_code(
+        code_format=CodeFormat(configured) if configured else ruleset.code_format,
+        system_id=settings.ISOGOV_DOSSIER_SYSTEM_ID,
+        agency_code=agency.code,
+        received_on=day,
+        sequence=sequence,
+    )

@@ -1,0 +1,466 @@
+"""Intake at the one-stop desk: receipt (form 01), incomplete (form 02), refusal (form 03)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from isogov.accounts.models import Agency, User
+from isogov.accounts.roles import Role
+from isogov.accounts.selectors import user_has_role
+from isogov.catalog.intake import (
+    IntakePlan,
+    IntakePlanError,
+    intake_plan,
+    intake_plan_for_version,
+)
+from isogov.core import clock
+from isogov.core.errors import (
+    PermissionDenied,
+    ValidationFailed,
+)
+from isogov.core.inserts import insert_rows
+from isogov.core.sql import execute
+from isogov.core.text import fold_vietnamese
+from isogov.workcal.engine import Unit as TimeUnit
+
+from ..models import (
+    Dossier,
+    DossierFee,
+    DossierPaper,
+    DossierStep,
+)
+from ..rulesets import ruleset_in_force
+from ..transitions import Status
+from ._kernel import (
+    BACKDATE_FORBIDDEN,
+    DESK_ROLES,
+    FUTURE_RECEIPT,
+    MISSING_PAPERS,
+    NO_CHANNEL,
+    NO_VERSION,
+    NOT_ASSIGNED,
+    _calendar,
+    _event,
+    _local,
+    _lock,
+    _move,
+    _new_code,
+    _next_number,
+    _require,
+    _require_text,
+    _ruleset,
+    _save,
+    _transition,
+)
+from .clock import DEADLINE_FIELDS, refresh_deadline, transfer_due_at
+from .notices import _notify, _promise_sentence, _receipt_notice
+
+
+# --- inputs -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApplicantInput:
+    name: str
+    kind: str = "individual"
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    representative_name: str = ""
+
+
+@dataclass(frozen=True)
+class PaperInput:
+    name: str
+    originals: int = 0
+    copies: int = 0
+
+
+@dataclass(frozen=True)
+class IntakeInput:
+    agency: Agency
+    procedure_code: str
+    channel_kind: str
+    applicant: ApplicantInput
+    papers: list[PaperInput] = field(default_factory=list)
+    request_summary: str = ""
+    sets_count: int = 1
+
+
+# --- intake ---------------------------------------------------------------------------------
+_PLAN_ERRORS = {
+    "not_assigned": ("procedure_code", NOT_ASSIGNED),
+    "no_version": ("procedure_code", NO_VERSION),
+    "no_channel": ("channel", NO_CHANNEL),
+}
+
+
+def _resolve_procedure(data: IntakeInput, at: dt.datetime) -> IntakePlan:
+    """The intake plan: the version in force, its channel, papers, fees and process."""
+    try:
+        return intake_plan(
+            agency=data.agency,
+            procedure_code=data.procedure_code,
+            channel_kind=data.channel_kind,
+            at=at,
+        )
+    except IntakePlanError as error:
+        field_name, message = _PLAN_ERRORS[error.reason]
+        raise ValidationFailed(message, details={field_name: [str(message)]}) from error
+
+
+def _check_received_at(
+    actor: User | None, agency: Agency, received_at: dt.datetime | None
+) -> tuple[dt.datetime, bool]:
+    now = clock.now()
+    if received_at is None:
+        return now, False
+    if received_at > now + dt.timedelta(minutes=1):
+        raise ValidationFailed(FUTURE_RECEIPT, details={"received_at": [str(FUTURE_RECEIPT)]})
+    backdated = received_at < now - dt.timedelta(minutes=5)
+    if backdated and not (
+        actor is not None
+        and (
+            actor.has_perm("dossiers.register_backdated")
+            or user_has_role(user=actor, roles=frozenset({Role.SYSTEM_ADMIN}), agency=agency)
+        )
+    ):
+        raise PermissionDenied(BACKDATE_FORBIDDEN)
+    return received_at, backdated
+
+
+def _new_dossier(
+    data: IntakeInput,
+    *,
+    actor: User | None,
+    status: Status,
+    at: dt.datetime,
+    plan: IntakePlan,
+    is_backdated: bool = False,
+) -> Dossier:
+    """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees)."""
+    ruleset = ruleset_in_force(clock.to_local(at).date())
+    applicant = data.applicant
+    if not applicant.name.strip():
+        raise ValidationFailed(
+            _("Enter the applicant's name."),
+            details={"applicant.name": [_("This field is required.")]},
+        )
+    dossier = Dossier(
+        code=_new_code(data.agency, ruleset, at),
+        agency=data.agency,
+        procedure_version_id=plan.version_id,
+        channel_id=plan.channel_id,
+        procedure_code=plan.procedure_code,
+        procedure_name=plan.version_name,
+        channel_kind=plan.channel_kind,
+        time_value=plan.time_value,
+        time_unit=plan.time_unit,
+        service_time_value=plan.promise_value,
+        service_time_unit=plan.promise_unit if plan.promise_value is not None else "",
+        ruleset=ruleset.code,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        representative_name=applicant.representative_name.strip(),
+        request_summary=data.request_summary or plan.version_name,
+        sets_count=max(data.sets_count, 1),
+        status=status,
+        received_by=actor if status != Status.SUBMITTED_ONLINE else None,
+        is_backdated=is_backdated,
+    )
+    dossier.search_text = fold_vietnamese(
+        " ".join(
+            [
+                dossier.code,
+                dossier.applicant_name,
+                dossier.applicant_phone,
+                dossier.applicant_id_number,
+                dossier.procedure_name,
+                dossier.procedure_code,
+            ]
+        )
+    )
+    dossier._plan = plan  # type: ignore[attr-defined]  # read by _plan_steps
+    return dossier
+
+
+def _store(dossier: Dossier, data: IntakeInput, plan: IntakePlan) -> None:
+    """Insert a new dossier with the papers handed in and the fees of its channel."""
+    insert_rows([dossier])
+    insert_rows(
+        [
+            DossierPaper(dossier=dossier, name=p.name, originals=p.originals, copies=p.copies)
+            for p in data.papers
+        ]
+    )
+    insert_rows(
+        [
+            DossierFee(dossier=dossier, name=fee.name, amount_vnd=fee.amount_vnd, note=fee.note)
+            for fee in plan.fees
+        ]
+    )
+
+
+def _create(
+    data: IntakeInput,
+    *,
+    actor: User | None,
+    status: Status,
+    at: dt.datetime,
+    plan: IntakePlan,
+) -> Dossier:
+    dossier = _new_dossier(data, actor=actor, status=status, at=at, plan=plan)
+    _store(dossier, data, plan)
+    return dossier
+
+
+def _check_papers(plan: IntakePlan, papers: list[PaperInput]) -> list[str]:
+    return plan.missing_papers([p.name for p in papers if p.originals + p.copies > 0])
+
+
+def _plan_steps(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
+    """The dossier's steps from its internal process, the first one started (not saved)."""
+    plan: IntakePlan | None = getattr(dossier, "_plan", None)
+    if plan is None:  # a dossier read back from the database: its pinned version
+        plan = intake_plan_for_version(
+            agency=dossier.agency,
+            version_id=dossier.procedure_version_id,
+            channel_kind=dossier.channel_kind,
+        )
+    rows = [
+        DossierStep(
+            dossier=dossier,
+            order=step.order,
+            name=step.name,
+            unit_id=step.unit_id,
+            unit_label=step.unit_label,
+            role=step.role,
+            allowance_value=step.allowance_value,
+            allowance_unit=step.allowance_unit,
+            is_counted=step.is_counted,
+        )
+        for step in plan.steps
+    ]
+    if not rows:
+        # No internal process: one handling step with the whole legal time, then the return.
+        rows = [
+            DossierStep(
+                dossier=dossier,
+                order=1,
+                name=_("Handle the dossier"),
+                allowance_value=dossier.time_value,
+                allowance_unit=dossier.time_unit
+                if dossier.time_unit in ("working_days", "working_hours")
+                else "working_days",
+            ),
+            DossierStep(
+                dossier=dossier,
+                order=2,
+                name=_("Return the result"),
+                allowance_value=Decimal(0),
+                allowance_unit="working_days",
+                is_counted=False,
+            ),
+        ]
+    first = rows[0]
+    calendar = _calendar(dossier)
+    first.received_at = at
+    first.due_at = calendar.add(at, first.allowance_value, first.allowance_unit).due_at
+    # The desk's first step must also respect the transfer rule (art. 18.2).
+    first.due_at = min(first.due_at, transfer_due_at(calendar, at))
+    if first.unit_id:
+        dossier.handling_unit_id = first.unit_id
+    return rows
+
+
+def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
+    """Insert the steps; the first one becomes the current step."""
+    insert_rows(rows)
+    dossier.current_step = rows[0]
+
+
+def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> list[DossierStep]:
+    """Receipt time, appointment, register line and the steps to open (nothing saved)."""
+    dossier.received_at = at
+    dossier.received_by = actor
+    refresh_deadline(dossier, is_new=True)
+    dossier.register_line = _next_number(dossier.agency, f"register:{clock.to_local(at).year}")
+    return _plan_steps(dossier, at)
+
+
+@transaction.atomic
+def dossier_receive(
+    *, actor: User, data: IntakeInput, received_at: dt.datetime | None = None
+) -> Dossier:
+    """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
+    _require(actor, DESK_ROLES, data.agency)
+    at, backdated = _check_received_at(actor, data.agency, received_at)
+    plan = _resolve_procedure(data, at)
+    missing = _check_papers(plan, data.papers)
+    if missing:
+        message = MISSING_PAPERS % {"papers": "; ".join(missing)}
+        raise ValidationFailed(message, details={"papers": [message]})
+    dossier = _new_dossier(
+        data, actor=actor, status=Status.RECEIVED, at=at, plan=plan, is_backdated=backdated
+    )
+    steps = _mark_received(dossier, actor=actor, at=at)
+    _store(dossier, data, plan)
+    _open_steps(dossier, steps)
+    # The one column not known before the steps existed.
+    execute(
+        f"UPDATE {Dossier._meta.db_table} SET current_step_id = %s WHERE id = %s",  # noqa: S608
+        [dossier.current_step_id, dossier.pk],
+    )
+    _event(
+        dossier,
+        actor=actor,
+        action="receive",
+        to_status=Status.RECEIVED,
+        message=_("Received; appointment %(due)s.") % {"due": _local(dossier.promised_due_at)}
+        + _promise_sentence(dossier),
+        data={
+            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            "service_due_at": (
+                dossier.service_due_at.isoformat() if dossier.service_due_at else None
+            ),
+            "backdated": backdated,
+        },
+    )
+    _receipt_notice(dossier)
+    return dossier
+
+
+@transaction.atomic
+def dossier_intake_incomplete(
+    *, actor: User, data: IntakeInput, reason: str, items: list[str]
+) -> Dossier:
+    """Record a visit whose papers were incomplete (form 02 at intake; the clock does not start)."""
+    _require(actor, DESK_ROLES, data.agency)
+    _require_text(reason, "reason")
+    at = clock.now()
+    plan = _resolve_procedure(data, at)
+    dossier = _create(data, actor=actor, status=Status.INCOMPLETE_AT_INTAKE, at=at, plan=plan)
+    _event(
+        dossier,
+        actor=actor,
+        action="intake_incomplete",
+        to_status=Status.INCOMPLETE_AT_INTAKE,
+        message=reason,
+        data={"items": items},
+        reason=reason,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dossier:
+    """Refuse a dossier at intake, e.g. outside the agency's competence (form 03)."""
+    _require(actor, DESK_ROLES, data.agency)
+    _require_text(reason, "reason")
+    at = clock.now()
+    plan = _resolve_procedure(data, at)
+    dossier = _create(data, actor=actor, status=Status.NOT_RECEIVED, at=at, plan=plan)
+    _event(
+        dossier,
+        actor=actor,
+        action="intake_refuse",
+        to_status=Status.NOT_RECEIVED,
+        message=reason,
+        reason=reason,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit_online(*, data: IntakeInput) -> Dossier:
+    """A citizen's online submission: not received yet; the desk must decide in time."""
+    at = clock.now()
+    plan = _resolve_procedure(data, at)
+    dossier = _new_dossier(data, actor=None, status=Status.SUBMITTED_ONLINE, at=at, plan=plan)
+    dossier.submitted_at = at
+    ruleset = _ruleset(dossier)
+    if ruleset.online_decision_within_working_hours:
+        dossier.intake_due_at = (
+            _calendar(dossier)
+            .add(at, ruleset.online_decision_within_working_hours, TimeUnit.WORKING_HOURS)
+            .due_at
+        )
+    _store(dossier, data, plan)
+    _event(dossier, actor=None, action="submit_online", to_status=Status.SUBMITTED_ONLINE)
+    return dossier
+
+
+def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
+    _require(actor, DESK_ROLES, dossier.agency)
+    at = clock.now()
+    _transition(dossier, to=Status.RECEIVED, actor=actor, action=action)
+    _open_steps(dossier, _mark_received(dossier, actor=actor, at=at))
+    _save(
+        dossier,
+        "status",
+        "received_at",
+        "received_by",
+        "register_line",
+        "current_step",
+        "handling_unit",
+        *DEADLINE_FIELDS,
+    )
+    _receipt_notice(dossier)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, actor: User, code: str, version: int | None) -> Dossier:
+    """Receive an online submission, or a dossier completed after form 02 (the clock starts)."""
+    return _accept(_lock(code=code, version=version), actor, "accept")
+
+
+@transaction.atomic
+def dossier_return_incomplete(
+    *, actor: User, code: str, version: int | None, reason: str, items: list[str]
+) -> Dossier:
+    """Return an online submission for completion (form 02, before receipt)."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, DESK_ROLES, dossier.agency)
+    _require_text(reason, "reason")
+    _transition(
+        dossier,
+        to=Status.INCOMPLETE_AT_INTAKE,
+        actor=actor,
+        action="return_incomplete",
+        message=reason,
+        data={"items": items},
+        reason=reason,
+    )
+    _save(dossier, "status")
+    with translation.override("vi"):
+        _notify(
+            dossier,
+            subject=_("Dossier %(code)s needs completing") % {"code": dossier.code},
+            body=reason,
+        )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_intake(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
+    """Refuse an online submission (form 03)."""
+    _require_text(reason, "reason")
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.NOT_RECEIVED,
+        action="refuse_intake",
+        reason=reason,
+    )

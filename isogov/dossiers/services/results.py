@@ -1,0 +1,142 @@
+"""Results: refusal after appraisal, the result document, its approval and its return."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from isogov.accounts.models import User
+from isogov.core import clock
+from isogov.core.errors import (
+    ApplicationError,
+    ValidationFailed,
+)
+
+from .. import deadlines
+from ..models import (
+    Dossier,
+)
+from ..transitions import Status
+from ._kernel import (
+    APPROVER_ROLES,
+    DESK_ROLES,
+    HANDLER_ROLES,
+    RESULT_MISSING,
+    RESULT_NOT_APPROVED,
+    WRONG_STATE,
+    _calendar,
+    _event,
+    _lock,
+    _require,
+    _require_text,
+    _save,
+    _transition,
+)
+from .notices import _finished_notice
+from .steps import _finish_step
+
+
+@transaction.atomic
+def dossier_refuse(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
+    """Refuse after appraisal, with the reasons; the refusal is returned like a result."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, APPROVER_ROLES, dossier.agency)
+    _require_text(reason, "reason")
+    now = clock.now()
+    _transition(
+        dossier, to=Status.REFUSED, actor=actor, action="refuse", message=reason, reason=reason
+    )
+    if dossier.current_step is not None:
+        _finish_step(dossier, dossier.current_step, actor=actor, at=now, note=reason)
+    dossier.finished_at = now
+    dossier.result_summary = reason
+    _save(dossier, "status", "finished_at", "result_summary")
+    return dossier
+
+
+@transaction.atomic
+def dossier_record_result(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    number: str,
+    summary: str,
+    signer: str,
+    file: UploadedFile | None = None,
+) -> Dossier:
+    """Record the result document (number, what it decides, who signed, the signed file)."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, HANDLER_ROLES, dossier.agency)
+    if dossier.status not in (Status.IN_PROCESS, Status.FINISHED):
+        raise ApplicationError(
+            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
+        )
+    if not number.strip() or not signer.strip():
+        raise ValidationFailed(RESULT_MISSING, details={"number": [str(RESULT_MISSING)]})
+    dossier.result_number, dossier.result_summary, dossier.result_signer = (
+        number.strip(),
+        summary.strip(),
+        signer.strip(),
+    )
+    dossier.result_approved_by = None
+    dossier.result_approved_at = None
+    if file is not None:
+        dossier.result_file.save(f"{dossier.code}-{file.name}", file, save=False)
+    _event(dossier, actor=actor, action="record_result", data={"number": dossier.result_number})
+    _save(
+        dossier,
+        "result_file",
+        "result_number",
+        "result_summary",
+        "result_signer",
+        "result_approved_by",
+        "result_approved_at",
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_approve_result(*, actor: User, code: str, version: int | None) -> Dossier:
+    """Approve the result for release (ISO 9001 §8.6)."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, APPROVER_ROLES, dossier.agency)
+    if not dossier.result_number:
+        raise ApplicationError(RESULT_MISSING, code="result_missing")
+    dossier.result_approved_by = actor
+    dossier.result_approved_at = clock.now()
+    _event(dossier, actor=actor, action="approve_result")
+    if dossier.status == Status.FINISHED:
+        # The applicant hears of the result once it may be released (ISO 9001 §8.6).
+        _finished_notice(dossier)
+    _save(dossier, "result_approved_by", "result_approved_at")
+    return dossier
+
+
+@transaction.atomic
+def dossier_return_result(*, actor: User, code: str, version: int | None, method: str) -> Dossier:
+    """Hand the result over (at the desk, by post or online); classify the outcome."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, DESK_ROLES, dossier.agency)
+    if dossier.status == Status.FINISHED and dossier.result_approved_at is None:
+        raise ApplicationError(RESULT_NOT_APPROVED, code="result_not_approved")
+    now = clock.now()
+    _transition(
+        dossier, to=Status.RETURNED, actor=actor, action="return_result", data={"method": method}
+    )
+    if dossier.current_step is not None and dossier.current_step.finished_at is None:
+        _finish_step(dossier, dossier.current_step, actor=actor, at=now)
+    dossier.returned_at = now
+    dossier.return_method = method
+    if dossier.due_at is not None and dossier.finished_at is not None:
+        classified = deadlines.classify(
+            calendar=_calendar(dossier), finished_at=dossier.finished_at, due_at=dossier.due_at
+        )
+        dossier.outcome = classified.outcome
+        dossier.late_by_seconds = classified.late_by_us // 1_000_000
+        if dossier.appointment_moves:
+            # A dossier whose appointment was moved by an apology "is still late"
+            # (vn-one-stop-rules.md §3.6), even if it was finished before the legal due time.
+            dossier.outcome = deadlines.Outcome.LATE
+    _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
+    return dossier

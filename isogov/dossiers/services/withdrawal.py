@@ -1,0 +1,76 @@
+"""Withdrawal and stop at the applicant's request (Decree 118/2025 art. 21)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from isogov.accounts.models import User
+from isogov.core.errors import (
+    ApplicationError,
+)
+
+from ..models import (
+    Dossier,
+)
+from ..transitions import Status
+from ._kernel import (
+    APPROVER_ROLES,
+    DECISION_ISSUED,
+    DESK_ROLES,
+    _lock,
+    _move,
+    _require,
+    _save,
+    _transition,
+)
+
+
+def _refuse_after_decision(dossier: Dossier) -> None:
+    """Decree 118/2025 art. 21: withdrawal and stop only until the decision is issued."""
+    if dossier.result_number:
+        message = DECISION_ISSUED % {"number": dossier.result_number}
+        raise ApplicationError(message, code="decision_issued")
+
+
+@transaction.atomic
+def dossier_request_withdrawal(
+    *, actor: User, code: str, version: int | None, reason: str
+) -> Dossier:
+    """The applicant asks to stop (Decree 118/2025 art. 21)."""
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=DESK_ROLES,
+        to=Status.WITHDRAWAL_REQUESTED,
+        action="request_withdrawal",
+        reason=reason,
+        check=_refuse_after_decision,
+    )
+
+
+@transaction.atomic
+def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
+    """Stop the dossier at the applicant's request before any decision (stop notice)."""
+    return _move(
+        actor=actor,
+        code=code,
+        version=version,
+        roles=APPROVER_ROLES | DESK_ROLES,
+        to=Status.STOPPED,
+        action="stop",
+        reason=reason,
+        check=_refuse_after_decision,
+    )
+
+
+@transaction.atomic
+def dossier_cancel_withdrawal(*, actor: User, code: str, version: int | None) -> Dossier:
+    """The applicant takes the withdrawal request back: the dossier returns to where it was."""
+    dossier = _lock(code=code, version=version)
+    _require(actor, DESK_ROLES, dossier.agency)
+    request = dossier.events.filter(action="request_withdrawal").order_by("-at", "-id").first()
+    back = Status(request.from_status) if request and request.from_status else Status.IN_PROCESS
+    _transition(dossier, to=back, actor=actor, action="cancel_withdrawal", resume=True)
+    _save(dossier, "status")
+    return dossier
