@@ -17,8 +17,6 @@ from isogov.dossiers.api import (
     DossierCollectionApi,
     DossierDetailApi,
     DossierQueueApi,
-    DossierRecordIncidentApi,
-    DossierReturnOriginalsApi,
     DossierUnknownActionApi,
 )
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
@@ -63,9 +61,9 @@ urlpatterns = [
     path("v1/dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),
     *(
         path(
-            f"v1/dossiers/<str:code>/actions/{api.name}/",
+            f"v1/dossiers/<str:code>/actions/{api.action.name}/",
             api.as_view(),
-            name=f"dossier-{api.name.replace('_', '-')}",
+            name=f"dossier-{api.action.name.replace('_', '-')}",
         )
         for api in ACTION_APIS
     ),
@@ -73,16 +71,6 @@ urlpatterns = [
         "v1/dossiers/<str:code>/actions/<str:action>/",
         DossierUnknownActionApi.as_view(),
         name="dossier-action-unknown",
-    ),
-    path(
-        "v1/dossiers/<str:code>/papers/<int:paper_id>/return-originals/",
-        DossierReturnOriginalsApi.as_view(),
-        name="dossier-return-originals",
-    ),
-    path(
-        "v1/dossiers/<str:code>/incidents/",
-        DossierRecordIncidentApi.as_view(),
-        name="dossier-record-incident",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

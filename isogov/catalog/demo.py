@@ -122,6 +122,8 @@ def _cfs_process(item: dict[str, Any], shared_with: list[str]) -> dict[str, Any]
     steps = []
     for order, step in enumerate(item["steps"], start=1):
         unit, role = STEP_UNITS.get(step["unit"], ("", ""))
+        if step["name"].startswith("Lãnh đạo phòng"):
+            role = "unit_head"  # the unit's head assigns and reviews (ISO 9001 §5.3)
         steps.append(
             {
                 "order": order,

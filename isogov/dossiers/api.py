@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     extend_schema,
@@ -25,27 +26,22 @@ from isogov.accounts.selectors import agency_get, user_primary_agency
 from isogov.catalog.models import ChannelKind
 from isogov.core.api import ErrorOutputSerializer, PageNumberPagination
 from isogov.core.errors import NotFound, ValidationFailed
-from isogov.workcal.engine import Unit as TimeUnit
 
 from . import services
-from .actions import SERVICES, UNKNOWN_OFFICER, UNKNOWN_UNIT, available_actions
+from .actions import SERVICES, available_actions, dossier_act
+from .inputs import API_SERIALIZERS
 from .models import (
     ApplicantKind,
     Dossier,
-    IncidentKind,
-    PaymentMethod,
-    ReturnMethod,
 )
 from .selectors import (
     QueueRow,
     dossier_get,
     dossier_get_detail,
-    dossier_officer_get,
     dossier_queue,
     dossier_search,
-    dossier_unit_get,
 )
-from .transitions import Status
+from .transitions import DOSSIER_ACTIONS, Action, Status
 
 TAGS = ["dossiers"]
 NO_AGENCY = _("Your account belongs to no agency: name the agency.")
@@ -223,6 +219,47 @@ def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_O
     )
 
 
+# --- the lean answer to a write (intake and every action) ----------------------------------
+@extend_schema_serializer(component_name="DossierWriteResult")
+class WriteOutputSerializer(serializers.Serializer):
+    """What an action (or intake) returns: enough to go on, without the whole detail."""
+
+    code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    national_status = serializers.IntegerField(
+        help_text="The national portal's status code (TrangThaiHoSo, 1–10)."
+    )
+    version = serializers.IntegerField(help_text="Send it back with the next action.")
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The legal appointment.")
+    promised_due_at = serializers.DateTimeField(allow_null=True)
+    service_due_at = serializers.DateTimeField(allow_null=True)
+    step = serializers.CharField(source="current_step.name", allow_null=True, default=None)
+    step_due_at = serializers.DateTimeField(
+        source="current_step.due_at", allow_null=True, default=None
+    )
+    actions = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The dossier's full detail.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, dossier: Dossier) -> list[str]:
+        user = self.context["user"]
+        held = getattr(dossier, "_held", None)
+        return [action.name for action in available_actions(dossier=dossier, user=user, held=held)]
+
+    def get_url(self, dossier: Dossier) -> str:
+        return reverse("api:dossier-detail", kwargs={"code": dossier.code})
+
+
+def _written(request: Request, result: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
+    """The lean representation of the dossier an action or an intake just wrote."""
+    dossier = result if isinstance(result, Dossier) else result.dossier
+    return Response(
+        WriteOutputSerializer(dossier, context={"user": _user(request)}).data, status=status_code
+    )
+
+
 # --- intake and list ----------------------------------------------------------------------------
 @extend_schema_serializer(component_name="DossierApplicantInput")
 class ApplicantInputSerializer(serializers.Serializer):
@@ -321,7 +358,7 @@ class DossierCollectionApi(APIView):
         description="Receive a dossier at the desk (form 01), or record a visit whose papers "
         "were incomplete (form 02) or a refusal at intake (form 03).",
         request=IntakeInputSerializer,
-        responses={201: DetailOutputSerializer, **ERRORS},
+        responses={201: WriteOutputSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
@@ -353,7 +390,7 @@ class DossierCollectionApi(APIView):
             )
         else:
             dossier = services.dossier_receive(actor=user, data=intake, received_at=received_at)
-        return _detail(request, dossier.code, status_code=status.HTTP_201_CREATED)
+        return _written(request, dossier, status_code=status.HTTP_201_CREATED)
 
     @staticmethod
     def _agency(user: User, code: str | None) -> Agency:
@@ -407,280 +444,54 @@ class DossierDetailApi(APIView):
         return _detail(request, code)
 
 
-# --- actions ------------------------------------------------------------------------------------
-@extend_schema_serializer(component_name="DossierActionVersion")
-class VersionInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        min_value=1, help_text="The dossier's version as read; a stale one gets 409."
-    )
-
-
-class ReasonInputSerializer(VersionInputSerializer):
-    reason = serializers.CharField()
-
-
-class ItemsInputSerializer(ReasonInputSerializer):
-    items = serializers.ListField(
-        child=serializers.CharField(max_length=500), required=False, default=list
-    )
-
-
+# --- actions: one endpoint per row of the action table, generated ---------------------------
 class DossierActionApi(APIView):
-    """Base of the action views: parse ``{"version", ...}``, call the service, render."""
+    """Base of the generated action views: parse ``{"version", ...}``, run the action, answer."""
 
-    name: ClassVar[str]  # a key of ``actions.SERVICES``
-    InputSerializer: ClassVar[type[serializers.Serializer]] = VersionInputSerializer
-    status_code: ClassVar[int] = status.HTTP_200_OK
+    action: ClassVar[Action]
 
-    def post(self, request: Request, code: str, **url_fields: Any) -> Response:
+    def post(self, request: Request, code: str) -> Response:
         user = _user(request)
         dossier = dossier_get(user=user, code=code)
-        data = self.InputSerializer(data=request.data, context={"dossier": dossier})
+        data = API_SERIALIZERS[self.action.name](data=request.data, context={"dossier": dossier})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        SERVICES[self.name](actor=user, code=dossier.code, **url_fields, **fields)
-        return _detail(request, dossier.code, status_code=self.status_code)
+        version = fields.pop("version")
+        result = dossier_act(
+            name=self.action.name, actor=user, dossier=dossier, version=version, data=fields
+        )
+        return _written(request, result)
 
 
-def _documented(cls: type[DossierActionApi]) -> type[DossierActionApi]:
-    """Give the action its own documented ``post``: its request body, the detail in return.
+def _action_api(action: Action) -> type[DossierActionApi]:
+    """The endpoint of one action, with its own documented ``post`` (drf-spectacular documents
+    methods, not classes)."""
 
-    drf-spectacular documents methods, not view classes, so each action gets a ``post`` of its
-    own that calls the shared one.
-    """
+    def post(self: DossierActionApi, request: Request, code: str) -> Response:
+        return DossierActionApi.post(self, request, code)
 
-    def post(self: DossierActionApi, request: Request, code: str, **url_fields: Any) -> Response:
-        return DossierActionApi.post(self, request, code, **url_fields)
-
+    notes = [str(SERVICES[action.name].__doc__ or "").strip()]
+    if action.irreversible:
+        notes.append("Cannot be undone.")
+    notes.append(
+        "Allowed in: " + ", ".join(sorted(status.value for status in action.from_statuses)) + "."
+    )
+    notes.append(
+        "By: " + ", ".join(sorted(authority.value for authority in action.authority)) + "."
+    )
     documented = extend_schema(
-        operation_id=f"dossier_{cls.name}",
+        operation_id=f"dossier_{action.name}",
         tags=TAGS,
-        description=SERVICES[cls.name].__doc__,
-        request=cls.InputSerializer,
-        responses={cls.status_code: DetailOutputSerializer, **ERRORS},
+        description=" ".join(notes),
+        request=API_SERIALIZERS[action.name],
+        responses={200: WriteOutputSerializer, **ERRORS},
     )(post)
-    cls.post = documented  # type: ignore[method-assign]
-    return cls
+    name = "Dossier" + "".join(part.capitalize() for part in action.name.split("_")) + "Api"
+    return type(name, (DossierActionApi,), {"action": action, "post": documented})
 
 
-@_documented
-class DossierAcceptApi(DossierActionApi):
-    name = "accept"
-
-
-@_documented
-class DossierReturnIncompleteApi(DossierActionApi):
-    name = "return_incomplete"
-
-    @extend_schema_serializer(component_name="DossierReturnIncomplete")
-    class InputSerializer(ItemsInputSerializer):
-        pass
-
-
-@_documented
-class DossierRefuseIntakeApi(DossierActionApi):
-    name = "refuse_intake"
-
-    @extend_schema_serializer(component_name="DossierRefuseIntake")
-    class InputSerializer(ReasonInputSerializer):
-        pass
-
-
-@_documented
-class DossierCompleteStepApi(DossierActionApi):
-    name = "complete_step"
-
-    @extend_schema_serializer(component_name="DossierCompleteStep")
-    class InputSerializer(VersionInputSerializer):
-        note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-@_documented
-class DossierAssignApi(DossierActionApi):
-    name = "assign"
-
-    @extend_schema_serializer(component_name="DossierAssign")
-    class InputSerializer(VersionInputSerializer):
-        assignee = serializers.CharField(help_text="Username of an officer of the agency.")
-
-        def validate_assignee(self, value: str) -> User:
-            officer = dossier_officer_get(dossier=self.context["dossier"], username=value)
-            if officer is None:
-                raise serializers.ValidationError(str(UNKNOWN_OFFICER))
-            return officer
-
-
-@_documented
-class DossierSendBackApi(DossierActionApi):
-    name = "send_back"
-
-    @extend_schema_serializer(component_name="DossierSendBack")
-    class InputSerializer(ReasonInputSerializer):
-        pass
-
-
-@_documented
-class DossierRequestOpinionApi(DossierActionApi):
-    name = "request_opinion"
-
-    @extend_schema_serializer(component_name="DossierRequestOpinion")
-    class InputSerializer(VersionInputSerializer):
-        unit = serializers.CharField(help_text="Code of a unit of the dossier's agency.")
-        question = serializers.CharField()
-        allowance_value = serializers.DecimalField(
-            max_digits=6, decimal_places=2, min_value=0, help_text="The unit's time to answer."
-        )
-        allowance_unit = serializers.ChoiceField(
-            choices=[TimeUnit.WORKING_DAYS.value, TimeUnit.WORKING_HOURS.value],
-            default=TimeUnit.WORKING_DAYS.value,
-        )
-
-        def validate_unit(self, value: str) -> Any:
-            unit = dossier_unit_get(dossier=self.context["dossier"], code=value)
-            if unit is None:
-                raise serializers.ValidationError(str(UNKNOWN_UNIT))
-            return unit
-
-
-@_documented
-class DossierAnswerOpinionApi(DossierActionApi):
-    name = "answer_opinion"
-
-    @extend_schema_serializer(component_name="DossierAnswerOpinion")
-    class InputSerializer(VersionInputSerializer):
-        step_id = serializers.IntegerField(help_text="The opinion step (``steps[].id``).")
-        answer = serializers.CharField()
-
-
-@_documented
-class DossierRequestSupplementApi(DossierActionApi):
-    name = "request_supplement"
-
-    @extend_schema_serializer(component_name="DossierRequestSupplement")
-    class InputSerializer(ItemsInputSerializer):
-        legal_basis = serializers.CharField(
-            max_length=300, required=False, allow_blank=True, default=""
-        )
-
-
-@_documented
-class DossierSupplementReceivedApi(DossierActionApi):
-    name = "supplement_received"
-
-
-@_documented
-class DossierRequestPaymentApi(DossierActionApi):
-    name = "request_payment"
-
-
-@_documented
-class DossierRecordPaymentApi(DossierActionApi):
-    name = "record_payment"
-
-    @extend_schema_serializer(component_name="DossierRecordPayment")
-    class InputSerializer(VersionInputSerializer):
-        amount_vnd = serializers.IntegerField(help_text="Whole đồng.")
-        method = serializers.ChoiceField(choices=PaymentMethod.choices)
-        receipt_number = serializers.CharField(max_length=100)
-
-
-@_documented
-class DossierApologiseApi(DossierActionApi):
-    name = "apologise"
-
-    @extend_schema_serializer(component_name="DossierApologise")
-    class InputSerializer(ReasonInputSerializer):
-        new_due_at = serializers.DateTimeField(help_text="The new appointment (form 04).")
-
-
-@_documented
-class DossierRefuseApi(DossierActionApi):
-    name = "refuse"
-
-    @extend_schema_serializer(component_name="DossierRefuse")
-    class InputSerializer(ReasonInputSerializer):
-        pass
-
-
-@_documented
-class DossierRecordResultApi(DossierActionApi):
-    name = "record_result"
-
-    @extend_schema_serializer(component_name="DossierRecordResult")
-    class InputSerializer(VersionInputSerializer):
-        number = serializers.CharField(max_length=100)
-        summary = serializers.CharField(
-            max_length=500, required=False, allow_blank=True, default=""
-        )
-        signer = serializers.CharField(max_length=200)
-        file = serializers.FileField(
-            required=False,
-            allow_null=True,
-            default=None,
-            help_text="The signed result document (send the request as multipart/form-data).",
-        )
-
-
-@_documented
-class DossierApproveResultApi(DossierActionApi):
-    name = "approve_result"
-
-
-@_documented
-class DossierReturnResultApi(DossierActionApi):
-    name = "return_result"
-
-    @extend_schema_serializer(component_name="DossierReturnResult")
-    class InputSerializer(VersionInputSerializer):
-        method = serializers.ChoiceField(choices=ReturnMethod.choices)
-
-
-@_documented
-class DossierRequestWithdrawalApi(DossierActionApi):
-    name = "request_withdrawal"
-
-    @extend_schema_serializer(component_name="DossierRequestWithdrawal")
-    class InputSerializer(VersionInputSerializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-@_documented
-class DossierStopApi(DossierActionApi):
-    name = "stop"
-
-    @extend_schema_serializer(component_name="DossierStop")
-    class InputSerializer(VersionInputSerializer):
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-@_documented
-class DossierCancelWithdrawalApi(DossierActionApi):
-    name = "cancel_withdrawal"
-
-
-# The actions table (``actions.ACTIONS``) plus answering an opinion request, which is not a
-# button on the dossier but work of the consulted unit.
-ACTION_APIS: tuple[type[DossierActionApi], ...] = (
-    DossierAcceptApi,
-    DossierReturnIncompleteApi,
-    DossierRefuseIntakeApi,
-    DossierCompleteStepApi,
-    DossierAssignApi,
-    DossierSendBackApi,
-    DossierRequestOpinionApi,
-    DossierAnswerOpinionApi,
-    DossierRequestSupplementApi,
-    DossierSupplementReceivedApi,
-    DossierRequestPaymentApi,
-    DossierRecordPaymentApi,
-    DossierApologiseApi,
-    DossierRefuseApi,
-    DossierRecordResultApi,
-    DossierApproveResultApi,
-    DossierReturnResultApi,
-    DossierRequestWithdrawalApi,
-    DossierStopApi,
-    DossierCancelWithdrawalApi,
+ACTION_APIS: tuple[type[DossierActionApi], ...] = tuple(
+    _action_api(action) for action in DOSSIER_ACTIONS
 )
 
 
@@ -690,27 +501,3 @@ class DossierUnknownActionApi(APIView):
 
     def post(self, request: Request, code: str, action: str) -> Response:
         raise NotFound()
-
-
-# --- papers in custody --------------------------------------------------------------------------
-@_documented
-class DossierReturnOriginalsApi(DossierActionApi):
-    """``POST .../papers/<paper_id>/return-originals/``."""
-
-    name = "return_originals"
-
-
-@_documented
-class DossierRecordIncidentApi(DossierActionApi):
-    """``POST .../incidents/``."""
-
-    name = "record_incident"
-    status_code = status.HTTP_201_CREATED
-
-    @extend_schema_serializer(component_name="DossierRecordIncident")
-    class InputSerializer(VersionInputSerializer):
-        kind = serializers.ChoiceField(choices=IncidentKind.choices)
-        description = serializers.CharField()
-        paper_id = serializers.IntegerField(
-            required=False, allow_null=True, default=None, help_text="The paper concerned."
-        )

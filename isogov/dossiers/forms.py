@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.catalog.models import ChannelKind
 
-from .models import ApplicantKind, IncidentKind, PaymentMethod, ReturnMethod
+from .models import ApplicantKind
 
 
 class IntakeForm(forms.Form):
@@ -39,53 +39,3 @@ class IntakeForm(forms.Form):
         field = self.fields["procedure"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *procedures]
-
-
-class ActionForm(forms.Form):
-    """Every field an action may ask for; each action uses the ones the actions table lists."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(label=_("Signed result file"), required=False)
-    note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    items = forms.CharField(
-        label=_("Papers to supplement (one per line)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    assignee = forms.CharField(label=_("Officer (username)"), required=False)
-    unit = forms.CharField(label=_("Unit code"), required=False)
-    question = forms.CharField(
-        label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    allowance_value = forms.DecimalField(
-        label=_("Time allowance (working days)"),
-        required=False,
-        min_value=0,
-        max_digits=6,
-        decimal_places=2,
-    )
-    amount_vnd = forms.IntegerField(label=_("Amount (đồng)"), required=False)
-    method = forms.CharField(label=_("How"), required=False)
-    receipt_number = forms.CharField(label=_("Receipt number"), required=False)
-    new_due_at = forms.DateTimeField(
-        label=_("New appointment"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    number = forms.CharField(label=_("Result number"), required=False)
-    summary = forms.CharField(label=_("Result"), required=False)
-    signer = forms.CharField(label=_("Signed by"), required=False)
-    step_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    answer = forms.CharField(
-        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-PAYMENT_METHODS = PaymentMethod.choices
-RETURN_METHODS = ReturnMethod.choices
-INCIDENT_KINDS = IncidentKind.choices

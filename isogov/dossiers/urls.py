@@ -13,5 +13,4 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),
     path("<str:code>/forms/<str:form>.pdf", views.form_pdf, name="form"),
-    path("<str:code>/papers/<int:paper_id>/<str:name>/", views.paper_action, name="paper"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,10 +23,12 @@ from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
 from . import documents, pdf, selectors, services
-from .actions import BY_NAME, EVENT_LABELS, available_actions, perform
-from .forms import INCIDENT_KINDS, PAYMENT_METHODS, RETURN_METHODS, ActionForm, IntakeForm
-from .models import STATUS_CHOICES
-from .transitions import NATIONAL_CODE, Status
+from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act
+from .forms import IntakeForm
+from .inputs import FORMS, form_data
+from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind
+from .permissions import held_roles
+from .transitions import BY_NAME, NATIONAL_CODE, Action, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
 
@@ -158,39 +161,58 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "dossiers/intake.html", context)
 
 
+def _action_form(action: Action, dossier: Dossier, steps: list[DossierStep]) -> forms.Form:
+    """The action's form, made from its one input definition (``inputs.FORMS``)."""
+    form = FORMS[action.name](initial={"version": dossier.version})
+    if action.step_field and steps:
+        field = form.fields[action.step_field]
+        field.widget = forms.Select(choices=[(step.pk, step.name) for step in steps])
+        field.initial = steps[0].pk
+    return form
+
+
+def _confirm(action: Action, dossier: Dossier) -> str:
+    return str(action.confirm) % {"applicant": dossier.applicant_name} if action.confirm else ""
+
+
 @login_required
 def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    dossier = selectors.dossier_get(user=request.user, code=code)
-    actions = available_actions(dossier=dossier, user=request.user)
-    form = ActionForm(initial={"version": dossier.version})
+    dossier = selectors.dossier_get_detail(user=request.user, code=code)
+    held = held_roles(user=request.user, agency=dossier.agency)
+    available = available_actions(dossier=dossier, user=request.user, held=held)
+    paper_actions = {action.name for action in available if action.on_paper}
+    opinion_forms = {}
+    actions = []
+    for action in available:
+        if action.on_paper:
+            continue
+        steps = action_steps(action, dossier, held, request.user) if action.step_field else []
+        if action.needs_open_opinion:
+            for step in steps:
+                form = FORMS[action.name](initial={"version": dossier.version, "step_id": step.pk})
+                opinion_forms[step.pk] = form
+            continue
+        actions.append((action, _action_form(action, dossier, steps), _confirm(action, dossier)))
     context = {
         "dossier": dossier,
         "national_code": NATIONAL_CODE[Status(dossier.status)],
-        "steps": dossier.steps.select_related("unit", "assignee", "finished_by").order_by(
-            "order", "id"
-        ),
+        "steps": dossier.steps.all(),
         "events": [
             (
                 event,
                 EVENT_LABELS.get(event.action, event.action),
                 STATUS_LABELS.get(event.to_status, ""),
             )
-            for event in dossier.events.select_related("actor").order_by("at", "id")
+            for event in sorted(dossier.events.all(), key=lambda event: (event.at, event.pk))
         ],
         "papers": dossier.papers.all(),
         "fees": dossier.fees.all(),
         "payments": dossier.payments.all(),
-        "actions": [
-            (action, [form[field] for field in action.fields])
-            for action in actions
-            if not action.per_opinion_step
-        ],
-        "can_answer_opinion": any(action.per_opinion_step for action in actions),
+        "actions": actions,
+        "opinion_forms": opinion_forms,
+        "paper_actions": paper_actions,
         "has_stop_notice": dossier.status == Status.STOPPED and documents.has_stop_notice(dossier),
-        "form": form,
-        "payment_methods": PAYMENT_METHODS,
-        "incident_kinds": INCIDENT_KINDS,
-        "return_methods": RETURN_METHODS,
+        "incident_kinds": IncidentKind.choices,
         "waiting_hours": Decimal(dossier.waiting_seconds) / 3600,
     }
     return render(request, "dossiers/detail.html", context)
@@ -199,31 +221,22 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse:
+    """Run one action of the table from its form; the service checks status and authority."""
     dossier = selectors.dossier_get(user=request.user, code=code)
-    if name not in BY_NAME:
+    action = BY_NAME.get(name)
+    if action is None or action.name not in FORMS:
         raise NotFound()
-    form = ActionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
-                for field, errors in form.errors.items()
-            ),
-        )
-        return redirect("dossiers:detail", code=code)
+    data = form_data(request.POST, request.FILES)
     try:
-        perform(
-            name=name,
-            actor=request.user,
-            dossier=dossier,
-            version=form.cleaned_data["version"],
-            data=form.cleaned_data,
-        )
+        version = int(data.pop("version", ""))
+    except ValueError:
+        version = None
+    try:
+        dossier_act(name=name, actor=request.user, dossier=dossier, version=version, data=data)
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": BY_NAME[name].label})
+        messages.success(request, _("Done: %(action)s.") % {"action": action.label})
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
 
 
@@ -296,44 +309,3 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             "national_code": NATIONAL_CODE[Status(dossier.status)] if dossier else None,
         },
     )
-
-
-@login_required
-@require_POST
-def paper_action(
-    request: AuthenticatedHttpRequest, code: str, paper_id: int, name: str
-) -> HttpResponse:
-    """Papers in custody: attach a scan, return the originals, record loss or damage."""
-    dossier = selectors.dossier_get(user=request.user, code=code)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    try:
-        if name == "scan":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise ApplicationError(_("Choose the scanned file."))
-            services.dossier_attach_scan(
-                actor=request.user, code=code, version=version, paper_id=paper_id, file=upload
-            )
-        elif name == "return-originals":
-            services.dossier_return_originals(
-                actor=request.user, code=code, version=version, paper_id=paper_id
-            )
-        elif name == "incident":
-            services.dossier_record_incident(
-                actor=request.user,
-                code=code,
-                version=version,
-                paper_id=paper_id,
-                kind=request.POST.get("kind", "loss"),
-                description=request.POST.get("description", ""),
-            )
-        else:
-            raise NotFound()
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The papers' record was updated."))
-    return redirect("dossiers:detail", code=dossier.code)

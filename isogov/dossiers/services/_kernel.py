@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, User
-from isogov.accounts.roles import Role
-from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
 from isogov.core import clock
 from isogov.core.errors import (
-    ApplicationError,
+    ConflictError,
     NotFound,
     PermissionDenied,
     ValidationFailed,
@@ -27,23 +25,16 @@ from isogov.workcal.engine import WorkingCalendar
 from isogov.workcal.selectors import calendar_for
 
 from .. import codes
+from ..inputs import validate
 from ..models import (
     Dossier,
     DossierCounter,
     DossierEvent,
 )
+from ..permissions import action_refusal, held_roles
 from ..rulesets import CodeFormat, RuleSet, ruleset_by_code
-from ..transitions import InvalidTransition, Status, check_transition
+from ..transitions import BY_NAME, Authority, Status, allowed_in, may_lead_to
 
-DESK_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.AGENCY_LEADER})
-HANDLER_ROLES = frozenset(
-    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER}
-)
-ASSIGNER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
-APPROVER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
-LEADER_ROLES = frozenset({Role.AGENCY_LEADER})
-
-NOT_ALLOWED = gettext_lazy("Your role does not allow this action on this dossier.")
 WRONG_STATE = gettext_lazy("This action is not possible while the dossier is “%(status)s”.")
 NOT_ASSIGNED = gettext_lazy("This procedure is not carried out by this agency.")
 NO_VERSION = gettext_lazy("The procedure has no version in force on that date.")
@@ -75,8 +66,6 @@ RESULT_NOT_APPROVED = gettext_lazy(
 RESULT_MISSING = gettext_lazy("Record the result (number and signer) before approving it.")
 REASON_REQUIRED = gettext_lazy("Give a reason.")
 NOT_DUE_FOR_CLOSING = gettext_lazy("The applicant still has time to supplement the dossier.")
-AMOUNT_POSITIVE = gettext_lazy("The amount must be a positive number of đồng.")
-NOT_IN_UNIT = gettext_lazy("The officer does not work in the step's unit.")
 CLOCK_RESTARTED = gettext_lazy(
     "Full dossier received: the processing time restarts from zero (Decree 61/2018 art. 19.4); "
     "new appointment %(due)s; %(hours).1f working hours spent waiting in all."
@@ -91,10 +80,69 @@ DECISION_ISSUED = gettext_lazy(
 )
 
 
-# --- helpers ------------------------------------------------------------------------------------
-def _require(actor: User | None, roles: frozenset[str], agency: Agency) -> None:
-    if actor is None or not user_has_role(user=actor, roles=roles, agency=agency):
-        raise PermissionDenied(NOT_ALLOWED)
+# --- the one entry point of every action ---------------------------------------------------
+def _lock(*, code: str, version: int | None, check_stale: bool = True) -> Dossier:
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "current_step", "current_step__unit", "current_step__assignee")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound()
+    if check_stale:
+        check_version(stored=dossier.version, sent=version)
+    return dossier
+
+
+def _wrong_state(dossier: Dossier) -> ConflictError:
+    return ConflictError(
+        WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
+    )
+
+
+def _begin(
+    name: str,
+    *,
+    actor: User | None,
+    code: str,
+    version: int | None,
+    data: Mapping[str, Any] | None = None,
+) -> tuple[Dossier, dict[str, Any]]:
+    """Lock the dossier and check the action against its row of the action table.
+
+    In this order: the version the user read (409), the statuses the action may start from
+    (409), its input (400, naming the field), and who may do it (403, saying who does).
+    Returns the locked dossier and the validated input.
+    """
+    action = BY_NAME[name]
+    dossier = _lock(
+        code=code, version=version, check_stale=Authority.SYSTEM not in action.authority
+    )
+    if not allowed_in(action, dossier.status):
+        raise _wrong_state(dossier)
+    values = validate(action, dossier=dossier, data=data or {})
+    step = (values.get(action.step_field) if action.step_field else None) or dossier.current_step
+    held = held_roles(user=actor, agency=dossier.agency)
+    refusal = action_refusal(action, dossier=dossier, held=held, actor=actor, step=step)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    dossier._action = action  # type: ignore[attr-defined]  # read by _transition
+    dossier._held = held  # type: ignore[attr-defined]  # the next actions, without a query
+    return dossier, values
+
+
+def _begin_new(
+    name: str, *, actor: User | None, agency: Agency, data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The same checks for an action that creates a dossier (intake): input, then authority."""
+    action = BY_NAME[name]
+    values = validate(action, dossier=None, data=data or {})
+    held = held_roles(user=actor, agency=agency)
+    refusal = action_refusal(action, dossier=None, held=held, actor=actor, step=None)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    return values
 
 
 def _require_text(value: str, field: str) -> None:
@@ -113,14 +161,6 @@ def _calendar(dossier: Dossier) -> WorkingCalendar:
 
 def _ruleset(dossier: Dossier) -> RuleSet:
     return ruleset_by_code(dossier.ruleset)
-
-
-def _lock(*, code: str, version: int | None) -> Dossier:
-    dossier = Dossier.objects.select_for_update().select_related("agency").filter(code=code).first()
-    if dossier is None:
-        raise NotFound()
-    check_version(stored=dossier.version, sent=version)
-    return dossier
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
@@ -174,16 +214,13 @@ def _transition(
     message: str = "",
     data: dict[str, Any] | None = None,
     reason: str = "",
-    resume: bool = False,
 ) -> None:
-    """The one place that changes a dossier's status (checked against the table)."""
+    """The one place that changes a dossier's status: only to a status the running action's
+    row of the table leads to (``_begin`` put the row on the dossier)."""
     from_status = Status(dossier.status)
-    try:
-        check_transition(from_status, to, resume=resume)
-    except InvalidTransition as error:
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        ) from error
+    running = getattr(dossier, "_action", None)
+    if running is None or not may_lead_to(running, from_status, to):
+        raise _wrong_state(dossier)
     dossier.status = to
     _event(
         dossier,
@@ -198,22 +235,21 @@ def _transition(
 
 
 def _move(
+    name: str,
     *,
     actor: User,
     code: str,
     version: int | None,
-    roles: frozenset[str],
-    to: Status,
-    action: str,
-    reason: str = "",
+    data: Mapping[str, Any] | None = None,
     check: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
-    """A status change with nothing else to record but its reason (``check`` may refuse it)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, roles, dossier.agency)
+    """An action whose only effect is its status change and its reason (``check`` may refuse)."""
+    dossier, values = _begin(name, actor=actor, code=code, version=version, data=data)
     if check is not None:
         check(dossier)
-    _transition(dossier, to=to, actor=actor, action=action, message=reason, reason=reason)
+    reason = str(values.get("reason", ""))
+    (to,) = BY_NAME[name].leads_to
+    _transition(dossier, to=to, actor=actor, action=name, message=reason, reason=reason)
     _save(dossier, "status")
     return dossier
 

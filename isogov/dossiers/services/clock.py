@@ -31,18 +31,13 @@ from ._kernel import (
     APOLOGY_TOO_LATE,
     CLOCK_RESTARTED,
     CLOCK_RESUMED,
-    HANDLER_ROLES,
-    LEADER_ROLES,
     NOT_DUE_FOR_CLOSING,
     SUPPLEMENT_ONCE,
     SUPPLEMENT_TOO_LATE,
-    WRONG_STATE,
+    _begin,
     _calendar,
     _event,
     _local,
-    _lock,
-    _require,
-    _require_text,
     _ruleset,
     _save,
     _transition,
@@ -120,9 +115,14 @@ def dossier_request_supplement(
     legal_basis: str = "",
 ) -> Dossier:
     """Ask the applicant to supplement the dossier (form 02): the clock stops."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    _require_text(reason, "reason")
+    dossier, values = _begin(
+        "request_supplement",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"reason": reason, "items": items, "legal_basis": legal_basis},
+    )
+    reason, items, legal_basis = values["reason"], values["items"], values["legal_basis"]
     ruleset = _ruleset(dossier)
     if (
         ruleset.supplement_limit is not None
@@ -170,8 +170,7 @@ def dossier_request_supplement(
 @transaction.atomic
 def dossier_supplement_received(*, actor: User, code: str, version: int | None) -> Dossier:
     """The full dossier arrived: the clock restarts (or resumes, by the rule set)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
+    dossier, _values = _begin("supplement_received", actor=actor, code=code, version=version)
     now = clock.now()
     stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
     if stop is not None:
@@ -211,14 +210,8 @@ def close_unanswered_due(dossier: Dossier, now: dt.datetime) -> bool:
 @transaction.atomic
 def dossier_close_unanswered(*, code: str) -> Dossier:
     """Decree 118/2025 art. 19.5: close a dossier whose supplement went unanswered 15 days."""
-    dossier = (
-        _lock(code=code, version=None)
-        if False
-        else Dossier.objects.select_for_update().get(code=code)
-    )
-    if dossier.status != Status.SUPPLEMENT_REQUESTED or not close_unanswered_due(
-        dossier, clock.now()
-    ):
+    dossier, _values = _begin("close_unanswered", actor=None, code=code, version=None)
+    if not close_unanswered_due(dossier, clock.now()):
         raise ApplicationError(NOT_DUE_FOR_CLOSING, code="not_due")
     _transition(
         dossier,
@@ -236,13 +229,14 @@ def dossier_apologise(
     *, actor: User, code: str, version: int | None, new_due_at: dt.datetime, reason: str
 ) -> Dossier:
     """Apologise and set a new appointment (form 04): once, ≥ 1 working day before the due time."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, LEADER_ROLES, dossier.agency)
-    if dossier.status not in (Status.RECEIVED, Status.IN_PROCESS, Status.PAYMENT_REQUESTED):
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
-    _require_text(reason, "reason")
+    dossier, values = _begin(
+        "apologise",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"new_due_at": new_due_at, "reason": reason},
+    )
+    new_due_at, reason = values["new_due_at"], values["reason"]
     ruleset = _ruleset(dossier)
     if dossier.appointment_moves >= ruleset.max_appointment_moves:
         raise ApplicationError(APOLOGY_ONCE, code="apology_limit")

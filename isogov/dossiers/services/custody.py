@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import User
 from isogov.core import clock
-from isogov.core.errors import (
-    NotFound,
-)
+from isogov.core.errors import ConflictError
 
 from ..models import (
     CustodyIncident,
     DossierPaper,
 )
-from ._kernel import DESK_ROLES, HANDLER_ROLES, _event, _lock, _require, _require_text, _save
+from ._kernel import _begin, _event, _save
+
+ORIGINALS_RETURNED = gettext_lazy("The originals of this paper were already returned.")
 
 
 # --- papers in custody ------------------------------------------------------------------------
@@ -24,11 +25,12 @@ def dossier_return_originals(
     *, actor: User, code: str, version: int | None, paper_id: int
 ) -> DossierPaper:
     """Hand the applicant's original papers back (ISO 9001 §8.5.3)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    paper = dossier.papers.filter(pk=paper_id, originals_returned_at__isnull=True).first()
-    if paper is None:
-        raise NotFound()
+    dossier, values = _begin(
+        "return_originals", actor=actor, code=code, version=version, data={"paper_id": paper_id}
+    )
+    paper: DossierPaper = values["paper_id"]
+    if paper.originals_returned_at is not None:
+        raise ConflictError(ORIGINALS_RETURNED, code="originals_returned")
     paper.originals_returned_at = clock.now()
     paper.save(update_fields=["originals_returned_at"])
     _event(dossier, actor=actor, action="return_originals", message=paper.name)
@@ -47,10 +49,14 @@ def dossier_record_incident(
     paper_id: int | None = None,
 ) -> CustodyIncident:
     """Record the loss or damage of papers, or an error in the result (Decree 61/2018 art. 20)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    _require_text(description, "description")
-    paper = dossier.papers.filter(pk=paper_id).first() if paper_id else None
+    dossier, values = _begin(
+        "record_incident",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"kind": kind, "description": description, "paper_id": paper_id},
+    )
+    kind, description, paper = values["kind"], values["description"], values.get("paper_id")
     incident = CustodyIncident.objects.create(
         dossier=dossier,
         paper=paper,
@@ -69,11 +75,14 @@ def dossier_attach_scan(
     *, actor: User, code: str, version: int | None, paper_id: int, file: UploadedFile
 ) -> DossierPaper:
     """Store the scan of a submitted paper (Decree 61/2018 art. 17.1: papers are scanned)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    paper = dossier.papers.filter(pk=paper_id).first()
-    if paper is None:
-        raise NotFound()
+    dossier, values = _begin(
+        "attach_scan",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"paper_id": paper_id, "file": file},
+    )
+    paper, file = values["paper_id"], values["file"]
     paper.scan.save(f"{dossier.code}-{paper.pk}-{file.name}", file, save=False)
     paper.save(update_fields=["scan"])
     _event(dossier, actor=actor, action="attach_scan", message=paper.name)

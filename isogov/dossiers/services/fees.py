@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from isogov.accounts.models import User
 from isogov.core import clock
-from isogov.core.errors import (
-    ValidationFailed,
-)
 
 from ..models import (
     Dossier,
     Payment,
 )
-from ..transitions import Status
+from ..transitions import WAITING_FOR_PAYMENT, Status
 from ._kernel import (
-    AMOUNT_POSITIVE,
-    HANDLER_ROLES,
+    _begin,
     _event,
-    _lock,
     _move,
-    _require,
     _save,
     _transition,
 )
@@ -32,14 +25,7 @@ from ._kernel import (
 @transaction.atomic
 def dossier_request_payment(*, actor: User, code: str, version: int | None) -> Dossier:
     """Ask the applicant to pay the fees due."""
-    return _move(
-        actor=actor,
-        code=code,
-        version=version,
-        roles=HANDLER_ROLES,
-        to=Status.PAYMENT_REQUESTED,
-        action="request_payment",
-    )
+    return _move("request_payment", actor=actor, code=code, version=version)
 
 
 def _fees_outstanding(dossier: Dossier) -> int:
@@ -59,20 +45,23 @@ def dossier_record_payment(
     receipt_number: str,
 ) -> Payment:
     """Record a fee payment; a dossier waiting for payment goes back to processing."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    if amount_vnd <= 0:
-        raise ValidationFailed(AMOUNT_POSITIVE, details={"amount_vnd": [str(AMOUNT_POSITIVE)]})
-    if not receipt_number.strip():
-        raise ValidationFailed(
-            _("Enter the receipt number."),
-            details={"receipt_number": [_("This field is required.")]},
-        )
+    dossier, values = _begin(
+        "record_payment",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"amount_vnd": amount_vnd, "method": method, "receipt_number": receipt_number},
+    )
+    amount_vnd, method, receipt_number = (
+        values["amount_vnd"],
+        values["method"],
+        values["receipt_number"],
+    )
     payment = Payment.objects.create(
         dossier=dossier,
         amount_vnd=amount_vnd,
         method=method,
-        receipt_number=receipt_number.strip(),
+        receipt_number=receipt_number,
         paid_at=clock.now(),
         recorded_by=actor,
     )
@@ -82,7 +71,7 @@ def dossier_record_payment(
         action="payment",
         data={"amount_vnd": amount_vnd, "receipt_number": receipt_number},
     )
-    if dossier.status == Status.PAYMENT_REQUESTED and _fees_outstanding(dossier) == 0:
+    if dossier.status in WAITING_FOR_PAYMENT and _fees_outstanding(dossier) == 0:
         _transition(dossier, to=Status.IN_PROCESS, actor=actor, action="paid")
     _save(dossier, "status")
     return payment

@@ -11,8 +11,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, User
-from isogov.accounts.roles import Role
-from isogov.accounts.selectors import user_has_role
 from isogov.catalog.intake import (
     IntakePlan,
     IntakePlanError,
@@ -39,20 +37,19 @@ from ..rulesets import ruleset_in_force
 from ..transitions import Status
 from ._kernel import (
     BACKDATE_FORBIDDEN,
-    DESK_ROLES,
     FUTURE_RECEIPT,
     MISSING_PAPERS,
     NO_CHANNEL,
     NO_VERSION,
     NOT_ASSIGNED,
+    _begin,
+    _begin_new,
     _calendar,
     _event,
     _local,
-    _lock,
     _move,
     _new_code,
     _next_number,
-    _require,
     _require_text,
     _ruleset,
     _save,
@@ -123,13 +120,7 @@ def _check_received_at(
     if received_at > now + dt.timedelta(minutes=1):
         raise ValidationFailed(FUTURE_RECEIPT, details={"received_at": [str(FUTURE_RECEIPT)]})
     backdated = received_at < now - dt.timedelta(minutes=5)
-    if backdated and not (
-        actor is not None
-        and (
-            actor.has_perm("dossiers.register_backdated")
-            or user_has_role(user=actor, roles=frozenset({Role.SYSTEM_ADMIN}), agency=agency)
-        )
-    ):
+    if backdated and not (actor is not None and actor.has_perm("dossiers.register_backdated")):
         raise PermissionDenied(BACKDATE_FORBIDDEN)
     return received_at, backdated
 
@@ -302,7 +293,7 @@ def dossier_receive(
     *, actor: User, data: IntakeInput, received_at: dt.datetime | None = None
 ) -> Dossier:
     """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
-    _require(actor, DESK_ROLES, data.agency)
+    _begin_new("receive", actor=actor, agency=data.agency)
     at, backdated = _check_received_at(actor, data.agency, received_at)
     plan = _resolve_procedure(data, at)
     missing = _check_papers(plan, data.papers)
@@ -344,7 +335,7 @@ def dossier_intake_incomplete(
     *, actor: User, data: IntakeInput, reason: str, items: list[str]
 ) -> Dossier:
     """Record a visit whose papers were incomplete (form 02 at intake; the clock does not start)."""
-    _require(actor, DESK_ROLES, data.agency)
+    _begin_new("intake_incomplete", actor=actor, agency=data.agency)
     _require_text(reason, "reason")
     at = clock.now()
     plan = _resolve_procedure(data, at)
@@ -364,7 +355,7 @@ def dossier_intake_incomplete(
 @transaction.atomic
 def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dossier:
     """Refuse a dossier at intake, e.g. outside the agency's competence (form 03)."""
-    _require(actor, DESK_ROLES, data.agency)
+    _begin_new("intake_refuse", actor=actor, agency=data.agency)
     _require_text(reason, "reason")
     at = clock.now()
     plan = _resolve_procedure(data, at)
@@ -383,6 +374,7 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
 @transaction.atomic
 def dossier_submit_online(*, data: IntakeInput) -> Dossier:
     """A citizen's online submission: not received yet; the desk must decide in time."""
+    _begin_new("submit_online", actor=None, agency=data.agency)
     at = clock.now()
     plan = _resolve_procedure(data, at)
     dossier = _new_dossier(data, actor=None, status=Status.SUBMITTED_ONLINE, at=at, plan=plan)
@@ -400,7 +392,6 @@ def dossier_submit_online(*, data: IntakeInput) -> Dossier:
 
 
 def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
-    _require(actor, DESK_ROLES, dossier.agency)
     at = clock.now()
     _transition(dossier, to=Status.RECEIVED, actor=actor, action=action)
     _open_steps(dossier, _mark_received(dossier, actor=actor, at=at))
@@ -421,7 +412,8 @@ def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
 @transaction.atomic
 def dossier_accept(*, actor: User, code: str, version: int | None) -> Dossier:
     """Receive an online submission, or a dossier completed after form 02 (the clock starts)."""
-    return _accept(_lock(code=code, version=version), actor, "accept")
+    dossier, _values = _begin("accept", actor=actor, code=code, version=version)
+    return _accept(dossier, actor, "accept")
 
 
 @transaction.atomic
@@ -429,9 +421,14 @@ def dossier_return_incomplete(
     *, actor: User, code: str, version: int | None, reason: str, items: list[str]
 ) -> Dossier:
     """Return an online submission for completion (form 02, before receipt)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    _require_text(reason, "reason")
+    dossier, values = _begin(
+        "return_incomplete",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"reason": reason, "items": items},
+    )
+    reason, items = values["reason"], values["items"]
     _transition(
         dossier,
         to=Status.INCOMPLETE_AT_INTAKE,
@@ -454,13 +451,4 @@ def dossier_return_incomplete(
 @transaction.atomic
 def dossier_refuse_intake(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Refuse an online submission (form 03)."""
-    _require_text(reason, "reason")
-    return _move(
-        actor=actor,
-        code=code,
-        version=version,
-        roles=DESK_ROLES,
-        to=Status.NOT_RECEIVED,
-        action="refuse_intake",
-        reason=reason,
-    )
+    return _move("refuse_intake", actor=actor, code=code, version=version, data={"reason": reason})

@@ -9,26 +9,19 @@ from isogov.accounts.models import User
 from isogov.core import clock
 from isogov.core.errors import (
     ApplicationError,
-    ValidationFailed,
 )
 
 from .. import deadlines
 from ..models import (
     Dossier,
 )
-from ..transitions import Status
+from ..transitions import RESULT_READY, Status
 from ._kernel import (
-    APPROVER_ROLES,
-    DESK_ROLES,
-    HANDLER_ROLES,
     RESULT_MISSING,
     RESULT_NOT_APPROVED,
-    WRONG_STATE,
+    _begin,
     _calendar,
     _event,
-    _lock,
-    _require,
-    _require_text,
     _save,
     _transition,
 )
@@ -39,9 +32,10 @@ from .steps import _finish_step
 @transaction.atomic
 def dossier_refuse(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Refuse after appraisal, with the reasons; the refusal is returned like a result."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, APPROVER_ROLES, dossier.agency)
-    _require_text(reason, "reason")
+    dossier, values = _begin(
+        "refuse", actor=actor, code=code, version=version, data={"reason": reason}
+    )
+    reason = values["reason"]
     now = clock.now()
     _transition(
         dossier, to=Status.REFUSED, actor=actor, action="refuse", message=reason, reason=reason
@@ -66,18 +60,18 @@ def dossier_record_result(
     file: UploadedFile | None = None,
 ) -> Dossier:
     """Record the result document (number, what it decides, who signed, the signed file)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    if dossier.status not in (Status.IN_PROCESS, Status.FINISHED):
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
-    if not number.strip() or not signer.strip():
-        raise ValidationFailed(RESULT_MISSING, details={"number": [str(RESULT_MISSING)]})
+    dossier, values = _begin(
+        "record_result",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"number": number, "summary": summary, "signer": signer, "file": file},
+    )
+    file = values.get("file")
     dossier.result_number, dossier.result_summary, dossier.result_signer = (
-        number.strip(),
-        summary.strip(),
-        signer.strip(),
+        values["number"],
+        values["summary"],
+        values["signer"],
     )
     dossier.result_approved_by = None
     dossier.result_approved_at = None
@@ -99,14 +93,13 @@ def dossier_record_result(
 @transaction.atomic
 def dossier_approve_result(*, actor: User, code: str, version: int | None) -> Dossier:
     """Approve the result for release (ISO 9001 §8.6)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, APPROVER_ROLES, dossier.agency)
+    dossier, _values = _begin("approve_result", actor=actor, code=code, version=version)
     if not dossier.result_number:
         raise ApplicationError(RESULT_MISSING, code="result_missing")
     dossier.result_approved_by = actor
     dossier.result_approved_at = clock.now()
     _event(dossier, actor=actor, action="approve_result")
-    if dossier.status == Status.FINISHED:
+    if dossier.status in RESULT_READY:
         # The applicant hears of the result once it may be released (ISO 9001 §8.6).
         _finished_notice(dossier)
     _save(dossier, "result_approved_by", "result_approved_at")
@@ -116,9 +109,11 @@ def dossier_approve_result(*, actor: User, code: str, version: int | None) -> Do
 @transaction.atomic
 def dossier_return_result(*, actor: User, code: str, version: int | None, method: str) -> Dossier:
     """Hand the result over (at the desk, by post or online); classify the outcome."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
-    if dossier.status == Status.FINISHED and dossier.result_approved_at is None:
+    dossier, values = _begin(
+        "return_result", actor=actor, code=code, version=version, data={"method": method}
+    )
+    method = values["method"]
+    if dossier.status in RESULT_READY and dossier.result_approved_at is None:
         raise ApplicationError(RESULT_NOT_APPROVED, code="result_not_approved")
     now = clock.now()
     _transition(

@@ -6,16 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Unit, User
 from isogov.core import clock
-from isogov.core.errors import (
-    ApplicationError,
-    NotFound,
-    ValidationFailed,
-)
+from isogov.core.errors import ConflictError, ValidationFailed
+from isogov.workcal.engine import CalendarRangeError
 
 from .. import deadlines
 from ..models import (
@@ -23,20 +21,9 @@ from ..models import (
     DossierStep,
     StepKind,
 )
-from ..transitions import Status
-from ._kernel import (
-    ASSIGNER_ROLES,
-    HANDLER_ROLES,
-    NOT_IN_UNIT,
-    WRONG_STATE,
-    _calendar,
-    _event,
-    _lock,
-    _require,
-    _require_text,
-    _save,
-    _transition,
-)
+from ..permissions import HANDLER_ROLES
+from ..transitions import BEFORE_TRANSFER, Status
+from ._kernel import _begin, _calendar, _event, _save, _transition
 
 
 def _start_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
@@ -85,23 +72,31 @@ def _next_step(dossier: Dossier, after: DossierStep) -> DossierStep | None:
     )
 
 
+NOT_IN_UNIT = gettext_lazy("The officer does not hold the step's role in the step's unit.")
+STEP_CLOSED = gettext_lazy("This step is finished or not part of the process any more.")
+NO_EARLIER_STEP = gettext_lazy("There is no earlier step to send the dossier back to.")
+OPINION_DUE_OUT_OF_RANGE = gettext_lazy(
+    "The answer would be due after the last year of the working calendar: give fewer days."
+)
+
+
 # --- handling -----------------------------------------------------------------------------------
 @transaction.atomic
 def dossier_step_complete(
     *, actor: User, code: str, version: int | None, note: str = ""
 ) -> Dossier:
     """Finish the current step and hand the dossier to the next one (form 05 row)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    if dossier.status not in (Status.RECEIVED, Status.IN_PROCESS) or dossier.current_step is None:
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
-    now = clock.now()
+    dossier, values = _begin(
+        "complete_step", actor=actor, code=code, version=version, data={"note": note}
+    )
+    note = values.get("note") or ""
     step = dossier.current_step
+    if step is None:
+        raise ConflictError(STEP_CLOSED, code="step_closed")
+    now = clock.now()
     _finish_step(dossier, step, actor=actor, at=now, note=note)
     following = _next_step(dossier, step)
-    if dossier.status == Status.RECEIVED:
+    if dossier.status in BEFORE_TRANSFER:
         _transition(
             dossier, to=Status.IN_PROCESS, actor=actor, action="transfer", message=step.name
         )
@@ -126,33 +121,55 @@ def dossier_step_complete(
     return dossier
 
 
+def _assignable(dossier: Dossier, step: DossierStep) -> bool:
+    """The current step, or a later process step not started yet."""
+    current = dossier.current_step
+    if step.finished_at is not None or step.kind == StepKind.OPINION or current is None:
+        return False
+    return step.pk == current.pk or (step.received_at is None and step.order > current.order)
+
+
+def _holds_step_role(dossier: Dossier, step: DossierStep, officer: User) -> bool:
+    roles = {step.role} if step.role else set(HANDLER_ROLES)
+    assignments = officer.role_assignments.filter(agency=dossier.agency, role__in=roles)
+    if step.unit_id is not None:
+        assignments = assignments.filter(Q(unit_id=step.unit_id) | Q(unit__isnull=True))
+    return assignments.exists()
+
+
 @transaction.atomic
-def dossier_step_assign(*, actor: User, code: str, version: int | None, assignee: User) -> Dossier:
-    """A unit head assigns the current step to an officer of the unit."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, ASSIGNER_ROLES, dossier.agency)
-    step = dossier.current_step
-    if step is None or dossier.status not in (Status.RECEIVED, Status.IN_PROCESS):
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
-    if (
-        step.unit_id
-        and not assignee.role_assignments.filter(
-            agency=dossier.agency, unit_id=step.unit_id
-        ).exists()
-        and not assignee.role_assignments.filter(agency=dossier.agency, unit__isnull=True).exists()
-    ):
+def dossier_step_assign(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    assignee: User | str,
+    step_id: int | DossierStep | None = None,
+) -> Dossier:
+    """The unit head assigns a step of the unit (the current one or a later one) to an officer
+    of the unit who holds the step's role; that officer, on that step, is what is recorded."""
+    dossier, values = _begin(
+        "assign",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"assignee": assignee, "step_id": step_id},
+    )
+    officer: User = values["assignee"]
+    step: DossierStep | None = values.get("step_id") or dossier.current_step
+    if step is None or not _assignable(dossier, step):
+        raise ConflictError(STEP_CLOSED, code="step_closed")
+    if not _holds_step_role(dossier, step, officer):
         raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
-    step.assignee = assignee
+    step.assignee = officer
     step.save(update_fields=["assignee", "updated_at"])
     _event(
         dossier,
         actor=actor,
         action="assign",
         message=_("%(step)s assigned to %(officer)s")
-        % {"step": step.name, "officer": assignee.display_name},
-        data={"assignee": assignee.username},
+        % {"step": step.name, "officer": officer.display_name},
+        data={"assignee": officer.username, "step": step.pk},
     )
     _save(dossier)
     return dossier
@@ -161,21 +178,20 @@ def dossier_step_assign(*, actor: User, code: str, version: int | None, assignee
 @transaction.atomic
 def dossier_step_send_back(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Send the dossier back to the previous step for rework, then on to this step again."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    _require_text(reason, "reason")
+    dossier, values = _begin(
+        "send_back", actor=actor, code=code, version=version, data={"reason": reason}
+    )
+    reason = values["reason"]
     step = dossier.current_step
-    if dossier.status != Status.IN_PROCESS or step is None:
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
+    if step is None:
+        raise ConflictError(STEP_CLOSED, code="step_closed")
     previous = (
         dossier.steps.filter(kind__in=[StepKind.PROCESS, StepKind.REWORK], order__lt=step.order)
         .order_by("-order", "-id")
         .first()
     )
     if previous is None:
-        raise ApplicationError(_("There is no earlier step to send the dossier back to."))
+        raise ConflictError(NO_EARLIER_STEP, code="no_earlier_step")
     now = clock.now()
     _finish_step(dossier, step, actor=actor, at=now, note=reason)
     dossier.steps.filter(order__gt=step.order).update(order=F("order") + 2)
@@ -222,40 +238,48 @@ def dossier_request_opinion(
     actor: User,
     code: str,
     version: int | None,
-    unit: Unit,
+    unit: Unit | str,
     question: str,
-    allowance_value: Decimal,
-    allowance_unit: str = "working_days",
+    allowance_value: Decimal | str,
 ) -> DossierStep:
     """Ask another unit for its opinion, with its own deadline (the dossier stays here)."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    if dossier.status != Status.IN_PROCESS or dossier.current_step is None:
-        raise ApplicationError(
-            WRONG_STATE % {"status": dossier.get_status_display()}, code="invalid_transition"
-        )
-    _require_text(question, "question")
+    dossier, values = _begin(
+        "request_opinion",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"unit": unit, "question": question, "allowance_value": allowance_value},
+    )
+    consulted: Unit = values["unit"]
+    question, allowance = values["question"], values["allowance_value"]
+    current = dossier.current_step
+    if current is None:
+        raise ConflictError(STEP_CLOSED, code="step_closed")
+    now = clock.now()
+    try:
+        due_at = _calendar(dossier).add(now, allowance, "working_days").due_at
+    except CalendarRangeError as error:
+        message = str(OPINION_DUE_OUT_OF_RANGE)
+        raise ValidationFailed(message, details={"allowance_value": [message]}) from error
     step = DossierStep.objects.create(
         dossier=dossier,
-        order=dossier.current_step.order,
+        order=current.order,
         kind=StepKind.OPINION,
-        name=_("Opinion of %(unit)s") % {"unit": unit.name},
-        unit=unit,
-        unit_label=unit.name,
-        allowance_value=allowance_value,
-        allowance_unit=allowance_unit,
+        name=_("Opinion of %(unit)s") % {"unit": consulted.name},
+        unit=consulted,
+        unit_label=consulted.name,
+        allowance_value=allowance,
+        allowance_unit="working_days",
         note=question,
+        received_at=now,
+        due_at=due_at,
     )
-    now = clock.now()
-    step.received_at = now
-    step.due_at = _calendar(dossier).add(now, allowance_value, allowance_unit).due_at
-    step.save(update_fields=["received_at", "due_at"])
     _event(
         dossier,
         actor=actor,
         action="request_opinion",
         message=question,
-        data={"step": step.pk, "unit": unit.code},
+        data={"step": step.pk, "unit": consulted.code},
     )
     _save(dossier)
     return step
@@ -263,14 +287,20 @@ def dossier_request_opinion(
 
 @transaction.atomic
 def dossier_answer_opinion(
-    *, actor: User, code: str, version: int | None, step_id: int, answer: str
+    *, actor: User, code: str, version: int | None, step_id: int | DossierStep, answer: str
 ) -> Dossier:
     """The consulted unit answers; its step is classified against its own deadline."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, HANDLER_ROLES, dossier.agency)
-    step = dossier.steps.filter(pk=step_id, kind=StepKind.OPINION, finished_at__isnull=True).first()
-    if step is None:
-        raise NotFound()
+    dossier, values = _begin(
+        "answer_opinion",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"step_id": step_id, "answer": answer},
+    )
+    step: DossierStep = values["step_id"]
+    answer = values["answer"]
+    if step.kind != StepKind.OPINION or step.finished_at is not None:
+        raise ConflictError(STEP_CLOSED, code="step_closed")
     _finish_step(dossier, step, actor=actor, at=clock.now(), note=f"{step.note}\n— {answer}")
     _event(
         dossier,

@@ -14,12 +14,9 @@ from ..models import (
 )
 from ..transitions import Status
 from ._kernel import (
-    APPROVER_ROLES,
     DECISION_ISSUED,
-    DESK_ROLES,
-    _lock,
+    _begin,
     _move,
-    _require,
     _save,
     _transition,
 )
@@ -38,13 +35,11 @@ def dossier_request_withdrawal(
 ) -> Dossier:
     """The applicant asks to stop (Decree 118/2025 art. 21)."""
     return _move(
+        "request_withdrawal",
         actor=actor,
         code=code,
         version=version,
-        roles=DESK_ROLES,
-        to=Status.WITHDRAWAL_REQUESTED,
-        action="request_withdrawal",
-        reason=reason,
+        data={"reason": reason},
         check=_refuse_after_decision,
     )
 
@@ -53,13 +48,11 @@ def dossier_request_withdrawal(
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
     return _move(
+        "stop",
         actor=actor,
         code=code,
         version=version,
-        roles=APPROVER_ROLES | DESK_ROLES,
-        to=Status.STOPPED,
-        action="stop",
-        reason=reason,
+        data={"reason": reason},
         check=_refuse_after_decision,
     )
 
@@ -67,10 +60,9 @@ def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "
 @transaction.atomic
 def dossier_cancel_withdrawal(*, actor: User, code: str, version: int | None) -> Dossier:
     """The applicant takes the withdrawal request back: the dossier returns to where it was."""
-    dossier = _lock(code=code, version=version)
-    _require(actor, DESK_ROLES, dossier.agency)
+    dossier, _values = _begin("cancel_withdrawal", actor=actor, code=code, version=version)
     request = dossier.events.filter(action="request_withdrawal").order_by("-at", "-id").first()
     back = Status(request.from_status) if request and request.from_status else Status.IN_PROCESS
-    _transition(dossier, to=back, actor=actor, action="cancel_withdrawal", resume=True)
+    _transition(dossier, to=back, actor=actor, action="cancel_withdrawal", message="")
     _save(dossier, "status")
     return dossier

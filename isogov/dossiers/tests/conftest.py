@@ -48,7 +48,72 @@ def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> dt
 def act(when: dt.datetime, service: Any, dossier: Any, user: Any, **kwargs: Any) -> Any:
     """Run ``service`` on ``dossier`` at ``when`` with its current version; reload it."""
     dossier.refresh_from_db()
+    if user is None:  # whoever the action table names
+        user = officer_for(dossier, action_of(service), **kwargs)
     with time_machine.travel(when, tick=False):
         service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
     dossier.refresh_from_db()
     return dossier
+
+
+# The demo officers in the order the helper below tries them.
+OFFICERS = ("motcua", "truongphong", "chuyenvien", "vanthu", "lanhdao")
+
+
+def action_of(service: Any) -> str:
+    """The action table's name of a service function."""
+    from isogov.dossiers.transitions import BY_NAME
+
+    return next(action.name for action in BY_NAME.values() if action.service == service.__name__)
+
+
+def officer_for(dossier: Any, action: str, **data: Any) -> Any:
+    """The demo officer who may run ``action`` on ``dossier`` now (by the action table)."""
+    from isogov.accounts.models import User
+    from isogov.dossiers.models import Dossier, DossierStep
+    from isogov.dossiers.permissions import action_refusal, held_roles
+    from isogov.dossiers.transitions import BY_NAME
+
+    rule = BY_NAME[action]
+    fresh = Dossier.objects.select_related("agency", "current_step").get(pk=dossier.pk)
+    step = fresh.current_step
+    if rule.step_field and data.get(rule.step_field):
+        named = data[rule.step_field]
+        step = named if isinstance(named, DossierStep) else DossierStep.objects.get(pk=named)
+    for username in OFFICERS:
+        user = User.objects.get(username=username)
+        held = held_roles(user=user, agency=fresh.agency)
+        if action_refusal(rule, dossier=fresh, held=held, actor=user, step=step) is None:
+            return user
+    raise AssertionError(f"no demo officer may {action} on {fresh.code} ({fresh.status})")
+
+
+def stored_models() -> list[Any]:
+    """Every table the dossier engine writes, for before/after comparisons."""
+    from isogov.audit.models import AuditChainHead, AuditEvent
+    from isogov.dossiers import models
+    from isogov.notifications.models import OutboxMessage
+
+    return [
+        models.Dossier,
+        models.DossierStep,
+        models.DossierEvent,
+        models.DossierPaper,
+        models.DossierFee,
+        models.Payment,
+        models.ClockStop,
+        models.Extension,
+        models.CustodyIncident,
+        models.DossierCounter,
+        AuditEvent,
+        AuditChainHead,
+        OutboxMessage,
+    ]
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table the dossier engine writes."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in stored_models()
+    }

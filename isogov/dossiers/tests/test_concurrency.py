@@ -162,7 +162,7 @@ def test_two_processes_completing_the_same_step_one_wins_the_other_gets_a_confli
     answers = shared_db.race(
         [
             ["act", "--action", "complete", "--user", username, "--at", when, *targets]
-            for username in ("motcua", "lanhdao")
+            for username in ("motcua", "tiepnhan")  # two officers of the same desk
         ]
     )
 
@@ -180,7 +180,7 @@ def test_two_processes_completing_the_same_step_one_wins_the_other_gets_a_confli
         assert after["events"] == [*before["events"], "transfer", "handover"]
         assert after["status"] == "in_process"
         assert after["current_step"] == 2
-        winner = "motcua" if outcomes[0]["ok"] else "lanhdao"
+        winner = "motcua" if outcomes[0]["ok"] else "tiepnhan"
         assert after["finished_steps"] == [[1, winner]]
     assert stored["audit"] == {"ok": True, "problem": "", "checked": stored["audit_events"]}
 
@@ -195,8 +195,9 @@ def test_a_step_completion_racing_a_supplement_request_stores_exactly_one_of_the
     when = "2026-03-11T10:00:00+07:00"
     complete, supplement = shared_db.race(
         [
-            ["act", "--action", "complete", "--user", "chuyenvien", "--at", when, *targets],
-            ["act", "--action", "supplement", "--user", "motcua", "--at", when, *targets],
+            # Both by the holder of the unit head's step, the dossier's current step.
+            ["act", "--action", "complete", "--user", "truongphong", "--at", when, *targets],
+            ["act", "--action", "supplement", "--user", "truongphong", "--at", when, *targets],
         ]
     )
 
@@ -243,7 +244,7 @@ def test_a_second_writer_waits_for_the_first_then_gets_a_conflict_not_a_lost_upd
     first, second = shared_db.race(
         [
             [*complete, "--user", "motcua", "--hold", str(hold_s), "--locked", str(locked)],
-            [*complete, "--user", "lanhdao", "--after", str(locked)],
+            [*complete, "--user", "tiepnhan", "--after", str(locked)],
         ]
     )
 

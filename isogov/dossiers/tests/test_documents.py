@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from isogov.dossiers import services
 from isogov.dossiers.models import Dossier
 
-from .conftest import VN, intake
+from .conftest import VN, action_of, intake, officer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,8 @@ def _text(data: bytes) -> str:
 
 def _act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs: Any) -> None:
     dossier.refresh_from_db()
+    if user is None:  # whoever the action table names
+        user = officer_for(dossier, action_of(service), **kwargs)
     with time_machine.travel(when, tick=False):
         service(actor=user, code=dossier.code, version=dossier.version, **kwargs)
 
@@ -41,30 +43,29 @@ def handled(desk: Any) -> Dossier:
     """A CFS dossier received before Tết, one late step, an apology, finished and returned."""
     with time_machine.travel(at(2, 13, 16), tick=False):
         dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
-    officer, specialist, leader = desk.user("motcua"), desk.user("chuyenvien"), desk.user("lanhdao")
-    _act(at(2, 23, 8), services.dossier_step_complete, dossier, officer)  # early (before 08:30)
-    _act(at(2, 23, 11), services.dossier_step_complete, dossier, specialist)  # late (due 10:30)
+    _act(at(2, 23, 8), services.dossier_step_complete, dossier, None)  # early (before 08:30)
+    _act(at(2, 23, 11), services.dossier_step_complete, dossier, None)  # late (due 10:30)
     _act(
         at(2, 23, 13),
         services.dossier_apologise,
         dossier,
-        leader,
+        None,
         new_due_at=at(2, 27, 16),
         reason="Chờ xác minh thông tin xuất bản phẩm",
     )
     for when in (at(2, 23, 15), at(2, 24, 8, 30), at(2, 24, 10), at(2, 24, 14), at(2, 25, 15)):
-        _act(when, services.dossier_step_complete, dossier, specialist)
+        _act(when, services.dossier_step_complete, dossier, None)
     _act(
         at(2, 25, 15, 30),
         services.dossier_record_result,
         dossier,
-        specialist,
+        None,
         number="15/GCN-STTTT",
         summary="Cấp giấy chứng nhận CFS",
         signer="Trần Thị Lãnh",
     )
-    _act(at(2, 25, 15, 40), services.dossier_approve_result, dossier, leader)
-    _act(at(2, 26, 9), services.dossier_return_result, dossier, officer, method="at_desk")
+    _act(at(2, 25, 15, 40), services.dossier_approve_result, dossier, None)
+    _act(at(2, 26, 9), services.dossier_return_result, dossier, None, method="at_desk")
     dossier.refresh_from_db()
     return dossier
 
@@ -119,12 +120,12 @@ def test_supplement_and_refusal_forms(client: Client, desk: Any) -> None:
             data=intake(desk, name="Công ty TNHH Đầu tư Phát triển Hải Phòng"),
             reason="Không thuộc thẩm quyền giải quyết của Sở",
         )
-    _act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    _act(at(3, 9, 9), services.dossier_step_complete, dossier, None)
     _act(
         at(3, 9, 10),
         services.dossier_request_supplement,
         dossier,
-        desk.user("chuyenvien"),
+        None,
         reason="Thiếu bản sao giấy phép",
         items=["Bản sao giấy phép xuất bản"],
     )

@@ -25,12 +25,13 @@ from isogov.dossiers.rulesets import (
     ruleset_in_force,
 )
 from isogov.dossiers.transitions import (
-    ALLOWED,
+    ACTIONS,
+    BY_NAME,
     NATIONAL_CODE,
     TERMINAL,
-    InvalidTransition,
     Status,
-    check_transition,
+    allowed_in,
+    may_lead_to,
 )
 from isogov.workcal.engine import CalendarSpec, Unit, WorkingCalendar
 from isogov.workcal.national import national_days
@@ -203,29 +204,59 @@ def test_bad_codes_do_not_parse(text: str) -> None:
     assert parse_dossier_code(text, code_format=CodeFormat.CIRCULAR_01_2018) is None
 
 
-def test_every_status_has_a_row_and_a_national_code() -> None:
-    assert set(ALLOWED) == set(Status) == set(NATIONAL_CODE)
+def test_every_status_has_a_national_code_and_the_terminal_ones_have_no_way_out() -> None:
+    assert set(Status) == set(NATIONAL_CODE)
     assert set(NATIONAL_CODE.values()) == set(range(1, 11))
     assert {Status.NOT_RECEIVED, Status.STOPPED, Status.RETURNED} == TERMINAL
 
 
+def test_every_open_status_has_an_action_leading_out() -> None:
+    for status in set(Status) - TERMINAL:
+        assert any(
+            allowed_in(action, status) and action.leads_to - {status} for action in ACTIONS
+        ), status
+
+
+def test_the_table_is_keyed_by_action_and_names_a_known_authority() -> None:
+    assert len(BY_NAME) == len(ACTIONS)
+    for action in ACTIONS:
+        assert action.authority, action.name
+        assert action.leads_to <= set(Status)
+        assert not action.irreversible or action.confirm, action.name
+
+
 @pytest.mark.parametrize(
-    ("from_", "to"),
+    ("action", "status", "allowed"),
     [
-        (Status.RETURNED, Status.IN_PROCESS),
-        (Status.NOT_RECEIVED, Status.RECEIVED),
-        (Status.FINISHED, Status.SUPPLEMENT_REQUESTED),
-        (Status.RECEIVED, Status.FINISHED),
+        # The review's findings: a supplement cannot be "received" while fees are awaited.
+        ("supplement_received", Status.PAYMENT_REQUESTED, False),
+        ("supplement_received", Status.SUPPLEMENT_REQUESTED, True),
+        # No payment on a returned dossier; no approval or answer after the end.
+        ("record_payment", Status.RETURNED, False),
+        ("approve_result", Status.RETURNED, False),
+        ("answer_opinion", Status.RETURNED, False),
+        # A result is returned only once ready (or refused), never while in process.
+        ("return_result", Status.IN_PROCESS, False),
+        ("return_result", Status.FINISHED, True),
+        ("return_result", Status.REFUSED, True),
+        # Decree 118/2025 art. 21: a withdrawal until the decision, not after it.
+        ("request_withdrawal", Status.FINISHED, False),
+        ("request_withdrawal", Status.SUPPLEMENT_REQUESTED, True),
+        # Decree 118/2025 art. 19.5: only an unanswered supplement request is closed.
+        ("close_unanswered", Status.IN_PROCESS, False),
     ],
 )
-def test_moves_outside_the_table_are_refused(from_: Status, to: Status) -> None:
-    with pytest.raises(InvalidTransition):
-        check_transition(from_, to)
+def test_the_action_table_decides_which_action_runs_in_which_status(
+    action: str, status: Status, allowed: bool
+) -> None:
+    assert allowed_in(BY_NAME[action], status) is allowed
 
 
-def test_a_result_can_only_be_returned_once_finished() -> None:
-    check_transition(Status.FINISHED, Status.RETURNED)
-    assert Status.RETURNED in ALLOWED[Status.REFUSED]
+def test_a_status_change_must_be_one_the_running_action_leads_to() -> None:
+    assert may_lead_to(BY_NAME["return_result"], Status.FINISHED, Status.RETURNED)
+    assert not may_lead_to(BY_NAME["complete_step"], Status.IN_PROCESS, Status.RETURNED)
+    # A withdrawal taken back returns where the request came from, nowhere else.
+    assert BY_NAME["cancel_withdrawal"].leads_to == BY_NAME["request_withdrawal"].from_statuses
 
 
 def test_the_agency_promise_restarts_with_the_legal_time_and_lapses_after_an_apology() -> None:

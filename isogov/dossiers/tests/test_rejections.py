@@ -9,41 +9,16 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db.models import Model
 
-from isogov.audit.models import AuditChainHead, AuditEvent
 from isogov.core.errors import ApplicationError, ConflictError, PermissionDenied, ValidationFailed
 from isogov.dossiers import models, services
-from isogov.notifications.models import OutboxMessage
 
-from .conftest import VN, intake
+from .conftest import VN, intake, snapshot
 
 pytestmark = pytest.mark.django_db
 
-STORED: list[type[Model]] = [
-    models.Dossier,
-    models.DossierStep,
-    models.DossierEvent,
-    models.DossierPaper,
-    models.DossierFee,
-    models.Payment,
-    models.ClockStop,
-    models.Extension,
-    models.CustodyIncident,
-    models.DossierCounter,
-    AuditEvent,
-    AuditChainHead,
-    OutboxMessage,
-]
 RECEIVED_AT = dt.datetime(2026, 3, 9, 8, 0, tzinfo=VN)
 ACT_AT = dt.datetime(2026, 3, 9, 9, 0, tzinfo=VN)
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values_list())
-        for model in STORED
-    }
 
 
 def blank_name(desk: Any) -> services.IntakeInput:

@@ -33,7 +33,7 @@ def _place_process_steps_in_units(desk: Any) -> None:
 def _open_dossiers(desk: Any, start: int, stop: int) -> None:
     """Receive dossiers; hand every odd one on to the specialists' unit, and assign every
     fourth to the specialist (so the queue reads steps, units and assignees)."""
-    officer, leader = desk.user("motcua"), desk.user("lanhdao")
+    officer, head = desk.user("motcua"), desk.user("truongphong")
     specialist = desk.user("chuyenvien")
     with time_machine.travel(RECEIVED_AT, tick=False):
         for index in range(start, stop):
@@ -46,7 +46,11 @@ def _open_dossiers(desk: Any, start: int, stop: int) -> None:
                 )
             if index % 4 == 3:
                 services.dossier_step_assign(
-                    actor=leader, code=dossier.code, version=dossier.version, assignee=specialist
+                    actor=head,
+                    code=dossier.code,
+                    version=dossier.version,
+                    assignee=specialist,
+                    step_id=dossier.steps.get(order=3),
                 )
 
 
@@ -92,7 +96,7 @@ def test_a_dossier_waiting_for_a_supplement_is_not_shown_overdue(desk: Any) -> N
         )
         dossier.refresh_from_db()
         services.dossier_request_supplement(
-            actor=desk.user("chuyenvien"),
+            actor=desk.user("truongphong"),
             code=dossier.code,
             version=dossier.version,
             reason="Thiếu bản sao",

@@ -1,0 +1,202 @@
+"""Who may act on a dossier: the authority rules of the action table, judged for one user.
+
+ISO 9001 §5.3 (responsibilities and authorities) and Decree 61/2018 arts. 18–19: the record must
+prove that each step was done by the one the process names. The rules themselves are the
+``Authority`` values of ``transitions``; this module only answers them for a user, a dossier and
+a step. A refusal says who does it instead, in the user's language (HTTP 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from isogov.accounts.models import Agency, RoleAssignment, User
+from isogov.accounts.roles import Role
+
+from .models import Dossier, DossierStep, StepKind
+from .transitions import Action, Authority
+
+# The roles that handle dossier steps when a step names no role of its own.
+HANDLER_ROLES = frozenset(
+    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER}
+)
+# The signing step is the process step done by this role (Lãnh đạo ký duyệt).
+SIGNER_ROLE = Role.AGENCY_LEADER
+
+STEP_OF_UNIT = _("This step is done by %(unit)s.")
+STEP_ASSIGNED = _("The dossier is assigned to %(officer)s.")
+DESK_ONLY = _("This is done by the one-stop officers (Bộ phận Một cửa).")
+UNIT_HEAD_ONLY = _("Only the head of %(unit)s assigns this step.")
+CONSULTED_ONLY = _("Only %(unit)s gives this opinion.")
+SIGNER_ONLY = _("Only %(signer)s approves or refuses the result.")
+LEADER_ONLY = _("Only the agency leader does this.")
+SYSTEM_ONLY = _("The system does this by itself.")
+AGENCY_LEADER_LABEL = _("the agency leader")
+
+
+@dataclass(frozen=True)
+class Held:
+    """The roles a user holds in one agency: (role, unit id or None for the whole agency)."""
+
+    user_id: int | None
+    pairs: frozenset[tuple[str, int | None]]
+    one_stop_units: frozenset[int]
+
+    def has(self, roles: Iterable[str], unit_id: int | None = None) -> bool:
+        """Holds one of ``roles`` in ``unit_id`` (or agency-wide); anywhere if no unit."""
+        wanted = set(roles)
+        for role, unit in self.pairs:
+            if role in wanted and (unit_id is None or unit is None or unit == unit_id):
+                return True
+        return False
+
+    def in_unit(self, unit_id: int) -> bool:
+        return any(unit == unit_id for _role, unit in self.pairs)
+
+    @property
+    def is_desk(self) -> bool:
+        return any(
+            role == Role.ONE_STOP_OFFICER and (unit is None or unit in self.one_stop_units)
+            for role, unit in self.pairs
+        )
+
+
+NOBODY = Held(None, frozenset(), frozenset())
+
+
+def held_roles(*, user: User | None, agency: Agency) -> Held:
+    """The user's role assignments in ``agency`` (one query).
+
+    A system administrator holds only what is assigned: administering gives no dossier work.
+    """
+    if user is None or not user.is_active:
+        return NOBODY
+    rows = list(
+        RoleAssignment.objects.filter(user=user, agency=agency).values_list(
+            "role", "unit_id", "unit__is_one_stop"
+        )
+    )
+    return Held(
+        user.pk,
+        frozenset((role, unit) for role, unit, _one_stop in rows),
+        frozenset(unit for _role, unit, one_stop in rows if unit is not None and one_stop),
+    )
+
+
+def _unit_name(step: DossierStep) -> str:
+    return step.unit_label or (step.unit.name if step.unit_id and step.unit else "") or "—"
+
+
+def _officer_name(step: DossierStep) -> str:
+    assignee = step.assignee
+    return assignee.display_name if assignee is not None else "—"
+
+
+def step_refusal(step: DossierStep | None, held: Held) -> str | None:
+    """Why this user may not do the step's work (None: they may).
+
+    The step's assignee does it; when it has none, the members of the step's unit who hold the
+    step's role (any handling role when the process names none).
+    """
+    if step is None:
+        return str(STEP_OF_UNIT % {"unit": "—"})
+    if step.assignee_id is not None:
+        if step.assignee_id == held.user_id:
+            return None
+        return str(STEP_ASSIGNED % {"officer": _officer_name(step)})
+    roles = {step.role} if step.role else HANDLER_ROLES
+    if held.has(roles, step.unit_id):
+        return None
+    return str(STEP_OF_UNIT % {"unit": _unit_name(step)})
+
+
+def signing_step(dossier: Dossier) -> DossierStep | None:
+    """The process step that signs the result (the last one done by the agency leader)."""
+    steps = [
+        step
+        for step in dossier.steps.all()
+        if step.kind != StepKind.OPINION and step.role == SIGNER_ROLE
+    ]
+    return max(steps, key=lambda step: (step.order, step.pk)) if steps else None
+
+
+def _refusal(
+    authority: Authority,
+    *,
+    dossier: Dossier | None,
+    held: Held,
+    actor: User | None,
+    step: DossierStep | None,
+) -> str | None:
+    if authority == Authority.PUBLIC:
+        return None
+    if authority == Authority.SYSTEM:
+        return None if actor is None else str(SYSTEM_ONLY)
+    if actor is None:
+        return str(SYSTEM_ONLY)
+    if authority == Authority.DESK:
+        return None if held.is_desk else str(DESK_ONLY)
+    if authority == Authority.LEADER:
+        return None if held.has({Role.AGENCY_LEADER}) else str(LEADER_ONLY)
+    if authority == Authority.STEP:
+        return step_refusal(step, held)
+    if authority == Authority.UNIT_HEAD:
+        if step is None:
+            return str(UNIT_HEAD_ONLY % {"unit": "—"})
+        if step.unit_id is None:
+            ok = held.has({Role.AGENCY_LEADER})
+        else:
+            ok = held.has({Role.UNIT_HEAD}, step.unit_id)
+        return None if ok else str(UNIT_HEAD_ONLY % {"unit": _unit_name(step)})
+    if authority == Authority.CONSULTED:
+        if step is None or step.kind != StepKind.OPINION:
+            return str(CONSULTED_ONLY % {"unit": "—"})
+        if step.assignee_id is not None:
+            ok = step.assignee_id == held.user_id
+        else:
+            ok = step.unit_id is not None and held.in_unit(step.unit_id)
+        return None if ok else str(CONSULTED_ONLY % {"unit": _unit_name(step)})
+    if authority == Authority.SIGNER:
+        signer = signing_step(dossier) if dossier is not None else None
+        if signer is None:
+            ok = held.has({Role.AGENCY_LEADER})
+            who = str(AGENCY_LEADER_LABEL)
+        else:
+            ok = step_refusal(signer, held) is None
+            who = _officer_name(signer) if signer.assignee_id else _unit_name(signer)
+        return None if ok else str(SIGNER_ONLY % {"signer": who})
+    raise AssertionError(authority)  # pragma: no cover - every value is handled above
+
+
+# The order in which a refusal names who may act: the most specific first.
+_PRIORITY = (
+    Authority.STEP,
+    Authority.CONSULTED,
+    Authority.UNIT_HEAD,
+    Authority.SIGNER,
+    Authority.LEADER,
+    Authority.DESK,
+    Authority.SYSTEM,
+    Authority.PUBLIC,
+)
+
+
+def action_refusal(
+    action: Action,
+    *,
+    dossier: Dossier | None,
+    held: Held,
+    actor: User | None,
+    step: DossierStep | None,
+) -> str | None:
+    """Why ``actor`` may not run ``action`` (None: one of its authorities lets them)."""
+    reasons = []
+    for authority in sorted(action.authority, key=_PRIORITY.index):
+        reason = _refusal(authority, dossier=dossier, held=held, actor=actor, step=step)
+        if reason is None:
+            return None
+        reasons.append(reason)
+    return reasons[0]
