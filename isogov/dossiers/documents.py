@@ -6,7 +6,6 @@ log), never typed by hand.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from isogov.core.errors import ApplicationError, NotFound
 
 from . import pdf
 from .models import Dossier, DossierEvent, DossierStep, StepKind
-from .rulesets import FormSet, ruleset_by_code, ruleset_in_force
+from .rulesets import ruleset_by_code
 
 NO_SUCH_FORM = "no_such_form"
 
@@ -220,32 +219,3 @@ FORMS: dict[str, Callable[[Dossier], bytes]] = {
     "stop-notice": stop_notice,
     "control-sheet": control_sheet,
 }
-
-
-def register_form_set(year: int) -> FormSet:
-    """The form set of a year's register: the rule set's in force at the end of that year (or
-    today, for the current year)."""
-    return ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
-
-
-def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> pdf.RegisterData:
-    return pdf.RegisterData(
-        agency_name=agency.name,
-        year=year,
-        rows=[
-            pdf.RegisterRow(
-                line=d.register_line or 0,
-                dossier_code=d.code,
-                procedure=d.procedure_name,
-                applicant=d.applicant_name,
-                address_phone=" · ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
-                lead_agency=d.handling_unit.name if d.handling_unit else agency.name,
-                received_at=d.received_at,
-                appointment_at=d.promised_due_at or d.received_at,
-                returned_at=d.returned_at,
-                how_collected=d.get_return_method_display(),
-            )
-            for d in dossiers
-            if d.received_at is not None
-        ],
-    )
