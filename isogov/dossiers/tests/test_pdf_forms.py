@@ -277,6 +277,17 @@ def test_money_prints_dong_with_dot_grouping() -> None:
     assert fee_text(FeeLine("Lệ phí", None, note="Miễn phí")) == "Miễn phí"
 
 
+def test_a_fee_of_zero_prints_no_fee_once() -> None:
+    assert fee_text(FeeLine("Phí, lệ phí", 0)) == "Không thu phí"
+    assert fee_text(FeeLine("Phí, lệ phí", 0, note="Không thu phí")) == "Không thu phí"
+    assert fee_text(FeeLine("Lệ phí", 0, note="Miễn cho hộ nghèo")) == (
+        "Không thu phí (Miễn cho hộ nghèo)"
+    )
+    assert fee_text(FeeLine("Lệ phí", 50_000, note="Nộp trực tuyến")) == (
+        "50.000 đồng (Nộp trực tuyến)"
+    )
+
+
 # --- The forms ------------------------------------------------------------------------------
 
 
@@ -409,6 +420,31 @@ def test_stop_notice_is_form_05_of_circular_03_2025() -> None:
     assert "Nhà đầu tư đề nghị dừng để điều chỉnh phương án đầu tư." in text
     assert_a5(pdf)
     assert embedded_font_files(pdf)
+
+
+def test_stop_notice_after_a_closure_cites_the_request_and_not_the_applicant() -> None:
+    data = StopNoticeData(
+        **{
+            **stop_notice().__dict__,
+            "requested_at": None,
+            "reason": "Không bổ sung, hoàn thiện hồ sơ theo yêu cầu trong thời hạn quy định.",
+            "supplement_requested_at": dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
+            "unanswered_days": 15,
+        }
+    )
+    text = text_of(render_stop_notice(data, form_set="tt03-2025"))
+    assert "nhận được đề nghị dừng" not in text
+    assert "Ngày 02 tháng 3 năm 2026, Sở Kế hoạch và Đầu tư đã gửi Phiếu yêu cầu bổ sung" in text
+    assert "Đã quá 15 ngày kể từ ngày yêu cầu bổ sung, hoàn thiện hồ sơ" in text
+
+
+def test_supplement_item_of_unknown_count_prints_no_count() -> None:
+    data = SupplementRequestData(
+        **{**supplement_request().__dict__, "items": [SupplementItem("Giấy lạ", None, None, None)]}
+    )
+    text = text_of(render_supplement_request(data))
+    assert "1 Giấy lạ Lý do" in text
+    assert "01" not in text.split("Giấy lạ")[1].split("Lý do")[0]
 
 
 def test_stop_notice_does_not_exist_under_circular_01_2018() -> None:
