@@ -82,10 +82,18 @@ def _agency_head(agency: Agency) -> str:
     return assignment.user.display_name if assignment else ""
 
 
+def _appointment_at_intake(dossier: Dossier) -> dt.datetime | None:
+    """The appointment the receive event recorded: what form 01 printed at the desk."""
+    event = dossier.events.filter(action="receive").order_by("at", "id").first()
+    stored = event.data.get("due_at") if event else None
+    return dt.datetime.fromisoformat(stored) if stored else None
+
+
 def receipt(dossier: Dossier) -> bytes:
-    """Form 01 as issued: an apology later never rewrites its appointment."""
+    """Form 01 as issued: an apology later never rewrites its appointment, and a stopped clock
+    (no appointment now) does not take the issued one away."""
     extensions = list(dossier.extensions.order_by("created_at", "id"))
-    appointment = original_appointment(dossier, extensions)
+    appointment = original_appointment(dossier, extensions) or _appointment_at_intake(dossier)
     if dossier.received_at is None or appointment is None:
         raise NotFound()
     with translation.override("vi"):

@@ -96,6 +96,20 @@ def test_control_sheet_keeps_the_original_appointment_and_names_the_applicant(
     assert "Cơ quan (bộ phận) giải quyết hồ sơ: Phòng Báo chí – Xuất bản" in text
 
 
+def test_receipt_keeps_the_issued_appointment_while_the_clock_is_stopped(
+    client: Client, desk: Any
+) -> None:
+    dossier = with_supplement(desk, ["Đơn đề nghị (theo mẫu)"])
+    client.force_login(desk.user("motcua"))
+    text = form(client, dossier, "receipt")
+    # 3 working days (24 h) from Mon 2/3 08:00 with 07:30–11:30, 13:00–17:00: 7.5 h on Monday,
+    # 8 h on Tuesday and Wednesday, the last half hour on Thursday: 08:00 on 5/3.
+    assert (
+        "5. Thời gian trả kết quả giải quyết hồ sơ: 08 giờ 00 phút, ngày 05 tháng 3 năm 2026"
+        in text
+    )
+
+
 # --- item 6: the register's columns ----------------------------------------------------------
 
 
