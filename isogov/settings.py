@@ -39,6 +39,8 @@ if PRODUCTION and SECRET_KEY == _INSECURE_KEY:
 ALLOWED_HOSTS = env_list("ISOGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ISOGOV_CSRF_TRUSTED_ORIGINS", "")
 PUBLIC_BASE_URL = os.environ.get("ISOGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The place name printed before the date on the forms ("Hải Phòng, ngày …") [A].
+PLACE_NAME = os.environ.get("ISOGOV_PLACE_NAME", "Hải Phòng")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -31,6 +31,7 @@ USERS = [
     ("tiepnhan", "Vũ Thị Tiếp", Role.ONE_STOP_OFFICER, "MC"),
     ("chuyenvien", "Hoàng Văn Chuyên", Role.SPECIALIST, "BCXB"),
     ("vanthu", "Lý Thị Văn", Role.SPECIALIST, "VP"),
+    ("vienthong", "Đinh Văn Thông", Role.SPECIALIST, "BCVT"),
     ("thuky", "Đặng Thị Thư", Role.ISO_SECRETARY, None),
     ("danhgia", "Vũ Văn Đánh", Role.INTERNAL_AUDITOR, None),
     ("hdnd", "Bùi Thị Hội", Role.COUNCIL_STAFF, None),

@@ -1,7 +1,7 @@
 """The official forms of one dossier: read its records, fill the form data, render.
 
 Reads only; the data always comes from the stored records (the control sheet from the step
-log), never typed by hand.
+log), never typed by hand. The register is ``register``.
 """
 
 from __future__ import annotations
@@ -12,16 +12,22 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils import translation
 
-from isogov.accounts.models import Agency
+from isogov.accounts.models import Agency, RoleAssignment, User
+from isogov.accounts.roles import Role
+from isogov.catalog.models import Paper
 from isogov.catalog.templatetags.catalog import duration
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
+from isogov.core.text import fold_vietnamese
+from isogov.workcal.selectors import calendar_for
 
 from . import pdf
-from .models import Dossier, DossierEvent, DossierStep, StepKind
-from .rulesets import FormSet, ruleset_by_code, ruleset_in_force
+from .models import ClockStop, Dossier, DossierEvent, DossierStep, StepKind
+from .register import apology_notes, lead_unit, original_appointment
+from .rulesets import ruleset_by_code
 
 NO_SUCH_FORM = "no_such_form"
+AGENCY_HEAD_TITLE = "Thủ trưởng cơ quan"
 
 
 def _header(agency: Agency) -> pdf.AgencyHeader:
@@ -30,6 +36,9 @@ def _header(agency: Agency) -> pdf.AgencyHeader:
         agency_name=agency.name,
         address=agency.address,
         phone=agency.phone,
+        # Decree 30/2020/NĐ-CP: the place name before the date. Agency has no place field
+        # yet, so one setting names it for the installation [A].
+        place=settings.PLACE_NAME,
     )
 
 
@@ -58,8 +67,34 @@ def _event(dossier: Dossier, *actions: str) -> DossierEvent:
     return event
 
 
+def _form_set(dossier: Dossier) -> str:
+    return ruleset_by_code(dossier.ruleset).form_set
+
+
+def _agency_head(agency: Agency) -> str:
+    """The name of the agency's leader (the first one assigned), or "" for a hand-written one."""
+    assignment = (
+        RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_LEADER, unit__isnull=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return assignment.user.display_name if assignment else ""
+
+
+def _appointment_at_intake(dossier: Dossier) -> dt.datetime | None:
+    """The appointment the receive event recorded: what form 01 printed at the desk."""
+    event = dossier.events.filter(action="receive").order_by("at", "id").first()
+    stored = event.data.get("due_at") if event else None
+    return dt.datetime.fromisoformat(stored) if stored else None
+
+
 def receipt(dossier: Dossier) -> bytes:
-    if dossier.received_at is None or dossier.promised_due_at is None:
+    """Form 01 as issued: an apology later never rewrites its appointment, and a stopped clock
+    (no appointment now) does not take the issued one away."""
+    extensions = list(dossier.extensions.order_by("created_at", "id"))
+    appointment = original_appointment(dossier, extensions) or _appointment_at_intake(dossier)
+    if dossier.received_at is None or appointment is None:
         raise NotFound()
     with translation.override("vi"):
         data = pdf.ReceiptData(
@@ -72,7 +107,7 @@ def receipt(dossier: Dossier) -> bytes:
             sets=dossier.sets_count,
             legal_time_text=duration(dossier.time_value, dossier.time_unit),
             received_at=dossier.received_at,
-            appointment_at=dossier.promised_due_at,
+            appointment_at=appointment,
             return_place=dossier.agency.address or dossier.agency.name,
             fees=[pdf.FeeLine(f.name, f.amount_vnd, f.note) for f in dossier.fees.all()],
             register_book=f"Sổ theo dõi hồ sơ năm {clock.to_local(dossier.received_at).year}",
@@ -80,46 +115,96 @@ def receipt(dossier: Dossier) -> bytes:
             officer_name=_officer(dossier),
             lookup_url=lookup_url(dossier),
         )
-    return pdf.render_receipt(data, form_set=ruleset_by_code(dossier.ruleset).form_set)
+    return pdf.render_receipt(data, form_set=_form_set(dossier))
+
+
+def _supplement_items(dossier: Dossier, names: list[str]) -> list[pdf.SupplementItem]:
+    """Each requested paper with the originals and copies the pinned procedure version asks
+    for; a paper not in that list prints without a count (nobody knows it)."""
+    papers = {
+        fold_vietnamese(paper.name): paper
+        for paper in Paper.objects.filter(version_id=dossier.procedure_version_id)
+    }
+    items = []
+    for name in names:
+        paper = papers.get(fold_vietnamese(name))
+        if paper is None:
+            items.append(pdf.SupplementItem(name, None, None, None))
+        else:
+            # [A] The catalogue counts "copies" without saying certified or photocopy; the
+            # form's column for them is the certified copy.
+            items.append(pdf.SupplementItem(name, paper.originals, paper.copies, 0))
+    return items
+
+
+def _helpline(officer: User | None, agency: Agency) -> str:
+    """The officer to contact: their name and phone; the agency's phone when they have none."""
+    phone = (officer.phone if officer else "") or agency.phone
+    name = officer.display_name if officer else ""
+    if name and phone:
+        return f"{name}, số điện thoại {phone}"
+    return name or (f"số điện thoại {phone}" if phone else "")
 
 
 def supplement_request(dossier: Dossier) -> bytes:
-    stop = dossier.clock_stops.order_by("-started_at").first()
+    stop = dossier.clock_stops.select_related("requested_by").order_by("-started_at").first()
+    officer: User | None
     if stop is not None:
         reason, items, issued = stop.reason, list(stop.items), stop.started_at
-        officer = stop.requested_by.display_name
+        officer = stop.requested_by
     else:
         event = _event(dossier, "intake_incomplete", "return_incomplete")
         reason, items, issued = event.message, list(event.data.get("items", [])), event.at
-        officer = event.actor.display_name if event.actor else ""
+        officer = event.actor
     data = pdf.SupplementRequestData(
         header=_header(dossier.agency),
         number=dossier.code[-4:],
         dossier_code=dossier.code,
         applicant=_applicant(dossier),
         request=dossier.procedure_name,
-        items=[pdf.SupplementItem(paper=item, originals=1) for item in items],
+        items=_supplement_items(dossier, items),
         reason=reason,
-        helpline=dossier.agency.phone,
-        officer_name=officer,
+        helpline=_helpline(officer, dossier.agency),
+        officer_name=officer.display_name if officer else "",
         issued_at=issued,
     )
-    return pdf.render_supplement_request(data, form_set=ruleset_by_code(dossier.ruleset).form_set)
+    return pdf.render_supplement_request(data, form_set=_form_set(dossier))
+
+
+def _reasons(message: str) -> list[str]:
+    return [line for line in message.splitlines() if line.strip()] or [message]
 
 
 def refusal(dossier: Dossier) -> bytes:
+    """Form 03: the desk's refusal at intake, or the agency's refusal after appraisal."""
     event = _event(dossier, "intake_refuse", "refuse_intake", "refuse")
+    if event.action == "refuse" and dossier.received_at is not None:
+        # Decree 61/2018 art. 19.8: the competent agency refuses, with reasons, signed by its
+        # leader (the approver who refused); not the desk's "không tiếp nhận".
+        appraisal = pdf.AppraisalRefusalData(
+            header=_header(dossier.agency),
+            number=dossier.code[-4:],
+            dossier_code=dossier.code,
+            applicant=_applicant(dossier),
+            request=dossier.procedure_name,
+            received_at=dossier.received_at,
+            reasons=_reasons(event.message),
+            signer_title=AGENCY_HEAD_TITLE,
+            signer_name=event.actor.display_name if event.actor else "",
+            issued_at=event.at,
+        )
+        return pdf.render_appraisal_refusal(appraisal, form_set=_form_set(dossier))
     data = pdf.RefusalData(
         header=_header(dossier.agency),
         number=dossier.code[-4:],
         dossier_code=dossier.code,
         applicant=_applicant(dossier),
         request=dossier.procedure_name,
-        reasons=[line for line in event.message.splitlines() if line.strip()] or [event.message],
+        reasons=_reasons(event.message),
         officer_name=event.actor.display_name if event.actor else "",
         issued_at=event.at,
     )
-    return pdf.render_refusal(data, form_set=ruleset_by_code(dossier.ruleset).form_set)
+    return pdf.render_refusal(data, form_set=_form_set(dossier))
 
 
 def apology(dossier: Dossier) -> bytes:
@@ -135,31 +220,61 @@ def apology(dossier: Dossier) -> bytes:
         original_appointment=extension.previous_due_at,
         reason=extension.reason,
         new_appointment=extension.new_due_at,
-        signer_title="Thủ trưởng cơ quan",
+        signer_title=AGENCY_HEAD_TITLE,
         signer_name=extension.approved_by.display_name,
         issued_at=extension.created_at,
     )
-    return pdf.render_apology(data, form_set=ruleset_by_code(dossier.ruleset).form_set)
+    return pdf.render_apology(data, form_set=_form_set(dossier))
+
+
+def _working_day_of(dossier: Dossier, at: dt.datetime) -> dt.datetime:
+    """``at``, or the next opening when ``at`` falls on a day off: an agency dates its notices
+    on a working day, and the closure job also runs on holidays."""
+    calendar = calendar_for(agency=dossier.agency)
+    if calendar.is_working_day(clock.to_local(at).date()):
+        return at
+    return calendar.next_opening(at)
 
 
 def stop_notice(dossier: Dossier) -> bytes:
     event = _event(dossier, "stop", "close_unanswered")
-    requested = dossier.events.filter(action="request_withdrawal").order_by("-at").first()
-    data = pdf.StopNoticeData(
-        header=_header(dossier.agency),
-        number=dossier.code[-4:],
-        dossier_code=dossier.code,
-        applicant=_applicant(dossier),
-        request=dossier.procedure_name,
-        requested_at=requested.at if requested else event.at,
-        reason=event.message,
-        signer_title="Thủ trưởng cơ quan",
-        signer_name=event.actor.display_name if event.actor else "",
-        issued_at=event.at,
-    )
-    form_set = ruleset_by_code(dossier.ruleset).form_set
+    ruleset = ruleset_by_code(dossier.ruleset)
+    if event.action == "close_unanswered":
+        # Closed by rule (Decree 118/2025 [S]): the supplement request went unanswered. The
+        # applicant asked for nothing; the notice cites that request and the head signs it.
+        stop: ClockStop | None = (
+            dossier.clock_stops.filter(started_at__lte=event.at).order_by("-started_at").first()
+        )
+        data = pdf.StopNoticeData(
+            header=_header(dossier.agency),
+            number=dossier.code[-4:],
+            dossier_code=dossier.code,
+            applicant=_applicant(dossier),
+            request=dossier.procedure_name,
+            requested_at=None,
+            reason="Không bổ sung, hoàn thiện hồ sơ theo yêu cầu trong thời hạn quy định.",
+            signer_title=AGENCY_HEAD_TITLE,
+            signer_name=_agency_head(dossier.agency),
+            issued_at=_working_day_of(dossier, event.at),
+            supplement_requested_at=stop.started_at if stop else event.at,
+            unanswered_days=ruleset.close_unanswered_after_days or 0,
+        )
+    else:
+        requested = dossier.events.filter(action="request_withdrawal").order_by("-at").first()
+        data = pdf.StopNoticeData(
+            header=_header(dossier.agency),
+            number=dossier.code[-4:],
+            dossier_code=dossier.code,
+            applicant=_applicant(dossier),
+            request=dossier.procedure_name,
+            requested_at=requested.at if requested else event.at,
+            reason=event.message,
+            signer_title=AGENCY_HEAD_TITLE,
+            signer_name=event.actor.display_name if event.actor else "",
+            issued_at=event.at,
+        )
     try:
-        return pdf.render_stop_notice(data, form_set=form_set)
+        return pdf.render_stop_notice(data, form_set=ruleset.form_set)
     except ValueError as error:
         raise ApplicationError(str(error), code=NO_SUCH_FORM) from error
 
@@ -167,21 +282,25 @@ def stop_notice(dossier: Dossier) -> bytes:
 def has_stop_notice(dossier: Dossier) -> bool:
     """Whether the dossier's form set has a stop notice (Circular 01/2018 has none)."""
     try:
-        pdf.form_number_and_title(pdf.Form.STOP_NOTICE, ruleset_by_code(dossier.ruleset).form_set)
+        pdf.form_number_and_title(pdf.Form.STOP_NOTICE, _form_set(dossier))
     except ValueError:
         return False
     return True
 
 
+def _unit_of(step: DossierStep) -> str:
+    return step.unit_label or (step.unit.name if step.unit else "") or step.name
+
+
 def control_sheet(dossier: Dossier) -> bytes:
     """Form 05 (06 under Circular 03/2025), generated from the step log."""
-    if dossier.received_at is None or dossier.promised_due_at is None:
+    extensions = list(dossier.extensions.order_by("created_at", "id"))
+    if dossier.received_at is None:
         raise NotFound()
-    steps: list[DossierStep] = list(
-        dossier.steps.filter(kind__in=[StepKind.PROCESS, StepKind.REWORK])
-        .select_related("finished_by", "assignee")
-        .order_by("order", "id")
+    all_steps = list(
+        dossier.steps.select_related("finished_by", "assignee", "unit").order_by("order", "id")
     )
+    steps = [s for s in all_steps if s.kind in (StepKind.PROCESS, StepKind.REWORK)]
     rows = []
     for index, step in enumerate(steps):
         if step.finished_at is None:
@@ -200,16 +319,33 @@ def control_sheet(dossier: Dossier) -> bytes:
                 note=step.name,
             )
         )
+    # Decree 61/2018 art. 19.5.b: the consulted units' answers and deadlines go on this sheet.
+    opinions = [
+        pdf.OpinionRow(
+            unit=_unit_of(step),
+            requested_at=step.received_at,
+            due_at=step.due_at,
+            answered_at=step.finished_at,
+            outcome=step.outcome,  # type: ignore[arg-type]  # one of the outcome values
+        )
+        for step in all_steps
+        if step.kind == StepKind.OPINION
+    ]
+    process = [s for s in steps if s.kind == StepKind.PROCESS]
     data = pdf.ControlSheetData(
         header=_header(dossier.agency),
         dossier_code=dossier.code,
         received_at=dossier.received_at,
-        appointment_at=dossier.promised_due_at,
-        handling_unit=dossier.handling_unit.name if dossier.handling_unit else "",
-        coordinating_units=[],
+        appointment_at=original_appointment(dossier, extensions),
+        handling_unit=lead_unit(process)
+        or (dossier.handling_unit.name if dossier.handling_unit else ""),
+        coordinating_units=list(dict.fromkeys(opinion.unit for opinion in opinions)),
         rows=rows,
+        applicant=dossier.applicant_name,
+        opinions=opinions,
+        note="; ".join(apology_notes(extensions)),
     )
-    return pdf.render_control_sheet(data, form_set=ruleset_by_code(dossier.ruleset).form_set)
+    return pdf.render_control_sheet(data, form_set=_form_set(dossier))
 
 
 FORMS: dict[str, Callable[[Dossier], bytes]] = {
@@ -220,32 +356,3 @@ FORMS: dict[str, Callable[[Dossier], bytes]] = {
     "stop-notice": stop_notice,
     "control-sheet": control_sheet,
 }
-
-
-def register_form_set(year: int) -> FormSet:
-    """The form set of a year's register: the rule set's in force at the end of that year (or
-    today, for the current year)."""
-    return ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
-
-
-def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> pdf.RegisterData:
-    return pdf.RegisterData(
-        agency_name=agency.name,
-        year=year,
-        rows=[
-            pdf.RegisterRow(
-                line=d.register_line or 0,
-                dossier_code=d.code,
-                procedure=d.procedure_name,
-                applicant=d.applicant_name,
-                address_phone=" · ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
-                lead_agency=d.handling_unit.name if d.handling_unit else agency.name,
-                received_at=d.received_at,
-                appointment_at=d.promised_due_at or d.received_at,
-                returned_at=d.returned_at,
-                how_collected=d.get_return_method_display(),
-            )
-            for d in dossiers
-            if d.received_at is not None
-        ],
-    )

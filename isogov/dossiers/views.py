@@ -22,7 +22,8 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, pdf, selectors, services
+from . import documents, selectors, services
+from . import register as dossier_register
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
@@ -256,24 +257,24 @@ def form_pdf(request: AuthenticatedHttpRequest, code: str, form: str) -> HttpRes
 def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The register (sổ theo dõi hồ sơ) of the user's agency for one year; PDF and XLSX."""
     agency = _agency(request)
-    try:
-        year = int(request.GET.get("year") or clock.today().year)
-    except ValueError:
-        year = clock.today().year
+    # A year that is no number, absurd or before the first rule set is a 400 naming it.
+    year = dossier_register.register_year(request.GET.get("year"))
+    form_set = dossier_register.register_form_set(year)
     q = request.GET.get("q", "")
     dossiers = list(selectors.dossier_register(user=request.user, agency=agency, year=year, q=q))
+    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
     export = request.GET.get("format", "")
     if export in ("pdf", "xlsx"):
-        data = documents.register_data(agency=agency, year=year, dossiers=dossiers)
-        form_set = documents.register_form_set(year)
         if export == "pdf":
-            body, kind = pdf.render_register_pdf(data, form_set=form_set), "application/pdf"
+            body = dossier_register.render_register_pdf(data, form_set=form_set)
+            kind = "application/pdf"
         else:
-            body = pdf.register_xlsx(data, form_set=form_set)
+            body = dossier_register.register_xlsx(data, form_set=form_set)
             kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.{export}"'
         return response
+    first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(
         request,
         "dossiers/register.html",
@@ -281,8 +282,8 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             "agency": agency,
             "year": year,
             "q": q,
-            "dossiers": dossiers,
-            "years": range(clock.today().year - 3, clock.today().year + 1),
+            "rows": zip(dossiers, data.rows, strict=True),
+            "years": range(first, clock.today().year + 1),
         },
     )
 

@@ -85,9 +85,10 @@ class SupplementItem:
     """One paper to add or complete, with how many of each kind of copy."""
 
     paper: str
-    originals: int = 0
-    certified_copies: int = 0
-    photocopies: int = 0
+    # None: the paper is not in the procedure's list, so the count is unknown and not printed.
+    originals: int | None = 0
+    certified_copies: int | None = 0
+    photocopies: int | None = 0
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ class SupplementRequestData:
     request: str
     items: list[SupplementItem]
     reason: str
-    helpline: str  # who to call while completing the dossier, e.g. "Ông Trần Văn A, 0225 ..."
+    # Who to call while completing the dossier: the requesting officer's name and phone.
+    helpline: str
     officer_name: str  # người hướng dẫn
     issued_at: dt.datetime
 
@@ -117,6 +119,24 @@ class RefusalData:
     request: str
     reasons: list[str]
     officer_name: str
+    issued_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AppraisalRefusalData:
+    """The competent agency's refusal after appraisal, with its reasons (Decree 61/2018 art.
+    19.8: "thông báo bằng văn bản nêu rõ lý do không giải quyết hồ sơ theo mẫu Phiếu từ chối
+    giải quyết hồ sơ"), signed by the agency's leader and sent through the one-stop desk."""
+
+    header: AgencyHeader
+    number: str
+    dossier_code: str
+    applicant: Applicant
+    request: str
+    received_at: dt.datetime
+    reasons: list[str]
+    signer_title: str
+    signer_name: str
     issued_at: dt.datetime
 
 
@@ -146,11 +166,15 @@ class StopNoticeData:
     dossier_code: str
     applicant: Applicant
     request: str
-    requested_at: dt.datetime  # when the applicant asked to stop
+    requested_at: dt.datetime | None  # when the applicant asked to stop; None: closed by rule
     reason: str
     signer_title: str
     signer_name: str
     issued_at: dt.datetime
+    # A closure because the supplement request went unanswered (Decree 118/2025): the request's
+    # date and the number of days the applicant had. The applicant asked for nothing then.
+    supplement_requested_at: dt.datetime | None = None
+    unanswered_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,39 +191,30 @@ class HandoverRow:
 
 
 @dataclass(frozen=True)
+class OpinionRow:
+    """A consulted unit's opinion (Decree 61/2018 art. 19.5): asked, due, answered, outcome."""
+
+    unit: str
+    requested_at: dt.datetime | None
+    due_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    outcome: Outcome = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class ControlSheetData:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ (05; 06 under 03/2025)."""
 
     header: AgencyHeader
     dossier_code: str
     received_at: dt.datetime
-    appointment_at: dt.datetime
+    # The appointment of the receipt (form 01): an apology never rewrites it.
+    appointment_at: dt.datetime | None
     handling_unit: str  # cơ quan (bộ phận) giải quyết hồ sơ
     coordinating_units: list[str]  # cơ quan phối hợp giải quyết hồ sơ
     rows: list[HandoverRow]
-
-
-@dataclass(frozen=True)
-class RegisterRow:
-    """One line of the register (sổ theo dõi hồ sơ); lines restart at 1 each year."""
-
-    line: int
-    dossier_code: str
-    procedure: str
-    applicant: str
-    address_phone: str
-    lead_agency: str
-    received_at: dt.datetime
-    appointment_at: dt.datetime
-    returned_at: dt.datetime | None
-    how_collected: str  # hình thức nhận kết quả: trực tiếp, bưu chính, trực tuyến …
+    applicant: str = ""
+    opinions: list[OpinionRow] = field(default_factory=list)
+    # "Ghi chú": the apology's new appointment and its date, when there was one.
     note: str = ""
-
-
-@dataclass(frozen=True)
-class RegisterData:
-    """Sổ theo dõi hồ sơ (06; 07 under 03/2025): one book per year."""
-
-    agency_name: str
-    year: int
-    rows: list[RegisterRow]

@@ -57,7 +57,7 @@ def act(when: dt.datetime, service: Any, dossier: Any, user: Any, **kwargs: Any)
 
 
 # The demo officers in the order the helper below tries them.
-OFFICERS = ("motcua", "truongphong", "chuyenvien", "vanthu", "lanhdao")
+OFFICERS = ("motcua", "truongphong", "chuyenvien", "vanthu", "vienthong", "lanhdao")
 
 
 def action_of(service: Any) -> str:

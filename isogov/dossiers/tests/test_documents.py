@@ -40,7 +40,16 @@ def _act(when: dt.datetime, service: Any, dossier: Dossier, user: Any, **kwargs:
 
 @pytest.fixture
 def handled(desk: Any) -> Dossier:
-    """A CFS dossier received before Tết, one late step, an apology, finished and returned."""
+    return build_handled(desk)
+
+
+def build_handled(desk: Any) -> Dossier:
+    """A CFS dossier received before Tết, one late step, an apology, finished and returned.
+
+    Steps finish on 23/2 08:00 (the desk's transfer), 11:00, 15:00; 24/2 08:30, 10:00,
+    14:00; 25/2 15:00 (the result goes back to the desk: the return step starts). Apology on
+    23/2 13:00 with the new appointment 27/2 16:00; returned 26/2 09:00.
+    """
     with time_machine.travel(at(2, 13, 16), tick=False):
         dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
     _act(at(2, 23, 8), services.dossier_step_complete, dossier, None)  # early (before 08:30)
@@ -79,8 +88,11 @@ def test_receipt_pdf_reads_back_code_applicant_and_appointment(
     text = _text(response.content)
     assert handled.code in text
     assert "Nguyễn Thị Hồng Nhung" in text
-    # The receipt shows the current promise: the apology's new date.
-    assert "16 giờ 00 phút, ngày 27 tháng 02 năm 2026" in text
+    # Form 01 stays as issued: 3 working days from Fri 13/2 16:00 skip Tết (16–20/2), so
+    # 1 h on Fri 13, 8 h on Mon 23, 8 h on Tue 24 and 7 h on Wed 25: 16:00 on 25/2. The
+    # apology's new date (27/2) does not rewrite it.
+    assert "16 giờ 00 phút, ngày 25 tháng 02 năm 2026" in text
+    assert "27 tháng 02" not in text
 
 
 def test_control_sheet_is_generated_from_the_step_log(

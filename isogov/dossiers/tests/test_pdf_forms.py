@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from isogov.core.documents.text import vn_date, vn_datetime, vnd_text
 from isogov.dossiers.pdf import (
     NO_STOP_NOTICE,
     AgencyHeader,
@@ -22,21 +23,18 @@ from isogov.dossiers.pdf import (
     PaperLine,
     ReceiptData,
     RefusalData,
-    RegisterData,
-    RegisterRow,
     StopNoticeData,
     SupplementItem,
     SupplementRequestData,
-    register_xlsx,
+    fee_text,
     render_apology,
     render_control_sheet,
     render_receipt,
     render_refusal,
-    render_register_pdf,
     render_stop_notice,
     render_supplement_request,
 )
-from isogov.dossiers.pdf.render import fee_text, vn_date, vn_datetime, vnd_text
+from isogov.dossiers.register import RegisterData, RegisterRow, register_xlsx, render_register_pdf
 
 UTC = dt.UTC
 A5 = (419.53, 595.28)
@@ -231,11 +229,14 @@ def register(rows: int = 3) -> RegisterData:
                 line=i + 1,
                 dossier_code=f"000.00.15.H26-260213-{i + 1:04d}",
                 procedure="Đăng ký thành lập doanh nghiệp tư nhân",
+                sets=1,
                 applicant=COMPANY if i % 2 else PERSON,
                 address_phone="Số 12 Lạch Tray, Hải Phòng; 0912 345 678",
                 lead_agency="Phòng Đăng ký kinh doanh",
                 received_at=RECEIVED_AT,
                 appointment_at=APPOINTMENT_AT,
+                transferred_at=RECEIVED_AT + dt.timedelta(hours=1),
+                result_back_at=APPOINTMENT_AT if i % 2 else None,
                 returned_at=APPOINTMENT_AT if i % 2 else None,
                 how_collected="Trực tiếp",
                 note="",
@@ -274,6 +275,17 @@ def test_money_prints_dong_with_dot_grouping() -> None:
     assert vnd_text(0) == "0 đồng"
     assert fee_text(FeeLine("Lệ phí", None)) == "Theo quy định"
     assert fee_text(FeeLine("Lệ phí", None, note="Miễn phí")) == "Miễn phí"
+
+
+def test_a_fee_of_zero_prints_no_fee_once() -> None:
+    assert fee_text(FeeLine("Phí, lệ phí", 0)) == "Không thu phí"
+    assert fee_text(FeeLine("Phí, lệ phí", 0, note="Không thu phí")) == "Không thu phí"
+    assert fee_text(FeeLine("Lệ phí", 0, note="Miễn cho hộ nghèo")) == (
+        "Không thu phí (Miễn cho hộ nghèo)"
+    )
+    assert fee_text(FeeLine("Lệ phí", 50_000, note="Nộp trực tuyến")) == (
+        "50.000 đồng (Nộp trực tuyến)"
+    )
 
 
 # --- The forms ------------------------------------------------------------------------------
@@ -410,6 +422,31 @@ def test_stop_notice_is_form_05_of_circular_03_2025() -> None:
     assert embedded_font_files(pdf)
 
 
+def test_stop_notice_after_a_closure_cites_the_request_and_not_the_applicant() -> None:
+    data = StopNoticeData(
+        **{
+            **stop_notice().__dict__,
+            "requested_at": None,
+            "reason": "Không bổ sung, hoàn thiện hồ sơ theo yêu cầu trong thời hạn quy định.",
+            "supplement_requested_at": dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
+            "unanswered_days": 15,
+        }
+    )
+    text = text_of(render_stop_notice(data, form_set="tt03-2025"))
+    assert "nhận được đề nghị dừng" not in text
+    assert "Ngày 02 tháng 3 năm 2026, Sở Kế hoạch và Đầu tư đã gửi Phiếu yêu cầu bổ sung" in text
+    assert "Đã quá 15 ngày kể từ ngày yêu cầu bổ sung, hoàn thiện hồ sơ" in text
+
+
+def test_supplement_item_of_unknown_count_prints_no_count() -> None:
+    data = SupplementRequestData(
+        **{**supplement_request().__dict__, "items": [SupplementItem("Giấy lạ", None, None, None)]}
+    )
+    text = text_of(render_supplement_request(data))
+    assert "1 Giấy lạ Lý do" in text
+    assert "01" not in text.split("Giấy lạ")[1].split("Lý do")[0]
+
+
 def test_stop_notice_does_not_exist_under_circular_01_2018() -> None:
     with pytest.raises(ValueError, match=NO_STOP_NOTICE.split(";")[0]):
         render_stop_notice(stop_notice(), form_set="tt01-2018")
@@ -502,15 +539,21 @@ def test_register_xlsx_has_the_heading_row_and_one_row_per_line() -> None:
     assert sheet["A1"].value == "SỔ THEO DÕI HỒ SƠ NĂM 2026"
     assert sheet["A2"].value == "Sở Kế hoạch và Đầu tư thành phố Hải Phòng"
     headings = [cell.value for cell in sheet[3]]
-    assert headings[:4] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên tổ chức, cá nhân"]
+    assert headings[:5] == [
+        "STT",
+        "Mã hồ sơ",
+        "Tên thủ tục hành chính",
+        "Số lượng hồ sơ (bộ)",
+        "Tên tổ chức, cá nhân",
+    ]
     assert "Hẹn trả kết quả" in headings
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 3
     first, second = rows[0], rows[1]
     assert first[0] == 1
     assert first[1] == "000.00.15.H26-260213-0001"
-    assert first[3] == PERSON
-    assert second[3] == COMPANY
+    assert first[4] == PERSON
+    assert second[4] == COMPANY
     # Vietnam wall-clock time: 09:00 UTC is 16:00 in Hà Nội.
     assert first[headings.index("Hẹn trả kết quả")] == dt.datetime(2026, 2, 25, 16, 0)
     assert first[headings.index("Trả kết quả")] is None

@@ -1,0 +1,327 @@
+"""The register (sổ theo dõi hồ sơ, form 06; 07 under Circular 03/2025) as PDF and XLSX.
+
+One book per agency and year, pages numbered, lines restarting at 01 each year (Circular
+01/2018 art. 10). ``register_data`` reads the stored records (received dossiers, their step log,
+apologies and clock stops); the renderers are pure. The printed text is the legal form's own
+Vietnamese and is deliberately not translated; the errors a user reads are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+
+from isogov.accounts.models import Agency
+from isogov.core import clock
+from isogov.core.documents.pdf import FONT, Document, render_document, table
+from isogov.core.documents.text import nfc, vn_short_date, vn_short_datetime
+from isogov.core.documents.xlsx import xlsx_bytes
+from isogov.core.errors import ValidationFailed
+
+from .models import ClockStop, Dossier, DossierStep, Extension, StepKind
+from .pdf.forms import Form, form_number_and_title
+from .rulesets import RULE_SETS, FormSet, ruleset_in_force
+
+# The oldest year anyone may ask for, before the rule-set check says more: keeps absurd input
+# (-1, 1, 10000, twenty digits) away from the database's date functions.
+OLDEST_YEAR = 2000
+# The register exists from the first one-stop rule set (Decree 61/2018, in force 21/6/2018).
+FIRST_REGISTER_YEAR = min(ruleset.effective_from for ruleset in RULE_SETS).year
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+YEAR_NOT_A_NUMBER = _("The year must be a number such as 2026, not “%(value)s”.")
+YEAR_OUT_OF_RANGE = _("The year %(year)s is outside the register's range (%(first)s–%(last)s).")
+YEAR_BEFORE_RULES = _(
+    "There is no register for %(year)s: the one-stop rules (Decree 61/2018) and their register "
+    "start in %(first)s."
+)
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the register; lines restart at 1 each year."""
+
+    line: int
+    dossier_code: str
+    procedure: str
+    sets: int  # số lượng hồ sơ (bộ)
+    applicant: str
+    address_phone: str
+    lead_agency: str  # cơ quan chủ trì giải quyết: the lead unit, not whoever holds it now
+    received_at: dt.datetime
+    # The appointment of the receipt (form 01); None while no appointment stands (clock stopped).
+    appointment_at: dt.datetime | None
+    transferred_at: dt.datetime | None  # handed from the desk to the handling unit
+    result_back_at: dt.datetime | None  # the result came back to the desk
+    returned_at: dt.datetime | None
+    how_collected: str  # hình thức nhận kết quả: trực tiếp, bưu chính, trực tuyến …
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterData:
+    """Sổ theo dõi hồ sơ: one book per agency and year."""
+
+    agency_name: str
+    year: int
+    rows: list[RegisterRow]
+
+
+# --- the year asked for ---------------------------------------------------------------------
+
+
+def register_year(value: str | None) -> int:
+    """The register year from a query string; the current year when none is given.
+
+    Raises ``ValidationFailed`` naming the field ``year`` for anything that is not a year the
+    register can have: not a number, outside 2000–next year, or before the first rule set.
+    """
+    today = clock.today()
+    text = (value or "").strip()
+    if not text:
+        return today.year
+    if not _INTEGER.fullmatch(text):
+        message = YEAR_NOT_A_NUMBER % {"value": text[:20]}
+        raise ValidationFailed(message, details={"year": [message]})
+    last = today.year + 1
+    # Compared as text first when long: int() of a huge number is not worth the work.
+    year = int(text) if len(text) <= 6 else None
+    if year is None or not OLDEST_YEAR <= year <= last:
+        message = YEAR_OUT_OF_RANGE % {
+            "year": text[:24],
+            "first": FIRST_REGISTER_YEAR,
+            "last": last,
+        }
+        raise ValidationFailed(message, details={"year": [message]})
+    if year < FIRST_REGISTER_YEAR:
+        message = YEAR_BEFORE_RULES % {"year": year, "first": FIRST_REGISTER_YEAR}
+        raise ValidationFailed(message, details={"year": [message]})
+    return year
+
+
+def register_form_set(year: int) -> FormSet:
+    """The form set of a year's register: the rule set's in force at the end of that year (or
+    today, for the current year)."""
+    try:
+        return ruleset_in_force(min(clock.today(), dt.date(year, 12, 31))).form_set
+    except LookupError as error:
+        message = YEAR_BEFORE_RULES % {"year": year, "first": FIRST_REGISTER_YEAR}
+        raise ValidationFailed(message, details={"year": [message]}) from error
+
+
+# --- from the records -----------------------------------------------------------------------
+
+
+def lead_unit(steps: Sequence[DossierStep]) -> str:
+    """The unit of the first counted step outside the one-stop desk (Decree 61/2018 art. 19.6:
+    "cơ quan chủ trì"); "" when the process names none."""
+    for step in steps:
+        if step.is_counted and step.unit is not None and not step.unit.is_one_stop:
+            return step.unit.name
+    return ""
+
+
+def _result_back_at(steps: Sequence[DossierStep]) -> dt.datetime | None:
+    """When the result came back to the desk: the start of the return step (the last step at
+    the one-stop desk, or the uncounted last step)."""
+    for step in reversed(steps[1:]):
+        if not step.is_counted or (step.unit is not None and step.unit.is_one_stop):
+            return step.received_at
+    return None
+
+
+def apology_notes(extensions: Sequence[Extension]) -> list[str]:
+    """The "Ghi chú" lines: each new appointment with the date of the apology that set it."""
+    return [
+        f"Hẹn lại: {vn_short_datetime(extension.new_due_at)} "
+        f"(phiếu xin lỗi ngày {vn_short_date(extension.created_at)})"
+        for extension in extensions
+    ]
+
+
+def _note(extensions: Sequence[Extension], stops: Sequence[ClockStop]) -> str:
+    """The "Ghi chú" cell: the apologies' new appointments, and an open clock stop."""
+    lines = apology_notes(extensions)
+    lines += [
+        f"Dừng tính thời gian từ {vn_short_date(stop.started_at)} (chờ bổ sung hồ sơ)"
+        for stop in stops
+        if stop.ended_at is None
+    ]
+    return "\n".join(lines)
+
+
+def original_appointment(dossier: Dossier, extensions: Sequence[Extension]) -> dt.datetime | None:
+    """The appointment as the receipt (form 01) printed it: an apology never rewrites it."""
+    if extensions:
+        return extensions[0].previous_due_at
+    return dossier.promised_due_at
+
+
+def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> RegisterData:
+    """The register's rows from the received dossiers (three extra queries in all)."""
+    prefetch_related_objects(
+        dossiers,
+        Prefetch(
+            "steps",
+            queryset=DossierStep.objects.filter(kind=StepKind.PROCESS)
+            .select_related("unit")
+            .order_by("order", "id"),
+            to_attr="register_steps",
+        ),
+        Prefetch(
+            "extensions", queryset=Extension.objects.order_by("created_at", "id"), to_attr="moves"
+        ),
+        Prefetch("clock_stops", queryset=ClockStop.objects.order_by("started_at"), to_attr="stops"),
+    )
+    rows = []
+    for d in dossiers:
+        if d.received_at is None:
+            continue
+        steps: list[DossierStep] = d.register_steps  # type: ignore[attr-defined]
+        moves: list[Extension] = d.moves  # type: ignore[attr-defined]
+        rows.append(
+            RegisterRow(
+                line=d.register_line or 0,
+                dossier_code=d.code,
+                procedure=d.procedure_name,
+                sets=d.sets_count,
+                applicant=d.applicant_name,
+                address_phone=" · ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+                lead_agency=lead_unit(steps) or agency.name,
+                received_at=d.received_at,
+                appointment_at=original_appointment(d, moves),
+                transferred_at=steps[0].finished_at if steps else None,
+                result_back_at=_result_back_at(steps),
+                returned_at=d.returned_at,
+                how_collected=d.get_return_method_display() if d.returned_at else "",
+                note=_note(moves, d.stops),  # type: ignore[attr-defined]
+            )
+        )
+    return RegisterData(agency_name=agency.name, year=year, rows=rows)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+REGISTER_HEADINGS = (
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục hành chính",
+    "Số lượng hồ sơ (bộ)",
+    "Tên tổ chức, cá nhân",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Chuyển hồ sơ đến cơ quan giải quyết",
+    "Nhận kết quả từ cơ quan giải quyết",
+    "Trả kết quả",
+    "Hình thức nhận kết quả",
+    "Ký nhận",
+    "Ghi chú",
+)
+# Millimetres on A4 landscape (277 mm between margins); a Circular 01/2018 code fits on one
+# line at 6.5 pt, a longer Circular 04/2025 code wraps at its hyphens.
+REGISTER_PDF_WIDTHS = (8, 36, 30, 10, 24, 22, 20, 16, 16, 16, 16, 16, 14, 11, 22)
+REGISTER_XLSX_WIDTHS = (6, 26, 40, 9, 28, 30, 26, 17, 17, 17, 17, 17, 16, 12, 30)
+REGISTER_PDF_POINTS = 6.5
+
+
+def _stacked(value: dt.datetime | None) -> str:
+    return vn_short_datetime(value).replace(" ", "\n") if value else ""
+
+
+def _register_values(row: RegisterRow) -> tuple[str, ...]:
+    return (
+        f"{row.line:02d}",
+        row.dossier_code,
+        row.procedure,
+        f"{row.sets:02d}",
+        row.applicant,
+        row.address_phone,
+        row.lead_agency,
+        _stacked(row.received_at),
+        _stacked(row.appointment_at),
+        _stacked(row.transferred_at),
+        _stacked(row.result_back_at),
+        _stacked(row.returned_at),
+        row.how_collected,
+        "",
+        row.note,
+    )
+
+
+def render_register_pdf(
+    data: RegisterData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """Sổ theo dõi hồ sơ, A4 landscape, pages numbered (Circular 01/2018 art. 10)."""
+    number, title = form_number_and_title(Form.REGISTER, form_set)
+
+    def build(pdf: Document) -> None:
+        pdf.set_font(FONT, "B", 9)
+        pdf.cell(
+            pdf.epw, 5, nfc(data.agency_name.upper()), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.gap(2)
+        pdf.centred(title, bold=True, size=13)
+        pdf.centred(f"Năm {data.year}", bold=True)
+        pdf.gap(2)
+        table(
+            pdf,
+            REGISTER_HEADINGS,
+            [_register_values(row) for row in data.rows],
+            col_widths=REGISTER_PDF_WIDTHS,
+            align=("C", "L", "L", "C", "L", "L", "L", "C", "C", "C", "C", "C", "L", "C", "L"),
+            size=REGISTER_PDF_POINTS,
+        )
+
+    return render_document(
+        build,
+        corner_label=f"Mẫu số {number}",
+        title=f"{title} {data.year}",
+        page_format="A4",
+        orientation="landscape",
+        always_number_pages=True,
+        continuation=f"Sổ theo dõi hồ sơ năm {data.year} – {data.agency_name} (tiếp theo)",
+    )
+
+
+def register_xlsx(
+    data: RegisterData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
+) -> bytes:
+    """The register as a spreadsheet: title in rows 1–2, the heading in row 3, one row per line."""
+    number, title = form_number_and_title(Form.REGISTER, form_set)
+    title_row: list[object] = [None] * len(REGISTER_HEADINGS)
+    title_row[0] = f"{title} NĂM {data.year}"
+    title_row[-1] = f"Mẫu số {number}"
+    return xlsx_bytes(
+        sheet_title=f"Sổ theo dõi {data.year}",
+        title_rows=[title_row, [data.agency_name]],
+        headings=REGISTER_HEADINGS,
+        rows=(
+            (
+                row.line,
+                row.dossier_code,
+                row.procedure,
+                row.sets,
+                row.applicant,
+                row.address_phone,
+                row.lead_agency,
+                row.received_at,
+                row.appointment_at,
+                row.transferred_at,
+                row.result_back_at,
+                row.returned_at,
+                row.how_collected,
+                None,
+                row.note,
+            )
+            for row in data.rows
+        ),
+        widths=REGISTER_XLSX_WIDTHS,
+    )
