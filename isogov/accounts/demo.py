@@ -16,7 +16,7 @@ CITY = ("000.00.00.H26", "Ủy ban nhân dân thành phố Hải Phòng", Agency
 DEPARTMENT = ("000.00.15.H26", "Sở Thông tin và Truyền thông thành phố Hải Phòng")
 OTHER = ("000.00.19.H26", "Sở Tư pháp thành phố Hải Phòng")
 UNITS = [
-    ("VP", "Văn phòng", False),
+    ("VP", "Văn phòng Sở", False),
     ("MC", "Bộ phận Một cửa", True),
     ("BCXB", "Phòng Báo chí – Xuất bản", False),
     ("BCVT", "Phòng Bưu chính – Viễn thông", False),

@@ -29,7 +29,7 @@ from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
 from .actions import SERVICES, available_actions, dossier_act
-from .inputs import API_SERIALIZERS
+from .inputs import API_SERIALIZERS, VersionInputSerializer
 from .models import (
     ApplicantKind,
     Dossier,
@@ -453,12 +453,16 @@ class DossierActionApi(APIView):
     def post(self, request: Request, code: str) -> Response:
         user = _user(request)
         dossier = dossier_get(user=user, code=code)
-        data = API_SERIALIZERS[self.action.name](data=request.data, context={"dossier": dossier})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        version = fields.pop("version")
+        # Only the version here: the action's own fields are checked by its service, after the
+        # status (a request in the wrong status is a 409 whatever its input).
+        version = VersionInputSerializer(data=request.data)
+        version.is_valid(raise_exception=True)
         result = dossier_act(
-            name=self.action.name, actor=user, dossier=dossier, version=version, data=fields
+            name=self.action.name,
+            actor=user,
+            dossier=dossier,
+            version=version.validated_data["version"],
+            data=request.data,
         )
         return _written(request, result)
 

@@ -99,7 +99,7 @@ def step_refusal(step: DossierStep | None, held: Held) -> str | None:
     """Why this user may not do the step's work (None: they may).
 
     The step's assignee does it; when it has none, the members of the step's unit who hold the
-    step's role (any handling role when the process names none).
+    step's role (any officer assigned to the unit when the process names no role).
     """
     if step is None:
         return str(STEP_OF_UNIT % {"unit": "—"})
@@ -107,8 +107,14 @@ def step_refusal(step: DossierStep | None, held: Held) -> str | None:
         if step.assignee_id == held.user_id:
             return None
         return str(STEP_ASSIGNED % {"officer": _officer_name(step)})
-    roles = {step.role} if step.role else HANDLER_ROLES
-    if held.has(roles, step.unit_id):
+    if step.role:
+        # The named role, in the step's unit (an agency-wide holder of the role covers it).
+        ok = held.has({step.role}, step.unit_id)
+    elif step.unit_id is not None:
+        ok = held.in_unit(step.unit_id)  # any officer assigned to the unit, not the agency's
+    else:
+        ok = held.has(HANDLER_ROLES)  # a process that names neither: any handling officer
+    if ok:
         return None
     return str(STEP_OF_UNIT % {"unit": _unit_name(step)})
 

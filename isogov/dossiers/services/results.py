@@ -55,8 +55,8 @@ def dossier_record_result(
     code: str,
     version: int | None,
     number: str,
-    summary: str,
     signer: str,
+    summary: str = "",
     file: UploadedFile | None = None,
 ) -> Dossier:
     """Record the result document (number, what it decides, who signed, the signed file)."""

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +21,7 @@ from ..models import (
     DossierStep,
     StepKind,
 )
-from ..permissions import HANDLER_ROLES
+from ..permissions import held_roles, step_refusal
 from ..transitions import BEFORE_TRANSFER, Status
 from ._kernel import _begin, _calendar, _event, _save, _transition
 
@@ -130,11 +130,10 @@ def _assignable(dossier: Dossier, step: DossierStep) -> bool:
 
 
 def _holds_step_role(dossier: Dossier, step: DossierStep, officer: User) -> bool:
-    roles = {step.role} if step.role else set(HANDLER_ROLES)
-    assignments = officer.role_assignments.filter(agency=dossier.agency, role__in=roles)
-    if step.unit_id is not None:
-        assignments = assignments.filter(Q(unit_id=step.unit_id) | Q(unit__isnull=True))
-    return assignments.exists()
+    # The same rule as ``permissions.step_refusal``, for the officer being named.
+    held = held_roles(user=officer, agency=dossier.agency)
+    unassigned = DossierStep(role=step.role, unit_id=step.unit_id)
+    return step_refusal(unassigned, held) is None
 
 
 @transaction.atomic
