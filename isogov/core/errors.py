@@ -53,6 +53,13 @@ class PermissionDenied(ApplicationError):
     code = "permission_denied"
 
 
+class RequestTooLarge(ApplicationError):
+    """The request body is larger than the server accepts."""
+
+    status_code = 413
+    code = "too_large"
+
+
 class ConflictError(ApplicationError):
     """Someone else changed the object since this user read it."""
 
