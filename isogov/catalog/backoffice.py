@@ -228,7 +228,7 @@ def version_edit(request: AuthenticatedHttpRequest, code: str, number: int) -> H
                 version_update_draft(
                     actor=request.user,
                     version=version,
-                    sent_version=int(request.POST.get("lock", 0)),
+                    sent_version=request.POST.get("lock"),
                     data=record,
                 )
             except ApplicationError as error:

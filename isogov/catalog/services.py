@@ -235,7 +235,7 @@ def version_update_draft(
     *,
     actor: User | None,
     version: ProcedureVersion,
-    sent_version: int | None,
+    sent_version: int | str | None,
     data: dict[str, Any],
 ) -> ProcedureVersion:
     """Replace the content of a draft version. A published version is refused unchanged."""
@@ -267,7 +267,7 @@ def version_publish(
     actor: User | None,
     version: ProcedureVersion,
     effective_from: dt.date,
-    sent_version: int | None,
+    sent_version: int | str | None,
 ) -> ProcedureVersion:
     """Publish a draft from ``effective_from``; the previous version ends the day before."""
     locked = ProcedureVersion.objects.select_for_update().get(pk=version.pk)

@@ -148,3 +148,19 @@ def test_manager_issues_a_new_process_for_a_draft_and_sees_the_difference(catalo
     ok = client.put(url, body, format="json")
     assert ok.status_code == 200, ok.json()
     assert client.get(url).json()["issue_number"] == 2
+
+
+@pytest.mark.parametrize("sent", ["abc", "", 1.5, True, [1], {"n": 1}, "9" * 5000])
+def test_update_with_a_version_that_is_no_number_gets_400_naming_it(
+    catalog: Any, sent: Any
+) -> None:
+    client = _client(catalog.user("thuky"))
+    created = client.post("/api/v1/procedures/2.001594/versions/", {}, format="json").json()
+    url = f"/api/v1/procedures/2.001594/versions/{created['number']}/"
+    before = client.get(url).json()
+    response = client.put(
+        url, {"version": sent, "content": {**created, "name": "Tên mới"}}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["details"]) == ["version"]
+    assert client.get(url).json() == before

@@ -296,3 +296,16 @@ def test_marking_a_legal_change_done_clears_the_overdue_flag(manager: Client) ->
     manager.post(f"/catalog/legal-changes/{change.pk}/done/", {"which": "iso"})
     html = manager.get("/catalog/legal-changes/").content.decode()
     assert 'class="overdue"' not in html
+
+
+def test_edit_form_with_a_tampered_lock_shows_an_error_and_stores_nothing(
+    manager: Client,
+) -> None:
+    manager.post("/catalog/p/2.001594/draft/")
+    page = manager.get("/catalog/p/2.001594/v2/edit/")
+    data = {**_form_data(page), "lock": "abc", "name": "Tên mới"}
+    response = manager.post("/catalog/p/2.001594/v2/edit/", data)
+    assert response.status_code == 200
+    assert response.context["errors"] == ["version: Phiên bản phải là một số nguyên."]
+    draft = ProcedureVersion.objects.get(procedure__code="2.001594", number=2)
+    assert draft.name != "Tên mới"
