@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -45,7 +46,7 @@ from .services import (
     version_update_draft,
 )
 
-NOT_A_MANAGER = _("Only catalogue managers may change the catalogue.")
+NOT_A_MANAGER = gettext_lazy("Only catalogue managers may change the catalogue.")
 
 
 class TimeSerializer(serializers.Serializer):

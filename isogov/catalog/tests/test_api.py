@@ -164,3 +164,22 @@ def test_update_with_a_version_that_is_no_number_gets_400_naming_it(
     assert response.status_code == 400, response.content
     assert list(response.json()["error"]["details"]) == ["version"]
     assert client.get(url).json() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Only catalogue managers may change the catalogue."),
+        ("vi", "Chỉ người quản lý danh mục mới được thay đổi danh mục thủ tục."),
+    ],
+)
+def test_refusal_answers_in_the_language_the_api_client_asks_for(
+    catalog: Any, language: str, message: str
+) -> None:
+    # The message is a module constant: translated at import time it would always be Vietnamese.
+    client = _client(catalog.user("motcua"))
+    response = client.post(
+        "/api/v1/procedures/", {}, format="json", headers={"accept-language": language}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == message
