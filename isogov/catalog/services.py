@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from isogov.accounts.models import Agency, Unit, User
 from isogov.audit.services import audit_record
 from isogov.core import clock
-from isogov.core.errors import ApplicationError, ConflictError, ValidationFailed, check_version
+from isogov.core.errors import ConflictError, PermissionDenied, ValidationFailed, check_version
 from isogov.core.text import fold_vietnamese
 
 from . import schema
@@ -38,13 +38,15 @@ from .models import (
     Sector,
     VersionStatus,
 )
-from .selectors import search_words, version_as_record, version_process
+from .selectors import search_words, user_roles_for_procedure, version_as_record, version_process
+from .transitions import ACTIONS, VersionAction, is_allowed
 
-PUBLISHED_IMMUTABLE = gettext_lazy(
-    "A published version cannot be changed. Create a new draft version instead."
+NOT_ALLOWED_IN_STATE = gettext_lazy(
+    "This action is not allowed in this state: “%(action)s” on a version that is %(status)s."
 )
-NOT_A_DRAFT = gettext_lazy("Only a draft version can be published.")
-NOT_PUBLISHED = gettext_lazy("Only a published version can be retired.")
+NOT_A_MANAGER_HERE = gettext_lazy(
+    "Only a catalogue manager of an agency carrying out this procedure may do this."
+)
 DRAFT_EXISTS = gettext_lazy("This procedure already has a draft version; edit that one.")
 EFFECTIVE_TOO_EARLY = gettext_lazy(
     "The effective date must be after the effective date of every published version "
@@ -137,6 +139,41 @@ def clean_version_or_raise(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise errors_to_exception(errors)
     return content
+
+
+def version_action_begin(
+    *, actor: User | None, version: ProcedureVersion, action: VersionAction
+) -> ProcedureVersion:
+    """The one entry point of every version action: lock the row, then check the action
+    table (the status it may start from, then who may run it). Returns the locked row."""
+    locked = (
+        ProcedureVersion.objects.select_for_update()
+        .select_related("procedure__sector")
+        .get(pk=version.pk)
+    )
+    if not is_allowed(action=action, status=locked.status):
+        message = NOT_ALLOWED_IN_STATE % {
+            "action": ACTIONS[action].label,
+            "status": VersionStatus(locked.status).label,
+        }
+        raise ConflictError(
+            message, code="invalid_state", details={"action": action, "status": locked.status}
+        )
+    if actor is not None and not (
+        ACTIONS[action].roles & user_roles_for_procedure(user=actor, procedure=locked.procedure)
+    ):
+        raise PermissionDenied(NOT_A_MANAGER_HERE)
+    return locked
+
+
+def _version_action_finish(locked: ProcedureVersion, action: VersionAction) -> list[str]:
+    """Move the version to the action's status (the only status assignment); the fields to
+    save."""
+    to_status = ACTIONS[action].to_status
+    if to_status is None:
+        return []
+    locked.status = to_status
+    return ["status"]
 
 
 @transaction.atomic
@@ -238,14 +275,8 @@ def version_update_draft(
     sent_version: int | str | None,
     data: dict[str, Any],
 ) -> ProcedureVersion:
-    """Replace the content of a draft version. A published version is refused unchanged."""
-    locked = (
-        ProcedureVersion.objects.select_for_update()
-        .select_related("procedure__sector")
-        .get(pk=version.pk)
-    )
-    if locked.status != VersionStatus.DRAFT:
-        raise ApplicationError(PUBLISHED_IMMUTABLE, code="immutable")
+    """Replace the content of a draft version (action ``edit``)."""
+    locked = version_action_begin(actor=actor, version=version, action=VersionAction.EDIT)
     check_version(stored=locked.version, sent=sent_version)
     content = clean_version_or_raise(data)
     before = version_as_record(version=locked)
@@ -270,9 +301,7 @@ def version_publish(
     sent_version: int | str | None,
 ) -> ProcedureVersion:
     """Publish a draft from ``effective_from``; the previous version ends the day before."""
-    locked = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
-    if locked.status != VersionStatus.DRAFT:
-        raise ApplicationError(NOT_A_DRAFT, code="invalid_state")
+    locked = version_action_begin(actor=actor, version=version, action=VersionAction.PUBLISH)
     check_version(stored=locked.version, sent=sent_version)
     published = (
         ProcedureVersion.objects.select_for_update()
@@ -303,14 +332,14 @@ def version_publish(
     ):
         previous.effective_to = day_before
         previous.save(update_fields=["effective_to", "updated_at"])
-    locked.status = VersionStatus.PUBLISHED
+    moved = _version_action_finish(locked, VersionAction.PUBLISH)
     locked.effective_from = effective_from
     locked.effective_to = None
     locked.published_at = clock.now()
     locked.version += 1
     locked.save(
         update_fields=[
-            "status",
+            *moved,
             "effective_from",
             "effective_to",
             "published_at",
@@ -332,18 +361,16 @@ def version_retire(
     *, actor: User | None, version: ProcedureVersion, effective_to: dt.date, reason: str = ""
 ) -> ProcedureVersion:
     """Retire a published version: it is no longer in force after ``effective_to``."""
-    locked = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
-    if locked.status != VersionStatus.PUBLISHED:
-        raise ApplicationError(NOT_PUBLISHED, code="invalid_state")
+    locked = version_action_begin(actor=actor, version=version, action=VersionAction.RETIRE)
     if locked.effective_from and effective_to < locked.effective_from:
         raise ValidationFailed(
             RETIRE_BEFORE_START, details={"effective_to": [str(RETIRE_BEFORE_START)]}
         )
     before = {"status": locked.status, "effective_to": locked.effective_to}
-    locked.status = VersionStatus.RETIRED
+    moved = _version_action_finish(locked, VersionAction.RETIRE)
     locked.effective_to = effective_to
     locked.version += 1
-    locked.save(update_fields=["status", "effective_to", "version", "updated_at"])
+    locked.save(update_fields=[*moved, "effective_to", "version", "updated_at"])
     audit_record(
         actor=actor,
         action="procedure_version.retire",
@@ -484,8 +511,7 @@ def process_save_for_draft(
     changed; a new issue number makes a new process for the draft (and the versions sharing
     the same new issue).
     """
-    if version.status != VersionStatus.DRAFT:
-        raise ApplicationError(PUBLISHED_IMMUTABLE, code="immutable")
+    version = version_action_begin(actor=actor, version=version, action=VersionAction.SET_PROCESS)
     existing = InternalProcess.objects.filter(
         code=str(data.get("code", "")).strip(), issue_number=data.get("issue_number") or 1
     ).first()

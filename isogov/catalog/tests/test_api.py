@@ -83,8 +83,8 @@ def test_catalogue_manager_drafts_edits_and_publishes_a_version(catalog: Any) ->
     refused = client.put(
         url, {"version": published.json()["version"], "content": content}, format="json"
     )
-    assert refused.status_code == 400
-    assert refused.json()["error"]["code"] == "immutable"
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "invalid_state"
 
 
 def test_officer_without_catalogue_role_cannot_write(catalog: Any) -> None:
