@@ -26,7 +26,7 @@ from . import schema
 from .allowances import ChannelTime, StepAllowance, allowance_mismatches
 from .models import AllowanceUnit, Procedure, ProcedureVersion, Sector, VersionStatus
 from .selectors import catalog_export_data, version_as_record
-from .services import _write_content, agency_procedure_assign, process_save, sector_save
+from .services import agency_procedure_assign, process_save, sector_save, write_content
 from .spreadsheet import read_workbook, write_workbook
 from .transitions import VersionAction, is_allowed
 
@@ -330,7 +330,7 @@ def _store(
             version.status = content["status"]
             version.effective_from = content["effective_from"]
             version.effective_to = content["effective_to"]
-            _write_content(version, content)
+            write_content(version, content)
             result.versions_created += 1
         _close_superseded(procedure)
         done += 1
