@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -31,6 +32,7 @@ from .selectors import (
     procedure_search,
     process_as_record,
     user_can_manage_catalog,
+    version_actions,
     version_as_record,
     version_get_for_manager,
     version_in_force_detail,
@@ -44,8 +46,9 @@ from .services import (
     version_retire,
     version_update_draft,
 )
+from .transitions import VersionAction
 
-NOT_A_MANAGER = _("Only catalogue managers may change the catalogue.")
+NOT_A_MANAGER = gettext_lazy("Only catalogue managers may change the catalogue.")
 
 
 class TimeSerializer(serializers.Serializer):
@@ -109,6 +112,19 @@ class VersionRecordSerializer(serializers.Serializer):
     fees = FeeSerializer(many=True, help_text="Fees of every channel.")
     papers = PaperSerializer(many=True)
     legal_bases = LegalBasisSerializer(many=True)
+
+
+class VersionOutputSerializer(VersionRecordSerializer):
+    """A version as its manager reads it: the record, its edit counter and what may run now."""
+
+    version = serializers.IntegerField(
+        read_only=True, help_text="The edit counter to send back with a change (409 if stale)."
+    )
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=[a.value for a in VersionAction]),
+        read_only=True,
+        help_text="The actions of the action table you may run on this version now.",
+    )
 
 
 class SectorSerializer(serializers.Serializer):
@@ -197,7 +213,7 @@ class ProcedureListApi(APIView):
     @extend_schema(
         operation_id="procedures_create",
         request=ProcedureCreateSerializer,
-        responses={201: VersionRecordSerializer},
+        responses={201: VersionOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         user: User = request.user  # type: ignore[assignment]
@@ -218,7 +234,7 @@ class ProcedureListApi(APIView):
             data=data.get("version") or {},
             agency=agency,
         )
-        return Response(_version_out(version), status=201)
+        return Response(_version_out(version, user), status=201)
 
 
 def _list_item(version: ProcedureVersion) -> dict[str, Any]:
@@ -237,8 +253,12 @@ def _list_item(version: ProcedureVersion) -> dict[str, Any]:
     }
 
 
-def _version_out(version: ProcedureVersion) -> dict[str, Any]:
-    return {**version_as_record(version=version), "version": version.version}
+def _version_out(version: ProcedureVersion, user: User) -> dict[str, Any]:
+    return {
+        **version_as_record(version=version),
+        "version": version.version,
+        "actions": sorted(version_actions(user=user, version=version)),
+    }
 
 
 class ProcedureDetailApi(APIView):
@@ -281,14 +301,14 @@ class VersionCreateApi(APIView):
     @extend_schema(
         operation_id="procedure_versions_create",
         request=VersionRecordSerializer,
-        responses={201: VersionRecordSerializer},
+        responses={201: VersionOutputSerializer},
     )
     def post(self, request: Request, code: str) -> Response:
         user: User = request.user  # type: ignore[assignment]
         procedure = procedure_get_for_manager(user=user, code=code)
         data = request.data if request.data else None
         version = version_create_draft(actor=user, procedure=procedure, data=data)
-        return Response(_version_out(version), status=201)
+        return Response(_version_out(version, user), status=201)
 
 
 class VersionDetailApi(APIView):
@@ -299,16 +319,18 @@ class VersionDetailApi(APIView):
         content = VersionRecordSerializer()
 
     @extend_schema(
-        operation_id="procedure_versions_retrieve", responses={200: VersionRecordSerializer}
+        operation_id="procedure_versions_retrieve", responses={200: VersionOutputSerializer}
     )
     def get(self, request: Request, code: str, number: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        return Response(_version_out(version_get_for_manager(user=user, code=code, number=number)))
+        return Response(
+            _version_out(version_get_for_manager(user=user, code=code, number=number), user)
+        )
 
     @extend_schema(
         operation_id="procedure_versions_update",
         request=VersionUpdateSerializer,
-        responses={200: VersionRecordSerializer},
+        responses={200: VersionOutputSerializer},
     )
     def put(self, request: Request, code: str, number: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
@@ -321,7 +343,7 @@ class VersionDetailApi(APIView):
         updated = version_update_draft(
             actor=user, version=version, sent_version=request.data.get("version"), data=content
         )
-        return Response(_version_out(updated))
+        return Response(_version_out(updated, user))
 
 
 class VersionPublishApi(APIView):
@@ -332,7 +354,7 @@ class VersionPublishApi(APIView):
     @extend_schema(
         operation_id="procedure_versions_publish",
         request=VersionPublishSerializer,
-        responses={200: VersionRecordSerializer},
+        responses={200: VersionOutputSerializer},
     )
     def post(self, request: Request, code: str, number: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
@@ -346,7 +368,9 @@ class VersionPublishApi(APIView):
             sent_version=data.validated_data["version"],
         )
         return Response(
-            _version_out(version_get_for_manager(user=user, code=code, number=published.number))
+            _version_out(
+                version_get_for_manager(user=user, code=code, number=published.number), user
+            )
         )
 
 
@@ -358,7 +382,7 @@ class VersionRetireApi(APIView):
     @extend_schema(
         operation_id="procedure_versions_retire",
         request=VersionRetireSerializer,
-        responses={200: VersionRecordSerializer},
+        responses={200: VersionOutputSerializer},
     )
     def post(self, request: Request, code: str, number: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
@@ -372,7 +396,7 @@ class VersionRetireApi(APIView):
             reason=data.validated_data.get("reason", ""),
         )
         return Response(
-            _version_out(version_get_for_manager(user=user, code=code, number=retired.number))
+            _version_out(version_get_for_manager(user=user, code=code, number=retired.number), user)
         )
 
 

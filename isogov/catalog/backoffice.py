@@ -35,6 +35,7 @@ from .selectors import (
     process_as_record,
     review_campaign_list,
     user_can_manage_catalog,
+    version_actions,
     version_as_record,
     version_diff,
     version_get_for_manager,
@@ -53,6 +54,7 @@ from .services import (
     version_retire,
     version_update_draft,
 )
+from .transitions import VersionAction
 
 
 def _error_lines(error: ApplicationError) -> list[str]:
@@ -103,19 +105,27 @@ def procedure_manage(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     procedure = procedure_get_for_manager(user=request.user, code=code)
     versions = list(procedure.versions.order_by("-number"))
     in_force = version_in_force(procedure=procedure)
-    draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    # The buttons are the action table's: each version offers what its status and the user's
+    # roles allow.
+    actions = {v.pk: version_actions(user=request.user, version=v) for v in versions}
+    to_publish = next((v for v in versions if VersionAction.PUBLISH in actions[v.pk]), None)
+    to_retire = in_force if in_force and VersionAction.RETIRE in actions[in_force.pk] else None
     return render(
         request,
         "catalog/procedure_manage.html",
         {
             "procedure": procedure,
-            "versions": versions,
+            "versions": [(v, actions[v.pk]) for v in versions],
             "in_force": in_force,
-            "draft": draft,
-            "publish_form": forms.PublishForm(initial={"version": draft.version})
-            if draft
-            else None,
-            "retire_form": forms.RetireForm(),
+            "draft": next((v for v in versions if v.status == VersionStatus.DRAFT), None),
+            "to_publish": to_publish,
+            "to_retire": to_retire,
+            "publish_form": forms.action_form(
+                VersionAction.PUBLISH,
+                forms.PublishForm,
+                initial={"version": to_publish.version if to_publish else None},
+            ),
+            "retire_form": forms.action_form(VersionAction.RETIRE, forms.RetireForm),
             "process": version_process(version=in_force) if in_force else None,
             "assignments": procedure_assignments(procedure=procedure),
             "assign_form": _assign_form(request),
@@ -201,7 +211,7 @@ def _formsets(
 @login_required
 def version_edit(request: AuthenticatedHttpRequest, code: str, number: int) -> HttpResponse:
     version = version_get_for_manager(user=request.user, code=code, number=number)
-    if version.status != VersionStatus.DRAFT:
+    if VersionAction.EDIT not in version_actions(user=request.user, version=version):
         messages.error(
             request, _("A published version cannot be changed. Create a new draft version instead.")
         )
@@ -228,7 +238,7 @@ def version_edit(request: AuthenticatedHttpRequest, code: str, number: int) -> H
                 version_update_draft(
                     actor=request.user,
                     version=version,
-                    sent_version=int(request.POST.get("lock", 0)),
+                    sent_version=request.POST.get("lock"),
                     data=record,
                 )
             except ApplicationError as error:
@@ -311,9 +321,9 @@ def version_diff_page(request: AuthenticatedHttpRequest, code: str, number: int)
 @require_POST
 def version_publish_view(request: AuthenticatedHttpRequest, code: str, number: int) -> HttpResponse:
     version = version_get_for_manager(user=request.user, code=code, number=number)
-    form = forms.PublishForm(request.POST)
+    form = forms.action_form(VersionAction.PUBLISH, forms.PublishForm, data=request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the effective date."))
+        messages.error(request, _("Give the effective date and confirm."))
     else:
         try:
             version_publish(
@@ -332,9 +342,9 @@ def version_publish_view(request: AuthenticatedHttpRequest, code: str, number: i
 @require_POST
 def version_retire_view(request: AuthenticatedHttpRequest, code: str, number: int) -> HttpResponse:
     version = version_get_for_manager(user=request.user, code=code, number=number)
-    form = forms.RetireForm(request.POST)
+    form = forms.action_form(VersionAction.RETIRE, forms.RetireForm, data=request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the last day in force and the reason."))
+        messages.error(request, _("Give the last day in force and the reason, and confirm."))
     else:
         try:
             version_retire(

@@ -26,8 +26,9 @@ from . import schema
 from .allowances import ChannelTime, StepAllowance, allowance_mismatches
 from .models import AllowanceUnit, Procedure, ProcedureVersion, Sector, VersionStatus
 from .selectors import catalog_export_data, version_as_record
-from .services import _write_content, agency_procedure_assign, process_save, sector_save
+from .services import agency_procedure_assign, process_save, sector_save, write_content
 from .spreadsheet import read_workbook, write_workbook
+from .transitions import VersionAction, is_allowed
 
 # progress(phase, done, total): phase is "checking" (before anything is written) or "storing".
 Progress = Callable[[str, int, int], None]
@@ -103,7 +104,7 @@ def _check_against_database(
             existing = stored.get(version["number"])
             if (
                 existing is not None
-                and existing.status != VersionStatus.DRAFT
+                and not is_allowed(action=VersionAction.EDIT, status=existing.status)
                 and _comparable(version_as_record(version=existing)) != _comparable(version)
             ):
                 errors.append(
@@ -319,7 +320,9 @@ def _store(
             existing = ProcedureVersion.objects.filter(
                 procedure=procedure, number=content["number"]
             ).first()
-            if existing is not None and existing.status != VersionStatus.DRAFT:
+            if existing is not None and not is_allowed(
+                action=VersionAction.EDIT, status=existing.status
+            ):
                 result.versions_unchanged += 1
                 continue
             version = existing or ProcedureVersion(procedure=procedure, number=content["number"])
@@ -327,7 +330,7 @@ def _store(
             version.status = content["status"]
             version.effective_from = content["effective_from"]
             version.effective_to = content["effective_to"]
-            _write_content(version, content)
+            write_content(version, content)
             result.versions_created += 1
         _close_superseded(procedure)
         done += 1

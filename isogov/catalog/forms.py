@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,9 @@ from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
 
 from .models import AllowanceUnit, ChannelKind, OnlineLevel, TimeUnitChoice
+from .transitions import ACTIONS, VersionAction
 
+FormT = TypeVar("FormT", bound=forms.Form)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -184,6 +186,19 @@ def record_from_forms(
         if form.cleaned_data.get("number") or form.cleaned_data.get("summary")
     ]
     return data
+
+
+CONFIRM_LABEL = _("I understand that this cannot be undone.")
+
+
+def action_form(
+    action: VersionAction, form_class: type[FormT], data: Any = None, **kwargs: Any
+) -> FormT:
+    """The form of a version action; an irreversible action (action table) must be confirmed."""
+    form = form_class(data, **kwargs)
+    if ACTIONS[action].irreversible:
+        form.fields["confirm"] = forms.BooleanField(label=CONFIRM_LABEL, required=True)
+    return form
 
 
 class PublishForm(forms.Form):

@@ -17,6 +17,8 @@ from isogov.accounts.roles import Role
 from isogov.core.models import TimeStampedModel, VersionedModel
 from isogov.workcal.engine import Unit as TimeUnit
 
+from .transitions import VersionStatus
+
 
 class TimeUnitChoice(models.TextChoices):
     """The units a legal time is counted in (values of ``workcal.engine.Unit``)."""
@@ -37,12 +39,6 @@ class ProcedureLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     COMMUNE = "commune", _("Commune")
     MULTIPLE = "multiple", _("Several levels")
-
-
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    RETIRED = "retired", _("Retired")
 
 
 class ChannelKind(models.TextChoices):
@@ -161,10 +157,6 @@ class ProcedureVersion(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
 
 
 class ProcedureChannel(models.Model):

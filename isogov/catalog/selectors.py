@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, RoleAssignment, User
+from isogov.accounts.roles import Role
 from isogov.accounts.selectors import user_scope
 from isogov.core import clock
 from isogov.core.errors import NotFound
@@ -44,6 +45,7 @@ from .models import (
     VersionStatus,
 )
 from .permissions import CATALOG_MANAGERS
+from .transitions import VersionAction, actions_for
 
 IN_FORCE_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 _NOT_WORD = re.compile(r"[^\w.]+")
@@ -467,24 +469,35 @@ def user_can_manage_catalog(*, user: User, agency: Agency | None = None) -> bool
     return qs.exists()
 
 
+def user_roles_for_procedure(*, user: User, procedure: Procedure) -> frozenset[str]:
+    """The roles ``user`` holds in the agencies carrying out ``procedure`` (in any agency while
+    none does yet; every role for a system administrator)."""
+    if user_scope(user=user).is_global:
+        return frozenset(Role.values)
+    agency_ids = list(
+        AgencyProcedure.objects.filter(procedure=procedure).values_list("agency_id", flat=True)
+    )
+    assignments = RoleAssignment.objects.filter(user=user)
+    if agency_ids:
+        assignments = assignments.filter(agency_id__in=agency_ids)
+    return frozenset(assignments.values_list("role", flat=True))
+
+
 def procedure_get_for_manager(*, user: User, code: str) -> Procedure:
     """A procedure the user may maintain: a manager of an agency that carries it out.
 
     A procedure no agency carries out yet may be maintained by any catalogue manager.
     """
     procedure = procedure_get_public(code=code)
-    scope = user_scope(user=user)
-    if scope.is_global:
-        return procedure
-    agency_ids = set(
-        AgencyProcedure.objects.filter(procedure=procedure).values_list("agency_id", flat=True)
-    )
-    managed = RoleAssignment.objects.filter(user=user, role__in=CATALOG_MANAGERS)
-    if agency_ids:
-        managed = managed.filter(agency_id__in=agency_ids)
-    if not managed.exists():
+    if not user_roles_for_procedure(user=user, procedure=procedure) & CATALOG_MANAGERS:
         raise NotFound()
     return procedure
+
+
+def version_actions(*, user: User, version: ProcedureVersion) -> frozenset[VersionAction]:
+    """The actions of the action table ``user`` may run on ``version`` now."""
+    roles = user_roles_for_procedure(user=user, procedure=version.procedure)
+    return actions_for(status=version.status, roles=roles)
 
 
 def version_get_for_manager(*, user: User, code: str, number: int) -> ProcedureVersion:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError
+from .errors import ApplicationError, RequestTooLarge
+
+BODY_TOO_LARGE = gettext_lazy("The request body is larger than %(size)d bytes.")
 
 
 def _flatten(detail: Any) -> Any:
@@ -25,6 +30,10 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error as ``{"error": {"code": ..., "message": ..., "details": {...}}}``."""
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) when DRF reads it.
+        message = str(BODY_TOO_LARGE % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+        exc = RequestTooLarge(f"body: {message}", details={"body": [message]})
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "message": str(exc.message), "details": exc.details}
         return Response({"error": body}, status=exc.status_code)

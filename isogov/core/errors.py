@@ -53,6 +53,13 @@ class PermissionDenied(ApplicationError):
     code = "permission_denied"
 
 
+class RequestTooLarge(ApplicationError):
+    """The request body is larger than the server accepts."""
+
+    status_code = 413
+    code = "too_large"
+
+
 class ConflictError(ApplicationError):
     """Someone else changed the object since this user read it."""
 
@@ -65,9 +72,24 @@ STALE_VERSION = _(
 )
 
 
-def check_version(*, stored: int, sent: int | None) -> None:
-    """Raise ``ConflictError`` unless the client's version is the stored one."""
-    if sent is None or int(sent) != stored:
+NOT_A_VERSION = _("The version must be a whole number.")
+
+
+def check_version(*, stored: int, sent: object) -> None:
+    """Raise ``ConflictError`` unless the client's version is the stored one.
+
+    Whatever the client sent: a value that is no whole number is a ``ValidationFailed`` on
+    ``version`` (a 400), never a crash.
+    """
+    if sent is None:
+        raise ConflictError(STALE_VERSION, details={"version": stored})
+    if isinstance(sent, bool) or not isinstance(sent, int | str):
+        raise ValidationFailed(NOT_A_VERSION, details={"version": [str(NOT_A_VERSION)]})
+    try:
+        number = int(sent)
+    except ValueError as exc:
+        raise ValidationFailed(NOT_A_VERSION, details={"version": [str(NOT_A_VERSION)]}) from exc
+    if number != stored:
         raise ConflictError(STALE_VERSION, details={"version": stored})
 
 

@@ -24,7 +24,7 @@ from isogov.accounts.selectors import agency_get_public
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
 
-from .engine import CalendarRangeError, Unit
+from .engine import CalendarRangeError, Unit, WorkingCalendar
 from .selectors import calendar_for
 
 MAX_DAYS = 1000
@@ -51,6 +51,25 @@ def _agency(request: Request) -> Agency | None:
         raise _bad("agency", _("No agency has this code.")) from exc
 
 
+def _start(request: Request) -> dt.datetime:
+    text = _required(request, "start").replace(" ", "+")
+    try:
+        start = parse_datetime(text)
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30 or an offset of +99:00
+        start = None
+    if start is None:
+        raise _bad("start", _("Not an ISO 8601 date and time."))
+    return start
+
+
+def _outside(calendar: WorkingCalendar, param: str) -> ValidationFailed:
+    return _bad(
+        param,
+        _("Outside the working calendar (%(first)d–%(last)d).")
+        % {"first": calendar.spec.first_year, "last": calendar.spec.last_year},
+    )
+
+
 class CalendarDueApi(APIView):
     """When is something due: ``start`` plus ``amount`` ``unit`` on an agency's calendar."""
 
@@ -69,13 +88,19 @@ class CalendarDueApi(APIView):
                 "start",
                 OpenApiTypes.DATETIME,
                 required=True,
-                description="ISO 8601 instant; without an offset it is Vietnam time.",
+                description=(
+                    "ISO 8601 instant; without an offset it is Vietnam time. Must lie in the "
+                    "working calendar's years (ISOGOV_WORKCAL_FIRST_YEAR to _LAST_YEAR)."
+                ),
             ),
             OpenApiParameter(
                 "amount",
                 OpenApiTypes.NUMBER,
                 required=True,
-                description="Non-negative; fractions allowed for working days/hours.",
+                description=(
+                    "0 to 100000; fractions allowed for working days/hours. A result after "
+                    "the calendar's last year is a 400 naming 'amount'."
+                ),
             ),
             OpenApiParameter("unit", OpenApiTypes.STR, required=True, enum=[u.value for u in Unit]),
             OpenApiParameter(
@@ -88,11 +113,7 @@ class CalendarDueApi(APIView):
         responses={200: OutputSerializer},
     )
     def get(self, request: Request) -> Response:
-        start_text = _required(request, "start")
-        start = parse_datetime(start_text.replace(" ", "+")) if start_text else None
-        if start is None:
-            raise _bad("start", _("Not an ISO 8601 date and time."))
-        start = clock.to_local(start)
+        start = _start(request)
         amount_text = _required(request, "amount")
         try:
             amount = float(amount_text)
@@ -107,10 +128,21 @@ class CalendarDueApi(APIView):
             allowed = ", ".join(u.value for u in Unit)
             raise _bad("unit", _("Must be one of: %(allowed)s.") % {"allowed": allowed}) from exc
         calendar = calendar_for(agency=_agency(request))
+        first, last = calendar.spec.first_year, calendar.spec.last_year
+        # Checked before any arithmetic: 9999-12-31T23:00Z has no Vietnam local time at all.
+        if not first <= start.year <= last:
+            raise _outside(calendar, "start")
+        start = clock.to_local(start)
+        if not first <= start.year <= last:
+            raise _outside(calendar, "start")
         try:
             due = calendar.add(start, amount_text, unit)
         except CalendarRangeError as exc:
-            raise _bad("start", _("The result falls outside the working calendar.")) from exc
+            raise _bad(
+                "amount",
+                _("The result falls after the working calendar's last year (%(last)d).")
+                % {"last": last},
+            ) from exc
         except ValueError as exc:
             raise _bad("amount", str(exc)) from exc
         return Response(
@@ -183,11 +215,7 @@ class CalendarDaysApi(APIView):
         first, last = calendar.spec.first_year, calendar.spec.last_year
         for param, value in dates.items():
             if not first <= value.year <= last:
-                raise _bad(
-                    param,
-                    _("Outside the working calendar (%(first)d–%(last)d).")
-                    % {"first": first, "last": last},
-                )
+                raise _outside(calendar, param)
         days = [
             {"date": date.isoformat(), "type": day_type.value, "name": name}
             for date, day_type, name in calendar.iter_days(start, end)

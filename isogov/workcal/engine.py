@@ -173,7 +173,10 @@ class WorkingCalendar:
         if date in spec.holidays:
             return DayType.HOLIDAY, spec.holidays[date], ()
         if date in spec.national_workdays:
-            return DayType.MAKEUP_WORKING_DAY, spec.national_workdays[date], spec.periods
+            # A weekend day worked is a make-up day; a weekday taken off the holidays (a
+            # national override, e.g. 24/11) is an ordinary working day that keeps its name.
+            kind = DayType.MAKEUP_WORKING_DAY if date.weekday() in spec.weekend else DayType.WORKING
+            return kind, spec.national_workdays[date], spec.periods
         if date.weekday() in spec.weekend:
             return DayType.WEEKEND, "", ()
         return DayType.WORKING, "", spec.periods

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import COUNT_FROM_CHOICES, CalendarOverride
+from .models import COUNT_FROM_CHOICES, CalendarOverride, NationalDayKind
 
 
 class OverrideForm(forms.ModelForm):
@@ -50,3 +50,24 @@ class OfficeHoursForm(forms.Form):
         label=_("afternoon closes"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     count_from = forms.ChoiceField(label=_("clock starts"), choices=COUNT_FROM_CHOICES)
+
+
+class NationalOverrideForm(forms.Form):
+    """A national day made a holiday or a working day for every agency; ``version`` detects
+    concurrent edits of the national calendar."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("kind"), choices=NationalDayKind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    legal_basis = forms.CharField(
+        label=_("legal basis"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The law, decree or decision that makes the day a holiday or a working day."),
+    )
+
+
+class DeleteNationalOverrideForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -125,6 +125,57 @@ class CalendarOverride(TimeStampedModel):
             raise ValidationError(_("The closing time must be after the opening time."))
 
 
+class NationalDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday for every agency")
+    WORKING_DAY = "working_day", _("Working day for every agency")
+
+
+class NationalCalendar(VersionedModel):
+    """The system's adjustments of the national calendar as a whole (a single row, id 1).
+
+    ``version`` guards concurrent edits of the adjustments; ``revision`` changes with each of
+    them and is part of every agency's compiled-calendar cache key, so one national change
+    recompiles every agency's calendar.
+    """
+
+    SINGLETON_ID = 1
+
+    revision = models.CharField(max_length=32, default=new_revision, editable=False)
+
+    class Meta:
+        verbose_name = _("national calendar")
+        verbose_name_plural = _("national calendars")
+
+    def __str__(self) -> str:
+        return str(_("national calendar"))
+
+
+class NationalDayOverride(TimeStampedModel):
+    """A date the system administrator decides differently from the ``holidays`` package, for
+    every agency at once (điều chỉnh lịch nghỉ lễ toàn quốc).
+
+    E.g. 24/11 (Ngày Văn hóa Việt Nam), which the package lists as a holiday from 2026 while
+    whether it is a day off depends on an amendment of the Labour Code 2019 (art. 112). An
+    agency's own override of the same date still wins.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=NationalDayKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.TextField(
+        _("legal basis"),
+        help_text=_("The law, decree or decision that makes the day a holiday or a working day."),
+    )
+
+    class Meta:
+        verbose_name = _("national day override")
+        verbose_name_plural = _("national day overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
 class CalendarReview(TimeStampedModel):
     """The record that an agency checked next year's calendar (due by 1 December)."""
 

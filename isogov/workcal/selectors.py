@@ -19,7 +19,14 @@ from .engine import (
     Period,
     WorkingCalendar,
 )
-from .models import AgencyCalendar, CalendarOverride, CalendarReview
+from .models import (
+    AgencyCalendar,
+    CalendarOverride,
+    CalendarReview,
+    NationalCalendar,
+    NationalDayKind,
+    NationalDayOverride,
+)
 from .national import national_days
 
 _cache: dict[tuple[int | None, str], WorkingCalendar] = {}
@@ -39,9 +46,23 @@ def _periods(settings_row: AgencyCalendar | None) -> tuple[Period, ...] | None:
     )
 
 
+def _national(first: int, last: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+    """The package's days off and make-up days, with the system administrator's overrides."""
+    package_days_off, package_workdays = national_days(first, last)
+    days_off, workdays = dict(package_days_off), dict(package_workdays)
+    for row in NationalDayOverride.objects.filter(date__year__gte=first, date__year__lte=last):
+        if row.kind == NationalDayKind.HOLIDAY:
+            days_off[row.date] = row.name
+            workdays.pop(row.date, None)
+        else:
+            days_off.pop(row.date, None)
+            workdays[row.date] = row.name
+    return days_off, workdays
+
+
 def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> WorkingCalendar:
     first, last = settings.WORKCAL_FIRST_YEAR, settings.WORKCAL_LAST_YEAR
-    days_off, workdays = national_days(first, last)
+    days_off, workdays = _national(first, last)
     overrides: dict[dt.date, Override] = {}
     if agency is not None:
         for row in CalendarOverride.objects.filter(agency=agency):
@@ -66,21 +87,30 @@ def _compile(agency: Agency | None, settings_row: AgencyCalendar | None) -> Work
     return WorkingCalendar(spec)
 
 
-def _revision(agency: Agency) -> str | None:
-    """The agency's calendar revision: one indexed single-column read, done on every call."""
+def _revision(agency: Agency | None) -> str:
+    """The calendar's revision: the agency's and the national one, in one indexed read done
+    on every call (either changes when anything its compiled calendar is made of changes)."""
+    national = NationalCalendar._meta.db_table
+    national_sql = f"SELECT revision FROM {national} WHERE id = {NationalCalendar.SINGLETON_ID}"  # noqa: S608
+    if agency is None:
+        row = fetch_one(national_sql)
+        return f":{row[0]}" if row else ":"
     table = AgencyCalendar._meta.db_table
-    row = fetch_one(f"SELECT revision FROM {table} WHERE agency_id = %s", [agency.pk])  # noqa: S608
-    return str(row[0]) if row else None
+    row = fetch_one(
+        f"SELECT (SELECT revision FROM {table} WHERE agency_id = %s), ({national_sql})",  # noqa: S608
+        [agency.pk],
+    )
+    agency_revision, national_revision = row or (None, None)
+    return f"{agency_revision or ''}:{national_revision or ''}"
 
 
 def calendar_for(*, agency: Agency | None) -> WorkingCalendar:
     """The compiled calendar of an agency, or the national one (default hours) for ``None``.
 
-    Compiled once per process and kept until the agency's calendar revision changes (every
-    calendar service sets a new one), so a computation costs microseconds.
+    Compiled once per process and kept until the agency's or the national calendar revision
+    changes (every calendar service sets a new one), so a computation costs microseconds.
     """
-    revision = _revision(agency) if agency is not None else None
-    key = (agency.pk if agency is not None else None, revision or "")
+    key = (agency.pk if agency is not None else None, _revision(agency))
     calendar = _cache.get(key)
     if calendar is None:
         settings_row = (
@@ -98,6 +128,17 @@ def calendar_for(*, agency: Agency | None) -> WorkingCalendar:
 def override_list(*, agency: Agency, year: int) -> list[CalendarOverride]:
     """An agency's overrides in one year, by date."""
     return list(CalendarOverride.objects.filter(agency=agency, date__year=year).order_by("date"))
+
+
+def national_override_list(*, year: int) -> list[NationalDayOverride]:
+    """The system administrator's national day overrides in one year, by date (public)."""
+    return list(NationalDayOverride.objects.filter(date__year=year).order_by("date"))
+
+
+def national_calendar_version() -> int:
+    """The version a national-override form must send back (1 before any change)."""
+    row = NationalCalendar.objects.filter(pk=NationalCalendar.SINGLETON_ID).first()
+    return row.version if row is not None else 1
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, User
-from isogov.accounts.roles import CALENDAR_MANAGERS
-from isogov.accounts.selectors import user_has_role
+from isogov.accounts.roles import CALENDAR_MANAGERS, Role
+from isogov.accounts.selectors import user_has_role, user_scope
 from isogov.audit.services import audit_record
 from isogov.core.errors import (
     PermissionDenied,
@@ -19,12 +20,24 @@ from isogov.core.errors import (
     full_clean_or_fail,
 )
 
-from .models import AgencyCalendar, CalendarOverride, CalendarReview, new_revision
+from .models import (
+    AgencyCalendar,
+    CalendarOverride,
+    CalendarReview,
+    NationalCalendar,
+    NationalDayOverride,
+    new_revision,
+)
 
 NOT_CALENDAR_MANAGER = _(
     "Only the agency's leader, ISO secretary or an administrator may change its calendar."
 )
 OVERRIDE_EXISTS = _("This date already has an override; remove it first.")
+NOT_SYSTEM_ADMIN = _("Only a system administrator may change the national calendar.")
+NATIONAL_DATE_OUT_OF_RANGE = _(
+    "The date must lie in the working calendar's years (%(first)d–%(last)d)."
+)
+NATIONAL_OVERRIDE_FIELDS = ["date", "kind", "name", "legal_basis"]
 OVERRIDE_FIELDS = [
     "date",
     "kind",
@@ -171,3 +184,83 @@ def calendar_review_mark(
             after={"year": year, "note": note},
         )
     return review
+
+
+def _require_system_admin(actor: User | None) -> None:
+    if actor is not None and not user_scope(user=actor).has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied(NOT_SYSTEM_ADMIN)
+
+
+def _national_calendar_locked(version: int | str | None) -> NationalCalendar:
+    """The national calendar row, locked and version-checked (created at version 1)."""
+    NationalCalendar.objects.get_or_create(pk=NationalCalendar.SINGLETON_ID)
+    national = NationalCalendar.objects.select_for_update().get(pk=NationalCalendar.SINGLETON_ID)
+    check_version(stored=national.version, sent=version)
+    return national
+
+
+def _national_bump(national: NationalCalendar) -> None:
+    """A new version and revision: every agency's cached calendar is recompiled."""
+    national.version += 1
+    national.revision = new_revision()
+    national.save(update_fields=["version", "revision", "updated_at"])
+
+
+@transaction.atomic
+def national_override_set(
+    *,
+    actor: User | None,
+    version: int | str | None,
+    date: dt.date,
+    kind: str,
+    name: str,
+    legal_basis: str,
+) -> NationalDayOverride:
+    """Make ``date`` a holiday or a working day for every agency (system administrators only).
+
+    A second decision on the same date replaces the first; the audit trail keeps both.
+    """
+    _require_system_admin(actor)
+    national = _national_calendar_locked(version)
+    first, last = settings.WORKCAL_FIRST_YEAR, settings.WORKCAL_LAST_YEAR
+    if not first <= date.year <= last:
+        message = NATIONAL_DATE_OUT_OF_RANGE % {"first": first, "last": last}
+        raise ValidationFailed(message, details={"date": [str(message)]})
+    override = NationalDayOverride.objects.filter(date=date).first()
+    before = model_to_dict(override, fields=NATIONAL_OVERRIDE_FIELDS) if override else None
+    override = override or NationalDayOverride(date=date)
+    override.kind = kind
+    override.name = name
+    override.legal_basis = legal_basis
+    full_clean_or_fail(override)
+    override.save()
+    _national_bump(national)
+    audit_record(
+        actor=actor,
+        action="calendar.national_override.set",
+        target=override,
+        before=before,
+        after=model_to_dict(override, fields=NATIONAL_OVERRIDE_FIELDS),
+    )
+    return override
+
+
+@transaction.atomic
+def national_override_delete(
+    *, actor: User | None, version: int | str | None, override: NationalDayOverride, reason: str
+) -> None:
+    """Remove a national override: the date is again what the ``holidays`` package says."""
+    _require_system_admin(actor)
+    national = _national_calendar_locked(version)
+    before = model_to_dict(override, fields=NATIONAL_OVERRIDE_FIELDS)
+    override_id = override.pk
+    override.delete()
+    _national_bump(national)
+    audit_record(
+        actor=actor,
+        action="calendar.national_override.delete",
+        object_type="workcal.nationaldayoverride",
+        object_id=override_id,
+        before=before,
+        reason=reason,
+    )

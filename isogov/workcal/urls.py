@@ -10,4 +10,10 @@ urlpatterns = [
     path("overrides/<int:pk>/delete/", views.override_delete, name="override-delete"),
     path("review/", views.review_mark, name="review"),
     path("office-hours/", views.office_hours_update, name="office-hours"),
+    path("national/", views.national_override_save, name="national-override-set"),
+    path(
+        "national/<int:pk>/delete/",
+        views.national_override_remove,
+        name="national-override-delete",
+    ),
 ]

@@ -14,20 +14,35 @@ from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.models import Agency
-from isogov.accounts.roles import CALENDAR_MANAGERS
-from isogov.accounts.selectors import user_has_role, user_primary_agency
+from isogov.accounts.roles import CALENDAR_MANAGERS, Role
+from isogov.accounts.selectors import user_has_role, user_primary_agency, user_scope
 from isogov.core import clock
-from isogov.core.errors import ApplicationError, NotFound
+from isogov.core.errors import ApplicationError, NotFound, PermissionDenied
 
 from .engine import DayType
-from .forms import DeleteOverrideForm, OfficeHoursForm, OverrideForm
-from .models import AgencyCalendar, CalendarOverride
-from .selectors import calendar_for, calendar_review_reminder, override_list
+from .forms import (
+    DeleteNationalOverrideForm,
+    DeleteOverrideForm,
+    NationalOverrideForm,
+    OfficeHoursForm,
+    OverrideForm,
+)
+from .models import AgencyCalendar, CalendarOverride, NationalDayOverride
+from .selectors import (
+    calendar_for,
+    calendar_review_reminder,
+    national_calendar_version,
+    national_override_list,
+    override_list,
+)
 from .services import (
+    NOT_SYSTEM_ADMIN,
     calendar_override_create,
     calendar_override_delete,
     calendar_review_mark,
     calendar_settings_update,
+    national_override_delete,
+    national_override_set,
 )
 
 
@@ -67,10 +82,14 @@ def _year(request: AuthenticatedHttpRequest) -> int:
 
 @login_required
 def calendar_page(
-    request: AuthenticatedHttpRequest, form: OverrideForm | None = None
+    request: AuthenticatedHttpRequest,
+    form: OverrideForm | None = None,
+    national_form: NationalOverrideForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     agency = _agency(request)
     year = _year(request)
+    national_overrides = national_override_list(year=year)
     calendar = calendar_for(agency=agency)
     days = list(calendar.iter_days(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     special = [
@@ -94,6 +113,14 @@ def calendar_page(
         "delete_form": DeleteOverrideForm(),
         "hours_form": OfficeHoursForm(initial=_office_hours_initial(agency)),
         "reminder": calendar_review_reminder(agency=agency, today=clock.today()),
+        "national_overrides": national_overrides,
+        "national_dates": {o.date for o in national_overrides},
+        "can_manage_national": user_scope(user=request.user).has_role(Role.SYSTEM_ADMIN),
+        "national_form": national_form
+        or NationalOverrideForm(initial={"version": national_calendar_version()}),
+        "national_delete_form": DeleteNationalOverrideForm(
+            initial={"version": national_calendar_version()}
+        ),
         "periods": [
             (
                 f"{s // 3_600_000_000:02d}:{s // 60_000_000 % 60:02d}",
@@ -102,7 +129,7 @@ def calendar_page(
             for s, e in calendar.spec.periods
         ],
     }
-    return render(request, "workcal/calendar.html", context)
+    return render(request, "workcal/calendar.html", context, status=status)
 
 
 @login_required
@@ -168,3 +195,54 @@ def review_mark(request: AuthenticatedHttpRequest) -> HttpResponse:
         request, _("The calendar for %(year)d is marked as reviewed.") % {"year": year}
     )
     return _back(year)
+
+
+@login_required
+@require_POST
+def national_override_save(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Make a national day a holiday or a working day for every agency (system administrator)."""
+    form = NationalOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            national_override_set(actor=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ApplicationError as error:
+            for field, problems in error.details.items():
+                if field in form.fields and isinstance(problems, list):
+                    form.add_error(field, problems)
+            if not form.errors:
+                form.add_error(None, str(error.message))
+            return calendar_page(request, national_form=form, status=error.status_code)
+        messages.success(request, _("The national calendar was updated."))
+        return _back(form.cleaned_data["date"].year)
+    # Refuse a non-administrator before telling them what was wrong with the form.
+    _require_national_admin(request)
+    return calendar_page(request, national_form=form, status=400)
+
+
+def _require_national_admin(request: AuthenticatedHttpRequest) -> None:
+    if not user_scope(user=request.user).has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied(NOT_SYSTEM_ADMIN)
+
+
+@login_required
+@require_POST
+def national_override_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    override = NationalDayOverride.objects.filter(pk=pk).first()
+    if override is None:
+        raise NotFound()
+    form = DeleteNationalOverrideForm(request.POST)
+    if not form.is_valid():
+        _require_national_admin(request)
+        messages.error(request, _("Give a reason for removing the day."))
+    else:
+        try:
+            national_override_delete(actor=request.user, override=override, **form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The national calendar was updated."))
+    return _back(override.date.year)

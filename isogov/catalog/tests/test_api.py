@@ -83,8 +83,8 @@ def test_catalogue_manager_drafts_edits_and_publishes_a_version(catalog: Any) ->
     refused = client.put(
         url, {"version": published.json()["version"], "content": content}, format="json"
     )
-    assert refused.status_code == 400
-    assert refused.json()["error"]["code"] == "immutable"
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "invalid_state"
 
 
 def test_officer_without_catalogue_role_cannot_write(catalog: Any) -> None:
@@ -148,3 +148,38 @@ def test_manager_issues_a_new_process_for_a_draft_and_sees_the_difference(catalo
     ok = client.put(url, body, format="json")
     assert ok.status_code == 200, ok.json()
     assert client.get(url).json()["issue_number"] == 2
+
+
+@pytest.mark.parametrize("sent", ["abc", "", 1.5, True, [1], {"n": 1}, "9" * 5000])
+def test_update_with_a_version_that_is_no_number_gets_400_naming_it(
+    catalog: Any, sent: Any
+) -> None:
+    client = _client(catalog.user("thuky"))
+    created = client.post("/api/v1/procedures/2.001594/versions/", {}, format="json").json()
+    url = f"/api/v1/procedures/2.001594/versions/{created['number']}/"
+    before = client.get(url).json()
+    response = client.put(
+        url, {"version": sent, "content": {**created, "name": "Tên mới"}}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["details"]) == ["version"]
+    assert client.get(url).json() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Only catalogue managers may change the catalogue."),
+        ("vi", "Chỉ người quản lý danh mục mới được thay đổi danh mục thủ tục."),
+    ],
+)
+def test_refusal_answers_in_the_language_the_api_client_asks_for(
+    catalog: Any, language: str, message: str
+) -> None:
+    # The message is a module constant: translated at import time it would always be Vietnamese.
+    client = _client(catalog.user("motcua"))
+    response = client.post(
+        "/api/v1/procedures/", {}, format="json", headers={"accept-language": language}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == message

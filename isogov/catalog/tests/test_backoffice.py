@@ -67,7 +67,7 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     # The draft still has the 15-day process of version 1: publishing is refused.
     refused = manager.post(
         "/catalog/p/2.001594/v2/publish/",
-        {"version": draft.version, "effective_from": "2026-01-01"},
+        {"version": draft.version, "effective_from": "2026-01-01", "confirm": "on"},
         follow=True,
     )
     assert "không còn phù hợp" in refused.content.decode()
@@ -86,9 +86,16 @@ def test_manager_edits_a_draft_compares_and_publishes(manager: Client) -> None:
     version_1 = ProcedureVersion.objects.get(procedure__code="2.001594", number=1)
     assert version_process(version=version_1).issue_number == 1
     assert version_process(version=draft).issue_number == 2
-    published = manager.post(
+    unconfirmed = manager.post(
         "/catalog/p/2.001594/v2/publish/",
         {"version": draft.version, "effective_from": "2026-01-01"},
+        follow=True,
+    )
+    assert "xác nhận" in unconfirmed.content.decode()
+    assert ProcedureVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    published = manager.post(
+        "/catalog/p/2.001594/v2/publish/",
+        {"version": draft.version, "effective_from": "2026-01-01", "confirm": "on"},
     )
     assert published.status_code == 302
     draft.refresh_from_db()
@@ -296,3 +303,16 @@ def test_marking_a_legal_change_done_clears_the_overdue_flag(manager: Client) ->
     manager.post(f"/catalog/legal-changes/{change.pk}/done/", {"which": "iso"})
     html = manager.get("/catalog/legal-changes/").content.decode()
     assert 'class="overdue"' not in html
+
+
+def test_edit_form_with_a_tampered_lock_shows_an_error_and_stores_nothing(
+    manager: Client,
+) -> None:
+    manager.post("/catalog/p/2.001594/draft/")
+    page = manager.get("/catalog/p/2.001594/v2/edit/")
+    data = {**_form_data(page), "lock": "abc", "name": "Tên mới"}
+    response = manager.post("/catalog/p/2.001594/v2/edit/", data)
+    assert response.status_code == 200
+    assert response.context["errors"] == ["version: Phiên bản phải là một số nguyên."]
+    draft = ProcedureVersion.objects.get(procedure__code="2.001594", number=2)
+    assert draft.name != "Tên mới"

@@ -11,7 +11,7 @@ from isogov.audit.models import AuditEvent
 from isogov.catalog.models import ProcedureVersion, VersionStatus
 from isogov.catalog.selectors import version_as_record, version_in_force
 from isogov.catalog.services import (
-    PUBLISHED_IMMUTABLE,
+    NOT_ALLOWED_IN_STATE,
     agency_procedure_assign,
     process_save,
     version_create_draft,
@@ -68,14 +68,17 @@ def test_retired_version_is_in_force_until_its_last_day_only() -> None:
 def test_published_version_refuses_edit_and_nothing_changes() -> None:
     version = published_version()
     before = version_as_record(version=version)
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(ConflictError) as error:
         version_update_draft(
             actor=None,
             version=version,
             sent_version=version.version,
             data=version_record(name="Tên mới"),
         )
-    assert error.value.message == PUBLISHED_IMMUTABLE
+    assert error.value.code == "invalid_state"
+    assert str(error.value.message) == str(
+        NOT_ALLOWED_IN_STATE % {"action": "Sửa bản nháp", "status": "Đã công bố"}
+    )
     stored = ProcedureVersion.objects.get(pk=version.pk)
     assert version_as_record(version=stored) == before
     assert stored.name == "Cấp giấy phép hoạt động in xuất bản phẩm"

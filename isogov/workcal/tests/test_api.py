@@ -118,3 +118,32 @@ def test_days_bad_parameter_gets_400(
     response = client.get("/api/v1/calendar/days", params)
     assert response.status_code == 400
     assert bad_param in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize(
+    ("params", "bad_param"),
+    [
+        # Item 4 of issue 8: these crashed with OverflowError or CalendarRangeError.
+        ({"start": "9999-12-31T23:00:00Z", "amount": "1", "unit": "working_days"}, "start"),
+        ({"start": "0001-01-01T00:00:00+07:00", "amount": "1", "unit": "working_days"}, "start"),
+        ({"start": "2035-12-31T20:00:00Z", "amount": "1", "unit": "working_days"}, "start"),
+        ({"start": "2026-02-30T08:00", "amount": "1", "unit": "working_days"}, "start"),
+        ({"start": "2035-12-28T08:00", "amount": "100000", "unit": "working_days"}, "amount"),
+        ({"start": "2035-12-28T08:00", "amount": "30", "unit": "calendar_days"}, "amount"),
+        ({"start": "2026-03-09T08:00", "amount": "1e400", "unit": "working_days"}, "amount"),
+        ({"start": "2026-03-09T08:00", "amount": "nan", "unit": "working_days"}, "amount"),
+        ({"start": "2026-03-09T08:00", "amount": "1.5", "unit": "calendar_days"}, "amount"),
+    ],
+)
+def test_out_of_range_parameter_gets_400_naming_it(
+    client: Client, params: dict[str, str], bad_param: str
+) -> None:
+    response = client.get("/api/v1/calendar/due", params)
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["details"]) == [bad_param]
+
+
+def test_days_far_outside_the_calendar_gets_400(client: Client) -> None:
+    response = client.get("/api/v1/calendar/days", {"from": "9999-12-30", "to": "9999-12-31"})
+    assert response.status_code == 400
+    assert "from" in response.json()["error"]["details"]
