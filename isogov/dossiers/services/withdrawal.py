@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from isogov.accounts.models import User
+from isogov.core import clock
 from isogov.core.errors import (
     ApplicationError,
 )
@@ -19,6 +21,7 @@ from ._kernel import (
     DESK_ROLES,
     _lock,
     _move,
+    _outgoing_number,
     _require,
     _save,
     _transition,
@@ -52,7 +55,7 @@ def dossier_request_withdrawal(
 @transaction.atomic
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
-    return _move(
+    dossier = _move(
         actor=actor,
         code=code,
         version=version,
@@ -62,6 +65,13 @@ def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "
         reason=reason,
         check=_refuse_after_decision,
     )
+    # The stop notice (Circular 03/2025 form 05) takes a number of the agency's register of
+    # outgoing documents for the year.
+    dossier.stop_number, dossier.stop_symbol = _outgoing_number(
+        dossier.agency, clock.now(), settings.ISOGOV_STOP_NOTICE_SYMBOL
+    )
+    dossier.save(update_fields=["stop_number", "stop_symbol"])
+    return dossier
 
 
 @transaction.atomic
