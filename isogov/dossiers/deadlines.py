@@ -75,8 +75,12 @@ def compute_deadline(
     extension_reason: str = "",
     service_amount: Decimal | int | str | None = None,
     service_unit: Unit | str = Unit.WORKING_DAYS,
+    pauses: Sequence[ClockStop] = (),
 ) -> Deadline:
     """The dossier's due times from its facts (Decree 61/2018 art. 19; Decree 118/2025).
+
+    ``stops``: supplement requests (restart or pause by ``on_supplement``). ``pauses``: waits
+    that only pause the clock, e.g. a fee payment awaited when the rule set does not count it.
 
     ``service_amount``/``service_unit``: the agency's own, shorter promise. It is counted like
     the legal time (the same stops and restarts), only kept when it ends first, and lapses after
@@ -86,14 +90,15 @@ def compute_deadline(
     shifts = [Shift(ShiftKind.STARTED, first.start_counted_at, first.due_at)]
     due: dt.datetime | None = first.due_at
     waiting_us = 0
-    for stop in sorted(stops, key=lambda item: item.started_at):
+    waits = [(stop, False) for stop in stops] + [(pause, True) for pause in pauses]
+    for stop, is_pause in sorted(waits, key=lambda item: item[0].started_at):
         shifts.append(Shift(ShiftKind.STOPPED, stop.started_at, None, reason=stop.reason))
         if stop.ended_at is None:
             due = None
             break
         waited = max(calendar.working_us_between(stop.started_at, stop.ended_at), 0)
         waiting_us += waited
-        if on_supplement == OnSupplement.RESTART:
+        if on_supplement == OnSupplement.RESTART and not is_pause:
             # "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ" (art. 19.4).
             due = calendar.add(stop.ended_at, amount, unit).due_at
             kind = ShiftKind.RESTARTED
@@ -117,6 +122,7 @@ def compute_deadline(
             unit=service_unit,
             stops=stops,
             on_supplement=on_supplement,
+            pauses=pauses,
         ).legal_due_at
         if service is not None and service < due:
             service_due_at = service
@@ -193,6 +199,37 @@ def classify(
     else:
         early = finished_at < due_at
     return Classified(Outcome.EARLY if early else Outcome.ON_TIME, 0)
+
+
+def dossier_outcome(
+    *,
+    calendar: WorkingCalendar,
+    finished_at: dt.datetime,
+    legal_due_at: dt.datetime,
+    promised_due_at: dt.datetime | None,
+    appointment_moved: bool,
+    late_after_apology: bool,
+    amount: Decimal | int | str,
+    unit: Unit | str,
+) -> Classified:
+    """The dossier's outcome at return (indicator 1 of Circular 01/2018 art. 13).
+
+    ``late_after_apology`` (the rule set's): an apology is written for a dossier "quá hạn giải
+    quyết" (Decree 61/2018 art. 19.9, Decree 118/2025 art. 19.6) and does not extend the legal
+    time, so a dossier whose appointment was moved is late even when finished before the legal
+    due time. Without it the dossier is judged against the new appointment.
+    """
+    judge_by_new = appointment_moved and not late_after_apology and promised_due_at is not None
+    due_at = promised_due_at if judge_by_new and promised_due_at else legal_due_at
+    classified = classify(
+        calendar=calendar,
+        finished_at=finished_at,
+        due_at=due_at,
+        by_day=not is_shorter_than_a_day(calendar, amount, unit),
+    )
+    if appointment_moved and late_after_apology and classified.outcome != Outcome.LATE:
+        return Classified(Outcome.LATE, 0)
+    return classified
 
 
 # --- periods and windows set in days --------------------------------------------------------

@@ -69,6 +69,13 @@ class RuleSet:
     # to the handling unit "vào đầu giờ ngày làm việc tiếp theo". [A] "Đầu giờ" is read as
     # within the first working hour of that day (by 08:30 with the default 07:30 opening).
     transfer_next_day_working_hours: int = 1
+    # Whether the time the applicant takes to pay the fees counts against the agency. Neither
+    # Decree 61/2018 nor Decree 118/2025 stops the clock for a payment (only a supplement
+    # request does: art. 19.4; Decree 118/2025 art. 19.5), so by default it counts. A sector rule
+    # that leaves it out (e.g. the applicant's financial obligations in land registration [A: not
+    # in shared/domain]) is a rule set with False: the clock pauses from the payment request
+    # until the fees are paid.
+    payment_time_counts: bool = True
     # Decree 61/2018 art. 19.9, Decree 118/2025 art. 19.6: the apology is written for a dossier
     # "quá hạn giải quyết" and the legal time is not extended by it, so a dossier whose
     # appointment was moved is late (Circular 01/2018 art. 13 indicator 1 compares with the

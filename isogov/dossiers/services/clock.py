@@ -70,16 +70,18 @@ def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
             for stop in dossier.clock_stops.order_by("started_at")
         ]
     )
+    ruleset = _ruleset(dossier)
     result = deadlines.compute_deadline(
         calendar=_calendar(dossier),
         received_at=dossier.received_at,
         amount=dossier.time_value,
         unit=dossier.time_unit,
         stops=stops,
-        on_supplement=_ruleset(dossier).on_supplement,
+        on_supplement=ruleset.on_supplement,
         extended_due_at=extension.new_due_at if extension else None,
         service_amount=dossier.service_time_value,
         service_unit=dossier.service_time_unit or TimeUnit.WORKING_DAYS,
+        pauses=[] if is_new or ruleset.payment_time_counts else _payment_waits(dossier),
     )
     dossier.start_counted_at = result.start_counted_at
     dossier.due_at = result.legal_due_at
@@ -91,10 +93,30 @@ def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
 APOLOGY_NOT_WORKING_TIME = gettext_lazy(
     "The new appointment must fall within office hours on a working day."
 )
+APOLOGY_CLOCK_STOPPED = gettext_lazy(
+    "The clock is stopped: there is no appointment to move until it runs again."
+)
 UNANSWERED_CLOSED = gettext_lazy(
     "Closed: the supplement request of %(requested)s (form 02) was not answered within "
     "%(days)d days (Decree 118/2025 art. 19.5); the period ended at %(end)s."
 )
+
+
+def _payment_waits(dossier: Dossier) -> list[deadlines.ClockStop]:
+    """The times a fee payment was awaited: each payment request until the fees were paid."""
+    waits: list[deadlines.ClockStop] = []
+    requested_at: dt.datetime | None = None
+    events = dossier.events.filter(action__in=("request_payment", "paid")).order_by("at", "id")
+    for action, at in events.values_list("action", "at"):
+        if action == "request_payment" and requested_at is None:
+            requested_at = at
+        elif action == "paid" and requested_at is not None:
+            waits.append(deadlines.ClockStop(requested_at, at, "payment"))
+            requested_at = None
+    if requested_at is not None:
+        waits.append(deadlines.ClockStop(requested_at, None, "payment"))
+    return waits
+
 
 DEADLINE_FIELDS = (
     "start_counted_at",
@@ -305,7 +327,8 @@ def dossier_apologise(
     if dossier.appointment_moves >= ruleset.max_appointment_moves:
         raise ApplicationError(APOLOGY_ONCE, code="apology_limit")
     current = dossier.promised_due_at
-    assert current is not None
+    if current is None:  # the clock is paused (a payment the rule set does not count)
+        raise ApplicationError(APOLOGY_CLOCK_STOPPED, code="clock_stopped")
     calendar = _calendar(dossier)
     now = clock.now()
     # "Chậm nhất 01 ngày trước ngày hết hạn" (Decree 61/2018 art. 19.9, Decree 118/2025 art.

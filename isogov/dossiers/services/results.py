@@ -130,28 +130,18 @@ def dossier_return_result(*, actor: User, code: str, version: int | None, method
     dossier.returned_at = now
     dossier.return_method = method
     if dossier.due_at is not None and dossier.finished_at is not None:
-        calendar = _calendar(dossier)
-        late_after_apology = _ruleset(dossier).late_after_apology
-        # The rule set says whether an apology's new appointment is what the outcome is judged
-        # against (``late_after_apology`` False) or the dossier stays late (the default).
-        due_at = (
-            dossier.promised_due_at
-            if dossier.appointment_moves and not late_after_apology and dossier.promised_due_at
-            else dossier.due_at
-        )
-        classified = deadlines.classify(
-            calendar=calendar,
+        # The rule set says whether an apology leaves the dossier late (the default).
+        classified = deadlines.dossier_outcome(
+            calendar=_calendar(dossier),
             finished_at=dossier.finished_at,
-            due_at=due_at,
-            by_day=not deadlines.is_shorter_than_a_day(
-                calendar, dossier.time_value, dossier.time_unit
-            ),
+            legal_due_at=dossier.due_at,
+            promised_due_at=dossier.promised_due_at,
+            appointment_moved=dossier.appointment_moves > 0,
+            late_after_apology=_ruleset(dossier).late_after_apology,
+            amount=dossier.time_value,
+            unit=dossier.time_unit,
         )
         dossier.outcome = classified.outcome
         dossier.late_by_seconds = classified.late_by_us // 1_000_000
-        if dossier.appointment_moves and late_after_apology:
-            # Decree 61/2018 art. 19.9, Decree 118/2025 art. 19.6: the apology is for a dossier
-            # "quá hạn giải quyết"; it is late even if finished before the legal due time.
-            dossier.outcome = deadlines.Outcome.LATE
     _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
     return dossier

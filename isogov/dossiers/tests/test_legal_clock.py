@@ -7,6 +7,7 @@ hours 07:30–11:30 and 13:00–17:00 (vn-one-stop-rules.md §4).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,15 @@ from rest_framework.test import APIClient
 
 from isogov.accounts.demo import DEMO_PASSWORD
 from isogov.core.errors import ApplicationError, ValidationFailed
-from isogov.dossiers import services
-from isogov.dossiers.deadlines import Outcome, classify, is_shorter_than_a_day
+from isogov.dossiers import rulesets, services
+from isogov.dossiers.deadlines import (
+    ClockStop,
+    Outcome,
+    classify,
+    compute_deadline,
+    dossier_outcome,
+    is_shorter_than_a_day,
+)
 from isogov.dossiers.models import Dossier, DossierEvent
 from isogov.dossiers.selectors import dossier_get, dossier_lookup_public
 from isogov.dossiers.services.clock import APOLOGY_NOT_WORKING_TIME, supplement_period_end
@@ -345,3 +353,96 @@ def test_transfer_hours_follow_the_rule_set() -> None:
     assert services.transfer_due_at(CAL, at(3, 9, 15, 30), next_day_working_hours=2) == at(
         3, 10, 9, 30
     )
+
+
+# --- item 15: open questions are rule-set options ------------------------------------------------
+@pytest.mark.parametrize(
+    ("late_after_apology", "finished", "outcome"),
+    [
+        # Legal due Thu 12/3 08:00, moved by an apology to Mon 16/3 17:00.
+        (True, at(3, 11, 16), Outcome.LATE),  # before the legal due time, but apologised
+        (False, at(3, 11, 16), Outcome.EARLY),  # Wed, a day before the new appointment's day
+        (False, at(3, 16, 16), Outcome.ON_TIME),  # on the new appointment's day
+        (False, at(3, 17, 8), Outcome.LATE),  # after the new appointment
+    ],
+)
+def test_late_after_apology_is_a_rule_set_option(
+    late_after_apology: bool, finished: dt.datetime, outcome: Outcome
+) -> None:
+    result = dossier_outcome(
+        calendar=CAL,
+        finished_at=finished,
+        legal_due_at=at(3, 12, 8),
+        promised_due_at=at(3, 16, 17),
+        appointment_moved=True,
+        late_after_apology=late_after_apology,
+        amount=3,
+        unit=Unit.WORKING_DAYS,
+    )
+    assert result.outcome == outcome
+
+
+def test_a_pause_moves_the_due_time_by_the_working_time_waited() -> None:
+    # 3 working days from Mon 9/3 08:00: Thu 12/3 08:00. Paused Tue 10/3 10:00 – Wed 11/3
+    # 10:00: 1.5 h + 4 h on Tuesday, 2.5 h on Wednesday = 8 working hours, so Fri 13/3 08:00.
+    paused = compute_deadline(
+        calendar=CAL,
+        received_at=at(3, 9, 8),
+        amount=3,
+        unit=Unit.WORKING_DAYS,
+        pauses=[ClockStop(at(3, 10, 10), at(3, 11, 10))],
+    )
+    assert paused.legal_due_at == at(3, 13, 8) and paused.waiting_us == 8 * 3_600_000_000
+    waiting = compute_deadline(
+        calendar=CAL,
+        received_at=at(3, 9, 8),
+        amount=3,
+        unit=Unit.WORKING_DAYS,
+        pauses=[ClockStop(at(3, 10, 10), None)],
+    )
+    assert waiting.legal_due_at is None
+
+
+def pay(desk: Any, dossier: Dossier) -> None:
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, desk.user("motcua"))
+    act(at(3, 10, 10), services.dossier_request_payment, dossier, desk.user("chuyenvien"))
+
+
+@pytest.mark.django_db
+def test_payment_time_counts_against_the_agency_by_default(desk: Any) -> None:
+    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00
+    pay(desk, dossier)
+    assert dossier.due_at == at(3, 12, 8)
+    act(
+        at(3, 11, 10),
+        services.dossier_record_payment,
+        dossier,
+        desk.user("motcua"),
+        amount_vnd=50_000,
+        method="cash",
+        receipt_number="BL-0001",
+    )
+    assert dossier.status == Status.IN_PROCESS and dossier.due_at == at(3, 12, 8)
+
+
+@pytest.mark.django_db
+def test_a_rule_set_may_leave_the_payment_time_out(desk: Any, monkeypatch: Any) -> None:
+    sector = dataclasses.replace(rulesets.DECREE_118_2025, payment_time_counts=False)
+    monkeypatch.setattr(
+        rulesets, "RULE_SETS", (rulesets.DECREE_61_2018, rulesets.DECREE_118_2025_INTERIM, sector)
+    )
+    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00
+    pay(desk, dossier)  # Tue 10/3 10:00: the clock pauses
+    assert dossier.due_at is None
+    act(
+        at(3, 11, 10),
+        services.dossier_record_payment,
+        dossier,
+        desk.user("motcua"),
+        amount_vnd=50_000,
+        method="cash",
+        receipt_number="BL-0001",
+    )
+    # Paid Wed 11/3 10:00 after 8 working hours of waiting (see the pure test): Fri 13/3 08:00.
+    assert dossier.status == Status.IN_PROCESS and dossier.due_at == at(3, 13, 8)
+    assert dossier.waiting_seconds == 8 * 3600
