@@ -445,7 +445,8 @@ class DossierEvent(models.Model):
 
 
 class DossierCounter(models.Model):
-    """The last sequence number given on one day (dossier codes) or in one year (register)."""
+    """The last number given in one series of an agency: a day's dossier codes, a year's
+    register lines, outgoing documents, slips or online submissions."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     # "day:YYYY-MM-DD" (dossier codes), "register:YYYY", "outgoing:YYYY" (outgoing documents),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from rest_framework.test import APIClient
 
 from isogov.accounts.demo import DEMO_PASSWORD
@@ -28,6 +30,7 @@ from isogov.dossiers.deadlines import (
     is_shorter_than_a_day,
 )
 from isogov.dossiers.models import Dossier, DossierEvent
+from isogov.dossiers.rulesets import FormSet
 from isogov.dossiers.selectors import dossier_get, dossier_lookup_public
 from isogov.dossiers.services.clock import APOLOGY_NOT_WORKING_TIME, supplement_period_end
 from isogov.dossiers.tasks import dossiers_close_unanswered
@@ -446,3 +449,21 @@ def test_a_rule_set_may_leave_the_payment_time_out(desk: Any, monkeypatch: Any) 
     # Paid Wed 11/3 10:00 after 8 working hours of waiting (see the pure test): Fri 13/3 08:00.
     assert dossier.status == Status.IN_PROCESS and dossier.due_at == at(3, 13, 8)
     assert dossier.waiting_seconds == 8 * 3600
+
+
+# --- item 14: the Circular 03/2025 forms from the circular's date --------------------------------
+@pytest.mark.django_db
+def test_forms_follow_circular_03_2025_from_its_date_and_stored_dossiers_move(desk: Any) -> None:
+    # Received Mon 4/8/2025: Decree 118/2025 is in force, Circular 03/2025 not yet.
+    assert rulesets.ruleset_in_force(dt.date(2025, 8, 4)).form_set == FormSet.CIRCULAR_01_2018
+    august, march = receive(desk, at(3, 9, 9)), receive(desk, at(3, 9, 10))
+    assert march.ruleset == "nd118-2025"
+    # A dossier stored as "nd118-2025" but received before 15/9/2025 (the catalogue has no
+    # version in force then, so its receipt time is set here): migration 0006 moves it.
+    Dossier.objects.filter(pk=august.pk).update(received_at=at(8, 4, 9, year=2025))
+    migration = importlib.import_module("isogov.dossiers.migrations.0006_ruleset_circular_03_2025")
+    migration.forward(django_apps, None)
+    august.refresh_from_db()
+    march.refresh_from_db()
+    assert (august.ruleset, march.ruleset) == ("nd118-2025-tt01", "nd118-2025")
+    assert rulesets.ruleset_by_code(august.ruleset).form_set == FormSet.CIRCULAR_01_2018
