@@ -239,6 +239,10 @@ WORKCAL_LAST_YEAR = int(os.environ.get("ISOGOV_WORKCAL_LAST_YEAR", "2035"))
 # 04/2025 format <agency>-YYMMDD-AAXXXX, AA being ISOGOV_DOSSIER_SYSTEM_ID.
 ISOGOV_DOSSIER_CODE_FORMAT = os.environ.get("ISOGOV_DOSSIER_CODE_FORMAT", "")
 ISOGOV_DOSSIER_SYSTEM_ID = os.environ.get("ISOGOV_DOSSIER_SYSTEM_ID", "00")
+# [A] Symbols of the outgoing documents numbered in the agency's yearly register ("Số: 12/TB-…");
+# {agency} is the agency's short name (else its identifier).
+ISOGOV_STOP_NOTICE_SYMBOL = os.environ.get("ISOGOV_STOP_NOTICE_SYMBOL", "TB-{agency}")
+ISOGOV_APOLOGY_SYMBOL = os.environ.get("ISOGOV_APOLOGY_SYMBOL", "PXL-{agency}")
 
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

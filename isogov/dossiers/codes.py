@@ -71,3 +71,34 @@ def parse_dossier_code(code: str, *, code_format: CodeFormat) -> ParsedCode | No
     except ValueError:
         return None
     return ParsedCode(match["agency"], received_on, match["system"], int(match["seq"]))
+
+
+@dataclass(frozen=True)
+class ReferenceKind:
+    """What a reference numbers instead of a dossier code, and its series (counter scope)."""
+
+    prefix: str
+    scope: str
+
+
+# A visit refused or returned at the desk (form 02 or 03 at intake) is not received, so it takes
+# no dossier code and no number of the day's series (Circular 01/2018 art. 19): a slip number.
+SLIP = ReferenceKind("PT", "slip")
+# An online submission before the desk accepts it (Decree 118/2025 art. 17.2–17.3: not received
+# yet); the dossier code, with the receipt date, is given at acceptance.
+ONLINE = ReferenceKind("TT", "online")
+
+
+def reference(*, agency_code: str, kind: ReferenceKind, year: int, sequence: int) -> str:
+    """``<agency>-PT-2026-0001``: unique across agencies; no date segment, so it is never
+    mistaken for a dossier code. ``short_reference`` gives the slip number printed on the form.
+    """
+    if sequence < 1:
+        raise ValueError("the sequence starts at 1")
+    return f"{agency_code}-{kind.prefix}-{year}-{sequence:04d}"
+
+
+def short_reference(value: str) -> str:
+    """The slip number without the agency identifier: ``PT-2026-0001``."""
+    parts = value.rsplit("-", 3)
+    return "-".join(parts[1:]) if len(parts) == 4 else value

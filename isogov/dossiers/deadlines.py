@@ -17,7 +17,7 @@ from enum import StrEnum
 from isogov.core.clock import to_local
 from isogov.workcal.engine import Unit, WorkingCalendar
 
-from .rulesets import OnSupplement
+from .rulesets import DayCount, OnSupplement
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,12 @@ def compute_deadline(
     extension_reason: str = "",
     service_amount: Decimal | int | str | None = None,
     service_unit: Unit | str = Unit.WORKING_DAYS,
+    pauses: Sequence[ClockStop] = (),
 ) -> Deadline:
     """The dossier's due times from its facts (Decree 61/2018 art. 19; Decree 118/2025).
+
+    ``stops``: supplement requests (restart or pause by ``on_supplement``). ``pauses``: waits
+    that only pause the clock, e.g. a fee payment awaited when the rule set does not count it.
 
     ``service_amount``/``service_unit``: the agency's own, shorter promise. It is counted like
     the legal time (the same stops and restarts), only kept when it ends first, and lapses after
@@ -86,14 +90,15 @@ def compute_deadline(
     shifts = [Shift(ShiftKind.STARTED, first.start_counted_at, first.due_at)]
     due: dt.datetime | None = first.due_at
     waiting_us = 0
-    for stop in sorted(stops, key=lambda item: item.started_at):
+    waits = [(stop, False) for stop in stops] + [(pause, True) for pause in pauses]
+    for stop, is_pause in sorted(waits, key=lambda item: item[0].started_at):
         shifts.append(Shift(ShiftKind.STOPPED, stop.started_at, None, reason=stop.reason))
         if stop.ended_at is None:
             due = None
             break
         waited = max(calendar.working_us_between(stop.started_at, stop.ended_at), 0)
         waiting_us += waited
-        if on_supplement == OnSupplement.RESTART:
+        if on_supplement == OnSupplement.RESTART and not is_pause:
             # "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ" (art. 19.4).
             due = calendar.add(stop.ended_at, amount, unit).due_at
             kind = ShiftKind.RESTARTED
@@ -117,6 +122,7 @@ def compute_deadline(
             unit=service_unit,
             stops=stops,
             on_supplement=on_supplement,
+            pauses=pauses,
         ).legal_due_at
         if service is not None and service < due:
             service_due_at = service
@@ -160,18 +166,128 @@ class Classified:
     late_by_us: int  # working time after the due time (0 unless late)
 
 
+def is_shorter_than_a_day(
+    calendar: WorkingCalendar, amount: Decimal | int | str, unit: Unit | str
+) -> bool:
+    """Whether a time allowance is less than one standard working day (e.g. 0.25 day, 2 hours)."""
+    unit = Unit(unit)
+    if unit not in (Unit.WORKING_DAYS, Unit.WORKING_HOURS):
+        return False  # calendar days and "trong ngày" are counted in whole days
+    return calendar.amount_to_us(amount, unit) < calendar.standard_day_us
+
+
 def classify(
-    *, calendar: WorkingCalendar, finished_at: dt.datetime, due_at: dt.datetime
+    *,
+    calendar: WorkingCalendar,
+    finished_at: dt.datetime,
+    due_at: dt.datetime,
+    by_day: bool = True,
 ) -> Classified:
     """Early, on time or late, as the process control sheet (form 05) records it.
 
-    [A] Late: finished after the due time. Early: finished on a working day before the day of
-    the due time. On time: finished on the due day, by the due time. A day-level "early" keeps
-    "on time" meaningful for indicator 1 of Circular 01/2018 art. 13 (shorter / equal / longer).
+    [A] Late: finished after the due time. ``by_day`` (allowances of a day or more): early when
+    finished on a day before the day of the due time, on time on the due day by the due time;
+    a day-level "early" keeps "on time" meaningful for indicator 1 of Circular 01/2018 art. 13
+    (shorter / equal / longer). Shorter allowances (``by_day=False``) compare instants: early
+    when finished before the due time, on time exactly at it.
     """
     if finished_at > due_at:
         late_by = max(calendar.working_us_between(due_at, finished_at), 0)
         return Classified(Outcome.LATE, late_by)
-    if to_local(finished_at).date() < to_local(due_at).date():
-        return Classified(Outcome.EARLY, 0)
-    return Classified(Outcome.ON_TIME, 0)
+    if by_day:
+        early = to_local(finished_at).date() < to_local(due_at).date()
+    else:
+        early = finished_at < due_at
+    return Classified(Outcome.EARLY if early else Outcome.ON_TIME, 0)
+
+
+def dossier_outcome(
+    *,
+    calendar: WorkingCalendar,
+    finished_at: dt.datetime,
+    legal_due_at: dt.datetime,
+    promised_due_at: dt.datetime | None,
+    appointment_moved: bool,
+    late_after_apology: bool,
+    amount: Decimal | int | str,
+    unit: Unit | str,
+) -> Classified:
+    """The dossier's outcome at return (indicator 1 of Circular 01/2018 art. 13).
+
+    ``late_after_apology`` (the rule set's): an apology is written for a dossier "quá hạn giải
+    quyết" (Decree 61/2018 art. 19.9, Decree 118/2025 art. 19.6) and does not extend the legal
+    time, so a dossier whose appointment was moved is late even when finished before the legal
+    due time. Without it the dossier is judged against the new appointment.
+    """
+    judge_by_new = appointment_moved and not late_after_apology and promised_due_at is not None
+    due_at = promised_due_at if judge_by_new and promised_due_at else legal_due_at
+    classified = classify(
+        calendar=calendar,
+        finished_at=finished_at,
+        due_at=due_at,
+        by_day=not is_shorter_than_a_day(calendar, amount, unit),
+    )
+    if appointment_moved and late_after_apology and classified.outcome != Outcome.LATE:
+        return Classified(Outcome.LATE, 0)
+    return classified
+
+
+# --- periods and windows set in days --------------------------------------------------------
+def period_end(
+    *,
+    calendar: WorkingCalendar,
+    event_at: dt.datetime,
+    days: int,
+    working_days: bool,
+    day_count: DayCount = DayCount.CIVIL_CODE,
+) -> dt.datetime:
+    """The instant a period of ``days`` started by ``event_at`` has fully run.
+
+    Civil Code 2015 arts. 147–148 (``DayCount.CIVIL_CODE``): from the day after the event to
+    the close of office of the last day, moved to the next working day when that day is off.
+    ``DayCount.FROM_INSTANT``: ``days`` × 24 h, or ``days`` standard working days of working
+    time, from the instant.
+    """
+    if day_count == DayCount.CIVIL_CODE:
+        return calendar.period_end(event_at, days, working_days=working_days)
+    if working_days:
+        return calendar.add_working_us(event_at, days * calendar.standard_day_us)
+    return event_at + dt.timedelta(days=days)
+
+
+def within_working_days_of(
+    *,
+    calendar: WorkingCalendar,
+    event_at: dt.datetime,
+    at: dt.datetime,
+    days: int,
+    day_count: DayCount = DayCount.CIVIL_CODE,
+) -> bool:
+    """Whether ``at`` is within ``days`` working days of ``event_at`` ("trong N ngày làm việc kể
+    từ ngày …", e.g. Decree 61/2018 art. 19.4: the supplement request within 3 working days of
+    receipt). By the Civil Code the whole last day counts: the window is compared by day.
+    """
+    if day_count == DayCount.CIVIL_CODE:
+        last_day = calendar.working_day_after(to_local(event_at).date(), days)
+        return to_local(at).date() <= last_day
+    limit = calendar.amount_to_us(days, Unit.WORKING_DAYS)
+    return calendar.working_us_between(event_at, at) <= limit
+
+
+def at_least_working_days_before(
+    *,
+    calendar: WorkingCalendar,
+    at: dt.datetime,
+    due_at: dt.datetime,
+    days: int,
+    day_count: DayCount = DayCount.CIVIL_CODE,
+) -> bool:
+    """Whether ``at`` is at least ``days`` working days before ``due_at`` ("chậm nhất 01 ngày
+    trước ngày hết hạn", Decree 61/2018 art. 19.9 / Decree 118/2025 art. 19.6). By day: any
+    time up to the end of the ``days``-th working day before the due day.
+    """
+    if day_count == DayCount.CIVIL_CODE:
+        latest = calendar.working_day_before(to_local(due_at).date(), days)
+        return to_local(at).date() <= latest
+    margin = calendar.amount_to_us(days, Unit.WORKING_DAYS)
+    return calendar.working_us_between(at, due_at) >= margin

@@ -10,6 +10,7 @@ from isogov.accounts.models import Agency, Unit
 from isogov.catalog.models import ProcedureChannel, ProcedureVersion
 from isogov.core.models import TimeStampedModel, VersionedModel
 
+from .codes import short_reference
 from .deadlines import Outcome
 from .transitions import NATIONAL_CODE, Status
 
@@ -54,7 +55,24 @@ class Dossier(VersionedModel):
     ``deadlines.compute_deadline`` and cached here.
     """
 
-    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("dossier code"),
+        max_length=64,
+        unique=True,
+        help_text=_(
+            "Given at receipt, with the receipt date (Circular 01/2018 art. 19); before receipt "
+            "(an online submission) or for a visit not received, the reference."
+        ),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The number given before receipt: the slip of a visit refused or returned at intake, "
+            "or an online submission's tracking number (kept after the code is given)."
+        ),
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -159,6 +177,10 @@ class Dossier(VersionedModel):
     )
     result_approved_at = models.DateTimeField(_("result approved at"), null=True, blank=True)
     register_line = models.PositiveIntegerField(_("register line"), null=True, blank=True)
+    # The stop notice (Circular 03/2025 form 05) is numbered in the agency's register of
+    # outgoing documents for the year.
+    stop_number = models.PositiveIntegerField(_("stop notice number"), null=True, blank=True)
+    stop_symbol = models.CharField(_("stop notice symbol"), max_length=50, blank=True)
     search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
@@ -172,9 +194,26 @@ class Dossier(VersionedModel):
         permissions = [
             ("register_backdated", _("Can register back-dated postal or migrated dossiers")),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~models.Q(reference=""),
+                name="dossier_reference_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def stop_label(self) -> str:
+        """The stop notice's number and symbol as printed: "12/TB-STTTT" (empty if none)."""
+        return f"{self.stop_number}/{self.stop_symbol}" if self.stop_number else ""
+
+    @property
+    def slip_number(self) -> str:
+        """The number printed on a slip (form 02/03) of a visit not received: "PT-2026-0001"."""
+        return short_reference(self.reference) if self.reference else ""
 
     @property
     def national_status(self) -> int:
@@ -341,12 +380,20 @@ class Extension(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("issued at"))
+    # The apology (form 04) is numbered in the agency's register of outgoing documents.
+    outgoing_number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    outgoing_symbol = models.CharField(_("symbol"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["dossier", "created_at"]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.new_due_at:%d/%m/%Y}"
+
+    @property
+    def outgoing_label(self) -> str:
+        """The number and symbol as printed: "13/PXL-STTTT" (empty if none)."""
+        return f"{self.outgoing_number}/{self.outgoing_symbol}" if self.outgoing_number else ""
 
 
 class IncidentKind(models.TextChoices):
@@ -398,10 +445,13 @@ class DossierEvent(models.Model):
 
 
 class DossierCounter(models.Model):
-    """The last sequence number given on one day (dossier codes) or in one year (register)."""
+    """The last number given in one series of an agency: a day's dossier codes, a year's
+    register lines, outgoing documents, slips or online submissions."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    scope = models.CharField(max_length=20)  # "day:YYYY-MM-DD" or "register:YYYY"
+    # "day:YYYY-MM-DD" (dossier codes), "register:YYYY", "outgoing:YYYY" (outgoing documents),
+    # "slip:YYYY" and "online:YYYY" (references before receipt).
+    scope = models.CharField(max_length=20)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -30,6 +30,17 @@ class FormSet(StrEnum):
     CIRCULAR_03_2025 = "tt03-2025"  # seven forms, incl. the stop notice (appendix I)
 
 
+class DayCount(StrEnum):
+    """How a period or window set in days ("trong N ngày", "15 ngày") is counted."""
+
+    # Civil Code 2015 arts. 147–148: the period starts on the day after the event and ends at
+    # the end of its last day (a day off moves it to the end of the next working day); [A] the
+    # end of a day is the close of office hours. A window is compared by day, not by hour.
+    CIVIL_CODE = "civil_code"
+    # N × 24 h (calendar days) or N × the standard working day (working days) from the instant.
+    FROM_INSTANT = "from_instant"
+
+
 @dataclass(frozen=True)
 class RuleSet:
     code: str
@@ -51,6 +62,25 @@ class RuleSet:
     max_appointment_moves: int
     code_format: CodeFormat
     form_set: FormSet
+    # Open questions, settled per rule set (docs/dossiers.md "Rule-set options"):
+    # how periods and windows set in days are counted.
+    day_count: DayCount = DayCount.CIVIL_CODE
+    # Decree 61/2018 art. 18.2, Decree 118/2025 art. 18.2: a dossier received after 15:00 goes
+    # to the handling unit "vào đầu giờ ngày làm việc tiếp theo". [A] "Đầu giờ" is read as
+    # within the first working hour of that day (by 08:30 with the default 07:30 opening).
+    transfer_next_day_working_hours: int = 1
+    # Whether the time the applicant takes to pay the fees counts against the agency. Neither
+    # Decree 61/2018 nor Decree 118/2025 stops the clock for a payment (only a supplement
+    # request does: art. 19.4; Decree 118/2025 art. 19.5), so by default it counts. A sector rule
+    # that leaves it out (e.g. the applicant's financial obligations in land registration [A: not
+    # in shared/domain]) is a rule set with False: the clock pauses from the payment request
+    # until the fees are paid.
+    payment_time_counts: bool = True
+    # Decree 61/2018 art. 19.9, Decree 118/2025 art. 19.6: the apology is written for a dossier
+    # "quá hạn giải quyết" and the legal time is not extended by it, so a dossier whose
+    # appointment was moved is late (Circular 01/2018 art. 13 indicator 1 compares with the
+    # legal time). False: judge it against the new appointment instead.
+    late_after_apology: bool = True
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
@@ -72,10 +102,32 @@ DECREE_61_2018 = RuleSet(
     form_set=FormSet.CIRCULAR_01_2018,
 )
 
+# Decree 118/2025 ended Decree 61/2018 on 1/7/2025, but its forms came with Circular
+# 03/2025/TT-VPCP, whose date vn-one-stop-rules.md §0 gives as 15/9/2025 [S]: until then the desk
+# kept the Circular 01/2018 forms. Two rule sets with the same rules, one per form set, so a
+# dossier keeps the forms of the day it was received.
+CIRCULAR_03_2025_FROM = dt.date(2025, 9, 15)
+
+DECREE_118_2025_INTERIM = RuleSet(
+    code="nd118-2025-tt01",
+    title="Nghị định 118/2025/NĐ-CP (biểu mẫu Thông tư 01/2018/TT-VPCP)",
+    effective_from=dt.date(2025, 7, 1),
+    effective_to=CIRCULAR_03_2025_FROM,
+    supplement_limit=1,
+    supplement_within_working_days=3,
+    on_supplement=OnSupplement.RESTART,
+    close_unanswered_after_days=15,
+    online_decision_within_working_hours=8,
+    apology_min_working_days_before=1,
+    max_appointment_moves=1,
+    code_format=CodeFormat.CIRCULAR_01_2018,
+    form_set=FormSet.CIRCULAR_01_2018,
+)
+
 DECREE_118_2025 = RuleSet(
     code="nd118-2025",
-    title="Nghị định 118/2025/NĐ-CP",
-    effective_from=dt.date(2025, 7, 1),
+    title="Nghị định 118/2025/NĐ-CP, Thông tư 03/2025/TT-VPCP",
+    effective_from=CIRCULAR_03_2025_FROM,
     effective_to=None,
     supplement_limit=1,  # art. 11.2.c, 16.3, 17.2.a: "chỉ được yêu cầu sửa đổi, bổ sung một lần"
     supplement_within_working_days=3,
@@ -88,7 +140,7 @@ DECREE_118_2025 = RuleSet(
     form_set=FormSet.CIRCULAR_03_2025,
 )
 
-RULE_SETS: tuple[RuleSet, ...] = (DECREE_61_2018, DECREE_118_2025)
+RULE_SETS: tuple[RuleSet, ...] = (DECREE_61_2018, DECREE_118_2025_INTERIM, DECREE_118_2025)
 
 
 def ruleset_by_code(code: str) -> RuleSet:

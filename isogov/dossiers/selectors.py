@@ -30,12 +30,19 @@ def dossier_list(*, user: User) -> QuerySet[Dossier]:
     return qs.filter(agency_id__in=scope.agency_ids)
 
 
+def _code_or_reference(value: str) -> Q:
+    # An online submission keeps its tracking reference when it gets its code at receipt.
+    value = value.strip()
+    return Q(code=value) | Q(reference=value) if value else Q(pk__in=[])
+
+
 def dossier_get(*, user: User, code: str) -> Dossier:
-    """One dossier by code, if the user may see it; otherwise ``NotFound``."""
+    """One dossier by code (or the reference it had before receipt), if the user may see it;
+    otherwise ``NotFound``."""
     dossier = (
         dossier_list(user=user)
         .select_related("procedure_version", "channel", "received_by", "result_approved_by")
-        .filter(code=code.strip())
+        .filter(_code_or_reference(code))
         .first()
     )
     if dossier is None:
@@ -172,7 +179,7 @@ def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> Q
 def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
     """The public lookup: a code and the applicant's phone number (second factor)."""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    dossier = Dossier.objects.filter(code=code.strip()).select_related("agency").first()
+    dossier = Dossier.objects.filter(_code_or_reference(code)).select_related("agency").first()
     stored = "".join(ch for ch in (dossier.applicant_phone if dossier else "") if ch.isdigit())
     if dossier is None or not digits or stored[-9:] != digits[-9:]:
         raise NotFound()

@@ -17,7 +17,12 @@ logger = logging.getLogger(__name__)
 
 @db_periodic_task(crontab(minute="15", hour="*"))
 def dossiers_close_unanswered() -> int:
-    """Decree 118/2025 art. 19.5: close dossiers whose supplement went unanswered 15 days."""
+    """Decree 118/2025 art. 19.5: close dossiers whose supplement went unanswered 15 days.
+
+    Runs every hour, holidays included; ``close_unanswered_due`` lets it close only once the
+    period (counted in days, Civil Code arts. 147–148) has run and only in office time of a
+    working day, so a closure is never dated on a day off.
+    """
     now = clock.now()
     closed = 0
     waiting = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED).select_related("agency")

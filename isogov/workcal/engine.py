@@ -362,6 +362,47 @@ class WorkingCalendar:
         counted = self._next_opening(local_us)
         return Due(_from_local_us(counted), _from_local_us(self._closing_of(index)))
 
+    # --- periods counted in days (Civil Code 2015 arts. 147–148) --------------------------------
+    def working_day_after(self, date: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``date`` (``date`` itself is not counted)."""
+        if count < 1:
+            raise ValueError("count working days from 1")
+        index = bisect_right(self._days, _day_of(date)) + count - 1
+        if index >= len(self._days):
+            raise CalendarRangeError("no working day after this instant in the calendar")
+        return dt.date.fromordinal(self._days[index] + 1)
+
+    def working_day_before(self, date: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day before ``date`` (``date`` itself is not counted)."""
+        if count < 1:
+            raise ValueError("count working days from 1")
+        index = bisect_left(self._days, _day_of(date)) - count
+        if index < 0:
+            raise CalendarRangeError("no working day before this instant in the calendar")
+        return dt.date.fromordinal(self._days[index] + 1)
+
+    def closing_at(self, date: dt.date) -> dt.datetime:
+        """The close of office hours of a working day (17:00 by default)."""
+        index = bisect_left(self._days, _day_of(date))
+        if index == len(self._days) or self._days[index] != _day_of(date):
+            raise ValueError(f"{date:%d/%m/%Y} is not a working day")
+        return _from_local_us(self._closing_of(index))
+
+    def period_end(self, event_at: dt.datetime, days: int, *, working_days: bool) -> dt.datetime:
+        """The end of a period of ``days`` (working or calendar) days started by an event.
+
+        Civil Code 2015 art. 147: the period starts on the day after the event; art. 148: it
+        ends at the end of its last day, and when that day is a day off, at the end of the next
+        working day. [A] At an office the end of a day is the close of its office hours
+        (vn-one-stop-rules.md §4).
+        """
+        local = _to_local_us(event_at)
+        self._check(local)
+        day = dt.date.fromordinal(local // DAY_US + 1)
+        if working_days:
+            return self.closing_at(self.working_day_after(day, days))
+        return self._add_calendar_days(local, days).due_at
+
     def in_working_time(self, at: dt.datetime) -> bool:
         """Whether ``at`` lies inside an office period (its end included) of a working day."""
         local = _to_local_us(at)

@@ -274,6 +274,12 @@ def _next_number(agency: Agency, scope: str) -> int:
 
 
 def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
+    """The dossier code (mã hồ sơ) of a dossier received at ``at``.
+
+    Circular 01/2018 art. 19, Decree 118/2025 art. 28: the receipt date and the number of the
+    dossier among those received that day; so it is given at receipt (an online submission
+    gets it when the desk accepts it), never to a visit that was not received.
+    """
     day = clock.to_local(at).date()
     sequence = _next_number(agency, f"day:{day.isoformat()}")
     # A deployment on a national centralised system uses the Circular 04/2025 format.
@@ -285,3 +291,20 @@ def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
         received_on=day,
         sequence=sequence,
     )
+
+
+def _new_reference(agency: Agency, kind: codes.ReferenceKind, at: dt.datetime) -> str:
+    """The reference of something that is not (yet) a received dossier: a slip of form 02/03
+    given at the desk, or an online submission. Its own per-agency, per-year series, so it
+    takes no number of the day's dossier codes (Circular 01/2018 art. 19)."""
+    year = clock.to_local(at).year
+    sequence = _next_number(agency, f"{kind.scope}:{year}")
+    return codes.reference(agency_code=agency.code, kind=kind, year=year, sequence=sequence)
+
+
+def _outgoing_number(agency: Agency, at: dt.datetime, symbol_pattern: str) -> tuple[int, str]:
+    """The next number of the agency's register of outgoing documents for the year, and the
+    document's symbol (``symbol_pattern`` with ``{agency}``: the agency's short name, else its
+    identifier), e.g. 12 and "TB-STTTT", printed "Số: 12/TB-STTTT"."""
+    number = _next_number(agency, f"outgoing:{clock.to_local(at).year}")
+    return number, symbol_pattern.format(agency=agency.short_name or agency.code)

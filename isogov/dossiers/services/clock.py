@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import User
 from isogov.core import clock
@@ -14,8 +16,8 @@ from isogov.core.errors import (
     ApplicationError,
     ValidationFailed,
 )
+from isogov.workcal.engine import HOUR_US, CalendarRangeError, WorkingCalendar
 from isogov.workcal.engine import Unit as TimeUnit
-from isogov.workcal.engine import WorkingCalendar
 
 from .. import deadlines
 from ..models import (
@@ -38,6 +40,7 @@ from ._kernel import (
     _calendar,
     _event,
     _local,
+    _outgoing_number,
     _ruleset,
     _save,
     _transition,
@@ -62,22 +65,52 @@ def refresh_deadline(dossier: Dossier, *, is_new: bool = False) -> None:
             for stop in dossier.clock_stops.order_by("started_at")
         ]
     )
+    ruleset = _ruleset(dossier)
     result = deadlines.compute_deadline(
         calendar=_calendar(dossier),
         received_at=dossier.received_at,
         amount=dossier.time_value,
         unit=dossier.time_unit,
         stops=stops,
-        on_supplement=_ruleset(dossier).on_supplement,
+        on_supplement=ruleset.on_supplement,
         extended_due_at=extension.new_due_at if extension else None,
         service_amount=dossier.service_time_value,
         service_unit=dossier.service_time_unit or TimeUnit.WORKING_DAYS,
+        pauses=[] if is_new or ruleset.payment_time_counts else _payment_waits(dossier),
     )
     dossier.start_counted_at = result.start_counted_at
     dossier.due_at = result.legal_due_at
     dossier.promised_due_at = result.promised_due_at
     dossier.service_due_at = result.service_due_at
     dossier.waiting_seconds = result.waiting_us // 1_000_000
+
+
+APOLOGY_NOT_WORKING_TIME = gettext_lazy(
+    "The new appointment must fall within office hours on a working day."
+)
+APOLOGY_CLOCK_STOPPED = gettext_lazy(
+    "The clock is stopped: there is no appointment to move until it runs again."
+)
+UNANSWERED_CLOSED = gettext_lazy(
+    "Closed: the supplement request of %(requested)s (form 02) was not answered within "
+    "%(days)d days (Decree 118/2025 art. 19.5); the period ended at %(end)s."
+)
+
+
+def _payment_waits(dossier: Dossier) -> list[deadlines.ClockStop]:
+    """The times a fee payment was awaited: each payment request until the fees were paid."""
+    waits: list[deadlines.ClockStop] = []
+    requested_at: dt.datetime | None = None
+    events = dossier.events.filter(action__in=("request_payment", "paid")).order_by("at", "id")
+    for action, at in events.values_list("action", "at"):
+        if action == "request_payment" and requested_at is None:
+            requested_at = at
+        elif action == "paid" and requested_at is not None:
+            waits.append(deadlines.ClockStop(requested_at, at, "payment"))
+            requested_at = None
+    if requested_at is not None:
+        waits.append(deadlines.ClockStop(requested_at, None, "payment"))
+    return waits
 
 
 DEADLINE_FIELDS = (
@@ -89,19 +122,21 @@ DEADLINE_FIELDS = (
 )
 
 
-def transfer_due_at(calendar: WorkingCalendar, received_at: dt.datetime) -> dt.datetime:
-    """Decree 61/2018 art. 18.2: transfer the same working day, or at the start of the next
-    working day when received after 15:00. [A] "At the start" is read as by the end of that
-    morning's office period.
+def transfer_due_at(
+    calendar: WorkingCalendar, received_at: dt.datetime, *, next_day_working_hours: int = 1
+) -> dt.datetime:
+    """Decree 61/2018 art. 18.2 (Decree 118/2025 art. 18.2): transfer the same working day, or
+    "vào đầu giờ ngày làm việc tiếp theo" when received after 15:00. [A] "Đầu giờ" is read as
+    within the first ``next_day_working_hours`` working hours of that day (the rule set's
+    ``transfer_next_day_working_hours``: by 08:30 with the default 07:30 opening).
     """
-    same_day = calendar.add(received_at, 0, TimeUnit.SAME_DAY).due_at
     local = clock.to_local(received_at)
     cutoff_minutes = calendar.spec.cutoff // 60_000_000
     if calendar.is_working_day(local.date()) and local.hour * 60 + local.minute < cutoff_minutes:
-        return same_day
-    morning = clock.to_local(same_day).replace(hour=0, minute=0, second=0, microsecond=0)
-    start, end = calendar.spec.periods[0]
-    return calendar.add_working_us(calendar.next_opening(morning), end - start)
+        return calendar.add(received_at, 0, TimeUnit.SAME_DAY).due_at
+    next_day = calendar.working_day_after(local.date(), 1)
+    opening = calendar.next_opening(dt.datetime.combine(next_day, dt.time(), tzinfo=local.tzinfo))
+    return calendar.add_working_us(opening, next_day_working_hours * HOUR_US)
 
 
 @transaction.atomic
@@ -130,10 +165,16 @@ def dossier_request_supplement(
     ):
         raise ApplicationError(SUPPLEMENT_ONCE, code="supplement_limit")
     now = clock.now()
-    calendar = _calendar(dossier)
     assert dossier.received_at is not None
-    limit_us = calendar.amount_to_us(ruleset.supplement_within_working_days, TimeUnit.WORKING_DAYS)
-    if calendar.working_us_between(dossier.received_at, now) > limit_us:
+    # "Không quá 03 ngày làm việc kể từ ngày tiếp nhận hồ sơ" (art. 19.4): counted by day, so a
+    # request made at any time of the third working day after the day of receipt is in time.
+    if not deadlines.within_working_days_of(
+        calendar=_calendar(dossier),
+        event_at=dossier.received_at,
+        at=now,
+        days=ruleset.supplement_within_working_days,
+        day_count=ruleset.day_count,
+    ):
         raise ApplicationError(
             SUPPLEMENT_TOO_LATE % {"days": ruleset.supplement_within_working_days},
             code="supplement_too_late",
@@ -197,30 +238,71 @@ def dossier_supplement_received(*, actor: User, code: str, version: int | None) 
     return dossier
 
 
-def close_unanswered_due(dossier: Dossier, now: dt.datetime) -> bool:
+def supplement_period_end(dossier: Dossier, requested_at: dt.datetime) -> dt.datetime | None:
+    """When the applicant's time to answer a supplement request has fully run (None: no limit).
+
+    Decree 118/2025 art. 19.5: 15 days after the notice. A period in days (Civil Code 2015 arts.
+    147–148, the rule set's ``day_count``): it starts the day after the request and ends at the
+    close of office of its last day, or of the next working day when that day is off.
+    """
     ruleset = _ruleset(dossier)
     if ruleset.close_unanswered_after_days is None:
-        return False
-    stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
-    return stop is not None and now >= stop.started_at + dt.timedelta(
-        days=ruleset.close_unanswered_after_days
+        return None
+    return deadlines.period_end(
+        calendar=_calendar(dossier),
+        event_at=requested_at,
+        days=ruleset.close_unanswered_after_days,
+        working_days=False,
+        day_count=ruleset.day_count,
     )
+
+
+def close_unanswered_due(dossier: Dossier, now: dt.datetime) -> bool:
+    """Whether the desk may close the dossier now: its period has run, and ``now`` is office
+    time of a working day (the closure is the desk's act and is dated on a working day; an
+    hourly job that also runs at night and on holidays waits for the next opening).
+    """
+    stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
+    if stop is None:
+        return False
+    end = supplement_period_end(dossier, stop.started_at)
+    return end is not None and now > end and _calendar(dossier).in_working_time(now)
 
 
 @transaction.atomic
 def dossier_close_unanswered(*, code: str) -> Dossier:
     """Decree 118/2025 art. 19.5: close a dossier whose supplement went unanswered 15 days."""
     dossier, _values = _begin("close_unanswered", actor=None, code=code, version=None)
-    if not close_unanswered_due(dossier, clock.now()):
+    now = clock.now()
+    if not close_unanswered_due(dossier, now):
         raise ApplicationError(NOT_DUE_FOR_CLOSING, code="not_due")
+    stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
+    assert stop is not None  # close_unanswered_due found it
+    end = supplement_period_end(dossier, stop.started_at)
+    # The stop notice (Circular 03/2025 form 05) is an outgoing document with its own number.
+    dossier.stop_number, dossier.stop_symbol = _outgoing_number(
+        dossier.agency, now, settings.ISOGOV_STOP_NOTICE_SYMBOL
+    )
+    with translation.override("vi"):
+        message = UNANSWERED_CLOSED % {
+            "requested": clock.to_local(stop.started_at).strftime("%d/%m/%Y"),
+            "days": _ruleset(dossier).close_unanswered_after_days,
+            "end": _local(end),
+        }
     _transition(
         dossier,
         to=Status.STOPPED,
         actor=None,
         action="close_unanswered",
-        message=_("Closed: the applicant did not supplement the dossier in time."),
+        message=message,
+        data={
+            "supplement_requested_at": stop.started_at.isoformat(),
+            "supplement_reason": stop.reason,
+            "period_ended_at": end.isoformat() if end else None,
+            "number": dossier.stop_label,
+        },
     )
-    _save(dossier, "status")
+    _save(dossier, "status", "stop_number", "stop_symbol")
     return dossier
 
 
@@ -241,23 +323,44 @@ def dossier_apologise(
     if dossier.appointment_moves >= ruleset.max_appointment_moves:
         raise ApplicationError(APOLOGY_ONCE, code="apology_limit")
     current = dossier.promised_due_at
-    assert current is not None
+    if current is None:  # the clock is paused (a payment the rule set does not count)
+        raise ApplicationError(APOLOGY_CLOCK_STOPPED, code="clock_stopped")
     calendar = _calendar(dossier)
-    margin = calendar.amount_to_us(ruleset.apology_min_working_days_before, TimeUnit.WORKING_DAYS)
-    if calendar.working_us_between(clock.now(), current) < margin:
+    now = clock.now()
+    # "Chậm nhất 01 ngày trước ngày hết hạn" (Decree 61/2018 art. 19.9, Decree 118/2025 art.
+    # 19.6): compared by working day, so the whole working day before the due day is in time.
+    if not deadlines.at_least_working_days_before(
+        calendar=calendar,
+        at=now,
+        due_at=current,
+        days=ruleset.apology_min_working_days_before,
+        day_count=ruleset.day_count,
+    ):
         raise ApplicationError(
             APOLOGY_TOO_LATE % {"days": ruleset.apology_min_working_days_before},
             code="apology_too_late",
         )
+    try:
+        in_office = calendar.in_working_time(new_due_at)
+    except (CalendarRangeError, ValueError):
+        in_office = False
+    if not in_office:
+        # The applicant comes for the result at the new appointment: the desk must be open.
+        raise ValidationFailed(
+            APOLOGY_NOT_WORKING_TIME, details={"new_due_at": [str(APOLOGY_NOT_WORKING_TIME)]}
+        )
     if new_due_at <= current:
         raise ValidationFailed(APOLOGY_DATE, details={"new_due_at": [str(APOLOGY_DATE)]})
+    number, symbol = _outgoing_number(dossier.agency, now, settings.ISOGOV_APOLOGY_SYMBOL)
     Extension.objects.create(
         dossier=dossier,
         previous_due_at=current,
         new_due_at=new_due_at,
         reason=reason,
         approved_by=actor,
-        created_at=clock.now(),
+        created_at=now,
+        outgoing_number=number,
+        outgoing_symbol=symbol,
     )
     dossier.appointment_moves += 1
     refresh_deadline(dossier)

@@ -17,15 +17,22 @@ from ._kernel import (
     _begin,
     _event,
     _move,
+    _ruleset,
     _save,
     _transition,
 )
+from .clock import DEADLINE_FIELDS, refresh_deadline
 
 
 @transaction.atomic
 def dossier_request_payment(*, actor: User, code: str, version: int | None) -> Dossier:
     """Ask the applicant to pay the fees due."""
-    return _move("request_payment", actor=actor, code=code, version=version)
+    dossier = _move("request_payment", actor=actor, code=code, version=version)
+    if not _ruleset(dossier).payment_time_counts:
+        # The rule set leaves the payment time out: the clock pauses until the fees are paid.
+        refresh_deadline(dossier)
+        dossier.save(update_fields=list(DEADLINE_FIELDS))
+    return dossier
 
 
 def _fees_outstanding(dossier: Dossier) -> int:
@@ -73,5 +80,7 @@ def dossier_record_payment(
     )
     if dossier.status in WAITING_FOR_PAYMENT and _fees_outstanding(dossier) == 0:
         _transition(dossier, to=Status.IN_PROCESS, actor=actor, action="paid")
-    _save(dossier, "status")
+        # Paid: when the rule set leaves the payment time out, the due time moves by the wait.
+        refresh_deadline(dossier)
+    _save(dossier, "status", *DEADLINE_FIELDS)
     return payment

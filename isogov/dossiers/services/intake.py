@@ -27,6 +27,7 @@ from isogov.core.sql import execute
 from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import Unit as TimeUnit
 
+from .. import codes
 from ..models import (
     Dossier,
     DossierFee,
@@ -49,6 +50,7 @@ from ._kernel import (
     _local,
     _move,
     _new_code,
+    _new_reference,
     _next_number,
     _require_text,
     _ruleset,
@@ -142,8 +144,17 @@ def _new_dossier(
             _("Enter the applicant's name."),
             details={"applicant.name": [_("This field is required.")]},
         )
+    # Only a received dossier takes a dossier code (Circular 01/2018 art. 19): an online
+    # submission and a visit not received get a reference of their own series instead.
+    if status == Status.RECEIVED:
+        reference = ""
+        code = _new_code(data.agency, ruleset, at)
+    else:
+        kind = codes.ONLINE if status == Status.SUBMITTED_ONLINE else codes.SLIP
+        reference = code = _new_reference(data.agency, kind, at)
     dossier = Dossier(
-        code=_new_code(data.agency, ruleset, at),
+        code=code,
+        reference=reference,
         agency=data.agency,
         procedure_version_id=plan.version_id,
         channel_id=plan.channel_id,
@@ -168,10 +179,18 @@ def _new_dossier(
         received_by=actor if status != Status.SUBMITTED_ONLINE else None,
         is_backdated=is_backdated,
     )
+    _index(dossier)
+    dossier._plan = plan  # type: ignore[attr-defined]  # read by _plan_steps
+    return dossier
+
+
+def _index(dossier: Dossier) -> None:
+    """The folded text searched by code, reference, name, phone, ID number and procedure."""
     dossier.search_text = fold_vietnamese(
         " ".join(
             [
                 dossier.code,
+                dossier.reference,
                 dossier.applicant_name,
                 dossier.applicant_phone,
                 dossier.applicant_id_number,
@@ -180,8 +199,6 @@ def _new_dossier(
             ]
         )
     )
-    dossier._plan = plan  # type: ignore[attr-defined]  # read by _plan_steps
-    return dossier
 
 
 def _store(dossier: Dossier, data: IntakeInput, plan: IntakePlan) -> None:
@@ -267,7 +284,12 @@ def _plan_steps(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
     first.received_at = at
     first.due_at = calendar.add(at, first.allowance_value, first.allowance_unit).due_at
     # The desk's first step must also respect the transfer rule (art. 18.2).
-    first.due_at = min(first.due_at, transfer_due_at(calendar, at))
+    transfer_due = transfer_due_at(
+        calendar,
+        at,
+        next_day_working_hours=_ruleset(dossier).transfer_next_day_working_hours,
+    )
+    first.due_at = min(first.due_at, transfer_due)
     if first.unit_id:
         dossier.handling_unit_id = first.unit_id
     return rows
@@ -280,7 +302,16 @@ def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
 
 
 def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> list[DossierStep]:
-    """Receipt time, appointment, register line and the steps to open (nothing saved)."""
+    """Receipt time, code, appointment, register line and the steps to open (nothing saved)."""
+    if dossier.code == dossier.reference:
+        # Received now (an online submission, or a visit completed after form 02): the code
+        # carries the receipt date and a number of that day (Circular 01/2018 art. 19); the
+        # reference the applicant was given stays on the dossier and still finds it. The rule
+        # set is the one in force on the day of receipt.
+        ruleset = ruleset_in_force(clock.to_local(at).date())
+        dossier.ruleset = ruleset.code
+        dossier.code = _new_code(dossier.agency, ruleset, at)
+        _index(dossier)
     dossier.received_at = at
     dossier.received_by = actor
     refresh_deadline(dossier, is_new=True)
@@ -398,6 +429,9 @@ def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
     _save(
         dossier,
         "status",
+        "code",
+        "ruleset",
+        "search_text",
         "received_at",
         "received_by",
         "register_line",

@@ -22,6 +22,7 @@ from ._kernel import (
     _begin,
     _calendar,
     _event,
+    _ruleset,
     _save,
     _transition,
 )
@@ -124,14 +125,18 @@ def dossier_return_result(*, actor: User, code: str, version: int | None, method
     dossier.returned_at = now
     dossier.return_method = method
     if dossier.due_at is not None and dossier.finished_at is not None:
-        classified = deadlines.classify(
-            calendar=_calendar(dossier), finished_at=dossier.finished_at, due_at=dossier.due_at
+        # The rule set says whether an apology leaves the dossier late (the default).
+        classified = deadlines.dossier_outcome(
+            calendar=_calendar(dossier),
+            finished_at=dossier.finished_at,
+            legal_due_at=dossier.due_at,
+            promised_due_at=dossier.promised_due_at,
+            appointment_moved=dossier.appointment_moves > 0,
+            late_after_apology=_ruleset(dossier).late_after_apology,
+            amount=dossier.time_value,
+            unit=dossier.time_unit,
         )
         dossier.outcome = classified.outcome
         dossier.late_by_seconds = classified.late_by_us // 1_000_000
-        if dossier.appointment_moves:
-            # A dossier whose appointment was moved by an apology "is still late"
-            # (vn-one-stop-rules.md §3.6), even if it was finished before the legal due time.
-            dossier.outcome = deadlines.Outcome.LATE
     _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
     return dossier

@@ -47,8 +47,14 @@ def _finish_step(
     if note:
         step.note = note
     if step.due_at is not None:
+        calendar = _calendar(dossier)
+        # A step of less than a day (0.25 day, 2 hours) is early when finished before its due
+        # time; longer ones are judged by day. The return step is due at the appointment.
+        by_day = not step.is_counted or not deadlines.is_shorter_than_a_day(
+            calendar, step.allowance_value, step.allowance_unit
+        )
         classified = deadlines.classify(
-            calendar=_calendar(dossier), finished_at=at, due_at=step.due_at
+            calendar=calendar, finished_at=at, due_at=step.due_at, by_day=by_day
         )
         step.outcome = classified.outcome
         step.late_by_seconds = classified.late_by_us // 1_000_000

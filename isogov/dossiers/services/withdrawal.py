@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from isogov.accounts.models import User
+from isogov.core import clock
 from isogov.core.errors import (
     ApplicationError,
 )
@@ -17,6 +19,7 @@ from ._kernel import (
     DECISION_ISSUED,
     _begin,
     _move,
+    _outgoing_number,
     _save,
     _transition,
 )
@@ -47,7 +50,7 @@ def dossier_request_withdrawal(
 @transaction.atomic
 def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "") -> Dossier:
     """Stop the dossier at the applicant's request before any decision (stop notice)."""
-    return _move(
+    dossier = _move(
         "stop",
         actor=actor,
         code=code,
@@ -55,6 +58,13 @@ def dossier_stop(*, actor: User, code: str, version: int | None, reason: str = "
         data={"reason": reason},
         check=_refuse_after_decision,
     )
+    # The stop notice (Circular 03/2025 form 05) takes a number of the agency's register of
+    # outgoing documents for the year.
+    dossier.stop_number, dossier.stop_symbol = _outgoing_number(
+        dossier.agency, clock.now(), settings.ISOGOV_STOP_NOTICE_SYMBOL
+    )
+    dossier.save(update_fields=["stop_number", "stop_symbol"])
+    return dossier
 
 
 @transaction.atomic

@@ -310,7 +310,8 @@ def test_steps_to_finished_then_result_recorded_approved_and_returned(desk: Any)
     code = receive(desk)
     data = act(None, at(3, 9, 9), code, "complete_step", note="Đã chuyển phòng chuyên môn")
     assert (data["status"], data["national_status"]) == ("in_process", 4)
-    assert data["steps"][0]["outcome"] == "on_time"
+    # The desk's 0.25-day step (due 10:00) finished at 09:00: a step shorter than a day is early.
+    assert data["steps"][0]["outcome"] == "early"
     assert data["steps"][0]["finished_at"] is not None
     for hour in (10, 11, 13, 14, 15, 16):
         data = act(None, at(3, 9, hour), code, "complete_step")

@@ -250,11 +250,12 @@ def test_stop_notice_after_an_automatic_closure_cites_the_unanswered_request(
     assert "THỦ TRƯỞNG CƠ QUAN" in text and "Trần Thị Lãnh" in text
 
 
-def test_stop_notice_of_a_closure_on_a_day_off_is_dated_the_next_working_day(
+def test_stop_notice_of_a_closure_is_dated_on_the_working_day_it_closed(
     client: Client, desk: Any
 ) -> None:
-    # The hourly job closed it on Saturday 21/3/2026; the next working day is Monday 23/3.
-    dossier = closed_unanswered(desk, at(3, 21, 9))
+    # The job never closes on a day off (test_legal_clock): the period ran out during the
+    # weekend of 21–22/3/2026, and the closure came on Monday 23/3.
+    dossier = closed_unanswered(desk, at(3, 23, 9))
     client.force_login(desk.user("motcua"))
     text = form(client, dossier, "stop-notice")
     assert "Hải Phòng, ngày 23 tháng 3 năm 2026" in text

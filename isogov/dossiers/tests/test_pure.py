@@ -20,6 +20,7 @@ from isogov.dossiers.deadlines import (
 from isogov.dossiers.rulesets import (
     DECREE_61_2018,
     DECREE_118_2025,
+    DECREE_118_2025_INTERIM,
     CodeFormat,
     OnSupplement,
     ruleset_in_force,
@@ -156,7 +157,9 @@ def test_outcome_of_a_finished_dossier(
 
 def test_rule_set_follows_the_receipt_date() -> None:
     assert ruleset_in_force(dt.date(2025, 6, 30)) is DECREE_61_2018
-    assert ruleset_in_force(dt.date(2025, 7, 1)) is DECREE_118_2025
+    assert ruleset_in_force(dt.date(2025, 7, 1)) is DECREE_118_2025_INTERIM
+    assert ruleset_in_force(dt.date(2025, 9, 14)) is DECREE_118_2025_INTERIM
+    assert ruleset_in_force(dt.date(2025, 9, 15)) is DECREE_118_2025
     assert DECREE_118_2025.supplement_limit == 1 and DECREE_61_2018.supplement_limit is None
 
 

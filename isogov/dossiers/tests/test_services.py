@@ -229,9 +229,11 @@ def test_unanswered_supplement_is_closed_after_15_days(desk: Any) -> None:
         reason="Thiếu giấy tờ",
         items=["Giấy phép"],
     )
-    with time_machine.travel(at(3, 20, 10), tick=False), pytest.raises(ApplicationError):
+    # Civil Code arts. 147–148: 15 days from Tue 10/3 end on Tue 24/3 at the close (17:00);
+    # the desk closes it from the next opening, Wed 25/3 07:30.
+    with time_machine.travel(at(3, 24, 16, 59), tick=False), pytest.raises(ApplicationError):
         services.dossier_close_unanswered(code=dossier.code)
-    with time_machine.travel(at(3, 24, 10, 1), tick=False):
+    with time_machine.travel(at(3, 25, 7, 31), tick=False):
         services.dossier_close_unanswered(code=dossier.code)
     dossier.refresh_from_db()
     assert dossier.status == Status.STOPPED and dossier.national_status == 8
@@ -288,10 +290,10 @@ def test_apology_moves_the_appointment_once_and_the_dossier_still_counts_late(de
 
 
 def test_apology_less_than_a_working_day_before_the_due_time_is_refused(desk: Any) -> None:
-    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00
+    dossier = receive(desk, at(3, 9, 8))  # due Thu 12/3 08:00: the apology by Wed 11/3
     with pytest.raises(ApplicationError):
         act(
-            at(3, 11, 9),
+            at(3, 12, 7, 45),
             services.dossier_apologise,
             dossier,
             None,
