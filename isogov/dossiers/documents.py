@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.roles import Role
@@ -25,6 +26,7 @@ from . import pdf
 from .models import ClockStop, Dossier, DossierEvent, DossierStep, StepKind
 from .register import apology_notes, lead_unit, original_appointment
 from .rulesets import ruleset_by_code
+from .transitions import Status
 
 NO_SUCH_FORM = "no_such_form"
 AGENCY_HEAD_TITLE = "Thủ trưởng cơ quan"
@@ -65,6 +67,12 @@ def _event(dossier: Dossier, *actions: str) -> DossierEvent:
     if event is None:
         raise NotFound()
     return event
+
+
+def _slip_or_code(dossier: Dossier) -> str:
+    """The number on a slip (forms 02/03): the slip's own for a visit not received, else the
+    dossier's sequence number (Circular 01/2018 art. 19)."""
+    return dossier.slip_number if dossier.received_at is None else dossier.code[-4:]
 
 
 def _form_set(dossier: Dossier) -> str:
@@ -158,7 +166,7 @@ def supplement_request(dossier: Dossier) -> bytes:
         officer = event.actor
     data = pdf.SupplementRequestData(
         header=_header(dossier.agency),
-        number=dossier.code[-4:],
+        number=_slip_or_code(dossier),
         dossier_code=dossier.code,
         applicant=_applicant(dossier),
         request=dossier.procedure_name,
@@ -183,7 +191,7 @@ def refusal(dossier: Dossier) -> bytes:
         # leader (the approver who refused); not the desk's "không tiếp nhận".
         appraisal = pdf.AppraisalRefusalData(
             header=_header(dossier.agency),
-            number=dossier.code[-4:],
+            number=_slip_or_code(dossier),
             dossier_code=dossier.code,
             applicant=_applicant(dossier),
             request=dossier.procedure_name,
@@ -196,7 +204,7 @@ def refusal(dossier: Dossier) -> bytes:
         return pdf.render_appraisal_refusal(appraisal, form_set=_form_set(dossier))
     data = pdf.RefusalData(
         header=_header(dossier.agency),
-        number=dossier.code[-4:],
+        number=_slip_or_code(dossier),
         dossier_code=dossier.code,
         applicant=_applicant(dossier),
         request=dossier.procedure_name,
@@ -213,7 +221,7 @@ def apology(dossier: Dossier) -> bytes:
         raise NotFound()
     data = pdf.ApologyData(
         header=_header(dossier.agency),
-        number=dossier.code[-4:],
+        number=extension.outgoing_label or dossier.code[-4:],
         addressee=dossier.applicant_name,
         received_at=dossier.received_at,
         dossier_code=dossier.code,
@@ -247,7 +255,7 @@ def stop_notice(dossier: Dossier) -> bytes:
         )
         data = pdf.StopNoticeData(
             header=_header(dossier.agency),
-            number=dossier.code[-4:],
+            number=dossier.stop_label or dossier.code[-4:],
             dossier_code=dossier.code,
             applicant=_applicant(dossier),
             request=dossier.procedure_name,
@@ -263,7 +271,7 @@ def stop_notice(dossier: Dossier) -> bytes:
         requested = dossier.events.filter(action="request_withdrawal").order_by("-at").first()
         data = pdf.StopNoticeData(
             header=_header(dossier.agency),
-            number=dossier.code[-4:],
+            number=dossier.stop_label or dossier.code[-4:],
             dossier_code=dossier.code,
             applicant=_applicant(dossier),
             request=dossier.procedure_name,
@@ -286,6 +294,30 @@ def has_stop_notice(dossier: Dossier) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Which forms a dossier has depends on what happened to it, not on who looks.
+REFUSED = frozenset({Status.NOT_RECEIVED, Status.REFUSED})
+
+
+def forms_of(dossier: Dossier) -> list[tuple[str, str]]:
+    """The official forms this dossier has, as (form key, label) for the links on its page."""
+    status = Status(dossier.status)
+    found: list[tuple[str, str]] = []
+    if dossier.received_at:
+        found += [("receipt", _("Receipt (01)")), ("control-sheet", _("Process control sheet"))]
+    if dossier.supplement_count or status == Status.INCOMPLETE_AT_INTAKE:
+        found.append(("supplement-request", _("Supplement request (02)")))
+    returned_refusal = (
+        status == Status.RETURNED and dossier.result_summary and not dossier.result_number
+    )
+    if status in REFUSED or returned_refusal:
+        found.append(("refusal", _("Refusal (03)")))
+    if dossier.appointment_moves:
+        found.append(("apology", _("Apology (04)")))
+    if status == Status.STOPPED and has_stop_notice(dossier):
+        found.append(("stop-notice", _("Stop notice")))
+    return found
 
 
 def _unit_of(step: DossierStep) -> str:

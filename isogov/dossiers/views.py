@@ -212,7 +212,7 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "actions": actions,
         "opinion_forms": opinion_forms,
         "paper_actions": paper_actions,
-        "has_stop_notice": dossier.status == Status.STOPPED and documents.has_stop_notice(dossier),
+        "forms": documents.forms_of(dossier),
         "incident_kinds": IncidentKind.choices,
         "waiting_hours": Decimal(dossier.waiting_seconds) / 3600,
     }

@@ -388,3 +388,17 @@ def test_public_catalogue_prints_no_fee_once(client: Client, desk: Any) -> None:
     html = client.get("/thu-tuc/1.014464/").content.decode()
     assert "Phí, lệ phí: Không thu phí" in html
     assert "Không thu phí (Không thu phí)" not in html
+
+
+def test_apology_and_stop_notice_print_their_outgoing_numbers(client: Client, desk: Any) -> None:
+    handled = build_handled(desk)
+    extension = handled.extensions.get()
+    assert extension.outgoing_label.startswith("1/")  # the year's first outgoing document
+    client.force_login(desk.user("motcua"))
+    assert f"Số: {extension.outgoing_label}" in form(client, handled, "apology")
+    stopped = received(desk, at(3, 2, 8))
+    act(at(3, 2, 9), services.dossier_request_withdrawal, stopped, None, reason="Xin rút")
+    act(at(3, 2, 10), services.dossier_stop, stopped, None, reason="Dừng theo đề nghị")
+    stopped.refresh_from_db()
+    assert stopped.stop_label.startswith("2/")  # one register for both kinds
+    assert f"Số: {stopped.stop_label}" in form(client, stopped, "stop-notice")
