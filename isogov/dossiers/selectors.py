@@ -91,6 +91,22 @@ def dossier_unit_get(*, dossier: Dossier, code: str) -> Unit | None:
     ).first()
 
 
+def dossier_officer_choices(*, dossier: Dossier) -> list[tuple[str, str]]:
+    """The active officers of the dossier's agency, as (username, name) for a form's list."""
+    users = (
+        User.objects.filter(is_active=True, role_assignments__agency_id=dossier.agency_id)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return [(user.username, user.display_name) for user in users]
+
+
+def dossier_unit_choices(*, dossier: Dossier) -> list[tuple[str, str]]:
+    """The active units of the dossier's agency, as (code, name) for a form's list."""
+    units = Unit.objects.filter(agency_id=dossier.agency_id, is_active=True).order_by("name")
+    return [(unit.code, unit.name) for unit in units]
+
+
 def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dossier]:
     """Search by code, applicant name, phone, ID number or procedure (diacritics ignored)."""
     qs = dossier_list(user=user)

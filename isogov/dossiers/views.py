@@ -29,7 +29,7 @@ from .forms import IntakeForm
 from .inputs import FORMS, form_data
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind
 from .permissions import held_roles
-from .transitions import BY_NAME, NATIONAL_CODE, Action, Status
+from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
 
@@ -165,6 +165,15 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _action_form(action: Action, dossier: Dossier, steps: list[DossierStep]) -> forms.Form:
     """The action's form, made from its one input definition (``inputs.FORMS``)."""
     form = FORMS[action.name](initial={"version": dossier.version})
+    # Lists instead of codes to type: the agency's officers and units, by name.
+    for spec in action.fields:
+        if spec.kind == Kind.OFFICER:
+            choices = selectors.dossier_officer_choices(dossier=dossier)
+        elif spec.kind == Kind.UNIT:
+            choices = selectors.dossier_unit_choices(dossier=dossier)
+        else:
+            continue
+        form.fields[spec.name].widget = forms.Select(choices=[("", "—"), *choices])
     if action.step_field and steps:
         field = form.fields[action.step_field]
         field.widget = forms.Select(choices=[(step.pk, step.name) for step in steps])

@@ -39,3 +39,74 @@ def test_desk_officer_receives_a_dossier_in_the_browser(
     page.click("#action-complete_step button[type=submit]")
     page.wait_for_selector("text=Đã thực hiện")
     assert page.inner_text("#status") == "Đang xử lý"
+
+
+def _sign_in(page: Any, url: str, username: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unit_head_assigns_by_name_and_the_specialist_sees_only_their_work(
+    live_server: Any, page: Any, desk: Any
+) -> None:
+    from isogov.dossiers import services
+
+    from .conftest import intake
+
+    dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    dossier = services.dossier_step_complete(
+        actor=desk.user("motcua"), code=dossier.code, version=dossier.version
+    )
+    appraisal = dossier.steps.get(order=3)
+    _sign_in(page, live_server.url, "truongphong")
+    page.goto(f"{live_server.url}/dossiers/{dossier.code}/")
+    actions = page.inner_text("#actions")
+    assert "Phân công cán bộ" in actions and "Phê duyệt" not in actions
+    page.click("text=Phân công cán bộ")
+    # The step and the officer are chosen by name from lists, not typed as codes.
+    page.select_option("#action-assign select[name=step_id]", str(appraisal.pk))
+    page.select_option("#action-assign select[name=assignee]", label="Hoàng Văn Chuyên")
+    page.click("#action-assign button[type=submit]")
+    page.wait_for_selector("text=Đã thực hiện")
+    row = page.inner_text("#steps tbody tr:nth-child(3)")
+    assert "Hoàng Văn Chuyên" in row
+    appraisal.refresh_from_db()
+    assert appraisal.assignee == desk.user("chuyenvien")
+
+    page.context.clear_cookies()
+    _sign_in(page, live_server.url, "chuyenvien")
+    page.goto(f"{live_server.url}/dossiers/{dossier.code}/")
+    assert page.locator("#actions").count() == 0  # the head's step is not the specialist's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_irreversible_action_asks_first_naming_the_applicant(
+    live_server: Any, page: Any, desk: Any
+) -> None:
+    from isogov.dossiers import services
+
+    from .conftest import intake
+
+    dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    services.dossier_request_withdrawal(
+        actor=desk.user("motcua"), code=dossier.code, version=dossier.version, reason="Xin rút"
+    )
+    _sign_in(page, live_server.url, "motcua")
+    page.goto(f"{live_server.url}/dossiers/{dossier.code}/")
+    page.click("text=Dừng giải quyết (thông báo dừng)")
+    page.fill("#action-stop textarea[name=reason]", "Công dân đề nghị dừng")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#action-stop button[type=submit]")
+    assert asked and "Nguyễn Thị Hồng Nhung" in asked[0] and "Không thể hoàn tác" in asked[0]
+    dossier.refresh_from_db()
+    assert dossier.status == "withdrawal_requested"  # dismissed: nothing done
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#action-stop button[type=submit]")
+    page.wait_for_selector("text=Đã thực hiện")
+    dossier.refresh_from_db()
+    assert dossier.status == "stopped"
