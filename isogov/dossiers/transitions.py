@@ -203,6 +203,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.INCOMPLETE_AT_INTAKE}),
         frozenset({A.DESK}),
         "dossier_intake_incomplete",
+        fields=(REASON, ITEMS),
     ),
     Action(
         "intake_refuse",
@@ -211,6 +212,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.NOT_RECEIVED}),
         frozenset({A.DESK}),
         "dossier_intake_refuse",
+        fields=(REASON,),
     ),
     Action(
         "submit_online",

@@ -35,7 +35,7 @@ from ..models import (
     DossierStep,
 )
 from ..rulesets import ruleset_in_force
-from ..transitions import Status
+from ..transitions import BY_NAME, Status
 from ._kernel import (
     BACKDATE_FORBIDDEN,
     FUTURE_RECEIPT,
@@ -52,7 +52,6 @@ from ._kernel import (
     _new_code,
     _new_reference,
     _next_number,
-    _require_text,
     _ruleset,
     _save,
     _transition,
@@ -361,45 +360,41 @@ def dossier_receive(
     return dossier
 
 
+def _not_received(
+    name: str, *, actor: User, data: IntakeInput, reason: str, items: list[str]
+) -> Dossier:
+    """A visit the desk does not receive (forms 02 and 03 at intake): its slip, no dossier code."""
+    values = _begin_new(
+        name, actor=actor, agency=data.agency, data={"reason": reason, "items": items}
+    )
+    (status,) = BY_NAME[name].leads_to
+    at = clock.now()
+    plan = _resolve_procedure(data, at)
+    dossier = _create(data, actor=actor, status=status, at=at, plan=plan)
+    _event(
+        dossier,
+        actor=actor,
+        action=name,
+        to_status=status,
+        message=values["reason"],
+        data={"items": values["items"]} if "items" in values else None,
+        reason=values["reason"],
+    )
+    return dossier
+
+
 @transaction.atomic
 def dossier_intake_incomplete(
     *, actor: User, data: IntakeInput, reason: str, items: list[str]
 ) -> Dossier:
     """Record a visit whose papers were incomplete (form 02 at intake; the clock does not start)."""
-    _begin_new("intake_incomplete", actor=actor, agency=data.agency)
-    _require_text(reason, "reason")
-    at = clock.now()
-    plan = _resolve_procedure(data, at)
-    dossier = _create(data, actor=actor, status=Status.INCOMPLETE_AT_INTAKE, at=at, plan=plan)
-    _event(
-        dossier,
-        actor=actor,
-        action="intake_incomplete",
-        to_status=Status.INCOMPLETE_AT_INTAKE,
-        message=reason,
-        data={"items": items},
-        reason=reason,
-    )
-    return dossier
+    return _not_received("intake_incomplete", actor=actor, data=data, reason=reason, items=items)
 
 
 @transaction.atomic
 def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dossier:
     """Refuse a dossier at intake, e.g. outside the agency's competence (form 03)."""
-    _begin_new("intake_refuse", actor=actor, agency=data.agency)
-    _require_text(reason, "reason")
-    at = clock.now()
-    plan = _resolve_procedure(data, at)
-    dossier = _create(data, actor=actor, status=Status.NOT_RECEIVED, at=at, plan=plan)
-    _event(
-        dossier,
-        actor=actor,
-        action="intake_refuse",
-        to_status=Status.NOT_RECEIVED,
-        message=reason,
-        reason=reason,
-    )
-    return dossier
+    return _not_received("intake_refuse", actor=actor, data=data, reason=reason, items=[])
 
 
 @transaction.atomic
