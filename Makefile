@@ -30,9 +30,13 @@ run: demo static
 	@echo "isogov: serving on http://127.0.0.1:8000 (Ctrl+C stops)"
 	$(BIN)/isogov serve
 
-## Set everything up and run the whole test suite.
+## Set everything up and run the whole test suite; print the total line coverage of isogov/.
+## The exit status is the tests'. `$(BIN)/coverage report -m` lists the lines not covered.
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@mkdir -p var
+	@status=0; $(BIN)/coverage run -m pytest $(PYTEST_ARGS) || status=$$?; \
+	  printf 'Total coverage: %s%%\n' "$$($(BIN)/coverage report --format=total)"; \
+	  exit $$status
 
 lint: setup
 	$(BIN)/ruff check .

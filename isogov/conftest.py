@@ -1,10 +1,24 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests.
+
+The demo data (``demo``) and the sample catalogue (``desk``) are seeded once per session, not per
+test: each is a *layer*, an open transaction holding the seeded rows, and every test that uses it
+runs inside it in a savepoint of its own (pytest-django's ``TestCase`` atomic), rolled back at the
+end. A layer is never committed, so the database between tests holds exactly what it held before,
+and a test that uses neither fixture opens with the layers rolled back: it sees an empty database
+as before. Transactional tests (``transaction=True``, ``live_server``) commit and flush, so they
+run with no layer open and seed their own rows, which the flush then removes.
+
+Caches keyed by database state stay right across the rollbacks: the intake-plan cache is keyed by
+the catalogue stamp and the compiled calendars by the calendar revision, both random values that
+a rollback restores (``isogov/catalog/stamps.py``, ``AgencyCalendar.revision``); the audit chain
+head is a row, rolled back with the events.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,12 +32,128 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def demo(db: Any) -> Any:
-    """The demo agencies, units and accounts."""
+def _seed_demo() -> None:
     from isogov.accounts.demo import seed_demo
 
     seed_demo()
+
+
+def _seed_catalog() -> None:
+    from isogov.catalog.demo import seed_catalog
+
+    seed_catalog()
+
+
+# The layers from the bottom up, each with the fixture that asks for it and its seed.
+LAYERS: tuple[tuple[str, str, Callable[[], None]], ...] = (
+    ("demo", "demo", _seed_demo),
+    ("catalog", "desk", _seed_catalog),
+)
+
+
+class SeedLayers:
+    """The stack of open seed layers on the default connection."""
+
+    def __init__(self, blocker: Any) -> None:
+        self.blocker = blocker
+        self.open: list[tuple[str, Any]] = []
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.open]
+
+    def switch(self, wanted: list[str], *, seed: bool = True) -> None:
+        """Roll back the layers above the part shared with ``wanted``, then seed the rest."""
+        from django.db import transaction
+
+        keep = 0
+        while keep < min(len(self.open), len(wanted)) and self.open[keep][0] == wanted[keep]:
+            keep += 1
+        if not seed:
+            wanted = wanted[:keep]
+        seeders = {name: seeder for name, _, seeder in LAYERS}
+        with self.blocker.unblock():
+            while len(self.open) > keep:
+                _, atomic = self.open.pop()
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+            for name in wanted[keep:]:
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                self.open.append((name, atomic))
+                seeders[name]()
+
+
+def wanted_layers(fixturenames: list[str], marker: Any) -> list[str]:
+    """The layers a test runs in: those below the deepest seeded fixture it uses.
+
+    None for a transactional test: its commits would end in the layers' transaction, and the
+    live server (its own connection on PostgreSQL) could not see uncommitted rows.
+    """
+    transactional = "transactional_db" in fixturenames or "live_server" in fixturenames
+    if marker is not None:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction")
+            or marker.kwargs.get("reset_sequences")
+            or (marker.args and marker.args[0])
+        )
+    if transactional:
+        return []
+    depth = max(
+        (index + 1 for index, (_, fixture, _) in enumerate(LAYERS) if fixture in fixturenames),
+        default=0,
+    )
+    return [name for name, _, _ in LAYERS[:depth]]
+
+
+_session_layers: list[SeedLayers] = []  # the session's, once its database is set up
+
+
+@pytest.fixture(scope="session")
+def seed_layers(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeedLayers]:
+    layers = SeedLayers(django_db_blocker)
+    _session_layers.append(layers)
+    yield layers
+    layers.switch([])
+    _session_layers.clear()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Roll back the layers a test does not use before any of its fixtures is set up.
+
+    Here, not only in ``_django_db_helper``: a transactional browser test sets up Playwright (a
+    session fixture) before it, and from then on the connection no longer shows the layers'
+    atomic blocks, so they could not be rolled back there.
+    """
+    if not _session_layers:
+        return
+    wanted = wanted_layers(
+        list(getattr(item, "fixturenames", ())), item.get_closest_marker("django_db")
+    )
+    _session_layers[0].switch(wanted, seed=False)
+
+
+@pytest.fixture
+def _django_db_helper(_seed_layers_for_test: None, _django_db_helper: None) -> None:
+    """pytest-django's per-test database setup, run once the test's layers are in place.
+
+    It opens the test's atomic block, nested in the layers' (pytest-django leaves room for
+    higher-scoped transactions around its tests).
+    """
+
+
+@pytest.fixture
+def _seed_layers_for_test(request: pytest.FixtureRequest, seed_layers: SeedLayers) -> None:
+    seed_layers.switch(
+        wanted_layers(list(request.fixturenames), request.node.get_closest_marker("django_db"))
+    )
+
+
+@pytest.fixture
+def demo(db: Any, seed_layers: SeedLayers) -> Any:
+    """The demo agencies, units and accounts."""
+    if "demo" not in seed_layers.names():  # a transactional test: seed its own
+        _seed_demo()
     from isogov.accounts.models import Agency, User
 
     class Demo:
@@ -36,6 +166,14 @@ def demo(db: Any) -> Any:
             return User.objects.get(username=username)
 
     return Demo
+
+
+@pytest.fixture
+def desk(demo: Any, seed_layers: SeedLayers) -> Any:
+    """Demo agencies, accounts and the sample catalogue."""
+    if "catalog" not in seed_layers.names():  # a transactional test: seed its own
+        _seed_catalog()
+    return demo
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +210,28 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Browser tests carry the ``browser`` marker so they can be selected or left out."""
+    """Browser tests carry the ``browser`` marker so they can be selected or left out.
+
+    The tests in seed layers run together, by layer, so each layer is seeded once. They are all
+    plain database tests, which pytest-django has already put first and together: sorting the
+    stretch from the first to the last of them keeps its order of kinds.
+    """
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    depth = [
+        len(
+            wanted_layers(
+                list(getattr(item, "fixturenames", ())), item.get_closest_marker("django_db")
+            )
+        )
+        for item in items
+    ]
+    layered = [index for index, value in enumerate(depth) if value]
+    if layered:
+        first, last = layered[0], layered[-1] + 1
+        stretch = sorted(range(first, last), key=lambda index: depth[index])
+        items[first:last] = [items[index] for index in stretch]
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from isogov.catalog.demo import seed_catalog
 from isogov.catalog.models import Procedure, ProcedureVersion
 
 from .factories import version_record
@@ -14,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalog(demo: Any) -> Any:
-    seed_catalog()
-    return demo
+def catalog(desk: Any) -> Any:
+    return desk
 
 
 def _client(user: Any = None) -> APIClient:

@@ -22,10 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def manager(demo: Any) -> Client:
-    seed_catalog()
+def manager(desk: Any) -> Client:
     client = Client()
-    client.force_login(demo.user("thuky"))
+    client.force_login(desk.user("thuky"))
     return client
 
 

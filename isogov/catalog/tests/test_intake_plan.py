@@ -31,14 +31,6 @@ CFS = "1.014464"
 AT = timezone.make_aware(dt.datetime(2026, 2, 13, 16, 0))
 
 
-@pytest.fixture
-def desk(demo: Any) -> Any:
-    from isogov.catalog.demo import seed_catalog
-
-    seed_catalog()
-    return demo
-
-
 def plan(demo: Any, channel: str = "in_person") -> IntakePlan:
     return intake_plan(agency=demo.department, procedure_code=CFS, channel_kind=channel, at=AT)
 

@@ -3,22 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 import time_machine
 
 from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput
 
 VN = dt.timezone(dt.timedelta(hours=7))
 CFS = "1.014464"
-
-
-@pytest.fixture
-def desk(demo: Any) -> Any:
-    """Demo agencies, accounts and the sample catalogue."""
-    from isogov.catalog.demo import seed_catalog
-
-    seed_catalog()
-    return demo
 
 
 def intake(

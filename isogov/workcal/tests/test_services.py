@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 
 from isogov.audit.models import AuditEvent
@@ -42,6 +43,17 @@ def test_override_changes_the_compiled_calendar_at_once(demo: Any) -> None:
     after = calendar_for(agency=demo.department).add(start, 2, "working_days").due_at
     assert (before.day, after.day) == (10, 11)
     assert AuditEvent.objects.filter(action="calendar.override.create").count() == 1
+
+
+def test_a_rolled_back_override_leaves_the_compiled_calendar_as_stored(demo: Any) -> None:
+    # Each test is rolled back to the session's seeded agencies (isogov/conftest.py): a calendar
+    # compiled inside a rolled-back change must not be served afterwards.
+    start = dt.datetime(2026, 3, 9, 7, 30, tzinfo=VN)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _day_off(demo, actor=demo.user("lanhdao"))
+        assert calendar_for(agency=demo.department).add(start, 2, "working_days").due_at.day == 11
+        raise RuntimeError("cancel")
+    assert calendar_for(agency=demo.department).add(start, 2, "working_days").due_at.day == 10
 
 
 def test_officer_may_not_change_the_calendar_and_nothing_is_stored(demo: Any) -> None:
