@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.test import Client
 
 from isogov.audit.models import AuditEvent
 from isogov.core import clock
@@ -14,14 +15,17 @@ from isogov.dossiers.selectors import dossier_queue, dossier_register
 from isogov.dossiers.transitions import Status
 
 
-def test_seed_fills_the_queues_and_the_register_once(desk: Any) -> None:
+def test_seed_fills_the_queues_and_the_register_once(desk: Any, client: Client) -> None:
     agency = desk.department
     first = seed_dossiers(agency=agency)
     assert not first.skipped and 30 <= first.created <= 60
     assert demo_dossier_count(agency=agency) == first.created
 
     for username in ("motcua", "truongphong", "chuyenvien", "lanhdao"):
-        assert dossier_queue(user=desk.user(username)), username
+        rows = dossier_queue(user=desk.user(username))
+        assert rows, username
+        client.force_login(desk.user(username))
+        assert rows[0].dossier.code in client.get("/dossiers/").content.decode(), username
 
     demo = Dossier.objects.filter(agency=agency)
     statuses = dict(demo.values_list("status").annotate(n=Count("id")))

@@ -118,6 +118,8 @@ def test_the_calendar_page_asks_first_then_saves_and_notifies(client: Client, de
         html = preview.content.decode()
         assert office["cfs"].code in html and office["short"].code not in html
         assert "08:00 13/03/2026" in html
+        # The confirm form carries the day as it was typed.
+        assert 'name="date" value="2026-03-12"' in html and 'name="confirm" value="1"' in html
         assert not CalendarOverride.objects.exists()
         saved = client.post("/calendar/overrides/", {**day, "confirm": "1"}, follow=True)
     assert CalendarOverride.objects.filter(date=THURSDAY).count() == 1
