@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("isogov.api.urls")),
+    path("calendar/overrides/", views.calendar_override_add, name="calendar-override-add"),
     path("calendar/", include("isogov.workcal.urls")),
     path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),

@@ -13,7 +13,12 @@ from .services import agency_create, role_assign, unit_create, user_create
 DEMO_PASSWORD = "isogov-demo"  # noqa: S105 - printed for demo sign-in, documented in README
 
 CITY = ("000.00.00.H26", "Ủy ban nhân dân thành phố Hải Phòng", AgencyLevel.PROVINCE)
-DEPARTMENT = ("000.00.15.H26", "Sở Thông tin và Truyền thông thành phố Hải Phòng")
+# [A] Since 1/3/2025 the Department of Information and Communications is merged into the
+# Department of Science and Technology (docs/demo.md); the code is kept, not confirmed.
+DEPARTMENT = ("000.00.15.H26", "Sở Khoa học và Công nghệ thành phố Hải Phòng")
+# The merged department's old name. Agencies get a predecessor link in issue 9 item 10 (another
+# branch); until then it is only recorded here, not in a field of its own.
+PREDECESSOR_NAME = "Sở Thông tin và Truyền thông thành phố Hải Phòng"
 OTHER = ("000.00.19.H26", "Sở Tư pháp thành phố Hải Phòng")
 UNITS = [
     ("VP", "Văn phòng Sở", False),

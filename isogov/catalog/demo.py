@@ -20,9 +20,10 @@ SAMPLE = Path(__file__).parent / "fixtures" / "procedures-sample.json"
 DEPARTMENT_CODE = "000.00.15.H26"
 EFFECTIVE_FROM = "2025-12-01"
 VERIFIED_NOTE = (
-    "Mã, tên, thời hạn giải quyết và phí, lệ phí đã đối chiếu với quyết định công bố "
-    "(Quyết định 2031/QĐ-UBND ngày 28/11/2025 của UBND tỉnh Cao Bằng). Thành phần hồ sơ và "
-    "căn cứ pháp lý chỉ mang tính minh họa."
+    "Mã, tên, thời hạn giải quyết và phí, lệ phí đã đối chiếu với quyết định công bố của một "
+    "tỉnh khác (Quyết định 2031/QĐ-UBND ngày 28/11/2025 của UBND tỉnh Cao Bằng), không phải "
+    "quyết định công bố của thành phố Hải Phòng. Thành phần hồ sơ và căn cứ pháp lý chỉ mang "
+    "tính minh họa."
 )
 UNVERIFIED_NOTE = (
     "DỮ LIỆU MINH HỌA: thời hạn giải quyết và phí, lệ phí là giả định, chưa được đối chiếu "
@@ -76,17 +77,19 @@ def _version(item: dict[str, Any]) -> dict[str, Any]:
         "status": "published",
         "effective_from": EFFECTIVE_FROM,
         "name": item["name"],
-        "decision_number": "2031/QĐ-UBND" if verified else "",
-        "decision_date": "2025-11-28" if verified else None,
-        "decision_issuer": "UBND tỉnh Cao Bằng" if verified else "",
+        # Hải Phòng's publication decision is not known [A]; the figures were checked against
+        # another province's (Cao Bằng's), which the note says and which is not shown as ours.
+        "decision_number": "",
+        "decision_date": None,
+        "decision_issuer": "",
         "steps_text": (
             "Bước 1: Tổ chức, cá nhân nộp hồ sơ tại Bộ phận Một cửa, qua bưu chính hoặc trực "
             "tuyến.\nBước 2: Cơ quan có thẩm quyền thẩm định hồ sơ, giải quyết thủ tục.\n"
             "Bước 3: Trả kết quả cho tổ chức, cá nhân."
         ),
         "applicants": "Tổ chức, cá nhân",
-        "authority": "Sở Thông tin và Truyền thông",
-        "receiving_address": "Bộ phận Một cửa, Sở Thông tin và Truyền thông",
+        "authority": "Sở Khoa học và Công nghệ",
+        "receiving_address": "Bộ phận Một cửa, Sở Khoa học và Công nghệ",
         "result": "Văn bản giải quyết thủ tục hành chính",
         "online_level": _online_level(item["channels"]),
         "keywords": "",

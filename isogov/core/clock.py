@@ -1,23 +1,47 @@
-"""The one place that reads the time, so tests can move it (time-machine) and code agrees."""
+"""The one place that reads the time, so tests can move it (time-machine) and code agrees.
+
+``as_of(instant)`` is the supported way to run code at a past instant outside tests: while it is
+active, every reader here returns that instant (a frozen clock). ``isogov seed-demo`` uses it to
+write 60 working days of dossier history through the services (docs/demo.md). Rows' technical
+``created_at``/``updated_at`` stamps (``auto_now``) keep the real time; every business time the
+services store is read here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_AS_OF: ContextVar[dt.datetime | None] = ContextVar("isogov_clock_as_of", default=None)
+
+
+@contextmanager
+def as_of(instant: dt.datetime) -> Iterator[dt.datetime]:
+    """Within the block, "now" is ``instant`` (aware); blocks nest, the innermost wins."""
+    if timezone.is_naive(instant):
+        raise ValueError("as_of() needs a timezone-aware instant")
+    token = _AS_OF.set(instant)
+    try:
+        yield instant
+    finally:
+        _AS_OF.reset(token)
 
 
 def now() -> dt.datetime:
-    """The current instant, timezone-aware (UTC)."""
-    return timezone.now()
+    """The current instant, timezone-aware (UTC unless ``as_of`` set another zone)."""
+    fixed = _AS_OF.get()
+    return timezone.now() if fixed is None else fixed
 
 
 def local_now() -> dt.datetime:
     """The current instant in Vietnam's time zone."""
-    return timezone.now().astimezone(LOCAL_TZ)
+    return now().astimezone(LOCAL_TZ)
 
 
 def today() -> dt.date:

@@ -38,6 +38,7 @@ EVENT_LABELS: dict[str, object] = {
     "payment": _("Payment recorded"),
     "answer_opinion": _("Opinion given"),
     "incident": _("Incident recorded"),
+    "recalendar": _("Due times recomputed after a calendar change"),
 }
 
 

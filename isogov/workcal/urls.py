@@ -6,7 +6,8 @@ app_name = "workcal"
 
 urlpatterns = [
     path("", views.calendar_page, name="calendar"),
-    path("overrides/", views.override_add, name="override-add"),
+    # "overrides/" (adding a day) is served by the composition root, isogov/views.py: it shows
+    # and recomputes the dossiers the day moves (docs/calendar.md).
     path("overrides/<int:pk>/delete/", views.override_delete, name="override-delete"),
     path("review/", views.review_mark, name="review"),
     path("office-hours/", views.office_hours_update, name="office-hours"),

@@ -37,7 +37,6 @@ from .selectors import (
 )
 from .services import (
     NOT_SYSTEM_ADMIN,
-    calendar_override_create,
     calendar_override_delete,
     calendar_review_mark,
     calendar_settings_update,
@@ -130,22 +129,6 @@ def calendar_page(
         ],
     }
     return render(request, "workcal/calendar.html", context, status=status)
-
-
-@login_required
-@require_POST
-def override_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    agency = _agency(request)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
-        try:
-            calendar_override_create(actor=request.user, agency=agency, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The calendar was updated."))
-            return _back(form.cleaned_data["date"].year)
-    return calendar_page(request, form=form)
 
 
 @login_required

@@ -51,7 +51,7 @@ def test_sign_in_leads_to_dashboard_with_role_navigation(client: Client, demo: A
     )
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == "/dashboard/"
-    assert "Sở Thông tin và Truyền thông thành phố Hải Phòng" in html
+    assert "Sở Khoa học và Công nghệ thành phố Hải Phòng" in html
     assert "Cán bộ một cửa" in html
     assert "/admin/" not in html  # no administration link for an officer
 

@@ -59,6 +59,7 @@ from .intake import (
     dossier_return_incomplete,
     dossier_submit_online,
 )
+from .recalendar import Moved, dossier_calendar_preview, dossier_calendar_recompute
 from .results import (
     dossier_approve_result,
     dossier_record_result,
@@ -110,6 +111,7 @@ __all__ = [
     "WRONG_STATE",
     "ApplicantInput",
     "IntakeInput",
+    "Moved",
     "PaperInput",
     "close_unanswered_due",
     "dossier_accept",
@@ -117,6 +119,8 @@ __all__ = [
     "dossier_apologise",
     "dossier_approve_result",
     "dossier_attach_scan",
+    "dossier_calendar_preview",
+    "dossier_calendar_recompute",
     "dossier_cancel_withdrawal",
     "dossier_close_unanswered",
     "dossier_intake_incomplete",

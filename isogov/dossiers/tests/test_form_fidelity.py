@@ -240,7 +240,7 @@ def test_stop_notice_after_an_automatic_closure_cites_the_unanswered_request(
     text = form(client, dossier, "stop-notice")
     assert "nhận được đề nghị dừng" not in text  # the applicant asked for nothing
     assert (
-        "Ngày 02 tháng 3 năm 2026, Sở Thông tin và Truyền thông thành phố Hải Phòng đã gửi "
+        "Ngày 02 tháng 3 năm 2026, Sở Khoa học và Công nghệ thành phố Hải Phòng đã gửi "
         "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" in text
     )
     assert "Đã quá 15 ngày kể từ ngày yêu cầu bổ sung, hoàn thiện hồ sơ" in text
