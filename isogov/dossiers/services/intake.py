@@ -28,6 +28,7 @@ from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import Unit as TimeUnit
 
 from .. import codes
+from ..applicants import ApplicantInvalid, applicant_clean
 from ..models import (
     Dossier,
     DossierFee,
@@ -138,11 +139,20 @@ def _new_dossier(
     """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees)."""
     ruleset = ruleset_in_force(clock.to_local(at).date())
     applicant = data.applicant
-    if not applicant.name.strip():
-        raise ValidationFailed(
-            _("Enter the applicant's name."),
-            details={"applicant.name": [_("This field is required.")]},
+    try:
+        clean = applicant_clean(
+            name=applicant.name,
+            kind=applicant.kind,
+            id_number=applicant.id_number,
+            phone=applicant.phone,
+            email=applicant.email,
         )
+    except ApplicantInvalid as error:
+        first = next(iter(error.errors.values()))[0]
+        raise ValidationFailed(
+            first,
+            details={f"applicant.{name}": messages for name, messages in error.errors.items()},
+        ) from error
     # Only a received dossier takes a dossier code (Circular 01/2018 art. 19): an online
     # submission and a visit not received get a reference of their own series instead.
     if status == Status.RECEIVED:
@@ -166,11 +176,11 @@ def _new_dossier(
         service_time_unit=plan.promise_unit if plan.promise_value is not None else "",
         ruleset=ruleset.code,
         applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.strip(),
+        applicant_name=clean.name,
+        applicant_id_number=clean.id_number,
         applicant_address=applicant.address.strip(),
-        applicant_phone=applicant.phone.strip(),
-        applicant_email=applicant.email.strip(),
+        applicant_phone=clean.phone,
+        applicant_email=clean.email,
         representative_name=applicant.representative_name.strip(),
         request_summary=data.request_summary or plan.version_name,
         sets_count=max(data.sets_count, 1),
