@@ -59,6 +59,7 @@ from .intake import (
     dossier_return_incomplete,
     dossier_submit_online,
 )
+from .notices import NOT_NOTICE_EDITOR, NOTICE_EDITORS, notice_template_update
 from .results import (
     dossier_approve_result,
     dossier_record_result,
@@ -93,9 +94,11 @@ __all__ = [
     "DECISION_ISSUED",
     "FUTURE_RECEIPT",
     "MISSING_PAPERS",
+    "NOTICE_EDITORS",
     "NOT_ASSIGNED",
     "NOT_DUE_FOR_CLOSING",
     "NOT_IN_UNIT",
+    "NOT_NOTICE_EDITOR",
     "NO_CHANNEL",
     "NO_EARLIER_STEP",
     "NO_VERSION",
@@ -140,6 +143,7 @@ __all__ = [
     "dossier_stop",
     "dossier_submit_online",
     "dossier_supplement_received",
+    "notice_template_update",
     "refresh_deadline",
     "transfer_due_at",
 ]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, User
@@ -58,7 +57,7 @@ from ._kernel import (
     _transition,
 )
 from .clock import DEADLINE_FIELDS, refresh_deadline, transfer_due_at
-from .notices import _notify, _promise_sentence, _receipt_notice
+from .notices import _promise_sentence, _receipt_notice, _refusal_notice, _supplement_notice
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -390,6 +389,11 @@ def _not_received(
         data={"items": values["items"]} if "items" in values else None,
         reason=values["reason"],
     )
+    # The applicant takes form 02 or 03 home; the notice keeps the reasons where they look.
+    if status == Status.INCOMPLETE_AT_INTAKE:
+        _supplement_notice(dossier, reason=values["reason"], items=values.get("items", []))
+    else:
+        _refusal_notice(dossier, reason=values["reason"])
     return dossier
 
 
@@ -478,16 +482,15 @@ def dossier_return_incomplete(
         reason=reason,
     )
     _save(dossier, "status")
-    with translation.override("vi"):
-        _notify(
-            dossier,
-            subject=_("Dossier %(code)s needs completing") % {"code": dossier.code},
-            body=reason,
-        )
+    _supplement_notice(dossier, reason=reason, items=items)
     return dossier
 
 
 @transaction.atomic
 def dossier_refuse_intake(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Refuse an online submission (form 03)."""
-    return _move("refuse_intake", actor=actor, code=code, version=version, data={"reason": reason})
+    dossier = _move(
+        "refuse_intake", actor=actor, code=code, version=version, data={"reason": reason}
+    )
+    _refusal_notice(dossier, reason=reason.strip())
+    return dossier
