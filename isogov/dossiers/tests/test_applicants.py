@@ -143,3 +143,16 @@ def test_public_lookup_by_email_when_there_is_no_phone(desk: Any) -> None:
         selectors.dossier_lookup_public(code=dossier.code, phone="khac@example.vn")
     with pytest.raises(NotFound):
         selectors.dossier_lookup_public(code=dossier.code, phone="0912345678")
+
+
+def test_public_lookup_page_finds_a_lowercase_code_with_the_email(
+    client: Client, desk: Any
+) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = services.dossier_receive(
+            actor=desk.user("motcua"), data=intake(desk, phone="", email="nhung@example.vn")
+        )
+    found = client.get("/tra-cuu/", {"ma": dossier.code.lower(), "dien_thoai": "nhung@example.vn"})
+    assert found.context["dossier"] == dossier
+    missed = client.get("/tra-cuu/", {"ma": dossier.code, "dien_thoai": "0912345678"})
+    assert missed.context["dossier"] is None and missed.context["not_found"]

@@ -359,3 +359,10 @@ def test_rendering_substitutes_plain_text_once() -> None:
     # An applicant's text that looks like a field stays text: it is never formatted again.
     assert template_render("Lý do: {reason}", {"reason": "{code} {{x}}"}) == "Lý do: {code} {{x}}"
     assert template_render("{{ {code} }}", {"code": "A-1"}) == "{ A-1 }"
+
+
+def test_the_menu_shows_notices_to_the_leader_only(client: Client, desk: Any) -> None:
+    client.force_login(desk.user("lanhdao"))
+    assert 'href="/dossiers/notices/"' in client.get("/dossiers/").content.decode()
+    client.force_login(desk.user("chuyenvien"))
+    assert 'href="/dossiers/notices/"' not in client.get("/dossiers/").content.decode()
