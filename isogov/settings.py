@@ -243,6 +243,11 @@ ISOGOV_DOSSIER_SYSTEM_ID = os.environ.get("ISOGOV_DOSSIER_SYSTEM_ID", "00")
 # {agency} is the agency's short name (else its identifier).
 ISOGOV_STOP_NOTICE_SYMBOL = os.environ.get("ISOGOV_STOP_NOTICE_SYMBOL", "TB-{agency}")
 ISOGOV_APOLOGY_SYMBOL = os.environ.get("ISOGOV_APOLOGY_SYMBOL", "PXL-{agency}")
+# [A] Working days the supplement notice gives the applicant to bring the papers; the law sets
+# no general time, so 0 (the default) states none ("as soon as possible").
+ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS = int(
+    os.environ.get("ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS", "0")
+)
 
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

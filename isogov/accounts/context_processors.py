@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": reverse("dossiers:queue"), "label": _("My work")})
         items.append({"url": reverse("dossiers:search"), "label": _("Dossiers")})
     items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
+    if scope.has_role(Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.SYSTEM_ADMIN):
+        items.append({"url": reverse("dossiers:notice-templates"), "label": _("Notices")})
     items.append({"url": reverse("catalog:home"), "label": _("Procedure catalogue")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):

@@ -29,6 +29,7 @@ from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
 from .actions import SERVICES, available_actions, dossier_act
+from .applicants import ApplicantInvalid, applicant_clean
 from .inputs import API_SERIALIZERS, VersionInputSerializer
 from .models import (
     ApplicantKind,
@@ -272,6 +273,25 @@ class ApplicantInputSerializer(serializers.Serializer):
     representative_name = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Phone, ID number and e-mail checked and normalised as at every intake door."""
+        try:
+            clean = applicant_clean(
+                name=attrs["name"],
+                kind=attrs["kind"],
+                id_number=attrs["id_number"],
+                phone=attrs["phone"],
+                email=attrs["email"],
+            )
+        except ApplicantInvalid as error:
+            raise serializers.ValidationError(error.errors) from error
+        return {
+            **attrs,
+            "id_number": clean.id_number,
+            "phone": clean.phone,
+            "email": clean.email,
+        }
 
 
 @extend_schema_serializer(component_name="DossierPaperInput")

@@ -147,7 +147,7 @@ def _applicant(index: int) -> services.ApplicantInput:
             kind="organisation",
             id_number=f"0200{index:06d}",  # a 10-digit tax code
             address=address,
-            phone=f"0225 38{index % 100:02d} 1{index % 1000:03d}",
+            phone=f"0225 3{index % 100:02d} {index % 10000:04d}",
             email=f"vanthu{index}@{DEMO_DOMAIN}",
             representative_name=f"{FAMILY[index % 10]} {GIVEN[(index + 3) % 12]}",
         )

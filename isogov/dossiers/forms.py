@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.catalog.models import ChannelKind
 
+from .applicants import ApplicantInvalid, applicant_clean
 from .models import ApplicantKind
 
 
@@ -39,3 +40,25 @@ class IntakeForm(forms.Form):
         field = self.fields["procedure"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *procedures]
+
+    def clean(self) -> dict[str, object]:
+        """The applicant's numbers normalised by the rules every intake door shares."""
+        data = super().clean() or {}
+        try:
+            clean = applicant_clean(
+                name=str(data.get("applicant_name", "")),
+                kind=str(data.get("applicant_kind", "")),
+                id_number=str(data.get("applicant_id_number", "")),
+                phone=str(data.get("applicant_phone", "")),
+                email=str(data.get("applicant_email", "")),
+            )
+        except ApplicantInvalid as error:
+            for name, messages in error.errors.items():
+                if f"applicant_{name}" not in self.errors:
+                    for message in messages:
+                        self.add_error(f"applicant_{name}", message)
+            return data
+        data["applicant_id_number"] = clean.id_number
+        data["applicant_phone"] = clean.phone
+        data["applicant_email"] = clean.email
+        return data

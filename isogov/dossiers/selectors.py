@@ -30,20 +30,30 @@ def dossier_list(*, user: User) -> QuerySet[Dossier]:
     return qs.filter(agency_id__in=scope.agency_ids)
 
 
-def _code_or_reference(value: str) -> Q:
-    # An online submission keeps its tracking reference when it gets its code at receipt.
+def _by_code(dossiers: QuerySet[Dossier], value: str) -> Dossier | None:
+    """The dossier whose code or reference is ``value``, whatever its letter case.
+
+    People type "000.00.27.h26-…". The code as typed and upper-cased is tried first (an
+    indexed lookup, the usual hit); only a miss falls back to a case-insensitive scan.
+    """
     value = value.strip()
-    return Q(code=value) | Q(reference=value) if value else Q(pk__in=[])
+    if not value:
+        return None
+    variants = sorted({value, value.upper()})
+    found = dossiers.filter(Q(code__in=variants) | Q(reference__in=variants)).first()
+    if found is None:
+        found = dossiers.filter(Q(code__iexact=value) | Q(reference__iexact=value)).first()
+    return found
 
 
 def dossier_get(*, user: User, code: str) -> Dossier:
     """One dossier by code (or the reference it had before receipt), if the user may see it;
     otherwise ``NotFound``."""
-    dossier = (
-        dossier_list(user=user)
-        .select_related("procedure_version", "channel", "received_by", "result_approved_by")
-        .filter(_code_or_reference(code))
-        .first()
+    dossier = _by_code(
+        dossier_list(user=user).select_related(
+            "procedure_version", "channel", "received_by", "result_approved_by"
+        ),
+        code,
     )
     if dossier is None:
         raise NotFound()
@@ -193,11 +203,19 @@ def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> Q
 
 
 def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
-    """The public lookup: a code and the applicant's phone number (second factor)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    dossier = Dossier.objects.filter(_code_or_reference(code)).select_related("agency").first()
-    stored = "".join(ch for ch in (dossier.applicant_phone if dossier else "") if ch.isdigit())
-    if dossier is None or not digits or stored[-9:] != digits[-9:]:
+    """The public lookup: a code and the applicant's phone number or e-mail (second factor)."""
+    dossier = _by_code(Dossier.objects.select_related("agency"), code)
+    if dossier is None:
+        raise NotFound()
+    second = phone.strip()
+    if "@" in second:
+        # A dossier may carry an e-mail and no phone (applicants.py): the e-mail finds it.
+        if not dossier.applicant_email or second.casefold() != dossier.applicant_email.casefold():
+            raise NotFound()
+        return dossier
+    digits = "".join(ch for ch in second if ch.isdigit())
+    stored = "".join(ch for ch in dossier.applicant_phone if ch.isdigit())
+    if len(digits) < 9 or not stored or stored[-9:] != digits[-9:]:
         raise NotFound()
     return dossier
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "dossiers"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.intake, name="intake"),
     path("new/checklist/", views.intake_checklist, name="intake-checklist"),
     path("register/", views.register, name="register"),
+    path("notices/", notice_views.notice_templates, name="notice-templates"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),
     path("<str:code>/forms/<str:form>.pdf", views.form_pdf, name="form"),

@@ -1,11 +1,14 @@
-"""The outbox: messages written in the same transaction as the change they report."""
+"""The outbox (messages written in the same transaction as the change they report) and the
+agencies' notice templates."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from isogov.core.models import TimeStampedModel
+from isogov.core.models import TimeStampedModel, VersionedModel
+
+from .notices import Milestone
 
 
 class Channel(models.TextChoices):
@@ -48,3 +51,29 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.subject}"
+
+
+class NoticeTemplate(VersionedModel):
+    """An agency's own wording of one notice (mẫu thông báo), for one milestone and channel.
+
+    Without a row the default of ``notices.DEFAULTS`` is used. ``agency_code`` is the agency's
+    electronic identifier (this app sits below ``accounts``, like the outbox and the audit log).
+    """
+
+    agency_code = models.CharField(_("agency"), max_length=64)
+    milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_code", "milestone", "channel"], name="notice_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.milestone} {self.channel}"

@@ -6,16 +6,23 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from isogov.core import clock
+from isogov.core.errors import ValidationFailed, check_version
 from isogov.core.inserts import insert_rows
 
 from . import channels
-from .models import Channel, OutboxMessage, OutboxStatus
+from .models import Channel, NoticeTemplate, OutboxMessage, OutboxStatus
+from .notices import Milestone, TemplateInvalid, template_check
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+BODY_REQUIRED = _("The notice needs a text.")
+SUBJECT_REQUIRED = _("An e-mail needs a subject.")
+UNKNOWN_NOTICE = _("There is no such notice.")
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -111,3 +118,51 @@ def outbox_deliver_due(*, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for message_id in due_ids if outbox_deliver_one(message_id=message_id))
+
+
+def notice_template_save(
+    *,
+    agency_code: str,
+    milestone: str,
+    channel: str,
+    subject: str,
+    body: str,
+    version: object,
+) -> tuple[NoticeTemplate, dict[str, str]]:
+    """Store an agency's wording of one notice (version-checked); returns it and what it was.
+
+    A field the milestone does not offer is refused, naming the field. The caller checks who
+    may edit and writes the audit event (this app sits below ``accounts`` and ``audit``).
+    """
+    if milestone not in Milestone.values or channel not in Channel.values:
+        raise ValidationFailed(UNKNOWN_NOTICE, details={"milestone": [str(UNKNOWN_NOTICE)]})
+    errors: dict[str, list[str]] = {}
+    for name, text in (("subject", subject), ("body", body)):
+        try:
+            template_check(text, milestone=milestone)
+        except TemplateInvalid as error:
+            errors[name] = [error.message]
+    if not body.strip():
+        errors.setdefault("body", []).append(str(BODY_REQUIRED))
+    if channel == Channel.EMAIL and not subject.strip():
+        errors.setdefault("subject", []).append(str(SUBJECT_REQUIRED))
+    row = (
+        NoticeTemplate.objects.select_for_update()
+        .filter(agency_code=agency_code, milestone=milestone, channel=channel)
+        .first()
+    )
+    check_version(stored=row.version if row else 0, sent=version)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    before = {"subject": row.subject, "body": row.body} if row else {}
+    if row is None:
+        row = NoticeTemplate(
+            agency_code=agency_code, milestone=milestone, channel=channel, subject="", body=""
+        )
+        row.subject, row.body = subject.strip(), body.strip()
+        row.save()
+        return row, before
+    row.version += 1
+    row.subject, row.body = subject.strip(), body.strip()
+    row.save(update_fields=["subject", "body", "version", "updated_at"])
+    return row, before

@@ -59,6 +59,7 @@ from .intake import (
     dossier_return_incomplete,
     dossier_submit_online,
 )
+from .notices import NOT_NOTICE_EDITOR, NOTICE_EDITORS, notice_template_update
 from .recalendar import Moved, dossier_calendar_preview, dossier_calendar_recompute
 from .results import (
     dossier_approve_result,
@@ -94,9 +95,11 @@ __all__ = [
     "DECISION_ISSUED",
     "FUTURE_RECEIPT",
     "MISSING_PAPERS",
+    "NOTICE_EDITORS",
     "NOT_ASSIGNED",
     "NOT_DUE_FOR_CLOSING",
     "NOT_IN_UNIT",
+    "NOT_NOTICE_EDITOR",
     "NO_CHANNEL",
     "NO_EARLIER_STEP",
     "NO_VERSION",
@@ -144,6 +147,7 @@ __all__ = [
     "dossier_stop",
     "dossier_submit_online",
     "dossier_supplement_received",
+    "notice_template_update",
     "refresh_deadline",
     "transfer_due_at",
 ]

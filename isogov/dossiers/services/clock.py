@@ -45,7 +45,7 @@ from ._kernel import (
     _save,
     _transition,
 )
-from .notices import _notify
+from .notices import _apology_notice, _supplement_notice
 from .steps import _start_step
 
 
@@ -199,12 +199,7 @@ def dossier_request_supplement(
     dossier.supplement_count += 1
     refresh_deadline(dossier)
     _save(dossier, "status", "supplement_count", *DEADLINE_FIELDS)
-    with translation.override("vi"):
-        _notify(
-            dossier,
-            subject=_("Dossier %(code)s: please supplement") % {"code": dossier.code},
-            body=reason + "\n" + "\n".join(f"- {item}" for item in items),
-        )
+    _supplement_notice(dossier, reason=reason, items=items)
     return dossier
 
 
@@ -373,11 +368,5 @@ def dossier_apologise(
         % {"due": _local(new_due_at), "reason": reason},
     )
     _save(dossier, "appointment_moves", *DEADLINE_FIELDS)
-    with translation.override("vi"):
-        _notify(
-            dossier,
-            subject=_("Apology and new appointment for dossier %(code)s") % {"code": dossier.code},
-            body=_("We apologise: %(reason)s. New appointment: %(due)s.")
-            % {"reason": reason, "due": _local(new_due_at)},
-        )
+    _apology_notice(dossier, reason=reason, new_due_at=new_due_at)
     return dossier

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, User
@@ -28,6 +27,7 @@ from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import Unit as TimeUnit
 
 from .. import codes
+from ..applicants import ApplicantInvalid, applicant_clean
 from ..models import (
     Dossier,
     DossierFee,
@@ -57,7 +57,7 @@ from ._kernel import (
     _transition,
 )
 from .clock import DEADLINE_FIELDS, refresh_deadline, transfer_due_at
-from .notices import _notify, _promise_sentence, _receipt_notice
+from .notices import _promise_sentence, _receipt_notice, _refusal_notice, _supplement_notice
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -138,11 +138,20 @@ def _new_dossier(
     """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees)."""
     ruleset = ruleset_in_force(clock.to_local(at).date())
     applicant = data.applicant
-    if not applicant.name.strip():
-        raise ValidationFailed(
-            _("Enter the applicant's name."),
-            details={"applicant.name": [_("This field is required.")]},
+    try:
+        clean = applicant_clean(
+            name=applicant.name,
+            kind=applicant.kind,
+            id_number=applicant.id_number,
+            phone=applicant.phone,
+            email=applicant.email,
         )
+    except ApplicantInvalid as error:
+        first = next(iter(error.errors.values()))[0]
+        raise ValidationFailed(
+            first,
+            details={f"applicant.{name}": messages for name, messages in error.errors.items()},
+        ) from error
     # Only a received dossier takes a dossier code (Circular 01/2018 art. 19): an online
     # submission and a visit not received get a reference of their own series instead.
     if status == Status.RECEIVED:
@@ -166,11 +175,11 @@ def _new_dossier(
         service_time_unit=plan.promise_unit if plan.promise_value is not None else "",
         ruleset=ruleset.code,
         applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.strip(),
+        applicant_name=clean.name,
+        applicant_id_number=clean.id_number,
         applicant_address=applicant.address.strip(),
-        applicant_phone=applicant.phone.strip(),
-        applicant_email=applicant.email.strip(),
+        applicant_phone=clean.phone,
+        applicant_email=clean.email,
         representative_name=applicant.representative_name.strip(),
         request_summary=data.request_summary or plan.version_name,
         sets_count=max(data.sets_count, 1),
@@ -380,6 +389,11 @@ def _not_received(
         data={"items": values["items"]} if "items" in values else None,
         reason=values["reason"],
     )
+    # The applicant takes form 02 or 03 home; the notice keeps the reasons where they look.
+    if status == Status.INCOMPLETE_AT_INTAKE:
+        _supplement_notice(dossier, reason=values["reason"], items=values.get("items", []))
+    else:
+        _refusal_notice(dossier, reason=values["reason"])
     return dossier
 
 
@@ -468,16 +482,15 @@ def dossier_return_incomplete(
         reason=reason,
     )
     _save(dossier, "status")
-    with translation.override("vi"):
-        _notify(
-            dossier,
-            subject=_("Dossier %(code)s needs completing") % {"code": dossier.code},
-            body=reason,
-        )
+    _supplement_notice(dossier, reason=reason, items=items)
     return dossier
 
 
 @transaction.atomic
 def dossier_refuse_intake(*, actor: User, code: str, version: int | None, reason: str) -> Dossier:
     """Refuse an online submission (form 03)."""
-    return _move("refuse_intake", actor=actor, code=code, version=version, data={"reason": reason})
+    dossier = _move(
+        "refuse_intake", actor=actor, code=code, version=version, data={"reason": reason}
+    )
+    _refusal_notice(dossier, reason=reason.strip())
+    return dossier

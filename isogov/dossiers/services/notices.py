@@ -1,34 +1,82 @@
-"""What the applicant is told, by e-mail and SMS through the outbox (sent after commit)."""
+"""What the applicant is told at each milestone, by e-mail and SMS through the outbox.
+
+Each milestone writes exactly one message per channel the applicant gave (sent after commit),
+worded by the agency's notice template (``notifications``), else the shipped default. The
+agency leader or ISO secretary edits the templates (``notice_template_update``, audited).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from isogov.notifications.services import outbox_enqueue
+from isogov.accounts.models import Agency, User
+from isogov.accounts.roles import Role
+from isogov.accounts.selectors import user_has_role
+from isogov.audit.services import audit_record
+from isogov.core import clock
+from isogov.core.errors import PermissionDenied
+from isogov.notifications.models import Channel, NoticeTemplate
+from isogov.notifications.notices import Milestone, template_render
+from isogov.notifications.selectors import notice_template_get
+from isogov.notifications.services import notice_template_save, outbox_enqueue
+from isogov.workcal.engine import Unit as TimeUnit
 
 from .. import deadlines
-from ..models import Dossier
+from ..models import Dossier, ReturnMethod
 from ._kernel import _calendar, _local
 
+# Who words the agency's notices: the same people who keep its calendar.
+NOTICE_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.AGENCY_LEADER, Role.ISO_SECRETARY})
+NOT_NOTICE_EDITOR = gettext_lazy(
+    "Only the agency's leader, ISO secretary or an administrator may change its notices."
+)
 
-def _notify(dossier: Dossier, *, subject: str, body: str) -> None:
-    """Tell the applicant by e-mail and SMS (through the outbox, after commit)."""
-    common = {
-        "agency_code": dossier.agency.code,
-        "object_type": "dossiers.dossier",
-        "object_id": str(dossier.pk),
+
+def lookup_link() -> str:
+    """The public lookup page. Without ``?ma=``: the code is written once, in the text."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/"
+
+
+def _desk_place(dossier: Dossier) -> str:
+    """Where the applicant brings papers or collects the result: the agency's desk."""
+    agency = dossier.agency
+    return f"{agency.name}, {agency.address}" if agency.address else agency.name
+
+
+def _notify(dossier: Dossier, milestone: Milestone, **fields: str) -> None:
+    """Tell the applicant of a milestone: one message per channel they gave, after commit."""
+    context = {
+        "agency": dossier.agency.name,
+        "code": dossier.code,
+        "date": clock.to_local(clock.now()).strftime("%d/%m/%Y"),
+        "link": lookup_link(),
+        "applicant": dossier.applicant_name,
+        "procedure": dossier.procedure_name,
+        **fields,
     }
-    if dossier.applicant_email:
-        outbox_enqueue(
-            channel="email", recipient=dossier.applicant_email, subject=subject, body=body, **common
+    for channel, recipient in (
+        (Channel.EMAIL, dossier.applicant_email),
+        (Channel.SMS, dossier.applicant_phone),
+    ):
+        if not recipient:
+            continue
+        text = notice_template_get(
+            agency_code=dossier.agency.code, milestone=milestone, channel=channel
         )
-    if dossier.applicant_phone:
         outbox_enqueue(
-            channel="sms",
-            recipient=dossier.applicant_phone,
-            body=f"{subject}: {dossier.code}",
-            **common,
+            channel=channel,
+            recipient=recipient,
+            subject=template_render(text.subject, context) if channel == Channel.EMAIL else "",
+            body=template_render(text.body, context),
+            agency_code=dossier.agency.code,
+            object_type="dossiers.dossier",
+            object_id=str(dossier.pk),
         )
 
 
@@ -43,23 +91,45 @@ def _promise_sentence(dossier: Dossier) -> str:
 
 def _receipt_notice(dossier: Dossier) -> None:
     with translation.override("vi"):
-        body = _(
-            "Your dossier %(code)s (%(procedure)s) was received at %(received)s. "
-            "Appointment for the result: %(due)s."
-        ) % {
-            "code": dossier.code,
-            "procedure": dossier.procedure_name,
-            "received": _local(dossier.received_at),
-            "due": _local(dossier.promised_due_at),
-        }
         _notify(
             dossier,
-            subject=_("Dossier %(code)s received") % {"code": dossier.code},
-            body=body + _promise_sentence(dossier),
+            Milestone.RECEIVED,
+            due=_local(dossier.promised_due_at) + _promise_sentence(dossier),
         )
 
 
+def _supplement_notice(dossier: Dossier, *, reason: str, items: list[str]) -> None:
+    """Form 02: what is missing, why, where to bring it and by when."""
+    # [A] The law sets no general time for the applicant to supplement; the agency's
+    # ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS (0: no deadline stated) is written in the notice.
+    days = settings.ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS
+    deadline = ""
+    if days:
+        deadline = _local(_calendar(dossier).add(clock.now(), days, TimeUnit.WORKING_DAYS).due_at)
+    with translation.override("vi"):
+        _notify(
+            dossier,
+            Milestone.SUPPLEMENT_REQUESTED,
+            reason=reason,
+            papers="; ".join(items) or reason,
+            place=_desk_place(dossier),
+            deadline=deadline or _("as soon as possible"),
+        )
+
+
+def _apology_notice(dossier: Dossier, *, reason: str, new_due_at: Any) -> None:
+    with translation.override("vi"):
+        _notify(dossier, Milestone.APOLOGY, reason=reason, new_date=_local(new_due_at))
+
+
+def _refusal_notice(dossier: Dossier, *, reason: str) -> None:
+    """Refused at intake (form 03) or after appraisal: the reasons."""
+    with translation.override("vi"):
+        _notify(dossier, Milestone.REFUSED, reason=reason)
+
+
 def _finished_notice(dossier: Dossier) -> None:
+    """The result may be collected (sent once it is approved, ISO 9001 §8.6)."""
     early = (
         dossier.due_at is not None
         and dossier.finished_at is not None
@@ -69,9 +139,50 @@ def _finished_notice(dossier: Dossier) -> None:
         == deadlines.Outcome.EARLY
     )
     with translation.override("vi"):
-        subject = (
-            _("The result of dossier %(code)s is ready early")
-            if early
-            else _("The result of dossier %(code)s is ready")
-        ) % {"code": dossier.code}
-        _notify(dossier, subject=subject, body=subject)
+        _notify(
+            dossier,
+            Milestone.RESULT_READY,
+            place=_desk_place(dossier),
+            ready_from=_local(clock.now()),
+            early=" trước hạn" if early else "",
+        )
+
+
+def _returned_notice(dossier: Dossier) -> None:
+    with translation.override("vi"):
+        method = dossier.return_method
+        label = str(ReturnMethod(method).label) if method in ReturnMethod.values else method
+        _notify(dossier, Milestone.RESULT_RETURNED, method=label)
+
+
+@transaction.atomic
+def notice_template_update(
+    *,
+    actor: User,
+    agency: Agency,
+    milestone: str,
+    channel: str,
+    subject: str,
+    body: str,
+    version: object,
+) -> NoticeTemplate:
+    """Reword one of the agency's notices (version-checked, audited with before and after)."""
+    if not user_has_role(user=actor, roles=NOTICE_EDITORS, agency=agency):
+        raise PermissionDenied(NOT_NOTICE_EDITOR)
+    row, before = notice_template_save(
+        agency_code=agency.code,
+        milestone=milestone,
+        channel=channel,
+        subject=subject,
+        body=body,
+        version=version,
+    )
+    audit_record(
+        actor=actor,
+        action="notifications.template.update",
+        target=row,
+        agency=agency,
+        before=before or None,
+        after={"subject": row.subject, "body": row.body, "version": row.version},
+    )
+    return row

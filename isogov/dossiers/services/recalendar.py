@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, User
 from isogov.core import clock
+from isogov.notifications.notices import Milestone
 
 from ..models import Dossier
 from ..transitions import Status
@@ -122,15 +122,9 @@ def dossier_calendar_recompute(*, actor: User | None, agency: Agency, date: dt.d
 
 
 def _moved_notice(dossier: Dossier, old: dt.datetime | None) -> None:
-    with translation.override("vi"):
-        subject = _("New appointment for dossier %(code)s") % {"code": dossier.code}
-        body = _(
-            "%(agency)s changed its working calendar. The appointment for the result of your "
-            "dossier %(code)s moves from %(old)s to %(new)s."
-        ) % {
-            "agency": dossier.agency.name,
-            "code": dossier.code,
-            "old": _local(old),
-            "new": _local(dossier.promised_due_at),
-        }
-        _notify(dossier, subject=subject, body=body)
+    _notify(
+        dossier,
+        Milestone.APPOINTMENT_MOVED,
+        old_date=_local(old),
+        new_date=_local(dossier.promised_due_at),
+    )

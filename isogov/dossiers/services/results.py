@@ -26,7 +26,7 @@ from ._kernel import (
     _save,
     _transition,
 )
-from .notices import _finished_notice
+from .notices import _finished_notice, _refusal_notice, _returned_notice
 from .steps import _finish_step
 
 
@@ -46,6 +46,7 @@ def dossier_refuse(*, actor: User, code: str, version: int | None, reason: str) 
     dossier.finished_at = now
     dossier.result_summary = reason
     _save(dossier, "status", "finished_at", "result_summary")
+    _refusal_notice(dossier, reason=reason)
     return dossier
 
 
@@ -139,4 +140,5 @@ def dossier_return_result(*, actor: User, code: str, version: int | None, method
         dossier.outcome = classified.outcome
         dossier.late_by_seconds = classified.late_by_us // 1_000_000
     _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
+    _returned_notice(dossier)
     return dossier
