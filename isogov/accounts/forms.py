@@ -17,14 +17,25 @@ from .roles import Role
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VersionForm(forms.Form):
+class AdminForm(forms.Form):
+    """Labels without a trailing colon; drop-downs no wider than a phone's screen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("style", "max-width: 100%")
+
+
+class VersionForm(AdminForm):
     """Only the version: deactivate, reactivate."""
 
     prefix = "state"
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(AdminForm):
     q = forms.CharField(label=_("Search by name, username, e-mail or phone"), required=False)
 
 
@@ -38,7 +49,7 @@ class _UnitChoice(forms.ModelChoiceField):
         return f"{obj.agency.short_name or obj.agency.name} — {obj.name}"
 
 
-class UserDetailsForm(forms.Form):
+class UserDetailsForm(AdminForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
@@ -76,7 +87,7 @@ class PasswordResetForm(VersionForm):
     )
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(AdminForm):
     prefix = "role"
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     agency = _AgencyChoice(label=_("Agency"), queryset=Agency.objects.none())
@@ -95,7 +106,7 @@ class RoleGrantForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(AdminForm):
     code = forms.CharField(label=_("Electronic identifier"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=300)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
@@ -116,7 +127,7 @@ class AgencyEditForm(AgencyForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class UnitForm(forms.Form):
+class UnitForm(AdminForm):
     prefix = "unit"
     code = forms.CharField(label=_("Unit code"), max_length=64)
     name = forms.CharField(label=_("Unit name"), max_length=300)
@@ -127,7 +138,7 @@ class UnitEditForm(UnitForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class PredecessorForm(forms.Form):
+class PredecessorForm(AdminForm):
     prefix = "predecessor"
     predecessor = _AgencyChoice(label=_("Predecessor agency"), queryset=Agency.objects.none())
     effective_on = forms.DateField(label=_("Effective on"), required=False, widget=DATE)
