@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from isogov.accounts.models import AgencyPredecessor, RoleAssignment, Unit, User
+from isogov.accounts import services
+from isogov.accounts.models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,69 @@ def test_admin_adds_a_unit_and_a_predecessor(client: Client, demo: Any) -> None:
     assert link.predecessor == demo.department
     page = client.get(url).content.decode()
     assert "01/03/2025" in page and "Quyết định số 1/QĐ-UBND" in page
+
+
+def test_admin_creates_and_edits_an_agency_and_a_stale_edit_is_a_409(
+    client: Client, demo: Any
+) -> None:
+    client.force_login(demo.user("quantri"))
+    response = client.post(
+        "/quan-tri/co-quan/them/",
+        {"code": "000.00.16.H26", "name": "Sở Khoa học và Công nghệ", "level": "department"},
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(code="000.00.16.H26")
+    form = {
+        "version": 1,
+        "code": agency.code,
+        "name": agency.name,
+        "level": "department",
+        "parent": demo.city.pk,
+    }
+    assert client.post(f"/quan-tri/co-quan/{agency.pk}/sua/", form).status_code == 302
+    assert Agency.objects.get(pk=agency.pk).parent == demo.city
+    response = client.post(f"/quan-tri/co-quan/{agency.pk}/sua/", form | {"name": "Cũ"})
+    assert response.status_code == 409
+    assert Agency.objects.get(pk=agency.pk).name == "Sở Khoa học và Công nghệ"
+
+
+def test_admin_renames_and_deactivates_a_unit_through_the_pages(client: Client, demo: Any) -> None:
+    client.force_login(demo.user("quantri"))
+    unit = Unit.objects.get(agency=demo.department, code="CNTT")
+    url = f"/quan-tri/don-vi/{unit.pk}/"
+    edit = {"unit-version": 1, "unit-code": "CNTT", "unit-name": "Phòng Chuyển đổi số"}
+    assert client.post(url, edit).status_code == 302
+    assert client.post(url, edit).status_code == 409  # the form read version 1
+    assert client.post(f"{url}kich-hoat/0/", {"state-version": 2}).status_code == 302
+    assert client.post(f"{url}kich-hoat/7/", {"state-version": 3}).status_code == 404
+    unit.refresh_from_db()
+    assert (unit.name, unit.is_active, unit.version) == ("Phòng Chuyển đổi số", False, 3)
+
+
+def test_admin_edits_a_user_and_resets_the_password(client: Client, demo: Any) -> None:
+    client.force_login(demo.user("quantri"))
+    target = demo.user("vanthu")
+    url = f"/quan-tri/nguoi-dung/{target.pk}/"
+    edit = {"version": 1, "full_name": "Lý Thị Văn Thư", "email": "", "phone": "0912345678"}
+    assert client.post(f"{url}sua/", edit).status_code == 302
+    response = client.post(f"{url}mat-khau/", {"password-version": 2})
+    assert response.status_code == 200
+    password = response.context["temporary_password"]
+    target.refresh_from_db()
+    assert target.full_name == "Lý Thị Văn Thư" and target.check_password(password)
+    weak = client.post(f"{url}mat-khau/", {"password-version": 3, "password-password": "123"})
+    assert weak.status_code == 400
+    assert weak.context["password_form"].errors["password"]
+
+
+def test_admin_removes_a_predecessor(client: Client, demo: Any) -> None:
+    link = services.agency_predecessor_add(
+        actor=demo.user("quantri"),
+        agency=demo.other,
+        predecessor=demo.department,
+        effective_on=None,
+        legal_basis="",
+    )
+    client.force_login(demo.user("quantri"))
+    assert client.post(f"/quan-tri/tien-than/{link.pk}/xoa/").status_code == 302
+    assert not AgencyPredecessor.objects.exists()
