@@ -210,7 +210,7 @@ def admin_role_get(*, user: User, pk: int) -> RoleAssignment:
 
 def agency_tree(*, user: User) -> list[tuple[Agency, int]]:
     """The agencies the user may see in tree order, each with its depth (0 for a root)."""
-    agencies = list(agency_list(user=user).order_by("name"))
+    agencies = list(agency_list(user=user).prefetch_related("predecessors").order_by("name"))
     ids = {a.pk for a in agencies}
     children: dict[int | None, list[Agency]] = {}
     for agency in agencies:

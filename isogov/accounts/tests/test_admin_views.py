@@ -175,6 +175,8 @@ def test_admin_adds_a_unit_and_a_predecessor(client: Client, demo: Any) -> None:
     assert link.predecessor == demo.department
     page = client.get(url).content.decode()
     assert "01/03/2025" in page and "Quyết định số 1/QĐ-UBND" in page
+    tree = client.get("/quan-tri/co-quan/").content.decode()
+    assert f"Cơ quan tiền thân: {demo.department.name}" in tree
 
 
 def test_admin_creates_and_edits_an_agency_and_a_stale_edit_is_a_409(
