@@ -1,26 +1,22 @@
-"""Django admin: for system administrators only (officers work in the web UI)."""
+"""Django admin: for superusers only.
+
+System administrators work in the in-app administration (/quan-tri/); the Django admin is the
+developers' and operators' last resort, hidden from everyone else.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from .models import Agency, RoleAssignment, Unit, User
+from .models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
 
 
-def _is_system_admin(request: HttpRequest) -> bool:
-    from .roles import Role
-    from .selectors import user_scope
-
+def _is_superuser(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active
-        and user.is_authenticated
-        and user.is_staff
-        and user_scope(user=user).has_role(Role.SYSTEM_ADMIN)
-    )
+    return bool(user.is_active and user.is_authenticated and user.is_superuser)
 
 
-admin.site.has_permission = _is_system_admin  # type: ignore[method-assign]
+admin.site.has_permission = _is_superuser  # type: ignore[method-assign]
 admin.site.site_header = "isogov"
 
 
@@ -42,12 +38,18 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
 
 
+class AgencyPredecessorInline(admin.TabularInline):
+    model = AgencyPredecessor
+    fk_name = "successor"
+    extra = 0
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level",)
     search_fields = ("code", "name")
-    filter_horizontal = ("predecessors",)
+    inlines = [AgencyPredecessorInline]
 
 
 @admin.register(Unit)

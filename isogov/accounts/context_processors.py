@@ -35,5 +35,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append({"url": reverse("catalog:home"), "label": _("Procedure catalogue")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):
-        items.append({"url": reverse("admin:index"), "label": _("Administration")})
+        items.append({"url": reverse("accounts:admin-home"), "label": _("Administration")})
     return {"nav_items": items}

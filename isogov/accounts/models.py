@@ -42,18 +42,21 @@ class Agency(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    predecessors = models.ManyToManyField(
+    predecessors: models.ManyToManyField[Agency, AgencyPredecessor] = models.ManyToManyField(
         "self",
         verbose_name=_("predecessors (merged or renamed bodies)"),
         symmetrical=False,
         blank=True,
         related_name="successors",
+        through="AgencyPredecessor",
+        through_fields=("successor", "predecessor"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("agency")
@@ -72,6 +75,52 @@ class Agency(TimeStampedModel):
         return self.name
 
 
+class AgencyPredecessor(TimeStampedModel):
+    """One body merged into, or renamed as, another (cơ quan tiền thân).
+
+    E.g. Sở Thông tin và Truyền thông merged into Sở Khoa học và Công nghệ in 2025: the old
+    department is the predecessor, the merged one the successor, with the date the merger took
+    effect and the decision that ordered it.
+    """
+
+    successor = models.ForeignKey(
+        Agency,
+        verbose_name=_("successor agency"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+    )
+    predecessor = models.ForeignKey(
+        Agency,
+        verbose_name=_("predecessor agency"),
+        on_delete=models.PROTECT,
+        related_name="successor_links",
+    )
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        blank=True,
+        help_text=_("The decision that merged or renamed the body, e.g. its number and date."),
+    )
+
+    class Meta:
+        verbose_name = _("predecessor agency")
+        verbose_name_plural = _("predecessor agencies")
+        ordering = ["effective_on", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["successor", "predecessor"], name="agency_predecessor_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("predecessor")),
+                name="agency_predecessor_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
 class Unit(TimeStampedModel):
     """A unit (đơn vị, phòng) inside an agency, e.g. the one-stop desk (Bộ phận Một cửa)."""
 
@@ -86,6 +135,7 @@ class Unit(TimeStampedModel):
         help_text=_("The unit that receives dossiers and returns results (Bộ phận Một cửa)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("unit")
@@ -112,6 +162,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Every administrative edit names the version it read (a stale form gets 409).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from isogov.core.errors import NotFound
 from isogov.core.sql import fetch_one
 
-from .models import Agency, RoleAssignment, Unit, User
+from .models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
 from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
 
 
@@ -160,3 +160,97 @@ def user_has_role(*, user: User, roles: frozenset[str] | set[str], agency: Agenc
         [user.pk, agency.pk, *wanted],
     )
     return row is not None
+
+
+# --- In-app administration (system administrators only) ------------------------------------
+
+
+def admin_user_search(*, user: User, query: str = "") -> QuerySet[User]:
+    """Users matching ``query`` in the username, full name, e-mail or phone."""
+    qs = user_list(user=user).order_by("username")
+    query = query.strip()
+    if query:
+        qs = qs.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(phone__icontains=query)
+        )
+    return qs
+
+
+def admin_user_get(*, user: User, pk: int) -> User:
+    """One user the administrator may see, else ``NotFound``."""
+    found = user_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def admin_role_list(*, target: User) -> QuerySet[RoleAssignment]:
+    """The roles ``target`` holds, with their agency and unit."""
+    return (
+        RoleAssignment.objects.filter(user=target)
+        .select_related("agency", "unit", "user")
+        .order_by("agency__name", "unit__name", "role")
+    )
+
+
+def admin_role_get(*, user: User, pk: int) -> RoleAssignment:
+    """One role assignment in an agency the administrator may see, else ``NotFound``."""
+    scope = user_scope(user=user)
+    qs = RoleAssignment.objects.select_related("agency", "unit", "user")
+    if not scope.is_global:
+        qs = qs.filter(agency_id__in=scope.agency_ids)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def agency_tree(*, user: User) -> list[tuple[Agency, int]]:
+    """The agencies the user may see in tree order, each with its depth (0 for a root)."""
+    agencies = list(agency_list(user=user).prefetch_related("predecessors").order_by("name"))
+    ids = {a.pk for a in agencies}
+    children: dict[int | None, list[Agency]] = {}
+    for agency in agencies:
+        parent = agency.parent_id if agency.parent_id in ids else None
+        children.setdefault(parent, []).append(agency)
+    rows: list[tuple[Agency, int]] = []
+    stack = [(a, 0) for a in reversed(children.get(None, []))]
+    while stack:
+        agency, depth = stack.pop()
+        rows.append((agency, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(agency.pk, [])))
+    return rows
+
+
+def admin_agency_get(*, user: User, pk: int) -> Agency:
+    """One agency by id, if the user may see it; otherwise ``NotFound``."""
+    found = agency_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def admin_unit_get(*, user: User, pk: int) -> Unit:
+    """One unit the administrator may see, else ``NotFound``."""
+    found = unit_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def agency_predecessor_list(*, agency: Agency) -> QuerySet[AgencyPredecessor]:
+    """The bodies merged into or renamed as ``agency``, oldest first."""
+    return AgencyPredecessor.objects.filter(successor=agency).select_related("predecessor")
+
+
+def agency_predecessor_get(*, user: User, pk: int) -> AgencyPredecessor:
+    """One predecessor link of an agency the administrator may see, else ``NotFound``."""
+    link = (
+        AgencyPredecessor.objects.select_related("successor", "predecessor").filter(pk=pk).first()
+    )
+    if link is None or not agency_list(user=user).filter(pk=link.successor_id).exists():
+        raise NotFound()
+    return link

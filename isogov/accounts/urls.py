@@ -7,4 +7,43 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # In-app administration (quản trị hệ thống), for system administrators.
+    path("quan-tri/", views.admin_home, name="admin-home"),
+    path("quan-tri/nguoi-dung/", views.admin_user_list, name="admin-users"),
+    path("quan-tri/nguoi-dung/them/", views.admin_user_create, name="admin-user-create"),
+    path("quan-tri/nguoi-dung/<int:pk>/", views.admin_user_detail, name="admin-user"),
+    path("quan-tri/nguoi-dung/<int:pk>/sua/", views.admin_user_edit, name="admin-user-edit"),
+    path(
+        "quan-tri/nguoi-dung/<int:pk>/kich-hoat/<int:active>/",
+        views.admin_user_set_active,
+        name="admin-user-active",
+    ),
+    path(
+        "quan-tri/nguoi-dung/<int:pk>/mat-khau/",
+        views.admin_user_password,
+        name="admin-user-password",
+    ),
+    path("quan-tri/nguoi-dung/<int:pk>/vai-tro/", views.admin_role_grant, name="admin-role-grant"),
+    path("quan-tri/vai-tro/<int:pk>/xoa/", views.admin_role_remove, name="admin-role-remove"),
+    path("quan-tri/co-quan/", views.admin_agency_list, name="admin-agencies"),
+    path("quan-tri/co-quan/them/", views.admin_agency_create, name="admin-agency-create"),
+    path("quan-tri/co-quan/<int:pk>/", views.admin_agency_detail, name="admin-agency"),
+    path("quan-tri/co-quan/<int:pk>/sua/", views.admin_agency_edit, name="admin-agency-edit"),
+    path("quan-tri/co-quan/<int:pk>/don-vi/", views.admin_unit_create, name="admin-unit-create"),
+    path(
+        "quan-tri/co-quan/<int:pk>/tien-than/",
+        views.admin_predecessor_add,
+        name="admin-predecessor-add",
+    ),
+    path(
+        "quan-tri/tien-than/<int:pk>/xoa/",
+        views.admin_predecessor_remove,
+        name="admin-predecessor-remove",
+    ),
+    path("quan-tri/don-vi/<int:pk>/", views.admin_unit_detail, name="admin-unit"),
+    path(
+        "quan-tri/don-vi/<int:pk>/kich-hoat/<int:active>/",
+        views.admin_unit_set_active,
+        name="admin-unit-active",
+    ),
 ]

@@ -56,10 +56,16 @@ def test_sign_in_leads_to_dashboard_with_role_navigation(client: Client, demo: A
     assert "/admin/" not in html  # no administration link for an officer
 
 
-def test_admin_is_for_system_administrators_only(client: Client, demo: Any) -> None:
-    client.force_login(demo.user("lanhdao"))
-    assert client.get("/admin/").status_code == 302  # sent to the admin login
-    client.force_login(demo.user("quantri"))
+def test_django_admin_is_for_superusers_only(client: Client, demo: Any) -> None:
+    for username in ("lanhdao", "quantri"):  # a system administrator works in /quan-tri/
+        client.force_login(demo.user(username))
+        response = client.get("/admin/")
+        assert response.status_code == 302  # sent to the admin login
+        assert response["Location"].startswith("/admin/login/")
+    root = demo.user("quantri")
+    root.is_superuser = root.is_staff = True
+    root.save()
+    client.force_login(root)
     assert client.get("/admin/").status_code == 200
 
 

@@ -1,0 +1,73 @@
+"""Sign-in pages and the in-app administration (quản trị hệ thống) under /quan-tri/.
+
+The administration is for system administrators only; every write goes through one service
+of ``services``, audited and version-checked; every read through ``selectors``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from ..http import AuthenticatedHttpRequest
+from ._kernel import ADMINS_ONLY, admin_required
+from .agencies import (
+    admin_agency_create,
+    admin_agency_detail,
+    admin_agency_edit,
+    admin_agency_list,
+    admin_predecessor_add,
+    admin_predecessor_remove,
+    admin_unit_create,
+    admin_unit_detail,
+    admin_unit_set_active,
+)
+from .users import (
+    admin_role_grant,
+    admin_role_remove,
+    admin_user_create,
+    admin_user_detail,
+    admin_user_edit,
+    admin_user_list,
+    admin_user_password,
+    admin_user_set_active,
+)
+
+__all__ = [
+    "ADMINS_ONLY",
+    "LoginView",
+    "LogoutView",
+    "admin_agency_create",
+    "admin_agency_detail",
+    "admin_agency_edit",
+    "admin_agency_list",
+    "admin_home",
+    "admin_predecessor_add",
+    "admin_predecessor_remove",
+    "admin_role_grant",
+    "admin_role_remove",
+    "admin_unit_create",
+    "admin_unit_detail",
+    "admin_unit_set_active",
+    "admin_user_create",
+    "admin_user_detail",
+    "admin_user_edit",
+    "admin_user_list",
+    "admin_user_password",
+    "admin_user_set_active",
+]
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@admin_required
+def admin_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "accounts/admin/home.html")
