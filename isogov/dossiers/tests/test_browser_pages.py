@@ -6,7 +6,6 @@ runs the vendored axe-core on each. It collects every problem and fails once, li
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ import pytest
 
 from isogov.accounts.demo import DEMO_PASSWORD
 
-from .conftest import CFS, intake
+from .conftest import CFS
+from .pages import officer_pages, page_data, public_pages
 
 AXE = Path(__file__).resolve().parents[2] / "core/static/isogov/vendor/axe-core/axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -61,41 +61,6 @@ class Walk:
             self.problems.append(f"{label}: {violation}")
 
 
-def _data(desk: Any) -> dict[str, Any]:
-    """A dossier at the desk, one at the unit head's step, a draft version, a review, a job."""
-    from isogov.catalog.imports import import_job_create
-    from isogov.catalog.models import Procedure
-    from isogov.catalog.services.reviews import legal_change_register, review_campaign_create
-    from isogov.catalog.services.versions import version_create_draft
-    from isogov.dossiers import services
-
-    motcua = desk.user("motcua")
-    received = services.dossier_receive(actor=motcua, data=intake(desk))
-    moved = services.dossier_receive(actor=motcua, data=intake(desk, name="Công ty TNHH Sách Việt"))
-    moved = services.dossier_step_complete(actor=motcua, code=moved.code, version=moved.version)
-    lanhdao = desk.user("lanhdao")
-    draft = version_create_draft(actor=lanhdao, procedure=Procedure.objects.get(code=CFS))
-    review = review_campaign_create(
-        actor=lanhdao, agency=desk.department, title="Rà soát 2026", starts_on=dt.date(2026, 1, 5)
-    )
-    legal_change_register(
-        actor=lanhdao,
-        number="12/2026/QĐ-UBND",
-        summary="Sửa đổi thủ tục",
-        effective_on=dt.date(2026, 3, 1),
-        procedures=[Procedure.objects.get(code=CFS)],
-    )
-    job = import_job_create(actor=lanhdao, name="catalogue.json", content=b"{}")
-    return {
-        "received": received.code,
-        "moved": moved.code,
-        "draft": draft.number,
-        "review": review.pk,
-        "job": job.pk,
-        "phone": "0912345678",
-    }
-
-
 def _menu_skip_link_and_focus_ring(walk: Walk) -> None:
     """On a phone the menu is one button; the first Tab reaches the skip link, ringed."""
     page = walk.page
@@ -118,61 +83,18 @@ def _menu_skip_link_and_focus_ring(walk: Walk) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_phone_and_passes_axe(live_server: Any, page: Any, desk: Any) -> None:
-    data = _data(desk)
+    data = page_data(desk)
     page.set_viewport_size(PHONE)
     walk = Walk(page, live_server.url)
     choose_cfs = (
         f"(() => {{ const s = document.querySelector('#id_procedure'); s.value = '{CFS}';"
         " s.dispatchEvent(new Event('change', {bubbles: true})); })()"
     )
-    public = [
-        "/",
-        "/thu-tuc/",
-        "/thu-tuc/?q=CFS",
-        f"/thu-tuc/{CFS}/",
-        "/tra-cuu/",
-        f"/tra-cuu/?ma={data['received']}&dien_thoai={data['phone']}",
-        "/login/",
-        "/khong-co-trang-nay/",
-    ]
-    for path in public:
+    for path in public_pages(data):
         walk.visit("anonymous", path)
-
-    received, moved = f"/dossiers/{data['received']}/", f"/dossiers/{data['moved']}/"
-    officer_pages = {
-        "motcua": [
-            "/dashboard/",
-            "/dossiers/",
-            "/dossiers/search/",
-            "/dossiers/search/?status=received",
-            "/dossiers/register/",
-            received,
-            moved,
-            "/calendar/",
-            "/catalog/",
-        ],
-        "truongphong": ["/dashboard/", "/dossiers/", moved],
-        "chuyenvien": ["/dossiers/", moved],
-        "lanhdao": [
-            "/dashboard/",
-            "/dossiers/",
-            moved,
-            "/calendar/",
-            "/catalog/",
-            f"/catalog/p/{CFS}/",
-            f"/catalog/p/{CFS}/v{data['draft']}/edit/",
-            f"/catalog/p/{CFS}/v{data['draft']}/process/",
-            f"/catalog/p/{CFS}/v{data['draft']}/diff/",
-            "/catalog/import/",
-            f"/catalog/import/{data['job']}/",
-            "/catalog/legal-changes/",
-            "/catalog/reviews/",
-            f"/catalog/reviews/{data['review']}/",
-        ],
-        "quantri": ["/dashboard/", "/calendar/"],
-    }
+    received = f"/dossiers/{data['received']}/"
     _menu_skip_link_and_focus_ring(walk)
-    for username, paths in officer_pages.items():
+    for username, paths in officer_pages(data).items():
         walk.sign_in(username)
         for path in paths:
             walk.visit(username, path)
