@@ -100,6 +100,12 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server: Any, page: Any, des
             walk.visit(username, path)
         if username == "motcua":
             walk.visit(username, "/dossiers/new/", then=choose_cfs)
+            assert page.evaluate("document.documentElement.lang") == "vi"
+            said = page.evaluate(
+                "(() => { const f = document.querySelector('#id_applicant_name');"
+                " f.value = ''; f.reportValidity(); return f.validationMessage; })()"
+            )
+            assert said == "Vui lòng điền vào trường này."
             page.goto(f"{live_server.url}{received}")
             first = page.inner_text("#timeline li:first-child")
             assert first.count("Đã tiếp nhận") == 1, first  # not "X → X: X"

@@ -1,8 +1,9 @@
-"""Every page rendered in Vietnamese asks the catalogue only for msgids it has, and shows no codes.
+"""Every page rendered in Vietnamese asks the catalogue only for msgids it has, shows no codes.
 
 The pages are the ones the phone test walks (``pages.py``). Each lookup of a msgid the Vietnamese
 catalogue lacks is recorded while the pages render; so is any status or channel code left in the
-visible text.
+visible text, any native date or time input (its format is the browser's), and any label not in
+sentence case or ending in a colon.
 """
 
 from __future__ import annotations
@@ -109,8 +110,14 @@ def test_every_page_in_vietnamese_has_every_msgid_and_no_raw_code(
             signed_in = username
         response = client.get(path, follow=True)
         assert response.status_code in (200, 404), (path, response.status_code)
+        html = response.content.decode()
+        native = re.findall(r'type="(date|time|datetime-local)"', html)
+        raw += [f"{username} {path}: a native {kind} input" for kind in native]
+        for text in re.findall(r"<label[^>]*>\s*([^<]*?)\s*<", html):
+            if text.endswith(":") or (text and text[0].islower()):
+                raw.append(f"{username} {path}: label “{text}”")
         parser = VisibleText()
-        parser.feed(response.content.decode())
+        parser.feed(html)
         text = " ".join(parser.parts)
         raw += [f"{username} {path}: {code}" for code in CODES if re.search(rf"\b{code}\b", text)]
     print(f"\n{len(pages)} pages rendered in Vietnamese")

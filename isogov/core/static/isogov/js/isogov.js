@@ -30,6 +30,44 @@
     });
   }
 
+  // The browser's own validation messages follow its language; these follow the page's.
+  var messages = null;
+
+  function messageFor(field) {
+    if (messages === null) {
+      var node = document.getElementById("validation-messages");
+      messages = node ? JSON.parse(node.textContent) : {};
+    }
+    var v = field.validity;
+    var m = messages;
+    if (v.valueMissing) {
+      if (field.tagName === "SELECT") return m.selectMissing;
+      if (field.type === "checkbox" || field.type === "radio") return m.checkMissing;
+      return m.valueMissing;
+    }
+    if (v.typeMismatch) return field.type === "email" ? m.email : m.url;
+    if (v.patternMismatch) return m.pattern + (field.title ? " " + field.title + "." : "");
+    if (v.tooShort) return m.tooShort.replace("{n}", field.minLength);
+    if (v.tooLong) return m.tooLong.replace("{n}", field.maxLength);
+    if (v.rangeUnderflow) return m.rangeUnderflow.replace("{n}", field.min);
+    if (v.rangeOverflow) return m.rangeOverflow.replace("{n}", field.max);
+    if (v.stepMismatch) return m.stepMismatch;
+    if (v.badInput) return m.badInput;
+    return "";
+  }
+
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    field.setCustomValidity("");
+    var text = messageFor(field);
+    if (text) field.setCustomValidity(text);
+  }, true);
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.setCustomValidity) event.target.setCustomValidity("");
+    }, true);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     labelCells(document);
     menu();
