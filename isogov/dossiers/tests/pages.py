@@ -20,6 +20,21 @@ def page_data(desk: Any) -> dict[str, Any]:
     received = services.dossier_receive(actor=motcua, data=intake(desk))
     moved = services.dossier_receive(actor=motcua, data=intake(desk, name="Công ty TNHH Sách Việt"))
     moved = services.dossier_step_complete(actor=motcua, code=moved.code, version=moved.version)
+    head = desk.user("truongphong")
+    appraised = services.dossier_receive(actor=motcua, data=intake(desk, name="Trần Văn Thẩm"))
+    appraised = services.dossier_step_complete(
+        actor=motcua, code=appraised.code, version=appraised.version
+    )
+    appraised = services.dossier_step_assign(
+        actor=head,
+        code=appraised.code,
+        version=appraised.version,
+        assignee=desk.user("chuyenvien"),
+        step_id=appraised.steps.get(order=3).pk,
+    )
+    appraised = services.dossier_step_complete(
+        actor=head, code=appraised.code, version=appraised.version
+    )
     lanhdao = desk.user("lanhdao")
     draft = version_create_draft(actor=lanhdao, procedure=Procedure.objects.get(code=CFS))
     review = review_campaign_create(
@@ -36,6 +51,7 @@ def page_data(desk: Any) -> dict[str, Any]:
     return {
         "received": received.code,
         "moved": moved.code,
+        "appraised": appraised.code,
         "draft": draft.number,
         "review": review.pk,
         "job": job.pk,
@@ -59,6 +75,7 @@ def public_pages(data: dict[str, Any]) -> list[str]:
 def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
     """The pages each demo person works on (the API's Swagger page is third-party, left out)."""
     received, moved = f"/dossiers/{data['received']}/", f"/dossiers/{data['moved']}/"
+    appraised = f"/dossiers/{data['appraised']}/"
     version = f"/catalog/p/{CFS}/v{data['draft']}"
     return {
         "motcua": [
@@ -72,8 +89,8 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/calendar/",
             "/catalog/",
         ],
-        "truongphong": ["/dashboard/", "/dossiers/", moved],
-        "chuyenvien": ["/dossiers/", moved],
+        "truongphong": ["/dashboard/", "/dossiers/", moved, appraised],
+        "chuyenvien": ["/dossiers/", moved, appraised],
         "vanthu": ["/dossiers/"],
         "lanhdao": [
             "/dashboard/",
