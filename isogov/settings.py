@@ -143,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+FORMAT_MODULE_PATH = ["isogov.core.formats"]  # dd/mm/yyyy and 24-hour times in and out
+FORM_RENDERER = "isogov.core.renderers.FormRenderer"  # labels: sentence case, no colon
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "isogov" / "locale"]
 USE_I18N = True

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, Unit
 from isogov.accounts.roles import Role
+from isogov.core.widgets import DateInput
 
 from .models import AllowanceUnit, ChannelKind, OnlineLevel, TimeUnitChoice
 from .transitions import ACTIONS, VersionAction
 
 FormT = TypeVar("FormT", bound=forms.Form)
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class VersionForm(forms.Form):

@@ -22,6 +22,7 @@ from rest_framework import serializers
 
 from isogov.accounts.models import Unit, User
 from isogov.core.errors import ValidationFailed
+from isogov.core.widgets import DateTimeInput
 
 from .models import Dossier, DossierPaper, DossierStep, IncidentKind, PaymentMethod, ReturnMethod
 from .selectors import dossier_officer_get, dossier_unit_get
@@ -281,9 +282,7 @@ def _form_field(spec: Field) -> forms.Field:
     if kind == Kind.DECIMAL:
         return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     if kind == Kind.DATETIME:
-        return forms.DateTimeField(
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
-        )
+        return forms.DateTimeField(widget=DateTimeInput(), **common)
     if kind == Kind.CHOICE:
         return forms.ChoiceField(
             choices=CHOICES[spec.choices].choices, initial=spec.default, **common

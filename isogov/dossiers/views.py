@@ -59,7 +59,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/search.html",
-        {"q": q, "status": status, "results": results, "statuses": [(s.value, s) for s in Status]},
+        {"q": q, "status": status, "results": results, "statuses": STATUS_CHOICES},
     )
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from isogov.core.widgets import DateInput, TimeInput
+
 from .models import COUNT_FROM_CHOICES, CalendarOverride, NationalDayKind
 
 
@@ -18,10 +20,10 @@ class OverrideForm(forms.ModelForm):
             "decision_issuer",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "decision_date": forms.DateInput(attrs={"type": "date"}),
-            "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "end_time": forms.TimeInput(attrs={"type": "time"}),
+            "date": DateInput(),
+            "decision_date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
         }
 
     def validate_unique(self) -> None:
@@ -37,18 +39,10 @@ class OfficeHoursForm(forms.Form):
     """An agency's office hours and clock-start rule; ``version`` detects concurrent edits."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    morning_start = forms.TimeField(
-        label=_("morning opens"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    morning_end = forms.TimeField(
-        label=_("morning closes"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    afternoon_start = forms.TimeField(
-        label=_("afternoon opens"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    afternoon_end = forms.TimeField(
-        label=_("afternoon closes"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    morning_start = forms.TimeField(label=_("morning opens"), widget=TimeInput())
+    morning_end = forms.TimeField(label=_("morning closes"), widget=TimeInput())
+    afternoon_start = forms.TimeField(label=_("afternoon opens"), widget=TimeInput())
+    afternoon_end = forms.TimeField(label=_("afternoon closes"), widget=TimeInput())
     count_from = forms.ChoiceField(label=_("clock starts"), choices=COUNT_FROM_CHOICES)
 
 
@@ -57,7 +51,7 @@ class NationalOverrideForm(forms.Form):
     concurrent edits of the national calendar."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("kind"), choices=NationalDayKind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
     legal_basis = forms.CharField(
