@@ -50,6 +50,21 @@ def dossier_get(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+def _steps() -> Prefetch:
+    return Prefetch(
+        "steps",
+        queryset=DossierStep.objects.select_related("unit", "assignee").order_by("order", "id"),
+    )
+
+
+def dossier_prefetch_steps(*, dossier: Dossier) -> Dossier:
+    """The dossier with its steps (their units and assignees) loaded in one query, unless they
+    already are: ``dossier.steps.all()`` then reads them without a query."""
+    if "steps" not in getattr(dossier, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([dossier], _steps())
+    return dossier
+
+
 def dossier_get_detail(*, user: User, code: str) -> Dossier:
     """``dossier_get`` with its steps, timeline, papers, fees, payments and incidents prefetched.
 
@@ -58,10 +73,7 @@ def dossier_get_detail(*, user: User, code: str) -> Dossier:
     dossier = dossier_get(user=user, code=code)
     prefetch_related_objects(
         [dossier],
-        Prefetch(
-            "steps",
-            queryset=DossierStep.objects.select_related("unit", "assignee").order_by("order", "id"),
-        ),
+        _steps(),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
         "papers",
         "fees",

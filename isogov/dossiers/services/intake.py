@@ -324,7 +324,7 @@ def dossier_receive(
     *, actor: User, data: IntakeInput, received_at: dt.datetime | None = None
 ) -> Dossier:
     """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
-    _begin_new("receive", actor=actor, agency=data.agency)
+    _values, held = _begin_new("receive", actor=actor, agency=data.agency)
     at, backdated = _check_received_at(actor, data.agency, received_at)
     plan = _resolve_procedure(data, at)
     missing = _check_papers(plan, data.papers)
@@ -358,6 +358,7 @@ def dossier_receive(
         },
     )
     _receipt_notice(dossier)
+    dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 
 
@@ -366,7 +367,7 @@ def dossier_intake_incomplete(
     *, actor: User, data: IntakeInput, reason: str, items: list[str]
 ) -> Dossier:
     """Record a visit whose papers were incomplete (form 02 at intake; the clock does not start)."""
-    _begin_new("intake_incomplete", actor=actor, agency=data.agency)
+    _values, held = _begin_new("intake_incomplete", actor=actor, agency=data.agency)
     _require_text(reason, "reason")
     at = clock.now()
     plan = _resolve_procedure(data, at)
@@ -380,13 +381,14 @@ def dossier_intake_incomplete(
         data={"items": items},
         reason=reason,
     )
+    dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 
 
 @transaction.atomic
 def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dossier:
     """Refuse a dossier at intake, e.g. outside the agency's competence (form 03)."""
-    _begin_new("intake_refuse", actor=actor, agency=data.agency)
+    _values, held = _begin_new("intake_refuse", actor=actor, agency=data.agency)
     _require_text(reason, "reason")
     at = clock.now()
     plan = _resolve_procedure(data, at)
@@ -399,6 +401,7 @@ def dossier_intake_refuse(*, actor: User, data: IntakeInput, reason: str) -> Dos
         message=reason,
         reason=reason,
     )
+    dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 
 
