@@ -55,6 +55,21 @@ def dossier_get(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+def dossier_get_brief(*, user: User, code: str) -> Dossier:
+    """``dossier_get`` reading only the code: all an action needs before its service locks and
+    reads the whole row (``NotFound`` likewise)."""
+    dossier = (
+        dossier_list(user=user)
+        .select_related(None)
+        .only("code")
+        .filter(_code_or_reference(code))
+        .first()
+    )
+    if dossier is None:
+        raise NotFound()
+    return dossier
+
+
 def _steps() -> Prefetch:
     return Prefetch(
         "steps",
