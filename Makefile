@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python bench/catalog_pages.py
 	$(BIN)/python bench/dossier_intake.py
 	$(BIN)/python bench/dossier_queue.py
+	$(BIN)/python bench/api_write.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

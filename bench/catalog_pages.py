@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATA_DIR = tempfile.mkdtemp(prefix="isogov-bench-")
+DATA_DIR = tempfile.mkdtemp(prefix="isogov-bench-catalog-")
+os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite file below
 os.environ["ISOGOV_DATA_DIR"] = DATA_DIR
+os.environ["ISOGOV_SQLITE_PATH"] = str(Path(DATA_DIR) / "bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
 
 import django  # noqa: E402
@@ -27,6 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -133,8 +136,11 @@ def main() -> None:
     for label, url in pages.items():
         median, p95 = measure(client, url, runs)
         print(f"{label:32} {median:10.1f} {p95:8.1f}")
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        connection.close()
+        shutil.rmtree(DATA_DIR, ignore_errors=True)

@@ -11,6 +11,7 @@ notices (e-mail, SMS) in the outbox, one transaction each, as at the desk.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -130,4 +131,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        connection.close()
+        shutil.rmtree(TMP, ignore_errors=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -49,7 +50,12 @@ from isogov.dossiers.selectors import dossier_queue  # noqa: E402
 CFS = "1.014464"
 RUNS = 20
 BATCH = 1_000
-USERS = (("desk officer", "motcua"), ("specialist", "chuyenvien"), ("agency leader", "lanhdao"))
+USERS = (
+    ("desk officer", "motcua"),
+    ("unit head", "truongphong"),
+    ("specialist", "chuyenvien"),
+    ("agency leader", "lanhdao"),
+)
 
 
 def intake(agency: Agency, index: int) -> services.IntakeInput:
@@ -67,17 +73,33 @@ def intake(agency: Agency, index: int) -> services.IntakeInput:
 
 
 def templates(agency: Agency) -> list[Dossier]:
-    """Three real dossiers: at the desk; handed on to the unit; handed on and assigned."""
-    officer, leader = User.objects.get(username="motcua"), User.objects.get(username="lanhdao")
+    """Three real dossiers: at the desk; handed on to the unit; handed on and assigned.
+
+    Authority is per step (``permissions``): the desk officer finishes the desk's step; the
+    head of BCXB (``truongphong``) names the specialist on the appraisal step (a later step of
+    the unit, by ``step_id``) and then finishes his own assigning step, so the dossier waits
+    on the specialist.
+    """
+    officer, head = User.objects.get(username="motcua"), User.objects.get(username="truongphong")
     specialist = User.objects.get(username="chuyenvien")
     at_desk = services.dossier_receive(actor=officer, data=intake(agency, 0))
     handed = services.dossier_receive(actor=officer, data=intake(agency, 1))
     handed = services.dossier_step_complete(actor=officer, code=handed.code, version=1)
     assigned = services.dossier_receive(actor=officer, data=intake(agency, 2))
     assigned = services.dossier_step_complete(actor=officer, code=assigned.code, version=1)
-    services.dossier_step_assign(
-        actor=leader, code=assigned.code, version=assigned.version, assignee=specialist
+    assert assigned.current_step is not None
+    appraisal = assigned.steps.get(order=assigned.current_step.order + 1)
+    assigned = services.dossier_step_assign(
+        actor=head,
+        code=assigned.code,
+        version=assigned.version,
+        assignee=specialist,
+        step_id=appraisal.pk,
     )
+    assigned = services.dossier_step_complete(
+        actor=head, code=assigned.code, version=assigned.version
+    )
+    assert assigned.current_step_id == appraisal.pk
     return [Dossier.objects.get(pk=d.pk) for d in (at_desk, handed, assigned)]
 
 
@@ -180,4 +202,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        connection.close()
+        shutil.rmtree(TMP, ignore_errors=True)

@@ -19,7 +19,8 @@ from isogov.core.errors import NotFound
 from . import services
 from .inputs import MISSING
 from .models import Dossier, DossierStep, StepKind
-from .permissions import Held, action_refusal, held_roles
+from .permissions import Held, action_refusal, held_roles, may_hold
+from .selectors import dossier_prefetch_steps
 from .transitions import BY_NAME, DOSSIER_ACTIONS, Action, Authority, allowed_in
 
 # The one table from an action's name to its service, read from the action table. Every field
@@ -66,6 +67,9 @@ def _assignable_steps(dossier: Dossier) -> list[DossierStep]:
 
 def action_steps(action: Action, dossier: Dossier, held: Held, user: User) -> list[DossierStep]:
     """The steps on which ``user`` may run a step-naming action (assign, answer an opinion)."""
+    if not may_hold(action, held):
+        return []  # without reading the steps
+    dossier_prefetch_steps(dossier=dossier)
     candidates = (
         _open_opinions(dossier) if action.needs_open_opinion else _assignable_steps(dossier)
     )
@@ -77,12 +81,19 @@ def action_steps(action: Action, dossier: Dossier, held: Held, user: User) -> li
 
 
 def available_actions(*, dossier: Dossier, user: User, held: Held | None = None) -> list[Action]:
-    """The actions this user may take on this dossier now: its status and their authority."""
+    """The actions this user may take on this dossier now: its status and their authority.
+
+    The steps are read at most once (one query, none if they were prefetched), and the user's
+    roles not at all when the caller has them (``held``; the services leave them on the
+    dossier they return as ``_held``).
+    """
     held = held if held is not None else held_roles(user=user, agency=dossier.agency)
     offered = []
     for action in DOSSIER_ACTIONS:
         if not allowed_in(action, dossier.status):
             continue
+        if Authority.SIGNER in action.authority:
+            dossier_prefetch_steps(dossier=dossier)  # the signing step is one of them
         if action.step_field:
             if action_steps(action, dossier, held, user):
                 offered.append(action)

@@ -37,7 +37,7 @@ from .models import (
 )
 from .selectors import (
     QueueRow,
-    dossier_get,
+    dossier_get_brief,
     dossier_get_detail,
     dossier_queue,
     dossier_search,
@@ -472,7 +472,7 @@ class DossierActionApi(APIView):
 
     def post(self, request: Request, code: str) -> Response:
         user = _user(request)
-        dossier = dossier_get(user=user, code=code)
+        dossier = dossier_get_brief(user=user, code=code)  # the service reads the rest
         # Only the version here: the action's own fields are checked by its service, after the
         # status (a request in the wrong status is a 409 whatever its input).
         version = VersionInputSerializer(data=request.data)

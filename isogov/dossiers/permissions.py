@@ -177,6 +177,20 @@ def _refusal(
     raise AssertionError(authority)  # pragma: no cover - every value is handled above
 
 
+def may_hold(action: Action, held: Held) -> bool:
+    """Whether ``held`` could give one of the action's authorities on any step at all.
+
+    A cheap test on the roles alone, which spares reading the dossier's steps when it fails:
+    only the head of the step's unit (or the agency leader, for a step of no unit) assigns, so
+    a user who is neither assigns no step. Every other authority may rest on an assignment,
+    so it answers True.
+    """
+    return any(
+        authority != Authority.UNIT_HEAD or held.has({Role.UNIT_HEAD, Role.AGENCY_LEADER})
+        for authority in action.authority
+    )
+
+
 # The order in which a refusal names who may act: the most specific first.
 _PRIORITY = (
     Authority.STEP,

@@ -30,6 +30,16 @@ def dossier_list(*, user: User) -> QuerySet[Dossier]:
     return qs.filter(agency_id__in=scope.agency_ids)
 
 
+def _code_or_reference(*values: str) -> Q:
+    """The dossiers whose code or tracking reference is one of ``values``, through the indexes.
+
+    ``reference <> ''`` (true of any match) names the condition of the partial unique index on
+    ``reference``: with it SQLite looks both columns up in their indexes; without it, it scanned
+    every dossier of the agency.
+    """
+    return Q(code__in=values) | (Q(reference__in=values) & ~Q(reference=""))
+
+
 def _by_code(dossiers: QuerySet[Dossier], value: str) -> Dossier | None:
     """The dossier whose code or reference is ``value``, whatever its letter case.
 
@@ -39,10 +49,11 @@ def _by_code(dossiers: QuerySet[Dossier], value: str) -> Dossier | None:
     value = value.strip()
     if not value:
         return None
-    variants = sorted({value, value.upper()})
-    found = dossiers.filter(Q(code__in=variants) | Q(reference__in=variants)).first()
+    found = dossiers.filter(_code_or_reference(*sorted({value, value.upper()}))).first()
     if found is None:
-        found = dossiers.filter(Q(code__iexact=value) | Q(reference__iexact=value)).first()
+        found = dossiers.filter(
+            Q(code__iexact=value) | (Q(reference__iexact=value) & ~Q(reference=""))
+        ).first()
     return found
 
 
@@ -60,6 +71,30 @@ def dossier_get(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+def dossier_get_brief(*, user: User, code: str) -> Dossier:
+    """``dossier_get`` reading only the code: all an action needs before its service locks and
+    reads the whole row (``NotFound`` likewise)."""
+    dossier = _by_code(dossier_list(user=user).select_related(None).only("code"), code)
+    if dossier is None:
+        raise NotFound()
+    return dossier
+
+
+def _steps() -> Prefetch:
+    return Prefetch(
+        "steps",
+        queryset=DossierStep.objects.select_related("unit", "assignee").order_by("order", "id"),
+    )
+
+
+def dossier_prefetch_steps(*, dossier: Dossier) -> Dossier:
+    """The dossier with its steps (their units and assignees) loaded in one query, unless they
+    already are: ``dossier.steps.all()`` then reads them without a query."""
+    if "steps" not in getattr(dossier, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([dossier], _steps())
+    return dossier
+
+
 def dossier_get_detail(*, user: User, code: str) -> Dossier:
     """``dossier_get`` with its steps, timeline, papers, fees, payments and incidents prefetched.
 
@@ -68,10 +103,7 @@ def dossier_get_detail(*, user: User, code: str) -> Dossier:
     dossier = dossier_get(user=user, code=code)
     prefetch_related_objects(
         [dossier],
-        Prefetch(
-            "steps",
-            queryset=DossierStep.objects.select_related("unit", "assignee").order_by("order", "id"),
-        ),
+        _steps(),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
         "papers",
         "fees",

@@ -55,3 +55,36 @@ def test_api_docs_load_their_assets_locally(client: Client) -> None:
     html = client.get("/api/docs/").content.decode()
     assert "swagger" in html.lower()
     assert "cdn." not in html and "https://" not in html.split("<body")[0]
+
+
+def test_token_reads_the_user_and_home_agency_in_one_query(demo: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from isogov.api.authentication import TokenAuthentication
+
+    key = Token.objects.create(user=demo.user("motcua")).key
+    with CaptureQueriesContext(connection) as queries:
+        user, token = TokenAuthentication().authenticate_credentials(key)
+        agency = user.agency
+    assert (user.username, token.key, agency) == ("motcua", key, demo.department)
+    assert len(queries) == 1
+    from rest_framework.settings import api_settings
+
+    assert api_settings.DEFAULT_AUTHENTICATION_CLASSES[0] is TokenAuthentication
+
+
+@pytest.mark.parametrize("inactive", [False, True], ids=["unknown token", "inactive user"])
+def test_bad_token_is_refused_with_drfs_message(client: Client, demo: Any, inactive: bool) -> None:
+    from rest_framework.authtoken.models import Token
+
+    user = demo.user("motcua")
+    key = Token.objects.create(user=user).key if inactive else "0" * 40
+    user.is_active = not inactive
+    user.save(update_fields=["is_active"])
+    response = client.get("/api/v1/dossiers/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+    # DRF's own messages (its Vietnamese catalogue has no "Invalid token.").
+    message = "Người dùng không còn hoạt động, hoặc đã bị xoá." if inactive else "Invalid token."
+    assert response.json()["error"]["message"] == message

@@ -31,7 +31,7 @@ from ..models import (
     DossierCounter,
     DossierEvent,
 )
-from ..permissions import action_refusal, held_roles
+from ..permissions import Held, action_refusal, held_roles
 from ..rulesets import CodeFormat, RuleSet, ruleset_by_code
 from ..transitions import BY_NAME, Authority, Status, allowed_in, may_lead_to
 
@@ -134,15 +134,19 @@ def _begin(
 
 def _begin_new(
     name: str, *, actor: User | None, agency: Agency, data: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The same checks for an action that creates a dossier (intake): input, then authority."""
+) -> tuple[dict[str, Any], Held]:
+    """The same checks for an action that creates a dossier (intake): input, then authority.
+
+    Returns the validated input and the actor's roles, which the service leaves on the dossier
+    it creates (``_held``, as ``_begin`` does) so its next actions are listed without a query.
+    """
     action = BY_NAME[name]
     values = validate(action, dossier=None, data=data or {})
     held = held_roles(user=actor, agency=agency)
     refusal = action_refusal(action, dossier=None, held=held, actor=actor, step=None)
     if refusal is not None:
         raise PermissionDenied(refusal)
-    return values
+    return values, held
 
 
 def _require_text(value: str, field: str) -> None:

@@ -332,7 +332,7 @@ def dossier_receive(
     *, actor: User, data: IntakeInput, received_at: dt.datetime | None = None
 ) -> Dossier:
     """Receive a complete dossier at the desk: code, appointment, steps (form 01)."""
-    _begin_new("receive", actor=actor, agency=data.agency)
+    _values, held = _begin_new("receive", actor=actor, agency=data.agency)
     at, backdated = _check_received_at(actor, data.agency, received_at)
     plan = _resolve_procedure(data, at)
     missing = _check_papers(plan, data.papers)
@@ -366,6 +366,7 @@ def dossier_receive(
         },
     )
     _receipt_notice(dossier)
+    dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 
 
@@ -373,7 +374,7 @@ def _not_received(
     name: str, *, actor: User, data: IntakeInput, reason: str, items: list[str]
 ) -> Dossier:
     """A visit the desk does not receive (forms 02 and 03 at intake): its slip, no dossier code."""
-    values = _begin_new(
+    values, held = _begin_new(
         name, actor=actor, agency=data.agency, data={"reason": reason, "items": items}
     )
     (status,) = BY_NAME[name].leads_to
@@ -394,6 +395,7 @@ def _not_received(
         _supplement_notice(dossier, reason=values["reason"], items=values.get("items", []))
     else:
         _refusal_notice(dossier, reason=values["reason"])
+    dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 
 

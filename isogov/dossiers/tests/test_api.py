@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from isogov.accounts.demo import DEMO_PASSWORD
+from isogov.dossiers import services
 from isogov.dossiers.api import ACTION_APIS
 from isogov.dossiers.models import Dossier, DossierEvent
-from isogov.dossiers.transitions import Status
+from isogov.dossiers.transitions import BY_NAME, Status
 
 from .apiclient import (
     URL,
@@ -23,6 +24,7 @@ from .apiclient import (
     client_for,
     post_intake,
     receive,
+    version,
     when_of,
 )
 from .conftest import CFS
@@ -261,3 +263,79 @@ def test_schema_documents_the_dossier_endpoints(client: Any) -> None:
         operation = paths[f"/api/v1/dossiers/{{code}}/actions/{api.action.name}/"]["post"]
         assert operation["operationId"] == f"dossier_{api.action.name}"
         assert set(operation["responses"]) >= {"200", "400", "403", "404", "409"}
+
+
+def _queries_after_the_service(
+    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, call: Any
+) -> tuple[Any, int]:
+    """Run ``call``; return its response and the queries it ran after the service returned."""
+    marks: list[int] = []
+    with CaptureQueriesContext(connection) as queries:
+        original = owner[name] if isinstance(owner, dict) else getattr(owner, name)
+
+        def service(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
+            marks.append(len(queries))
+            return result
+
+        if isinstance(owner, dict):
+            monkeypatch.setitem(owner, name, service)
+        else:
+            monkeypatch.setattr(owner, name, service)
+        response = call()
+    assert marks, "the service was not called"
+    return response, len(queries) - marks[0]
+
+
+def test_intake_answer_reads_nothing_after_the_write(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_for(desk, "motcua")
+    response, after = _queries_after_the_service(
+        monkeypatch, services, "dossier_receive", lambda: client.post(URL, body(), format="json")
+    )
+    assert response.status_code == 201, response.json()
+    # The desk officer's roles are those the service checked; no action offered needs the steps.
+    assert after == 0
+    assert "complete_step" in response.json()["actions"]
+
+
+def test_action_answer_reads_the_steps_once_after_the_write(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isogov.dossiers import actions
+
+    code = receive(desk)
+    client = client_for(desk, "motcua")
+    payload = {"version": version(code)}
+    response, after = _queries_after_the_service(
+        monkeypatch,
+        actions.SERVICES,
+        "complete_step",
+        lambda: client.post(f"{URL}{code}/actions/complete_step/", payload, format="json"),
+    )
+    assert response.status_code == 200, response.json()
+    assert after == 1  # the steps, for the signer and the opinions; the roles are kept
+    assert response.json()["actions"] == client.get(f"{URL}{code}/").json()["actions"]
+
+
+def test_only_unit_heads_and_leaders_may_hold_the_assignment(desk: Any) -> None:
+    from isogov.accounts.models import User
+    from isogov.dossiers.permissions import action_refusal, held_roles, may_hold
+
+    code = receive(desk)
+    act(None, at(3, 9, 9), code, "complete_step")
+    dossier = Dossier.objects.get(code=code)
+    assign = BY_NAME["assign"]
+    for user in User.objects.filter(agency=desk.department):
+        held = held_roles(user=user, agency=dossier.agency)
+        allowed = [
+            step
+            for step in dossier.steps.all()
+            if action_refusal(assign, dossier=dossier, held=held, actor=user, step=step) is None
+        ]
+        # The shortcut never hides a step the user may assign.
+        assert may_hold(assign, held) or not allowed, user.username
+    head = held_roles(user=desk.user("truongphong"), agency=dossier.agency)
+    desk_officer = held_roles(user=desk.user("motcua"), agency=dossier.agency)
+    assert may_hold(assign, head) and not may_hold(assign, desk_officer)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from isogov.accounts.models import Unit, User
 from isogov.catalog.models import ProcessStep
+from isogov.core.errors import NotFound
 from isogov.dossiers import services
 from isogov.dossiers.selectors import dossier_queue
 
@@ -107,3 +108,21 @@ def test_a_dossier_waiting_for_a_supplement_is_not_shown_overdue(desk: Any) -> N
         rows = {row.dossier.code: row for row in dossier_queue(user=desk.user("motcua"))}
     assert rows[dossier.code].urgency == ""
     assert rows[dossier.code].due_at is None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_lookup_by_code_or_reference_reads_both_indexes_not_every_dossier(desk: Any) -> None:
+    from isogov.dossiers.selectors import _code_or_reference, dossier_get, dossier_list
+
+    user = desk.user("motcua")
+    qs = dossier_list(user=user).filter(_code_or_reference("000.00.15.H26-TT-2026-0001"))
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "(code=?)" in plan and "(reference=?)" in plan, plan
+    # The empty string names no dossier (the references of received dossiers are empty).
+    with time_machine.travel(RECEIVED_AT, tick=False):
+        services.dossier_receive(actor=user, data=intake(desk))
+    with pytest.raises(NotFound):
+        dossier_get(user=user, code=" ")
