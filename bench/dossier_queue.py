@@ -68,16 +68,22 @@ def intake(agency: Agency, index: int) -> services.IntakeInput:
 
 def templates(agency: Agency) -> list[Dossier]:
     """Three real dossiers: at the desk; handed on to the unit; handed on and assigned."""
-    officer, leader = User.objects.get(username="motcua"), User.objects.get(username="lanhdao")
+    officer, head = User.objects.get(username="motcua"), User.objects.get(username="truongphong")
     specialist = User.objects.get(username="chuyenvien")
     at_desk = services.dossier_receive(actor=officer, data=intake(agency, 0))
     handed = services.dossier_receive(actor=officer, data=intake(agency, 1))
     handed = services.dossier_step_complete(actor=officer, code=handed.code, version=1)
     assigned = services.dossier_receive(actor=officer, data=intake(agency, 2))
     assigned = services.dossier_step_complete(actor=officer, code=assigned.code, version=1)
-    services.dossier_step_assign(
-        actor=leader, code=assigned.code, version=assigned.version, assignee=specialist
+    # The unit head assigns the appraisal step to the specialist and hands the dossier on.
+    assigned = services.dossier_step_assign(
+        actor=head,
+        code=assigned.code,
+        version=assigned.version,
+        assignee=specialist,
+        step_id=assigned.steps.get(order=3),
     )
+    services.dossier_step_complete(actor=head, code=assigned.code, version=assigned.version)
     return [Dossier.objects.get(pk=d.pk) for d in (at_desk, handed, assigned)]
 
 

@@ -29,6 +29,7 @@ from .forms import IntakeForm
 from .inputs import FORMS, form_data
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind
 from .permissions import held_roles
+from .queues import Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -43,8 +44,12 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
 
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = selectors.dossier_queue(user=request.user)
-    return render(request, "dossiers/queue.html", {"rows": rows})
+    """My work: the tabs with their counts and the rows of the chosen one (``?tab=``)."""
+    tab = request.GET.get("tab", Tab.ALL)
+    if tab not in Tab.__members__.values():
+        tab = Tab.ALL
+    page = selectors.dossier_queue_tabs(user=request.user, tab=tab)
+    return render(request, "dossiers/queue.html", {"queue": page, "rows": page.rows})
 
 
 @login_required
