@@ -84,3 +84,27 @@ def test_the_channel_list_follows_the_procedure_in_the_browser(
     # The swapped list still drives the checklist: choosing by post refreshes the appointment.
     page.select_option("#id_channel", "postal")
     page.wait_for_selector("#appointment-preview")
+
+
+def test_each_paper_with_a_form_template_offers_it_at_intake(
+    client: Client, desk: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from isogov.catalog.models import Paper
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    path = default_storage.save("catalog/templates/don-de-nghi.docx", ContentFile(b"mau don"))
+    form = Paper.objects.filter(version__procedure__code=CFS, name="Đơn đề nghị (theo mẫu)")
+    assert form.update(template=path) == 1
+    client.force_login(desk.user("motcua"))
+    html = client.get(
+        "/dossiers/new/checklist/", {"procedure": CFS, "channel": "in_person"}
+    ).content.decode()
+    links = re.findall(r'<a class="paper-template" href="([^"]+)"', html)
+    assert links == [f"/thu-tuc/{CFS}/mau/{form.get().pk}/"]  # the other paper has none
+    assert "Tải mẫu đơn" in html
+    response = client.get(links[0])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"mau don"
