@@ -23,7 +23,7 @@ from isogov.core import clock
 from isogov.workcal.engine import WorkingCalendar
 from isogov.workcal.selectors import calendar_for
 
-from . import deadlines
+from .deadlines import Outcome
 from .models import OUTCOME_CHOICES, Dossier, DossierStep, StepKind
 from .permissions import Held, held_roles_by_agency, step_filter, step_matches
 from .transitions import CLOCK_STOPPED, TERMINAL, Status
@@ -221,21 +221,23 @@ def _dossiers(by_agency: dict[int, Held]) -> QuerySet[Dossier]:
     )
 
 
-def _bounds(
-    agency_ids: list[int], now: dt.datetime
-) -> tuple[dict[int, Bounds], dict[int, WorkingCalendar]]:
-    calendars = {
-        agency.pk: calendar_for(agency=agency)
+def _bounds(agency_ids: list[int], now: dt.datetime) -> dict[int, Bounds]:
+    """The tab boundaries of each agency, on its working calendar."""
+    return {
+        agency.pk: Bounds.of(calendar_for(agency=agency), now)
         for agency in Agency.objects.filter(pk__in=agency_ids)
     }
-    return {pk: Bounds.of(calendar, now) for pk, calendar in calendars.items()}, calendars
 
 
-def _state(calendar: WorkingCalendar, now: dt.datetime, due: dt.datetime | None) -> str:
-    # The outcome the work would have if it were finished now (``deadlines.classify``).
+def _state(now: dt.datetime, due: dt.datetime | None) -> str:
+    """The outcome the work would have if it were finished now, as ``deadlines.classify`` judges
+    it by day (without the working time it is late by, which the queue does not show)."""
     if due is None:
         return ""
-    return str(deadlines.classify(calendar=calendar, finished_at=now, due_at=due).outcome)
+    if now > due:
+        return Outcome.LATE
+    early = clock.to_local(now).date() < clock.to_local(due).date()
+    return Outcome.EARLY if early else Outcome.ON_TIME
 
 
 def _urgency(bound: Bounds, due: dt.datetime | None) -> str:
@@ -254,10 +256,9 @@ def _row(
     due: dt.datetime | None,
     *,
     bounds: dict[int, Bounds],
-    calendars: dict[int, WorkingCalendar],
     is_opinion: bool = False,
 ) -> QueueRow:
-    bound, calendar = bounds[dossier.agency_id], calendars[dossier.agency_id]
+    bound = bounds[dossier.agency_id]
     paused = dossier.status in CLOCK_STOPPED and not is_opinion
     step_due = step.due_at if step is not None and step.finished_at is None else None
     return QueueRow(
@@ -265,8 +266,8 @@ def _row(
         step,
         due,
         _urgency(bound, due),
-        "" if paused else _state(calendar, bound.now, step_due),
-        "" if paused else _state(calendar, bound.now, dossier.promised_due_at),
+        "" if paused else _state(bound.now, step_due),
+        "" if paused else _state(bound.now, dossier.promised_due_at),
         is_opinion,
     )
 
@@ -282,7 +283,6 @@ def _filtered(qs: QuerySet, tab_filter: Q | None) -> QuerySet:
 def _opinion_rows(
     by_agency: dict[int, Held],
     bounds: dict[int, Bounds],
-    calendars: dict[int, WorkingCalendar],
 ) -> list[QueueRow]:
     """The open opinions asked of the user's units (the step rule again: the consulted unit).
 
@@ -307,7 +307,6 @@ def _opinion_rows(
                     step,
                     step.due_at,
                     bounds=bounds,
-                    calendars=calendars,
                     is_opinion=True,
                 )
             )
@@ -330,14 +329,13 @@ def _personal_rows(
     tab: Tab,
     limit: int,
     bounds: dict[int, Bounds],
-    calendars: dict[int, WorkingCalendar],
     opinions: list[QueueRow],
 ) -> list[QueueRow]:
     dossiers = _filtered(
         _dossiers(by_agency), _tab_filter(tab, bounds, agency="agency_id", status="status")
     )
     rows = [
-        _row(d, d.current_step, d.work_due_at, bounds=bounds, calendars=calendars)
+        _row(d, d.current_step, d.work_due_at, bounds=bounds)
         for d in dossiers.select_related(*DOSSIER_RELATED).order_by(*BY_DUE)[:limit]
     ]
     rows += [row for row in opinions if OPINION_TABS[tab](row)]
@@ -386,22 +384,18 @@ def _rows(
     limit: int,
     unit_scope: Q | None,
     bounds: dict[int, Bounds],
-    calendars: dict[int, WorkingCalendar],
     opinions: list[QueueRow] | None = None,
 ) -> list[QueueRow]:
     if tab != Tab.UNIT:
         if opinions is None:
-            opinions = _opinion_rows(by_agency, bounds, calendars)
-        return _personal_rows(by_agency, tab, limit, bounds, calendars, opinions)
+            opinions = _opinion_rows(by_agency, bounds)
+        return _personal_rows(by_agency, tab, limit, bounds, opinions)
     if unit_scope is None:
         return []
     dossiers: QuerySet = (
         _unit_dossiers(unit_scope).select_related(*DOSSIER_RELATED).order_by(*BY_DUE)
     )
-    return [
-        _row(d, d.current_step, d.work_due_at, bounds=bounds, calendars=calendars)
-        for d in dossiers[:limit]
-    ]
+    return [_row(d, d.current_step, d.work_due_at, bounds=bounds) for d in dossiers[:limit]]
 
 
 def dossier_queue_tabs(
@@ -417,9 +411,9 @@ def dossier_queue_tabs(
     """
     tab = Tab(tab)
     by_agency = held_roles_by_agency(user=user)
-    bounds, calendars = _bounds(list(by_agency), clock.now())
+    bounds = _bounds(list(by_agency), clock.now())
     counts = _counts(_dossiers(by_agency), bounds)
-    opinions = _opinion_rows(by_agency, bounds, calendars)
+    opinions = _opinion_rows(by_agency, bounds)
     for key in PERSONAL_TABS:
         counts[key] += sum(1 for row in opinions if OPINION_TABS[key](row))
     tabs = [(key, str(TAB_LABELS[key]), counts[key]) for key in PERSONAL_TABS]
@@ -428,7 +422,7 @@ def dossier_queue_tabs(
         tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_dossiers(unit_scope).count()))
     elif tab == Tab.UNIT:
         tab = Tab.ALL
-    rows = _rows(by_agency, tab, limit, unit_scope, bounds, calendars, opinions)
+    rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions)
     return Queue(tabs, tab, rows)
 
 
@@ -437,5 +431,5 @@ def dossier_queue(
 ) -> list[QueueRow]:
     """The rows of one tab of the user's queue, soonest due first (``dossier_queue_tabs``)."""
     by_agency = held_roles_by_agency(user=user)
-    bounds, calendars = _bounds(list(by_agency), clock.now())
-    return _rows(by_agency, Tab(tab), limit, _unit_scope(by_agency), bounds, calendars)
+    bounds = _bounds(list(by_agency), clock.now())
+    return _rows(by_agency, Tab(tab), limit, _unit_scope(by_agency), bounds)
