@@ -25,9 +25,9 @@ demo: migrate
 static: setup
 	$(BIN)/isogov collectstatic --noinput --verbosity 0
 
-## Set everything up and serve on http://127.0.0.1:8000 (gunicorn + one Huey worker).
+## Set everything up and serve (gunicorn + one Huey worker) on ISOGOV_BIND, by default
+## http://127.0.0.1:8000; `isogov serve` prints the real address.
 run: demo static
-	@echo "isogov: serving on http://127.0.0.1:8000 (Ctrl+C stops)"
 	$(BIN)/isogov serve
 
 ## Set everything up and run the whole test suite; print the total line coverage of isogov/.

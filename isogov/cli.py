@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 
+from isogov.core.addresses import url_from_bind
+
 
 def manage(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
@@ -21,7 +23,13 @@ def manage(argv: list[str]) -> None:
 
 def serve(args: list[str]) -> int:
     """Run gunicorn (several workers) and one Huey worker until interrupted."""
-    bind = os.environ.get("ISOGOV_BIND", "127.0.0.1:8000")
+    from django.conf import settings
+
+    bind = settings.BIND
+    # The real address, and where links and QR codes point (they differ behind a proxy).
+    print(f"isogov: serving on {url_from_bind(bind)} (Ctrl+C stops)", flush=True)
+    if settings.PUBLIC_BASE_URL.rstrip("/") != url_from_bind(bind):
+        print(f"isogov: links and QR codes point to {settings.PUBLIC_BASE_URL}", flush=True)
     workers = os.environ.get("ISOGOV_WEB_WORKERS", "3")
     python = sys.executable
     worker = subprocess.Popen([python, "-m", "isogov.cli", "run_huey", "--workers", "2"])  # noqa: S603

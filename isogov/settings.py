@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from isogov.core.addresses import DEFAULT_BIND, url_from_bind
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -38,7 +40,10 @@ if PRODUCTION and SECRET_KEY == _INSECURE_KEY:
 
 ALLOWED_HOSTS = env_list("ISOGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ISOGOV_CSRF_TRUSTED_ORIGINS", "")
-PUBLIC_BASE_URL = os.environ.get("ISOGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Where the server listens (``isogov serve``) and the address links and QR codes point to: by
+# default the same place, so a receipt's QR code reaches this server.
+BIND = os.environ.get("ISOGOV_BIND", DEFAULT_BIND)
+PUBLIC_BASE_URL = os.environ.get("ISOGOV_PUBLIC_BASE_URL", "") or url_from_bind(BIND)
 # The place name printed before the date on the forms ("Hải Phòng, ngày …") [A].
 PLACE_NAME = os.environ.get("ISOGOV_PLACE_NAME", "Hải Phòng")
 

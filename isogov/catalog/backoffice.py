@@ -367,11 +367,10 @@ def catalog_import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = import_job_create(actor=request.user, name=upload.name, content=upload.read())
         return redirect("catalog:import-job", pk=job.pk)
-    return render(
-        request,
-        "catalog/import.html",
-        {"form": form, "jobs": import_job_list(user=request.user)[:10]},
-    )
+    jobs = list(import_job_list(user=request.user)[:10])
+    # While a listed import runs, htmx refreshes the list until every one has ended.
+    running = any(not job.is_finished for job in jobs)
+    return render(request, "catalog/import.html", {"form": form, "jobs": jobs, "running": running})
 
 
 @login_required

@@ -35,11 +35,11 @@ from .models import (
     ApplicantKind,
     Dossier,
 )
+from .queues import Tab
 from .selectors import (
-    QueueRow,
     dossier_get_brief,
     dossier_get_detail,
-    dossier_queue,
+    dossier_queue_tabs,
     dossier_search,
 )
 from .transitions import DOSSIER_ACTIONS, Action, Status
@@ -422,34 +422,77 @@ class DossierCollectionApi(APIView):
         return agency
 
 
-class DossierQueueApi(APIView):
-    """The user's work: open dossiers whose current step is theirs, soonest due first."""
+@extend_schema_serializer(component_name="DossierQueueRow")
+class QueueRowOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(source="dossier.code")
+    status = serializers.CharField(source="dossier.status")
+    national_status = serializers.IntegerField(source="dossier.national_status")
+    applicant_name = serializers.CharField(source="dossier.applicant_name")
+    procedure_name = serializers.CharField(source="dossier.procedure_name")
+    version = serializers.IntegerField(source="dossier.version")
+    step = serializers.CharField(source="step.name", allow_null=True, default=None)
+    step_id = serializers.IntegerField(source="step.pk", allow_null=True, default=None)
+    is_opinion = serializers.BooleanField(help_text="An opinion asked of the user's unit.")
+    step_unit = serializers.CharField(source="step.unit.code", allow_null=True, default=None)
+    step_assignee = serializers.CharField(
+        source="step.assignee.username", allow_null=True, default=None
+    )
+    holder = serializers.CharField(help_text="Who holds the work now.")
+    due_at = serializers.DateTimeField(
+        allow_null=True, help_text="When this work is due (null: waiting for the applicant)."
+    )
+    step_due_at = serializers.DateTimeField(allow_null=True)
+    step_state = serializers.CharField(
+        help_text="The step's outcome if finished now: early, on_time or late; empty while "
+        "the clock is stopped."
+    )
+    appointment = serializers.DateTimeField(allow_null=True)
+    appointment_state = serializers.CharField(
+        help_text="The dossier's outcome if returned now: early, on_time or late; empty "
+        "while the clock is stopped."
+    )
+    urgency = serializers.ChoiceField(
+        choices=["overdue", "today", "soon", ""],
+        help_text="overdue; due today; due within 1 working day; or nothing pressing.",
+    )
 
-    @extend_schema_serializer(component_name="DossierQueueRow")
+
+@extend_schema_serializer(component_name="DossierQueueTab")
+class QueueTabOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="The tab's name, translated.")
+    count = serializers.IntegerField()
+
+
+class DossierQueueApi(APIView):
+    """The user's work ("Việc của tôi"): the tabs with their counts, and one tab's rows."""
+
+    class FilterSerializer(serializers.Serializer):
+        tab = serializers.ChoiceField(
+            choices=[tab.value for tab in Tab],
+            default=Tab.ALL.value,
+            help_text="all; overdue; today (due today); soon (within 1 working day); supplement "
+            "(waiting for papers); payment (waiting for fees); unit (leaders and unit heads: "
+            "every open dossier of the agency or the unit, with its holder).",
+        )
+
+    @extend_schema_serializer(component_name="DossierQueue")
     class OutputSerializer(serializers.Serializer):
-        code = serializers.CharField(source="dossier.code")
-        status = serializers.CharField(source="dossier.status")
-        national_status = serializers.IntegerField(source="dossier.national_status")
-        applicant_name = serializers.CharField(source="dossier.applicant_name")
-        procedure_name = serializers.CharField(source="dossier.procedure_name")
-        version = serializers.IntegerField(source="dossier.version")
-        step = serializers.CharField(source="step.name", allow_null=True, default=None)
-        step_unit = serializers.CharField(source="step.unit.code", allow_null=True, default=None)
-        step_assignee = serializers.CharField(
-            source="step.assignee.username", allow_null=True, default=None
-        )
-        due_at = serializers.DateTimeField(allow_null=True)
-        urgency = serializers.ChoiceField(
-            choices=["overdue", "today", "soon", ""],
-            help_text="overdue; due today; due within two days; or nothing pressing.",
-        )
+        tab = serializers.CharField(help_text="The tab whose rows these are.")
+        tabs = QueueTabOutputSerializer(many=True, source="tab_counts")
+        results = QueueRowOutputSerializer(many=True, source="rows")
 
     @extend_schema(
-        operation_id="dossier_queue", tags=TAGS, responses={200: OutputSerializer(many=True)}
+        operation_id="dossier_queue",
+        tags=TAGS,
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer, 400: ErrorOutputSerializer},
     )
     def get(self, request: Request) -> Response:
-        rows: list[QueueRow] = dossier_queue(user=_user(request))
-        return Response(self.OutputSerializer(rows, many=True).data)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queue = dossier_queue_tabs(user=_user(request), tab=filters.validated_data["tab"])
+        return Response(self.OutputSerializer(queue).data)
 
 
 class DossierDetailApi(APIView):

@@ -282,6 +282,14 @@ class DossierStep(TimeStampedModel):
         verbose_name = _("dossier step")
         verbose_name_plural = _("dossier steps")
         ordering = ["dossier", "order", "id"]
+        indexes = [
+            # "My work" lists the opinions still awaited without reading every step.
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=models.Q(kind="opinion", finished_at__isnull=True),
+                name="dossierstep_open_opinion",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"

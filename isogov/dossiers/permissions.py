@@ -8,9 +8,10 @@ a step. A refusal says who does it instead, in the user's language (HTTP 403).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, RoleAssignment, User
@@ -67,6 +68,15 @@ class Held:
 NOBODY = Held(None, frozenset(), frozenset())
 
 
+def _held(user: User, rows: Iterable[tuple[str, int | None, bool | None]]) -> Held:
+    rows = list(rows)
+    return Held(
+        user.pk,
+        frozenset((role, unit) for role, unit, _one_stop in rows),
+        frozenset(unit for _role, unit, one_stop in rows if unit is not None and one_stop),
+    )
+
+
 def held_roles(*, user: User | None, agency: Agency) -> Held:
     """The user's role assignments in ``agency`` (one query).
 
@@ -74,16 +84,82 @@ def held_roles(*, user: User | None, agency: Agency) -> Held:
     """
     if user is None or not user.is_active:
         return NOBODY
-    rows = list(
+    return _held(
+        user,
         RoleAssignment.objects.filter(user=user, agency=agency).values_list(
             "role", "unit_id", "unit__is_one_stop"
-        )
+        ),
     )
-    return Held(
-        user.pk,
-        frozenset((role, unit) for role, unit, _one_stop in rows),
-        frozenset(unit for _role, unit, one_stop in rows if unit is not None and one_stop),
+
+
+def held_roles_by_agency(*, user: User | None) -> dict[int, Held]:
+    """``held_roles`` for every agency where the user holds a role, by agency id (one query)."""
+    if user is None or not user.is_active:
+        return {}
+    by_agency: dict[int, list[tuple[str, int | None, bool | None]]] = {}
+    for agency_id, role, unit_id, one_stop in RoleAssignment.objects.filter(user=user).values_list(
+        "agency_id", "role", "unit_id", "unit__is_one_stop"
+    ):
+        by_agency.setdefault(agency_id, []).append((role, unit_id, one_stop))
+    return {agency_id: _held(user, rows) for agency_id, rows in by_agency.items()}
+
+
+# --- the step rule, written once -----------------------------------------------------------------
+# Who does a step's work, as data: the step is the user's when its fields match any one clause
+# (a clause maps a step field to the values it may take). ``step_refusal`` reads it for one step
+# and ``step_filter`` turns it into a database filter for the queue, so the rule cannot drift
+# between the dossier page and "my work" (ISO 9001 §5.3).
+Clause = Mapping[str, frozenset[object]]
+
+
+def step_clauses(held: Held) -> list[Clause]:
+    """The step's assignee does it; when it has none, the members of the step's unit who hold
+    the step's role (an agency-wide holder of the role covers every unit); any officer assigned
+    to the unit when the process names no role; any handling officer when it names neither."""
+    clauses: list[Clause] = []
+    if held.user_id is not None:
+        clauses.append({"assignee_id": frozenset({held.user_id})})
+    unassigned = {"assignee_id": frozenset({None})}
+    units = frozenset(unit for _role, unit in held.pairs if unit is not None)
+    for role in sorted({role for role, _unit in held.pairs}):
+        where = {unit for held_role, unit in held.pairs if held_role == role}
+        if None in where:  # agency-wide: the role in any unit, or in none
+            clauses.append({**unassigned, "role": frozenset({role})})
+        else:  # the role in its units, or where the step names no unit
+            clauses.append(
+                {**unassigned, "role": frozenset({role}), "unit_id": frozenset(where | {None})}
+            )
+    if units:  # the process names no role: any officer assigned to the unit, not the agency's
+        clauses.append({**unassigned, "role": frozenset({""}), "unit_id": units})
+    if held.has(HANDLER_ROLES):  # the process names neither: any handling officer
+        clauses.append({**unassigned, "role": frozenset({""}), "unit_id": frozenset({None})})
+    return clauses
+
+
+def step_matches(step: DossierStep, held: Held) -> bool:
+    """Whether the step's work is the user's (``step_clauses``, for one step in memory)."""
+    return any(
+        all(getattr(step, name) in values for name, values in clause.items())
+        for clause in step_clauses(held)
     )
+
+
+def _field_in(name: str, values: frozenset[object]) -> Q:
+    known = [value for value in values if value is not None]
+    condition = Q(**{f"{name}__in": sorted(known, key=str)}) if known else Q(pk__in=[])
+    return condition | Q(**{f"{name}__isnull": True}) if None in values else condition
+
+
+def step_filter(held: Held, *, prefix: str = "") -> Q:
+    """``step_clauses`` as a filter on steps (``prefix``: the path to the step, e.g.
+    ``"current_step__"``); it matches no row for a user who holds nothing."""
+    result = Q(pk__in=[])
+    for clause in step_clauses(held):
+        condition = Q()
+        for name, values in clause.items():
+            condition &= _field_in(f"{prefix}{name}", values)
+        result |= condition
+    return result
 
 
 def _unit_name(step: DossierStep) -> str:
@@ -103,19 +179,10 @@ def step_refusal(step: DossierStep | None, held: Held) -> str | None:
     """
     if step is None:
         return str(STEP_OF_UNIT % {"unit": "—"})
-    if step.assignee_id is not None:
-        if step.assignee_id == held.user_id:
-            return None
-        return str(STEP_ASSIGNED % {"officer": _officer_name(step)})
-    if step.role:
-        # The named role, in the step's unit (an agency-wide holder of the role covers it).
-        ok = held.has({step.role}, step.unit_id)
-    elif step.unit_id is not None:
-        ok = held.in_unit(step.unit_id)  # any officer assigned to the unit, not the agency's
-    else:
-        ok = held.has(HANDLER_ROLES)  # a process that names neither: any handling officer
-    if ok:
+    if step_matches(step, held):
         return None
+    if step.assignee_id is not None:
+        return str(STEP_ASSIGNED % {"officer": _officer_name(step)})
     return str(STEP_OF_UNIT % {"unit": _unit_name(step)})
 
 
@@ -160,10 +227,9 @@ def _refusal(
     if authority == Authority.CONSULTED:
         if step is None or step.kind != StepKind.OPINION:
             return str(CONSULTED_ONLY % {"unit": "—"})
-        if step.assignee_id is not None:
-            ok = step.assignee_id == held.user_id
-        else:
-            ok = step.unit_id is not None and held.in_unit(step.unit_id)
+        # An opinion step names its unit and no role: the step rule gives its assignee, else any
+        # officer of the unit (so the queue lists it to the same people).
+        ok = step.unit_id is not None and step_matches(step, held)
         return None if ok else str(CONSULTED_ONLY % {"unit": _unit_name(step)})
     if authority == Authority.SIGNER:
         signer = signing_step(dossier) if dossier is not None else None

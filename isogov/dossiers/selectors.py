@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from isogov.accounts.models import Agency, Unit, User
@@ -16,9 +13,12 @@ from isogov.core.errors import NotFound
 from isogov.core.text import search_terms
 
 from .models import CustodyIncident, Dossier, DossierEvent, DossierStep, Payment
-from .transitions import CLOCK_STOPPED, TERMINAL, Status
 
-OPEN_STATUSES = [status.value for status in Status if status not in TERMINAL]
+# The queue's selectors live in ``queues``; they are read from here too.
+from .queues import OPEN_STATUSES as OPEN_STATUSES
+from .queues import QueueRow as QueueRow
+from .queues import dossier_queue as dossier_queue
+from .queues import dossier_queue_tabs as dossier_queue_tabs
 
 
 def dossier_list(*, user: User) -> QuerySet[Dossier]:
@@ -159,69 +159,6 @@ def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dos
     elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-id")
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    dossier: Dossier
-    step: DossierStep | None
-    due_at: dt.datetime | None
-    urgency: str  # "overdue", "today", "soon", ""
-
-
-def dossier_queue(*, user: User, limit: int = 200) -> list[QueueRow]:
-    """The user's work: open dossiers whose current step is theirs, soonest due first.
-
-    Officers see the steps assigned to them or unassigned in their units; desk officers also
-    see online submissions waiting for a decision and results waiting to be returned. A
-    constant number of queries whatever the number of dossiers.
-    """
-    scope = user_scope(user=user)
-    qs = (
-        dossier_list(user=user)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("current_step__unit", "current_step__assignee")
-    )
-    if not scope.is_global and not scope.has_role("agency_leader"):
-        mine = Q(current_step__assignee=user) | Q(
-            current_step__assignee__isnull=True, current_step__unit_id__in=scope.unit_ids
-        )
-        if scope.has_role("one_stop_officer"):
-            mine |= Q(
-                status__in=[
-                    Status.SUBMITTED_ONLINE,
-                    Status.INCOMPLETE_AT_INTAKE,
-                    Status.FINISHED,
-                    Status.REFUSED,
-                    Status.WITHDRAWAL_REQUESTED,
-                    Status.SUPPLEMENT_REQUESTED,
-                ]
-            )
-            mine |= Q(current_step__unit__is_one_stop=True)
-        qs = qs.filter(mine)
-    rows = list(qs.order_by("current_step__due_at", "due_at", "id")[:limit])
-    now = clock.now()
-    today = clock.to_local(now).date()
-    soon = now + dt.timedelta(days=2)
-    result = []
-    for dossier in rows:
-        step = dossier.current_step
-        # While the clock is stopped the step's due time no longer holds (an online submission
-        # still has its own decision deadline, ``intake_due_at``).
-        step_due = step.due_at if step is not None and dossier.status not in CLOCK_STOPPED else None
-        due = step_due or dossier.intake_due_at
-        urgency = ""
-        if due is not None:
-            if due < now:
-                urgency = "overdue"
-            elif clock.to_local(due).date() == today:
-                urgency = "today"
-            elif due <= soon:
-                urgency = "soon"
-        result.append(QueueRow(dossier, step, due, urgency))
-    # Soonest due first (overdue ones lead); rows without a due time last, on both databases.
-    result.sort(key=lambda row: (row.due_at is None, row.due_at or now))
-    return result
 
 
 def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> QuerySet[Dossier]:

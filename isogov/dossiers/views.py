@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.models import Agency
 from isogov.accounts.selectors import user_primary_agency
-from isogov.catalog.models import Procedure
+from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
@@ -29,6 +29,7 @@ from .forms import IntakeForm
 from .inputs import FORMS, form_data
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind
 from .permissions import held_roles
+from .queues import Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -43,8 +44,12 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
 
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = selectors.dossier_queue(user=request.user)
-    return render(request, "dossiers/queue.html", {"rows": rows})
+    """My work: the tabs with their counts and the rows of the chosen one (``?tab=``)."""
+    tab = request.GET.get("tab", Tab.ALL)
+    if tab not in Tab.__members__.values():
+        tab = Tab.ALL
+    page = selectors.dossier_queue_tabs(user=request.user, tab=tab)
+    return render(request, "dossiers/queue.html", {"queue": page, "rows": page.rows})
 
 
 @login_required
@@ -64,11 +69,18 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _checklist_context(agency: Agency, code: str, channel: str) -> dict[str, object]:
+    """The papers, channels and appointment of the procedure chosen at intake.
+
+    Only the procedure's own channels are offered; when the one asked for is not among them,
+    the first of them is chosen.
+    """
     procedure = Procedure.objects.filter(code=code).first()
     version = version_in_force(procedure=procedure, at=clock.now()) if procedure else None
     if version is None:
-        return {"version": None}
-    chosen = version.channels.filter(kind=channel).first()
+        return {"version": None, "channel_choices": ChannelKind.choices, "channel_value": channel}
+    channels = {row.kind: row for row in version.channels.all()}
+    kinds = [(kind, label) for kind, label in ChannelKind.choices if kind in channels]
+    chosen = channels.get(channel) or (channels[kinds[0][0]] if kinds else None)
     preview = None
     if chosen is not None:
         preview = calendar_for(agency=agency).add(clock.now(), chosen.time_value, chosen.time_unit)
@@ -76,18 +88,21 @@ def _checklist_context(agency: Agency, code: str, channel: str) -> dict[str, obj
         "version": version,
         "papers": version.papers.all(),
         "channel": chosen,
+        "channel_choices": kinds,
+        "channel_value": chosen.kind if chosen is not None else "",
         "preview": preview,
     }
 
 
 @login_required
 def intake_checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The papers of the chosen procedure and the appointment, shown before saving (htmx)."""
+    """The papers of the chosen procedure and the appointment, shown before saving (htmx); the
+    channel list is swapped with the procedure's own channels (out of band)."""
     agency = _agency(request)
     context = _checklist_context(
         agency, request.GET.get("procedure", ""), request.GET.get("channel", "in_person")
     )
-    return render(request, "dossiers/_checklist.html", context)
+    return render(request, "dossiers/_checklist.html", {**context, "oob": True})
 
 
 def _papers_from_post(request: AuthenticatedHttpRequest) -> list[services.PaperInput]:
@@ -113,7 +128,22 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _agency(request)
     procedures = selectors.intake_procedure_choices(agency=agency)
     form = IntakeForm(request.POST or None, procedures=procedures)
-    context: dict[str, object] = {"form": form, "agency": agency}
+    context: dict[str, object] = {
+        "form": form,
+        "agency": agency,
+        "channel_choices": ChannelKind.choices,
+        "channel_value": form["channel"].value(),
+    }
+    if form.data.get("procedure"):
+        context.update(
+            _checklist_context(
+                agency, form.data["procedure"], form.data.get("channel", "in_person")
+            )
+        )
+        # Only the procedure's own channels are valid.
+        channel_field = form.fields["channel"]
+        assert isinstance(channel_field, forms.ChoiceField)
+        channel_field.choices = context["channel_choices"]  # type: ignore[assignment]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         intake_data = services.IntakeInput(
@@ -153,12 +183,6 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Dossier %(code)s saved.") % {"code": dossier.code})
             return redirect("dossiers:detail", code=dossier.code)
-    if form.data.get("procedure"):
-        context.update(
-            _checklist_context(
-                agency, form.data["procedure"], form.data.get("channel", "in_person")
-            )
-        )
     return render(request, "dossiers/intake.html", context)
 
 

@@ -246,13 +246,29 @@ def test_search_ignores_diacritics_and_filters_by_status(desk: Any) -> None:
 def test_queue_lists_the_users_work_with_urgency(desk: Any) -> None:
     code = receive(desk)
     with time_machine.travel(at(3, 9, 8, 10), tick=False):
-        rows = client_for(desk, "lanhdao").get(f"{URL}queue/").json()
-    assert [row["code"] for row in rows] == [code]
-    assert rows[0]["step"] == "Tiếp nhận, kiểm tra hồ sơ, chuyển phòng chuyên môn"
-    assert rows[0]["urgency"] == "today" and rows[0]["national_status"] == 2
-    assert rows[0]["version"] == 1
-    with time_machine.travel(at(3, 9, 8, 10), tick=False):
-        assert client_for(desk, "tuphap").get(f"{URL}queue/").json() == []
+        data = client_for(desk, "motcua").get(f"{URL}queue/").json()
+        leader = client_for(desk, "lanhdao").get(f"{URL}queue/", {"tab": "unit"}).json()
+        bad = client_for(desk, "motcua").get(f"{URL}queue/", {"tab": "later"})
+        other = client_for(desk, "tuphap").get(f"{URL}queue/").json()
+    assert data["tab"] == "all"
+    counts = {tab["key"]: tab["count"] for tab in data["tabs"]}
+    assert counts == {"all": 1, "overdue": 0, "today": 1, "soon": 0, "supplement": 0, "payment": 0}
+    (row,) = data["results"]
+    assert row["code"] == code and row["version"] == 1 and row["national_status"] == 2
+    assert row["step"] == "Tiếp nhận, kiểm tra hồ sơ, chuyển phòng chuyên môn"
+    assert (row["urgency"], row["step_state"], row["appointment_state"]) == (
+        "today",
+        "on_time",
+        "early",
+    )
+    assert when_of(row["appointment"]) == at(3, 12, 8)
+    # The leader's own queue holds nothing here; the agency's tab shows who holds it.
+    assert [tab["key"] for tab in leader["tabs"]][-1] == "unit"
+    assert [(r["code"], r["holder"]) for r in leader["results"]] == [
+        (code, "Bộ phận Một cửa · Cán bộ một cửa")
+    ]
+    assert bad.status_code == 400 and "tab" in bad.json()["error"]["details"]
+    assert other["results"] == [] and "unit" not in [tab["key"] for tab in other["tabs"]]
 
 
 def test_schema_documents_the_dossier_endpoints(client: Any) -> None:

@@ -1,0 +1,435 @@
+"""The officer's queue ("Việc của tôi"): the work that is theirs, by tab, and their unit's.
+
+Whose work a dossier is comes from the step rule of ``permissions`` (``step_filter``: the
+step's assignee, else its unit and role), the same rule that lets the user act on the dossier
+page; the desk's own work is the statuses below. Every read here costs a constant number of
+queries whatever the number of dossiers (``tests/test_selectors.py``, ``bench/dossier_queue.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from isogov.accounts.models import Agency, User
+from isogov.accounts.roles import Role
+from isogov.core import clock
+from isogov.workcal.engine import WorkingCalendar
+from isogov.workcal.selectors import calendar_for
+
+from .deadlines import Outcome
+from .models import OUTCOME_CHOICES, Dossier, DossierStep, StepKind
+from .permissions import Held, held_roles_by_agency, step_filter, step_matches
+from .transitions import CLOCK_STOPPED, TERMINAL, Status
+
+S = Status
+OPEN_STATUSES = [status.value for status in Status if status not in TERMINAL]
+# The current step's holder has work, or waits with it for the applicant.
+STEP_WORK = frozenset(
+    {S.RECEIVED, S.IN_PROCESS, S.FINISHED, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}
+)
+# The one-stop desk's own work (Decree 61/2018 arts. 18, 20): online submissions to receive or
+# return, visits to complete, papers and fees the applicant brings, withdrawals, results to return.
+DESK_WORK = frozenset(
+    {
+        S.SUBMITTED_ONLINE,
+        S.INCOMPLETE_AT_INTAKE,
+        S.SUPPLEMENT_REQUESTED,
+        S.PAYMENT_REQUESTED,
+        S.WITHDRAWAL_REQUESTED,
+        S.FINISHED,
+        S.REFUSED,
+    }
+)
+# Waiting for the applicant: the papers of a supplement request (form 02), or the fees.
+WAITING_FOR_PAPERS = frozenset({S.INCOMPLETE_AT_INTAKE, S.SUPPLEMENT_REQUESTED})
+WAITING_FOR_FEES = frozenset({S.PAYMENT_REQUESTED})
+# The result is ready (or refused): it is due to the applicant at the appointment.
+TO_RETURN = frozenset({S.FINISHED, S.REFUSED})
+# An opinion is answered while the dossier is open (the action table's ``answer_opinion``).
+OPINION_OPEN = frozenset({S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
+# Who sees the unit tab, and how far it reaches.
+UNIT_TAB_ROLES = frozenset({Role.AGENCY_LEADER, Role.UNIT_HEAD})
+DEFAULT_LIMIT = 200
+
+
+class Tab(StrEnum):
+    ALL = "all"
+    OVERDUE = "overdue"
+    TODAY = "today"
+    SOON = "soon"
+    SUPPLEMENT = "supplement"
+    PAYMENT = "payment"
+    UNIT = "unit"
+
+
+TAB_LABELS: dict[Tab, str | Promise] = {
+    Tab.ALL: _("All"),
+    Tab.OVERDUE: _("Overdue"),
+    Tab.TODAY: _("Due today"),
+    Tab.SOON: _("Due soon (within 1 working day)"),
+    Tab.SUPPLEMENT: _("Waiting for a supplement"),
+    Tab.PAYMENT: _("Waiting for fees"),
+    Tab.UNIT: _("My unit's"),
+}
+PERSONAL_TABS = (Tab.ALL, Tab.OVERDUE, Tab.TODAY, Tab.SOON, Tab.SUPPLEMENT, Tab.PAYMENT)
+OUTCOME_LABELS = dict(OUTCOME_CHOICES)
+PAUSED = _("Paused")
+APPLICANT = _("the applicant")
+ONE_STOP_DESK = _("the one-stop desk")
+HOLDER_ROLE = _("%(unit)s · %(role)s")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The instants that split the time tabs, on one agency's working calendar."""
+
+    now: dt.datetime
+    tomorrow: dt.datetime  # the start of the next calendar day, local time
+    soon: dt.datetime  # one working day from now
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar, now: dt.datetime) -> Bounds:
+        local = clock.to_local(now)
+        tomorrow = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), local.tzinfo)
+        return cls(now, tomorrow, calendar.add(now, 1, "working_days").due_at)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One piece of work: a dossier, and the step of it (or the opinion asked) that waits."""
+
+    dossier: Dossier
+    step: DossierStep | None
+    due_at: dt.datetime | None  # when this work is due (None: waiting for the applicant)
+    urgency: str  # "overdue", "today", "soon", ""
+    step_state: str  # the outcome if finished now: "early", "on_time", "late"; "" when paused
+    appointment_state: str
+    is_opinion: bool = False
+
+    @property
+    def step_due_at(self) -> dt.datetime | None:
+        return self.step.due_at if self.step is not None else None
+
+    @property
+    def appointment(self) -> dt.datetime | None:
+        return self.dossier.promised_due_at
+
+    @property
+    def step_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.step_state, PAUSED))
+
+    @property
+    def appointment_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.appointment_state, PAUSED))
+
+    @property
+    def holder(self) -> str:
+        """Who holds the work now: the officer, else the step's unit and role; the applicant."""
+        status = self.dossier.status
+        if status in WAITING_FOR_PAPERS or status in WAITING_FOR_FEES:
+            return str(APPLICANT)
+        step = self.step
+        if step is None or step.finished_at is not None:
+            return str(ONE_STOP_DESK) if status in DESK_WORK else "—"
+        if step.assignee is not None:
+            return step.assignee.display_name
+        unit = step.unit.name if step.unit is not None else (step.unit_label or "—")
+        if not step.role:
+            return unit
+        return str(HOLDER_ROLE % {"unit": unit, "role": Role(step.role).label})
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A page of the queue: the tabs with their counts, the chosen tab and its rows."""
+
+    tabs: list[tuple[Tab, str, int]]
+    tab: Tab
+    rows: list[QueueRow]
+
+    @property
+    def tab_counts(self) -> list[dict[str, object]]:
+        return [{"key": key.value, "label": label, "count": n} for key, label, n in self.tabs]
+
+
+# --- the work that is the user's -------------------------------------------------------------
+def _work_filter(by_agency: dict[int, Held]) -> Q:
+    """Open dossiers whose current step is the user's, or the desk's work for a desk officer."""
+    mine = Q(pk__in=[])
+    for agency_id, held in by_agency.items():
+        theirs = Q(status__in=STEP_WORK, current_step__finished_at__isnull=True) & step_filter(
+            held, prefix="current_step__"
+        )
+        if held.is_desk:
+            theirs |= Q(status__in=DESK_WORK)
+        mine |= Q(agency_id=agency_id) & theirs
+    return mine
+
+
+def _dossier_due() -> Case:
+    """When the dossier's work is due: the step's due time while the clock runs, the decision
+    deadline of an online submission, the appointment for a result to return."""
+    return Case(
+        When(status=S.SUBMITTED_ONLINE, then=F("intake_due_at")),
+        When(status__in=WAITING_FOR_PAPERS, then=None),
+        When(status__in=TO_RETURN, then=Coalesce("current_step__due_at", "promised_due_at")),
+        When(status__in=STEP_WORK, then=F("current_step__due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def _tab_filter(
+    tab: Tab, bounds: dict[int, Bounds], *, agency: str, status: str, waits: bool = True
+) -> Q | None:
+    """The rows of ``tab`` (None: all). ``waits``: the row waits while its dossier waits for the
+    applicant (a dossier's work does; an opinion asked of a unit does not)."""
+    if tab == Tab.ALL:
+        return None
+    if tab in (Tab.SUPPLEMENT, Tab.PAYMENT):
+        if not waits:
+            return Q(pk__in=[])
+        return Q(
+            **{f"{status}__in": WAITING_FOR_PAPERS if tab == Tab.SUPPLEMENT else WAITING_FOR_FEES}
+        )
+    result = Q(pk__in=[])
+    for agency_id, bound in bounds.items():
+        if tab == Tab.OVERDUE:
+            window = Q(work_due_at__lt=bound.now)
+        elif tab == Tab.TODAY:
+            window = Q(work_due_at__gte=bound.now, work_due_at__lt=bound.tomorrow)
+        else:
+            window = Q(work_due_at__gte=bound.tomorrow, work_due_at__lte=bound.soon)
+        result |= Q(**{agency: agency_id}) & window
+    if waits:
+        result &= ~Q(**{f"{status}__in": WAITING_FOR_PAPERS | WAITING_FOR_FEES})
+    return result
+
+
+def _dossiers(by_agency: dict[int, Held]) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(status__in=OPEN_STATUSES)
+        .filter(_work_filter(by_agency))
+        .annotate(work_due_at=_dossier_due())
+    )
+
+
+def _bounds(agency_ids: list[int], now: dt.datetime) -> dict[int, Bounds]:
+    """The tab boundaries of each agency, on its working calendar."""
+    return {
+        agency.pk: Bounds.of(calendar_for(agency=agency), now)
+        for agency in Agency.objects.filter(pk__in=agency_ids)
+    }
+
+
+def _state(now: dt.datetime, due: dt.datetime | None) -> str:
+    """The outcome the work would have if it were finished now, as ``deadlines.classify`` judges
+    it by day (without the working time it is late by, which the queue does not show)."""
+    if due is None:
+        return ""
+    if now > due:
+        return Outcome.LATE
+    early = clock.to_local(now).date() < clock.to_local(due).date()
+    return Outcome.EARLY if early else Outcome.ON_TIME
+
+
+def _urgency(bound: Bounds, due: dt.datetime | None) -> str:
+    if due is None:
+        return ""
+    if due < bound.now:
+        return "overdue"
+    if due < bound.tomorrow:
+        return "today"
+    return "soon" if due <= bound.soon else ""
+
+
+def _row(
+    dossier: Dossier,
+    step: DossierStep | None,
+    due: dt.datetime | None,
+    *,
+    bounds: dict[int, Bounds],
+    is_opinion: bool = False,
+) -> QueueRow:
+    bound = bounds[dossier.agency_id]
+    paused = dossier.status in CLOCK_STOPPED and not is_opinion
+    step_due = step.due_at if step is not None and step.finished_at is None else None
+    return QueueRow(
+        dossier,
+        step,
+        due,
+        _urgency(bound, due),
+        "" if paused else _state(bound.now, step_due),
+        "" if paused else _state(bound.now, dossier.promised_due_at),
+        is_opinion,
+    )
+
+
+DOSSIER_RELATED = ("agency", "current_step__unit", "current_step__assignee", "handling_unit")
+BY_DUE = (F("work_due_at").asc(nulls_last=True), "id")
+
+
+def _filtered(qs: QuerySet, tab_filter: Q | None) -> QuerySet:
+    return qs if tab_filter is None else qs.filter(tab_filter)
+
+
+def _opinion_rows(
+    by_agency: dict[int, Held],
+    bounds: dict[int, Bounds],
+) -> list[QueueRow]:
+    """The open opinions asked of the user's units (the step rule again: the consulted unit).
+
+    Read through the partial index of open opinions and kept by their dossier's agency and
+    status in memory: they are few, and a join would make the database read every dossier.
+    """
+    mine = Q(pk__in=[])
+    for held in by_agency.values():
+        mine |= step_filter(held)
+    steps = DossierStep.objects.filter(
+        mine, kind=StepKind.OPINION, finished_at__isnull=True
+    ).select_related("dossier__agency", "unit", "assignee")
+    rows = []
+    for step in steps:
+        agency_held = by_agency.get(step.dossier.agency_id)
+        if agency_held is None or step.dossier.status not in OPINION_OPEN:
+            continue
+        if step_matches(step, agency_held):
+            rows.append(
+                _row(
+                    step.dossier,
+                    step,
+                    step.due_at,
+                    bounds=bounds,
+                    is_opinion=True,
+                )
+            )
+    return rows
+
+
+# An opinion is the unit's own work, never waiting for the applicant.
+OPINION_TABS = {
+    Tab.ALL: lambda row: True,
+    Tab.OVERDUE: lambda row: row.urgency == "overdue",
+    Tab.TODAY: lambda row: row.urgency == "today",
+    Tab.SOON: lambda row: row.urgency == "soon",
+    Tab.SUPPLEMENT: lambda row: False,
+    Tab.PAYMENT: lambda row: False,
+}
+
+
+def _personal_rows(
+    by_agency: dict[int, Held],
+    tab: Tab,
+    limit: int,
+    bounds: dict[int, Bounds],
+    opinions: list[QueueRow],
+) -> list[QueueRow]:
+    dossiers = _filtered(
+        _dossiers(by_agency), _tab_filter(tab, bounds, agency="agency_id", status="status")
+    )
+    rows = [
+        _row(d, d.current_step, d.work_due_at, bounds=bounds)
+        for d in dossiers.select_related(*DOSSIER_RELATED).order_by(*BY_DUE)[:limit]
+    ]
+    rows += [row for row in opinions if OPINION_TABS[tab](row)]
+    now = clock.now()
+    return sorted(rows, key=lambda row: (row.due_at is None, row.due_at or now, row.dossier.pk))[
+        :limit
+    ]
+
+
+def _counts(qs: QuerySet, bounds: dict[int, Bounds]) -> dict[Tab, int]:
+    aggregates = {
+        tab.value: Count("pk", filter=_tab_filter(tab, bounds, agency="agency_id", status="status"))
+        for tab in PERSONAL_TABS
+    }
+    values = qs.order_by().aggregate(**aggregates)
+    return {tab: values[tab.value] or 0 for tab in PERSONAL_TABS}
+
+
+def _unit_scope(by_agency: dict[int, Held]) -> Q | None:
+    """The dossiers a leader (the whole agency) or a unit head (the unit) oversees: the unit's
+    are those whose current step is in it or that it handles (None: the user oversees none)."""
+    scope: Q | None = None
+    for agency_id, held in by_agency.items():
+        if (Role.AGENCY_LEADER, None) in held.pairs:
+            oversees = Q(agency_id=agency_id)
+        else:
+            units = {u for role, u in held.pairs if role == Role.UNIT_HEAD and u is not None}
+            if not units:
+                continue
+            oversees = Q(agency_id=agency_id) & (
+                Q(current_step__unit_id__in=units) | Q(handling_unit_id__in=units)
+            )
+        scope = oversees if scope is None else scope | oversees
+    return scope
+
+
+def _unit_dossiers(scope: Q) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(scope, status__in=OPEN_STATUSES).annotate(
+        work_due_at=_dossier_due()
+    )
+
+
+def _rows(
+    by_agency: dict[int, Held],
+    tab: Tab,
+    limit: int,
+    unit_scope: Q | None,
+    bounds: dict[int, Bounds],
+    opinions: list[QueueRow] | None = None,
+) -> list[QueueRow]:
+    if tab != Tab.UNIT:
+        if opinions is None:
+            opinions = _opinion_rows(by_agency, bounds)
+        return _personal_rows(by_agency, tab, limit, bounds, opinions)
+    if unit_scope is None:
+        return []
+    dossiers: QuerySet = (
+        _unit_dossiers(unit_scope).select_related(*DOSSIER_RELATED).order_by(*BY_DUE)
+    )
+    return [_row(d, d.current_step, d.work_due_at, bounds=bounds) for d in dossiers[:limit]]
+
+
+def dossier_queue_tabs(
+    *, user: User, tab: Tab | str = Tab.ALL, limit: int = DEFAULT_LIMIT
+) -> Queue:
+    """The user's queue page: every tab with its count, and the rows of ``tab``.
+
+    Personal tabs list the steps assigned to the user and the unassigned current steps of the
+    user's units and roles (``permissions.step_filter``), the opinions asked of the user's units
+    and, for the one-stop desk, the desk's work. Leaders and unit heads also get "My unit's":
+    every open dossier of the agency (leader) or the unit (head), overdue first, with its holder.
+    A constant number of queries whatever the number of dossiers.
+    """
+    tab = Tab(tab)
+    by_agency = held_roles_by_agency(user=user)
+    bounds = _bounds(list(by_agency), clock.now())
+    counts = _counts(_dossiers(by_agency), bounds)
+    opinions = _opinion_rows(by_agency, bounds)
+    for key in PERSONAL_TABS:
+        counts[key] += sum(1 for row in opinions if OPINION_TABS[key](row))
+    tabs = [(key, str(TAB_LABELS[key]), counts[key]) for key in PERSONAL_TABS]
+    unit_scope = _unit_scope(by_agency)
+    if unit_scope is not None:
+        tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_dossiers(unit_scope).count()))
+    elif tab == Tab.UNIT:
+        tab = Tab.ALL
+    rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions)
+    return Queue(tabs, tab, rows)
+
+
+def dossier_queue(
+    *, user: User, tab: Tab | str = Tab.ALL, limit: int = DEFAULT_LIMIT
+) -> list[QueueRow]:
+    """The rows of one tab of the user's queue, soonest due first (``dossier_queue_tabs``)."""
+    by_agency = held_roles_by_agency(user=user)
+    bounds = _bounds(list(by_agency), clock.now())
+    return _rows(by_agency, Tab(tab), limit, _unit_scope(by_agency), bounds)
