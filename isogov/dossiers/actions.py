@@ -19,8 +19,16 @@ from isogov.core.errors import NotFound
 from . import services
 from .inputs import MISSING
 from .models import Dossier, DossierStep, StepKind
-from .permissions import Held, action_refusal, held_roles
-from .transitions import BY_NAME, DOSSIER_ACTIONS, Action, Authority, allowed_in
+from .permissions import Held, action_refusal, held_roles, next_step, requirement_refusal
+from .transitions import (
+    BY_NAME,
+    DOSSIER_ACTIONS,
+    Action,
+    Authority,
+    allowed_in,
+    primary_action,
+    primary_label,
+)
 
 # The one table from an action's name to its service, read from the action table. Every field
 # an action asks for is a keyword argument of its service (a test checks it).
@@ -80,7 +88,7 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
     held = held if held is not None else held_roles(user=user, agency=dossier.agency)
     offered = []
     for action in DOSSIER_ACTIONS:
-        if not allowed_in(action, dossier.status):
+        if not allowed_in(action, dossier.status) or requirement_refusal(action, dossier):
             continue
         if action.step_field:
             if action_steps(action, dossier, held, user):
@@ -93,6 +101,21 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
         ):
             offered.append(action)
     return offered
+
+
+def next_action(*, dossier: Dossier, offered: list[Action]) -> tuple[Action, str] | None:
+    """The one action expected of this user now (``transitions.primary_action``) and its words
+    for the step at hand, e.g. "Finish “Appraisal”, hand over to “Review”"."""
+    action = primary_action([a for a in offered if not a.on_paper and not a.needs_open_opinion])
+    if action is None:
+        return None
+    current, following = dossier.current_step, next_step(dossier)
+    label = primary_label(
+        action,
+        step=current.name if current is not None else "",
+        next_step=following.name if following is not None else "",
+    )
+    return action, label
 
 
 def dossier_act(

@@ -73,6 +73,7 @@ from .steps import (
     dossier_answer_opinion,
     dossier_request_opinion,
     dossier_step_assign,
+    dossier_step_assign_handover,
     dossier_step_complete,
     dossier_step_send_back,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "dossier_return_originals",
     "dossier_return_result",
     "dossier_step_assign",
+    "dossier_step_assign_handover",
     "dossier_step_complete",
     "dossier_step_send_back",
     "dossier_stop",
