@@ -106,7 +106,9 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
 def next_action(*, dossier: Dossier, offered: list[Action]) -> tuple[Action, str] | None:
     """The one action expected of this user now (``transitions.primary_action``) and its words
     for the step at hand, e.g. "Finish “Appraisal”, hand over to “Review”"."""
-    action = primary_action([a for a in offered if not a.on_paper and not a.needs_open_opinion])
+    action = primary_action(
+        [a for a in offered if not a.on_paper and not a.needs_open_opinion], dossier.status
+    )
     if action is None:
         return None
     current, following = dossier.current_step, next_step(dossier)

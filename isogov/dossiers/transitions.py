@@ -171,6 +171,8 @@ class Action:
     # The next action first: among the actions a user may take now, the one with the lowest
     # rank above 0 is their primary button (0: never primary, always under "Other actions").
     primary_rank: int = 0
+    # Primary only in these statuses (empty: in every status it may start from).
+    primary_in: frozenset[Status] = frozenset()
     # The primary button's words for the step at hand: %(step)s is the current step's name,
     # %(next)s the next step's; the plain label when there is no next step.
     step_label: str | Promise = ""
@@ -460,6 +462,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({A.DESK}),
         "dossier_record_payment",
         primary_rank=2,
+        primary_in=frozenset({S.PAYMENT_REQUESTED}),
         fields=(
             Field(
                 "amount_vnd",
@@ -665,10 +668,15 @@ def may_lead_to(action: Action, from_: Status | str, to: Status | str) -> bool:
     return Status(to) == Status(from_) or Status(to) in action.leads_to
 
 
-def primary_action(offered: Sequence[Action]) -> Action | None:
+def primary_action(offered: Sequence[Action], status: Status | str) -> Action | None:
     """The next action first: the one a user is expected to take now among those they may
-    (the lowest ``primary_rank`` above 0); None when none of them is a step forward."""
-    ranked = [action for action in offered if action.primary_rank > 0]
+    (the lowest ``primary_rank`` above 0 in this status); None when none is a step forward."""
+    ranked = [
+        action
+        for action in offered
+        if action.primary_rank > 0
+        and (not action.primary_in or Status(status) in action.primary_in)
+    ]
     return min(ranked, key=lambda action: action.primary_rank) if ranked else None
 
 

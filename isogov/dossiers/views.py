@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
@@ -164,7 +164,7 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "dossiers/intake.html", context)
 
 
-ASSIGN_STEP = _lazy("Assign the officer of step %(order)s: %(step)s")
+ASSIGN_STEP = gettext_lazy("Assign the officer of step %(order)s: %(step)s")
 
 
 class ActionForm(NamedTuple):
