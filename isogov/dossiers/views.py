@@ -187,7 +187,9 @@ def _action_form(action: Action, dossier: Dossier, step: DossierStep | None = No
     initial: dict[str, object] = {"version": dossier.version}
     if action.step_field and step is not None:
         initial[action.step_field] = step.pk
-    form = FORMS[action.name](initial=initial)
+    # Ids unique on the page (several forms have a "note" or an "assignee"): labels stay tied.
+    prefix = f"{action.name}-{step.pk}" if step is not None else action.name
+    form = FORMS[action.name](initial=initial, auto_id=f"id_{prefix}_%s")
     following = next_step(dossier) if action.name == "assign_handover" else None
     for spec in action.fields:
         field = form.fields[spec.name]
