@@ -402,6 +402,9 @@ def test_the_collection_shows_on_the_dossier_page(client: Client, desk: Any) -> 
     client.force_login(desk.user("motcua"))
     page = client.get(f"/dossiers/{dossier.code}/").content.decode()
     assert "EV123456789VN" in page
+    # The register's "how collected" names the tracking number too.
+    register = client.get("/dossiers/register/?year=2026").content.decode()
+    assert "Qua dịch vụ bưu chính: EV123456789VN" in register
 
 
 # --- the API ------------------------------------------------------------------------------------
