@@ -415,6 +415,12 @@ def test_the_api_assigns_and_hands_over_and_refuses_the_wrong_person(desk: Any) 
         None, at(3, 9, 10), code, "assign_handover", assignee="chuyenvien", note="Giao anh Chuyên"
     )
     assert data["steps"][1]["finished_at"] is not None
+    # The head may still reassign the appraisal: that is all that is left to him here.
+    assert data["next_action"]["name"] == "assign"
+    with time_machine.travel(at(3, 9, 10, 30)):
+        specialist = client_for(desk, "chuyenvien").get(f"/api/v1/dossiers/{code}/").json()
+    assert specialist["next_action"]["name"] == "complete_step"
+    assert specialist["next_action"]["words"].startswith("Hoàn thành “")
     assert data["steps"][2]["assignee"] == "chuyenvien"
     # The specialist's step now: its next step is the head's, not his to assign.
     wrong = api_act(
