@@ -18,7 +18,7 @@ from isogov.accounts.roles import Role
 from isogov.core import clock
 
 from .models import Dossier, DossierStep, StepKind
-from .transitions import Action, Authority, Requires
+from .transitions import Action, Authority, Requires, Status
 
 # The roles that handle dossier steps when a step names no role of its own.
 HANDLER_ROLES = frozenset(
@@ -38,6 +38,7 @@ SYSTEM_ONLY = _("The system does this by itself.")
 AGENCY_LEADER_LABEL = _("the agency leader")
 NO_NEXT_STEP = _("There is no next step to assign.")
 RESULT_NOT_RECORDED = _("Record the result (number and signer) before approving it.")
+RESULT_NOT_APPROVED = _("The result has not been approved for release yet (ISO 9001 §8.6).")
 RESULT_LOCKED = _(
     "The result was approved on %(at)s and is locked: it can no longer be changed (ISO 9001 §8.6)."
 )
@@ -247,4 +248,10 @@ def requirement_refusal(action: Action, dossier: Dossier) -> str | None:
     if Requires.RESULT_OPEN in action.requires and dossier.result_approved_at is not None:
         at = clock.to_local(dossier.result_approved_at).strftime("%H:%M %d/%m/%Y")
         return str(RESULT_LOCKED % {"at": at})
+    if (
+        Requires.RESULT_RELEASABLE in action.requires
+        and dossier.status != Status.REFUSED
+        and dossier.result_approved_at is None
+    ):
+        return str(RESULT_NOT_APPROVED)
     return None

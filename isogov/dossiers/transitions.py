@@ -105,6 +105,8 @@ class Requires(StrEnum):
     RESULT_RECORDED = "result_recorded"
     # The result is not approved yet: once approved it is locked (ISO 9001 §8.6, §7.5.3).
     RESULT_OPEN = "result_open"
+    # The result may be released: approved, or a refusal (which is its own result).
+    RESULT_RELEASABLE = "result_releasable"
 
 
 class Kind(StrEnum):
@@ -566,6 +568,7 @@ ACTIONS: tuple[Action, ...] = (
         ),
         irreversible=True,
         confirm=_("Hand the result over to %(applicant)s? This cannot be undone."),
+        requires=frozenset({Requires.RESULT_RELEASABLE}),
         primary_rank=1,
     ),
     # --- withdrawal (Decree 118/2025 art. 21) ---

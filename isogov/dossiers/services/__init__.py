@@ -6,6 +6,7 @@ the version the user read; a stale one is refused (``ConflictError``, HTTP 409) 
 stored.
 """
 
+from ..permissions import RESULT_NOT_APPROVED
 from ._kernel import (
     APOLOGY_DATE,
     APOLOGY_ONCE,
@@ -22,7 +23,6 @@ from ._kernel import (
     NOT_DUE_FOR_CLOSING,
     REASON_REQUIRED,
     RESULT_MISSING,
-    RESULT_NOT_APPROVED,
     SUPPLEMENT_ONCE,
     SUPPLEMENT_TOO_LATE,
     WRONG_STATE,

@@ -65,9 +65,6 @@ APOLOGY_TOO_LATE = gettext_lazy(
     "The apology must be sent at least %(days)d working day before the appointment."
 )
 APOLOGY_DATE = gettext_lazy("The new appointment must be after the current one.")
-RESULT_NOT_APPROVED = gettext_lazy(
-    "The result has not been approved for release yet (ISO 9001 §8.6)."
-)
 # The action table's requirement (``permissions.requirement_refusal``) says it.
 RESULT_MISSING = RESULT_NOT_RECORDED
 REASON_REQUIRED = gettext_lazy("Give a reason.")

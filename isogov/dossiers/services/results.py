@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import User
 from isogov.core import clock
-from isogov.core.errors import ApplicationError, ValidationFailed
+from isogov.core.errors import ValidationFailed
 
 from .. import deadlines
 from ..models import Dossier, ReturnMethod
 from ..permissions import signing_step
 from ..transitions import RESULT_READY, Status
 from ._kernel import (
-    RESULT_NOT_APPROVED,
     _begin,
     _calendar,
     _event,
@@ -163,8 +162,6 @@ def dossier_return_result(
         },
     )
     method = values["method"]
-    if dossier.status in RESULT_READY and dossier.result_approved_at is None:
-        raise ApplicationError(RESULT_NOT_APPROVED, code="result_not_approved")
     (
         dossier.result_collector_name,
         dossier.result_collector_id_number,

@@ -468,3 +468,16 @@ def test_the_api_refuses_a_postal_return_without_tracking_naming_the_field(desk:
         tracking_number="EV123456789VN",
     )
     assert data["status"] == "returned"
+
+
+def test_an_unapproved_result_is_not_offered_for_return(desk: Any) -> None:
+    dossier = _at_step(desk, 5)
+    for minute in range(4):  # every step done, no result approved
+        act(at(3, 9, 15, minute), services.dossier_step_complete, dossier, None)
+    assert dossier.status == Status.FINISHED
+    offered = {a.name for a in available_actions(dossier=dossier, user=desk.user("motcua"))}
+    assert "return_result" not in offered
+    with pytest.raises(ConflictError):
+        services.dossier_return_result(
+            actor=desk.user("motcua"), code=dossier.code, version=dossier.version, method="online"
+        )
