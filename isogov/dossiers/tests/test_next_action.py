@@ -472,7 +472,7 @@ def test_the_api_refuses_a_postal_return_without_tracking_naming_the_field(desk:
 
 def test_an_unapproved_result_is_not_offered_for_return(desk: Any) -> None:
     dossier = _at_step(desk, 5)
-    for minute in range(4):  # every step done, no result approved
+    for minute in range(3):  # steps 5–7 done, no result approved
         act(at(3, 9, 15, minute), services.dossier_step_complete, dossier, None)
     assert dossier.status == Status.FINISHED
     offered = {a.name for a in available_actions(dossier=dossier, user=desk.user("motcua"))}
