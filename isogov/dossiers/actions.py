@@ -19,9 +19,24 @@ from isogov.core.errors import NotFound
 from . import services
 from .inputs import MISSING
 from .models import Dossier, DossierStep, StepKind
-from .permissions import Held, action_refusal, held_roles, may_hold
+from .permissions import (
+    Held,
+    action_refusal,
+    held_roles,
+    may_hold,
+    next_step,
+    requirement_refusal,
+)
 from .selectors import dossier_prefetch_steps
-from .transitions import BY_NAME, DOSSIER_ACTIONS, Action, Authority, allowed_in
+from .transitions import (
+    BY_NAME,
+    DOSSIER_ACTIONS,
+    Action,
+    Authority,
+    allowed_in,
+    primary_action,
+    primary_label,
+)
 
 # The one table from an action's name to its service, read from the action table. Every field
 # an action asks for is a keyword argument of its service (a test checks it).
@@ -80,6 +95,10 @@ def action_steps(action: Action, dossier: Dossier, held: Held, user: User) -> li
     ]
 
 
+# Authorities judged on a step other than the current one: the steps are read (once) for them.
+STEPS_READ = frozenset({Authority.SIGNER, Authority.HEAD_HANDING_OVER})
+
+
 def available_actions(*, dossier: Dossier, user: User, held: Held | None = None) -> list[Action]:
     """The actions this user may take on this dossier now: its status and their authority.
 
@@ -90,10 +109,10 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
     held = held if held is not None else held_roles(user=user, agency=dossier.agency)
     offered = []
     for action in DOSSIER_ACTIONS:
-        if not allowed_in(action, dossier.status):
+        if not allowed_in(action, dossier.status) or requirement_refusal(action, dossier):
             continue
-        if Authority.SIGNER in action.authority:
-            dossier_prefetch_steps(dossier=dossier)  # the signing step is one of them
+        if action.authority & STEPS_READ:
+            dossier_prefetch_steps(dossier=dossier)  # the signing or the next step is one of them
         if action.step_field:
             if action_steps(action, dossier, held, user):
                 offered.append(action)
@@ -105,6 +124,24 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
         ):
             offered.append(action)
     return offered
+
+
+def next_action(*, dossier: Dossier, offered: list[Action]) -> tuple[Action, str] | None:
+    """The one action expected of this user now (``transitions.primary_action``) and its words
+    for the step at hand, e.g. "Finish “Appraisal”, hand over to “Review”"."""
+    action = primary_action(
+        [a for a in offered if not a.on_paper and not a.needs_open_opinion], dossier.status
+    )
+    if action is None:
+        return None
+    # Its words name the next step: the steps are read once, shared with ``available_actions``.
+    current, following = dossier.current_step, next_step(dossier_prefetch_steps(dossier=dossier))
+    label = primary_label(
+        action,
+        step=current.name if current is not None else "",
+        next_step=following.name if following is not None else "",
+    )
+    return action, label
 
 
 def dossier_act(

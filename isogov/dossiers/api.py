@@ -28,7 +28,7 @@ from isogov.core.api import ErrorOutputSerializer, PageNumberPagination
 from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
-from .actions import SERVICES, available_actions, dossier_act
+from .actions import SERVICES, available_actions, dossier_act, next_action
 from .applicants import ApplicantInvalid, applicant_clean
 from .inputs import API_SERIALIZERS, VersionInputSerializer
 from .models import (
@@ -161,6 +161,12 @@ class EventOutputSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="DossierNextAction")
+class NextActionOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The action's name (its endpoint).")
+    words = serializers.CharField(help_text="The button's words, naming the step.")
+
+
 @extend_schema_serializer(component_name="DossierDetail")
 class DetailOutputSerializer(serializers.Serializer):
     """A dossier as an officer sees it; ``actions`` are those this user may take now."""
@@ -197,6 +203,11 @@ class DetailOutputSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
     return_method = serializers.CharField()
+    result_collector_name = serializers.CharField(help_text="Who collected the result.")
+    result_collector_id_number = serializers.CharField(
+        help_text="In person: the collector's ID number."
+    )
+    result_tracking_number = serializers.CharField(help_text="By post: the tracking number.")
     result = ResultOutputSerializer(source="*")
     fees = FeeOutputSerializer(many=True, source="fees.all")
     payments = PaymentOutputSerializer(many=True, source="payments.all")
@@ -205,11 +216,27 @@ class DetailOutputSerializer(serializers.Serializer):
     steps = StepOutputSerializer(many=True, source="steps.all")
     timeline = EventOutputSerializer(many=True, source="events.all")
     actions = serializers.SerializerMethodField()
+    next_action = serializers.SerializerMethodField(
+        help_text="The one action expected of this user now (the page's primary button), "
+        "with its words for the step at hand; null when none is."
+    )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, dossier: Dossier) -> list[str]:
-        user = self.context["user"]
-        return [action.name for action in available_actions(dossier=dossier, user=user)]
+        return [action.name for action in self._offered(dossier)]
+
+    @extend_schema_field(NextActionOutputSerializer(allow_null=True))
+    def get_next_action(self, dossier: Dossier) -> dict[str, str] | None:
+        chosen = next_action(dossier=dossier, offered=self._offered(dossier))
+        return {"name": chosen[0].name, "words": chosen[1]} if chosen else None
+
+    def _offered(self, dossier: Dossier) -> list[Action]:
+        # Once per dossier: both fields read the same list.
+        cached = getattr(dossier, "_offered", None)
+        if cached is None:
+            cached = available_actions(dossier=dossier, user=self.context["user"])
+            dossier._offered = cached  # type: ignore[attr-defined]
+        return list(cached)
 
 
 def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_OK) -> Response:

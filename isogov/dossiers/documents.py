@@ -97,11 +97,28 @@ def _appointment_at_intake(dossier: Dossier) -> dt.datetime | None:
     return dt.datetime.fromisoformat(stored) if stored else None
 
 
+def _reissue(dossier: Dossier) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the receipt was last re-issued (the full supplement received) and the appointment
+    it printed; None when it never was."""
+    event = dossier.events.filter(action="supplement_received").order_by("-at", "-id").first()
+    stored = event.data.get("appointment") or event.data.get("due_at") if event else None
+    if event is None or not stored:
+        return None
+    return event.at, dt.datetime.fromisoformat(stored)
+
+
 def receipt(dossier: Dossier) -> bytes:
     """Form 01 as issued: an apology later never rewrites its appointment, and a stopped clock
-    (no appointment now) does not take the issued one away."""
+    (no appointment now) does not take the issued one away. After a supplement the receipt is
+    re-issued with the new appointment (Decree 61/2018 art. 19.4) and says so."""
     extensions = list(dossier.extensions.order_by("created_at", "id"))
     appointment = original_appointment(dossier, extensions) or _appointment_at_intake(dossier)
+    reissue = _reissue(dossier)
+    reissued_at = None
+    if reissue is not None:
+        # The re-issued receipt prints the appointment set when the supplement arrived (an
+        # apology later never rewrites it either).
+        reissued_at, appointment = reissue
     if dossier.received_at is None or appointment is None:
         raise NotFound()
     with translation.override("vi"):
@@ -122,6 +139,7 @@ def receipt(dossier: Dossier) -> bytes:
             register_line=str(dossier.register_line or ""),
             officer_name=_officer(dossier),
             lookup_url=lookup_url(dossier),
+            reissued_at=reissued_at,
         )
     return pdf.render_receipt(data, form_set=_form_set(dossier))
 
@@ -324,6 +342,13 @@ def _unit_of(step: DossierStep) -> str:
     return step.unit_label or (step.unit.name if step.unit else "") or step.name
 
 
+def _taken_over_by(step: DossierStep | None) -> str:
+    if step is None:
+        return ""
+    person = step.finished_by or step.assignee
+    return person.display_name if person is not None else ""
+
+
 def control_sheet(dossier: Dossier) -> bytes:
     """Form 05 (06 under Circular 03/2025), generated from the step log."""
     extensions = list(dossier.extensions.order_by("created_at", "id"))
@@ -344,9 +369,9 @@ def control_sheet(dossier: Dossier) -> bytes:
                 to_unit=(following.unit_label or following.name) if following else "",
                 handed_at=step.finished_at,
                 from_person=step.finished_by.display_name if step.finished_by else "",
-                to_person=following.assignee.display_name
-                if following and following.assignee
-                else "",
+                # Who really took the dossier over: whoever finished the next step, else the
+                # officer it is assigned to now (still at work on it).
+                to_person=_taken_over_by(following),
                 outcome=step.outcome,  # type: ignore[arg-type]  # one of the outcome values
                 note=step.name,
             )

@@ -310,7 +310,13 @@ FORMS: dict[str, type[forms.Form]] = {
 
 def form_data(post: Mapping[str, Any], files: Mapping[str, UploadedFile]) -> dict[str, Any]:
     """A web form's fields as the serializer takes them (empty optional fields left out)."""
-    data: dict[str, Any] = {key: value for key, value in post.items() if value != ""}
+    data: dict[str, Any] = {}
+    for key in post:
+        # A checklist sends one value per ticked box: all of them, not the last.
+        values = post.getlist(key) if hasattr(post, "getlist") else [post[key]]
+        values = [value for value in values if value != ""]
+        if values:
+            data[key] = values if len(values) > 1 else values[0]
     # Not ``data.update(files)``: a MultiValueDict would give its lists, not its files.
     data.update({key: files[key] for key in files})
     return data

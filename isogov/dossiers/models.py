@@ -158,6 +158,14 @@ class Dossier(VersionedModel):
     return_method = models.CharField(
         _("returned"), max_length=20, choices=ReturnMethod.choices, blank=True
     )
+    # Who collected the result and how it can be proved (ISO 9001 §8.5.3, §8.6).
+    result_collector_name = models.CharField(_("result collected by"), max_length=200, blank=True)
+    result_collector_id_number = models.CharField(
+        _("collector's ID number"), max_length=20, blank=True
+    )
+    result_tracking_number = models.CharField(
+        _("postal tracking number"), max_length=100, blank=True
+    )
     outcome = models.CharField(
         _("handling outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True
     )
@@ -366,6 +374,7 @@ class ClockStop(models.Model):
     reason = models.TextField(_("reason"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     items = models.JSONField(_("papers to supplement"), default=list, blank=True)
+    received_items = models.JSONField(_("papers received"), default=list, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.roles import Role
+from isogov.core import clock
 
 from .models import Dossier, DossierStep, StepKind
-from .transitions import Action, Authority
+from .transitions import Action, Authority, Requires, Status
 
 # The roles that handle dossier steps when a step names no role of its own.
 HANDLER_ROLES = frozenset(
@@ -36,6 +37,12 @@ SIGNER_ONLY = _("Only %(signer)s approves or refuses the result.")
 LEADER_ONLY = _("Only the agency leader does this.")
 SYSTEM_ONLY = _("The system does this by itself.")
 AGENCY_LEADER_LABEL = _("the agency leader")
+NO_NEXT_STEP = _("There is no next step to assign.")
+RESULT_NOT_RECORDED = _("Record the result (number and signer) before approving it.")
+RESULT_NOT_APPROVED = _("The result has not been approved for release yet (ISO 9001 §8.6).")
+RESULT_LOCKED = _(
+    "The result was approved on %(at)s and is locked: it can no longer be changed (ISO 9001 §8.6)."
+)
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,29 @@ def signing_step(dossier: Dossier) -> DossierStep | None:
     return max(steps, key=lambda step: (step.order, step.pk)) if steps else None
 
 
+def next_step(dossier: Dossier) -> DossierStep | None:
+    """The process step after the current one, not started yet (None at the last step)."""
+    current = dossier.current_step
+    if current is None:
+        return None
+    later = [
+        step
+        for step in dossier.steps.all()
+        if step.kind in (StepKind.PROCESS, StepKind.REWORK)
+        and step.received_at is None
+        and step.order > current.order
+    ]
+    return min(later, key=lambda step: (step.order, step.pk)) if later else None
+
+
+def _head_refusal(step: DossierStep, held: Held) -> str | None:
+    if step.unit_id is None:
+        ok = held.has({Role.AGENCY_LEADER})
+    else:
+        ok = held.has({Role.UNIT_HEAD}, step.unit_id)
+    return None if ok else str(UNIT_HEAD_ONLY % {"unit": _unit_name(step)})
+
+
 def _refusal(
     authority: Authority,
     *,
@@ -219,11 +249,13 @@ def _refusal(
     if authority == Authority.UNIT_HEAD:
         if step is None:
             return str(UNIT_HEAD_ONLY % {"unit": "—"})
-        if step.unit_id is None:
-            ok = held.has({Role.AGENCY_LEADER})
-        else:
-            ok = held.has({Role.UNIT_HEAD}, step.unit_id)
-        return None if ok else str(UNIT_HEAD_ONLY % {"unit": _unit_name(step)})
+        return _head_refusal(step, held)
+    if authority == Authority.HEAD_HANDING_OVER:
+        # Both: the one who does this step, and the head of the unit that does the next one.
+        following = next_step(dossier) if dossier is not None else None
+        if following is None:
+            return str(NO_NEXT_STEP)
+        return step_refusal(step, held) or _head_refusal(following, held)
     if authority == Authority.CONSULTED:
         if step is None or step.kind != StepKind.OPINION:
             return str(CONSULTED_ONLY % {"unit": "—"})
@@ -262,6 +294,7 @@ _PRIORITY = (
     Authority.STEP,
     Authority.CONSULTED,
     Authority.UNIT_HEAD,
+    Authority.HEAD_HANDING_OVER,
     Authority.SIGNER,
     Authority.LEADER,
     Authority.DESK,
@@ -286,3 +319,19 @@ def action_refusal(
             return None
         reasons.append(reason)
     return reasons[0]
+
+
+def requirement_refusal(action: Action, dossier: Dossier) -> str | None:
+    """Why the dossier's facts do not allow ``action`` now (None: they do)."""
+    if Requires.RESULT_RECORDED in action.requires and not dossier.result_number:
+        return str(RESULT_NOT_RECORDED)
+    if Requires.RESULT_OPEN in action.requires and dossier.result_approved_at is not None:
+        at = clock.to_local(dossier.result_approved_at).strftime("%H:%M %d/%m/%Y")
+        return str(RESULT_LOCKED % {"at": at})
+    if (
+        Requires.RESULT_RELEASABLE in action.requires
+        and dossier.status != Status.REFUSED
+        and dossier.result_approved_at is None
+    ):
+        return str(RESULT_NOT_APPROVED)
+    return None

@@ -163,6 +163,15 @@ def original_appointment(dossier: Dossier, extensions: Sequence[Extension]) -> d
     return dossier.promised_due_at
 
 
+def _how_collected(dossier: Dossier) -> str:
+    """How the result was collected, and by whom or under which postal tracking number."""
+    if dossier.returned_at is None:
+        return ""
+    proof = dossier.result_tracking_number or dossier.result_collector_name
+    method = str(dossier.get_return_method_display())
+    return f"{method}: {proof}" if proof else method
+
+
 def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> RegisterData:
     """The register's rows from the received dossiers (three extra queries in all)."""
     prefetch_related_objects(
@@ -199,7 +208,7 @@ def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> Regi
                 transferred_at=steps[0].finished_at if steps else None,
                 result_back_at=_result_back_at(steps),
                 returned_at=d.returned_at,
-                how_collected=d.get_return_method_display() if d.returned_at else "",
+                how_collected=_how_collected(d),
                 note=_note(moves, d.stops),  # type: ignore[attr-defined]
             )
         )

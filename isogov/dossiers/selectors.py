@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from isogov.accounts.models import Agency, Unit, User
+from isogov.accounts.models import Agency, RoleAssignment, Unit, User
 from isogov.accounts.selectors import user_scope
 from isogov.catalog.models import ProcedureVersion
 from isogov.catalog.selectors import in_force_filter
@@ -13,6 +13,7 @@ from isogov.core.errors import NotFound
 from isogov.core.text import search_terms
 
 from .models import CustodyIncident, Dossier, DossierEvent, DossierStep, Payment
+from .permissions import Held, step_refusal
 
 # The queue's selectors live in ``queues``; they are read from here too.
 from .queues import OPEN_STATUSES as OPEN_STATUSES
@@ -141,6 +142,37 @@ def dossier_officer_choices(*, dossier: Dossier) -> list[tuple[str, str]]:
         .order_by("full_name", "username")
     )
     return [(user.username, user.display_name) for user in users]
+
+
+def dossier_step_officer_choices(*, dossier: Dossier, step: DossierStep) -> list[tuple[str, str]]:
+    """The active officers who may be assigned ``step``: those who hold its role in its unit
+    (``permissions.step_refusal``, the rule the assignment itself checks), by name."""
+    unassigned = DossierStep(role=step.role, unit_id=step.unit_id)
+    rows = RoleAssignment.objects.filter(
+        agency_id=dossier.agency_id, user__is_active=True
+    ).values_list("user_id", "role", "unit_id", "unit__is_one_stop")
+    pairs: dict[int, set[tuple[str, int | None]]] = {}
+    desks: dict[int, set[int]] = {}
+    for user_id, role, unit_id, one_stop in rows:
+        pairs.setdefault(user_id, set()).add((role, unit_id))
+        if one_stop and unit_id is not None:
+            desks.setdefault(user_id, set()).add(unit_id)
+    eligible = [
+        user_id
+        for user_id, held in pairs.items()
+        if step_refusal(
+            unassigned, Held(user_id, frozenset(held), frozenset(desks.get(user_id, ())))
+        )
+        is None
+    ]
+    users = User.objects.filter(pk__in=eligible).order_by("full_name", "username")
+    return [(user.username, user.display_name) for user in users]
+
+
+def dossier_supplement_items(*, dossier: Dossier) -> list[str]:
+    """The papers the open supplement request (form 02) asked for."""
+    stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
+    return [str(item) for item in stop.items] if stop is not None else []
 
 
 def dossier_unit_choices(*, dossier: Dossier) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ tờ · 6 Yêu cầu thực hiện nghĩa vụ tài chính · 7 Công dân yêu 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -92,6 +93,20 @@ class Authority(StrEnum):
     SYSTEM = "system"
     # Anybody, without signing in (the citizen's online submission).
     PUBLIC = "public"
+    # The current step's holder who also heads the next step's unit: assigns the next step's
+    # officer and hands over in one go (the unit head's "assign" step of a process).
+    HEAD_HANDING_OVER = "head_handing_over"
+
+
+class Requires(StrEnum):
+    """A fact of the dossier an action needs besides its status (``permissions.dossier_facts``)."""
+
+    # A result document is recorded (number and signer).
+    RESULT_RECORDED = "result_recorded"
+    # The result is not approved yet: once approved it is locked (ISO 9001 §8.6, §7.5.3).
+    RESULT_OPEN = "result_open"
+    # The result may be released: approved, or a refusal (which is its own result).
+    RESULT_RELEASABLE = "result_releasable"
 
 
 class Kind(StrEnum):
@@ -153,6 +168,16 @@ class Action:
     needs_open_opinion: bool = False
     # Done on one paper in custody (offered on the paper's row, not among the dossier's).
     on_paper: bool = False
+    # Facts of the dossier it needs besides its status; refused with a clear message without.
+    requires: frozenset[Requires] = frozenset()
+    # The next action first: among the actions a user may take now, the one with the lowest
+    # rank above 0 is their primary button (0: never primary, always under "Other actions").
+    primary_rank: int = 0
+    # Primary only in these statuses (empty: in every status it may start from).
+    primary_in: frozenset[Status] = frozenset()
+    # The primary button's words for the step at hand: %(step)s is the current step's name,
+    # %(next)s the next step's; the plain label when there is no next step.
+    step_label: str | Promise = ""
 
     @property
     def creates(self) -> bool:
@@ -168,6 +193,14 @@ ITEMS = Field(
     required=False,
     max_length=500,
     default=(),
+)
+HANDOVER_NOTE = Field(
+    "note",
+    Kind.LONG_TEXT,
+    _("Handover note"),
+    required=False,
+    max_length=2000,
+    help=_("Shown to whoever does the next step."),
 )
 OPTIONAL_REASON = Field(
     "reason", Kind.LONG_TEXT, _("Reason"), required=False, max_length=2000, default=""
@@ -230,6 +263,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.RECEIVED}),
         frozenset({A.DESK}),
         "dossier_accept",
+        primary_rank=1,
     ),
     Action(
         "return_incomplete",
@@ -259,7 +293,28 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.IN_PROCESS, S.FINISHED}),
         frozenset({A.STEP}),
         "dossier_step_complete",
-        fields=(Field("note", Kind.LONG_TEXT, _("note"), required=False, max_length=2000),),
+        fields=(HANDOVER_NOTE,),
+        primary_rank=3,
+        step_label=_("Finish “%(step)s”, hand over to “%(next)s”"),
+    ),
+    Action(
+        "assign_handover",
+        _("Assign the next step and hand over"),
+        HANDLING,
+        frozenset({S.IN_PROCESS, S.FINISHED}),
+        frozenset({A.HEAD_HANDING_OVER}),
+        "dossier_step_assign_handover",
+        fields=(
+            Field(
+                "assignee",
+                Kind.OFFICER,
+                _("Officer"),
+                help=_("An officer of the next step's unit who holds its role."),
+            ),
+            HANDOVER_NOTE,
+        ),
+        primary_rank=1,
+        step_label=_("Assign and hand over to “%(next)s”"),
     ),
     Action(
         "assign",
@@ -279,6 +334,7 @@ ACTIONS: tuple[Action, ...] = (
             Field("assignee", Kind.OFFICER, _("Officer"), help=_("An officer of the step's unit.")),
         ),
         step_field="step_id",
+        primary_rank=4,
     ),
     Action(
         "send_back",
@@ -353,6 +409,18 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.IN_PROCESS}),
         frozenset({A.DESK, A.STEP}),
         "dossier_supplement_received",
+        fields=(
+            Field(
+                "received_items",
+                Kind.ITEMS,
+                _("Papers received"),
+                required=False,
+                max_length=500,
+                default=(),
+                help=_("Tick the papers the applicant brought; a new receipt (form 01) is issued."),
+            ),
+        ),
+        primary_rank=1,
     ),
     Action(
         "close_unanswered",
@@ -395,6 +463,8 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({S.IN_PROCESS}),
         frozenset({A.DESK}),
         "dossier_record_payment",
+        primary_rank=2,
+        primary_in=frozenset({S.PAYMENT_REQUESTED}),
         fields=(
             Field(
                 "amount_vnd",
@@ -416,6 +486,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset(),
         frozenset({A.STEP}),
         "dossier_record_result",
+        requires=frozenset({Requires.RESULT_OPEN}),
         fields=(
             Field("number", Kind.TEXT, _("Result number"), max_length=100),
             Field("summary", Kind.TEXT, _("Result"), required=False, max_length=500, default=""),
@@ -431,13 +502,19 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "approve_result",
-        _("Approve the result for release"),
+        _("Approve the result"),
         frozenset({S.IN_PROCESS, S.FINISHED}),
-        frozenset(),
+        # Approving on the signing step also finishes that step and hands the dossier on.
+        frozenset({S.IN_PROCESS, S.FINISHED}),
         frozenset({A.SIGNER}),
         "dossier_approve_result",
         irreversible=True,
-        confirm=_("Approve the result for release to %(applicant)s? This cannot be undone."),
+        confirm=_(
+            "Approve the result for release to %(applicant)s? It is locked once approved; "
+            "this cannot be undone."
+        ),
+        requires=frozenset({Requires.RESULT_RECORDED, Requires.RESULT_OPEN}),
+        primary_rank=1,
     ),
     Action(
         "refuse",
@@ -459,9 +536,40 @@ ACTIONS: tuple[Action, ...] = (
         "dossier_return_result",
         fields=(
             Field("method", Kind.CHOICE, _("How"), choices="return_method", default="at_desk"),
+            Field(
+                "collector_name",
+                Kind.TEXT,
+                _("Collected by"),
+                required=False,
+                max_length=200,
+                default="",
+                help=_("In person: who collected it (the applicant when left empty)."),
+            ),
+            Field(
+                "collector_id_number",
+                Kind.TEXT,
+                _("Collector's ID number"),
+                required=False,
+                max_length=20,
+                default="",
+                help=_(
+                    "In person: required, unless the applicant collects it with the ID on file."
+                ),
+            ),
+            Field(
+                "tracking_number",
+                Kind.TEXT,
+                _("Postal tracking number"),
+                required=False,
+                max_length=100,
+                default="",
+                help=_("By post: required."),
+            ),
         ),
         irreversible=True,
         confirm=_("Hand the result over to %(applicant)s? This cannot be undone."),
+        requires=frozenset({Requires.RESULT_RELEASABLE}),
+        primary_rank=1,
     ),
     # --- withdrawal (Decree 118/2025 art. 21) ---
     Action(
@@ -481,6 +589,7 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({A.DESK, A.LEADER}),
         "dossier_stop",
         fields=(OPTIONAL_REASON,),
+        primary_rank=2,
         irreversible=True,
         confirm=_(
             "Stop handling the dossier of %(applicant)s and issue the stop notice? "
@@ -560,3 +669,22 @@ def allowed_in(action: Action, status: Status | str) -> bool:
 def may_lead_to(action: Action, from_: Status | str, to: Status | str) -> bool:
     """Whether a status change made while running ``action`` is one the table allows."""
     return Status(to) == Status(from_) or Status(to) in action.leads_to
+
+
+def primary_action(offered: Sequence[Action], status: Status | str) -> Action | None:
+    """The next action first: the one a user is expected to take now among those they may
+    (the lowest ``primary_rank`` above 0 in this status); None when none is a step forward."""
+    ranked = [
+        action
+        for action in offered
+        if action.primary_rank > 0
+        and (not action.primary_in or Status(status) in action.primary_in)
+    ]
+    return min(ranked, key=lambda action: action.primary_rank) if ranked else None
+
+
+def primary_label(action: Action, *, step: str = "", next_step: str = "") -> str:
+    """The primary button's words for the step at hand (the plain label without a next step)."""
+    if action.step_label and step and next_step:
+        return str(action.step_label) % {"step": step, "next": next_step}
+    return str(action.label)

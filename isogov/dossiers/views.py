@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import messages
@@ -11,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
-from isogov.accounts.models import Agency
+from isogov.accounts.models import Agency, User
 from isogov.accounts.selectors import user_primary_agency
 from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
@@ -24,11 +26,11 @@ from isogov.workcal.selectors import calendar_for
 
 from . import documents, selectors, services
 from . import register as dossier_register
-from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act
+from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
-from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind
-from .permissions import held_roles
+from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind, StepKind
+from .permissions import Held, held_roles, next_step
 from .queues import Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
@@ -186,27 +188,107 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "dossiers/intake.html", context)
 
 
-def _action_form(action: Action, dossier: Dossier, steps: list[DossierStep]) -> forms.Form:
-    """The action's form, made from its one input definition (``inputs.FORMS``)."""
-    form = FORMS[action.name](initial={"version": dossier.version})
-    # Lists instead of codes to type: the agency's officers and units, by name.
+ASSIGN_STEP = gettext_lazy("Assign the officer of step %(order)s: %(step)s")
+
+
+class ActionForm(NamedTuple):
+    """One action's form on the dossier page, with its button's words."""
+
+    action: Action
+    form: forms.Form
+    confirm: str
+    label: str
+    key: str  # the form's id: "action-<name>", with the step for one form per step
+
+
+def _officer_select(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    form.fields[name].widget = forms.Select(choices=[("", "—"), *choices])
+
+
+def _action_form(action: Action, dossier: Dossier, step: DossierStep | None = None) -> forms.Form:
+    """The action's form, made from its one input definition (``inputs.FORMS``); lists to pick
+    from instead of codes to type: the step's eligible officers, the agency's units, by name."""
+    initial: dict[str, object] = {"version": dossier.version}
+    if action.step_field and step is not None:
+        initial[action.step_field] = step.pk
+    # Ids unique on the page (several forms have a "note" or an "assignee"): labels stay tied.
+    prefix = f"{action.name}-{step.pk}" if step is not None else action.name
+    form = FORMS[action.name](initial=initial, auto_id=f"id_{prefix}_%s")
+    following = next_step(dossier) if action.name == "assign_handover" else None
     for spec in action.fields:
+        field = form.fields[spec.name]
         if spec.kind == Kind.OFFICER:
-            choices = selectors.dossier_officer_choices(dossier=dossier)
+            # Assigning: only the officers who hold the step's role in its unit.
+            target = step or following
+            if target is not None:
+                choices = selectors.dossier_step_officer_choices(dossier=dossier, step=target)
+                field.label = ASSIGN_STEP % {"order": target.order, "step": target.name}
+            else:
+                choices = selectors.dossier_officer_choices(dossier=dossier)
+            _officer_select(form, spec.name, choices)
         elif spec.kind == Kind.UNIT:
             choices = selectors.dossier_unit_choices(dossier=dossier)
-        else:
-            continue
-        form.fields[spec.name].widget = forms.Select(choices=[("", "—"), *choices])
-    if action.step_field and steps:
-        field = form.fields[action.step_field]
-        field.widget = forms.Select(choices=[(step.pk, step.name) for step in steps])
-        field.initial = steps[0].pk
+            field.widget = forms.Select(choices=[("", "—"), *choices])
+        elif spec.kind == Kind.ITEMS and action.name == "supplement_received":
+            # A checklist of the papers the supplement request asked for.
+            requested = selectors.dossier_supplement_items(dossier=dossier)
+            if requested:
+                field.widget = forms.CheckboxSelectMultiple(choices=[(i, i) for i in requested])
     return form
 
 
 def _confirm(action: Action, dossier: Dossier) -> str:
     return str(action.confirm) % {"applicant": dossier.applicant_name} if action.confirm else ""
+
+
+def _action_forms(
+    dossier: Dossier, available: list[Action], held: Held, user: User
+) -> tuple[ActionForm | None, list[ActionForm]]:
+    """The primary action's form (the next action first) and the others' forms."""
+    chosen = next_action(dossier=dossier, offered=available)
+    primary = None
+    others = []
+    for action in available:
+        if action.on_paper or action.needs_open_opinion:
+            continue
+        confirm = _confirm(action, dossier)
+        if action.step_field:
+            # One form per step, each naming its step and listing its eligible officers.
+            for step in action_steps(action, dossier, held, user):
+                label = str(ASSIGN_STEP % {"order": step.order, "step": step.name})
+                entry = ActionForm(
+                    action,
+                    _action_form(action, dossier, step),
+                    confirm,
+                    label,
+                    f"action-{action.name}-{step.pk}",
+                )
+                if chosen is not None and chosen[0] is action and primary is None:
+                    primary = entry
+                else:
+                    others.append(entry)
+            continue
+        form = _action_form(action, dossier)
+        if chosen is not None and chosen[0] is action:
+            primary = ActionForm(action, form, confirm, chosen[1], f"action-{action.name}")
+        else:
+            others.append(
+                ActionForm(action, form, confirm, str(action.label), f"action-{action.name}")
+            )
+    return primary, others
+
+
+def _step_rows(dossier: Dossier) -> list[tuple[DossierStep, str]]:
+    """Each step with the handover note the previous step left for it."""
+    rows = []
+    note = ""
+    for step in dossier.steps.all():
+        if step.kind == StepKind.OPINION:
+            rows.append((step, ""))
+            continue
+        rows.append((step, note))
+        note = step.note if step.finished_at is not None else ""
+    return rows
 
 
 @login_required
@@ -216,21 +298,16 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     available = available_actions(dossier=dossier, user=request.user, held=held)
     paper_actions = {action.name for action in available if action.on_paper}
     opinion_forms = {}
-    actions = []
     for action in available:
-        if action.on_paper:
-            continue
-        steps = action_steps(action, dossier, held, request.user) if action.step_field else []
         if action.needs_open_opinion:
-            for step in steps:
+            for step in action_steps(action, dossier, held, request.user):
                 form = FORMS[action.name](initial={"version": dossier.version, "step_id": step.pk})
                 opinion_forms[step.pk] = form
-            continue
-        actions.append((action, _action_form(action, dossier, steps), _confirm(action, dossier)))
+    primary, others = _action_forms(dossier, available, held, request.user)
     context = {
         "dossier": dossier,
         "national_code": NATIONAL_CODE[Status(dossier.status)],
-        "steps": dossier.steps.all(),
+        "steps": _step_rows(dossier),
         "events": [
             (
                 event,
@@ -242,7 +319,8 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "papers": dossier.papers.all(),
         "fees": dossier.fees.all(),
         "payments": dossier.payments.all(),
-        "actions": actions,
+        "primary": primary,
+        "other_actions": others,
         "opinion_forms": opinion_forms,
         "paper_actions": paper_actions,
         "forms": documents.forms_of(dossier),

@@ -49,6 +49,14 @@ def render_receipt(
     def build(pdf: Document) -> None:
         header_block(pdf, data.header, issuer="unit", number=data.number, dated=data.received_at)
         document_title(pdf, title)
+        if data.reissued_at is not None:
+            pdf.runs(
+                (
+                    f"(Cấp lại lúc {vn_datetime(data.reissued_at)} sau khi nhận đủ hồ sơ bổ "
+                    "sung, thay thế giấy tiếp nhận đã cấp; thời hạn giải quyết tính lại)",
+                    False,
+                )
+            )
         qr_size = 20.0
         qr_top = pdf.get_y()
         if data.lookup_url:

@@ -6,6 +6,7 @@ the version the user read; a stale one is refused (``ConflictError``, HTTP 409) 
 stored.
 """
 
+from ..permissions import RESULT_NOT_APPROVED
 from ._kernel import (
     APOLOGY_DATE,
     APOLOGY_ONCE,
@@ -22,7 +23,6 @@ from ._kernel import (
     NOT_DUE_FOR_CLOSING,
     REASON_REQUIRED,
     RESULT_MISSING,
-    RESULT_NOT_APPROVED,
     SUPPLEMENT_ONCE,
     SUPPLEMENT_TOO_LATE,
     WRONG_STATE,
@@ -75,6 +75,7 @@ from .steps import (
     dossier_answer_opinion,
     dossier_request_opinion,
     dossier_step_assign,
+    dossier_step_assign_handover,
     dossier_step_complete,
     dossier_step_send_back,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "dossier_return_originals",
     "dossier_return_result",
     "dossier_step_assign",
+    "dossier_step_assign_handover",
     "dossier_step_complete",
     "dossier_step_send_back",
     "dossier_stop",

@@ -31,7 +31,13 @@ from ..models import (
     DossierCounter,
     DossierEvent,
 )
-from ..permissions import Held, action_refusal, held_roles
+from ..permissions import (
+    RESULT_NOT_RECORDED,
+    Held,
+    action_refusal,
+    held_roles,
+    requirement_refusal,
+)
 from ..rulesets import CodeFormat, RuleSet, ruleset_by_code
 from ..transitions import BY_NAME, Authority, Status, allowed_in, may_lead_to
 
@@ -60,10 +66,8 @@ APOLOGY_TOO_LATE = gettext_lazy(
     "The apology must be sent at least %(days)d working day before the appointment."
 )
 APOLOGY_DATE = gettext_lazy("The new appointment must be after the current one.")
-RESULT_NOT_APPROVED = gettext_lazy(
-    "The result has not been approved for release yet (ISO 9001 §8.6)."
-)
-RESULT_MISSING = gettext_lazy("Record the result (number and signer) before approving it.")
+# The action table's requirement (``permissions.requirement_refusal``) says it.
+RESULT_MISSING = RESULT_NOT_RECORDED
 REASON_REQUIRED = gettext_lazy("Give a reason.")
 NOT_DUE_FOR_CLOSING = gettext_lazy("The applicant still has time to supplement the dossier.")
 CLOCK_RESTARTED = gettext_lazy(
@@ -112,7 +116,8 @@ def _begin(
     """Lock the dossier and check the action against its row of the action table.
 
     In this order: the version the user read (409), the statuses the action may start from
-    (409), its input (400, naming the field), and who may do it (403, saying who does).
+    (409), its input (400, naming the field), who may do it (403, saying who does), and the
+    facts of the dossier it requires (409, saying what is missing).
     Returns the locked dossier and the validated input.
     """
     action = BY_NAME[name]
@@ -127,6 +132,10 @@ def _begin(
     refusal = action_refusal(action, dossier=dossier, held=held, actor=actor, step=step)
     if refusal is not None:
         raise PermissionDenied(refusal)
+    # The facts it needs (a result to approve, a result not locked): told to whoever may act.
+    unmet = requirement_refusal(action, dossier)
+    if unmet is not None:
+        raise ConflictError(unmet, code="requirement_unmet")
     dossier._action = action  # type: ignore[attr-defined]  # read by _transition
     dossier._held = held  # type: ignore[attr-defined]  # the next actions, without a query
     return dossier, values

@@ -204,14 +204,29 @@ def dossier_request_supplement(
 
 
 @transaction.atomic
-def dossier_supplement_received(*, actor: User, code: str, version: int | None) -> Dossier:
-    """The full dossier arrived: the clock restarts (or resumes, by the rule set)."""
-    dossier, _values = _begin("supplement_received", actor=actor, code=code, version=version)
+def dossier_supplement_received(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    received_items: list[str] | tuple[str, ...] = (),
+) -> Dossier:
+    """The full dossier arrived: the papers that came in are recorded, the clock restarts (or
+    resumes, by the rule set) and a new receipt (form 01) with the new appointment is issued."""
+    dossier, values = _begin(
+        "supplement_received",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"received_items": received_items},
+    )
+    received = list(values.get("received_items") or [])
     now = clock.now()
     stop = dossier.clock_stops.filter(ended_at__isnull=True).order_by("-started_at").first()
     if stop is not None:
         stop.ended_at = now
-        stop.save(update_fields=["ended_at"])
+        stop.received_items = received
+        stop.save(update_fields=["ended_at", "received_items"])
     refresh_deadline(dossier)
     # The timeline says how the clock moved and where the appointment is now.
     restarted = _ruleset(dossier).on_supplement == OnSupplement.RESTART
@@ -225,7 +240,12 @@ def dossier_supplement_received(*, actor: User, code: str, version: int | None) 
         actor=actor,
         action="supplement_received",
         message=message,
-        data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+        data={
+            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            # The appointment the re-issued receipt (form 01) prints.
+            "appointment": dossier.promised_due_at.isoformat() if dossier.promised_due_at else None,
+            "received_items": received,
+        },
     )
     if dossier.current_step is not None:
         _start_step(dossier, dossier.current_step, now)

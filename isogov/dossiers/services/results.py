@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import User
 from isogov.core import clock
-from isogov.core.errors import (
-    ApplicationError,
-)
+from isogov.core.errors import ValidationFailed
 
 from .. import deadlines
-from ..models import (
-    Dossier,
-)
+from ..models import Dossier, ReturnMethod
+from ..permissions import signing_step
 from ..transitions import RESULT_READY, Status
 from ._kernel import (
-    RESULT_MISSING,
-    RESULT_NOT_APPROVED,
     _begin,
     _calendar,
     _event,
@@ -27,7 +25,7 @@ from ._kernel import (
     _transition,
 )
 from .notices import _finished_notice, _refusal_notice, _returned_notice
-from .steps import _finish_step
+from .steps import _complete_current, _finish_step
 
 
 @transaction.atomic
@@ -96,30 +94,92 @@ def dossier_record_result(
 def dossier_approve_result(*, actor: User, code: str, version: int | None) -> Dossier:
     """Approve the result for release (ISO 9001 §8.6)."""
     dossier, _values = _begin("approve_result", actor=actor, code=code, version=version)
-    if not dossier.result_number:
-        raise ApplicationError(RESULT_MISSING, code="result_missing")
     dossier.result_approved_by = actor
     dossier.result_approved_at = clock.now()
     _event(dossier, actor=actor, action="approve_result")
-    if dossier.status in RESULT_READY:
+    _save(dossier, "result_approved_by", "result_approved_at")
+    signing = signing_step(dossier)
+    current = dossier.current_step
+    if signing is not None and current is not None and current.pk == signing.pk:
+        # The approval is the signature: the signing step is done and the dossier moves on
+        # (the applicant hears of the result when it is ready, ``_complete_current``).
+        _complete_current(dossier, actor=actor, note="")
+    elif dossier.status in RESULT_READY:
         # The applicant hears of the result once it may be released (ISO 9001 §8.6).
         _finished_notice(dossier)
-    _save(dossier, "result_approved_by", "result_approved_at")
     return dossier
 
 
+COLLECTOR_ID_REQUIRED = gettext_lazy(
+    "Handed over in person: enter the ID number of whoever collected the result."
+)
+TRACKING_REQUIRED = gettext_lazy("Sent by post: enter the postal tracking number.")
+
+
+def _collection(method: str, values: dict[str, Any], dossier: Dossier) -> tuple[str, str, str]:
+    """Who collected the result and the proof of it, by how it was handed over."""
+    name = (values.get("collector_name") or "").strip()
+    id_number = (values.get("collector_id_number") or "").strip()
+    tracking = (values.get("tracking_number") or "").strip()
+    if method == ReturnMethod.AT_DESK:
+        if not name and not id_number:
+            # The applicant in person, with the ID on file (checked at the desk).
+            name, id_number = dossier.applicant_name, dossier.applicant_id_number
+        if not id_number:
+            message = str(COLLECTOR_ID_REQUIRED)
+            raise ValidationFailed(message, details={"collector_id_number": [message]})
+        return name or dossier.applicant_name, id_number, ""
+    if method == ReturnMethod.POSTAL:
+        if not tracking:
+            message = str(TRACKING_REQUIRED)
+            raise ValidationFailed(message, details={"tracking_number": [message]})
+        return name, "", tracking
+    return name, "", ""
+
+
 @transaction.atomic
-def dossier_return_result(*, actor: User, code: str, version: int | None, method: str) -> Dossier:
-    """Hand the result over (at the desk, by post or online); classify the outcome."""
+def dossier_return_result(
+    *,
+    actor: User,
+    code: str,
+    version: int | None,
+    method: str,
+    collector_name: str = "",
+    collector_id_number: str = "",
+    tracking_number: str = "",
+) -> Dossier:
+    """Hand the result over (in person with the collector's ID number, by post with the
+    tracking number, or online) and record who collected it; classify the outcome."""
     dossier, values = _begin(
-        "return_result", actor=actor, code=code, version=version, data={"method": method}
+        "return_result",
+        actor=actor,
+        code=code,
+        version=version,
+        data={
+            "method": method,
+            "collector_name": collector_name,
+            "collector_id_number": collector_id_number,
+            "tracking_number": tracking_number,
+        },
     )
     method = values["method"]
-    if dossier.status in RESULT_READY and dossier.result_approved_at is None:
-        raise ApplicationError(RESULT_NOT_APPROVED, code="result_not_approved")
+    (
+        dossier.result_collector_name,
+        dossier.result_collector_id_number,
+        dossier.result_tracking_number,
+    ) = _collection(method, values, dossier)
     now = clock.now()
     _transition(
-        dossier, to=Status.RETURNED, actor=actor, action="return_result", data={"method": method}
+        dossier,
+        to=Status.RETURNED,
+        actor=actor,
+        action="return_result",
+        message=dossier.result_collector_name,
+        data={
+            "method": method,
+            "collector": dossier.result_collector_name,
+            "tracking_number": dossier.result_tracking_number,
+        },
     )
     if dossier.current_step is not None and dossier.current_step.finished_at is None:
         _finish_step(dossier, dossier.current_step, actor=actor, at=now)
@@ -139,6 +199,16 @@ def dossier_return_result(*, actor: User, code: str, version: int | None, method
         )
         dossier.outcome = classified.outcome
         dossier.late_by_seconds = classified.late_by_us // 1_000_000
-    _save(dossier, "status", "returned_at", "return_method", "outcome", "late_by_seconds")
+    _save(
+        dossier,
+        "status",
+        "returned_at",
+        "return_method",
+        "result_collector_name",
+        "result_collector_id_number",
+        "result_tracking_number",
+        "outcome",
+        "late_by_seconds",
+    )
     _returned_notice(dossier)
     return dossier

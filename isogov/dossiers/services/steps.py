@@ -21,9 +21,10 @@ from ..models import (
     DossierStep,
     StepKind,
 )
-from ..permissions import held_roles, step_refusal
+from ..permissions import held_roles, next_step, step_refusal
 from ..transitions import BEFORE_TRANSFER, Status
 from ._kernel import _begin, _calendar, _event, _save, _transition
+from .notices import _finished_notice
 
 
 def _start_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
@@ -95,7 +96,12 @@ def dossier_step_complete(
     dossier, values = _begin(
         "complete_step", actor=actor, code=code, version=version, data={"note": note}
     )
-    note = values.get("note") or ""
+    _complete_current(dossier, actor=actor, note=values.get("note") or "")
+    return dossier
+
+
+def _complete_current(dossier: Dossier, *, actor: User, note: str) -> None:
+    """Finish the current step and start the next one (or finish the dossier); saves it."""
     step = dossier.current_step
     if step is None:
         raise ConflictError(STEP_CLOSED, code="step_closed")
@@ -114,7 +120,10 @@ def dossier_step_complete(
         if following is not None:
             _start_step(dossier, following, now)
         _save(dossier, "status", "finished_at", "current_step", "handling_unit")
-        return dossier
+        if dossier.result_approved_at is not None:
+            # Approved on the signing step: released now that it is ready (ISO 9001 §8.6).
+            _finished_notice(dossier)
+        return
     _start_step(dossier, following, now)
     _event(
         dossier,
@@ -124,7 +133,6 @@ def dossier_step_complete(
         data={"step": step.pk, "outcome": step.outcome},
     )
     _save(dossier, "status", "current_step", "handling_unit")
-    return dossier
 
 
 def _assignable(dossier: Dossier, step: DossierStep) -> bool:
@@ -177,6 +185,39 @@ def dossier_step_assign(
         data={"assignee": officer.username, "step": step.pk},
     )
     _save(dossier)
+    return dossier
+
+
+@transaction.atomic
+def dossier_step_assign_handover(
+    *, actor: User, code: str, version: int | None, assignee: User | str, note: str = ""
+) -> Dossier:
+    """The unit head, on the step where they distribute the work, assigns the next step to an
+    officer of the unit who holds its role and hands the dossier over, in one transaction."""
+    dossier, values = _begin(
+        "assign_handover",
+        actor=actor,
+        code=code,
+        version=version,
+        data={"assignee": assignee, "note": note},
+    )
+    officer: User = values["assignee"]
+    following = next_step(dossier)
+    if following is None:
+        raise ConflictError(STEP_CLOSED, code="step_closed")
+    if not _holds_step_role(dossier, following, officer):
+        raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
+    following.assignee = officer
+    following.save(update_fields=["assignee", "updated_at"])
+    _event(
+        dossier,
+        actor=actor,
+        action="assign",
+        message=_("%(step)s assigned to %(officer)s")
+        % {"step": following.name, "officer": officer.display_name},
+        data={"assignee": officer.username, "step": following.pk},
+    )
+    _complete_current(dossier, actor=actor, note=values.get("note") or "")
     return dossier
 
 

@@ -142,6 +142,7 @@ def valid_input(action: str, dossier: Dossier) -> dict[str, Any]:
         "refuse_intake": REASON,
         "complete_step": {"note": "Xong"},
         "assign": {"assignee": "chuyenvien", "step_id": appraisal.pk if appraisal else 0},
+        "assign_handover": {"assignee": "chuyenvien", "note": "Giao anh Chuyên"},
         "send_back": REASON,
         "request_opinion": {"unit": "VP", "question": "Ý kiến?", "allowance_value": "1"},
         "answer_opinion": {"step_id": opinion.pk if opinion else 0, "answer": "Đồng ý"},
@@ -277,6 +278,9 @@ def expected_people(action: str, order: int) -> set[str]:
         return step | DESK
     if action == "assign":
         return {"truongphong"}  # the appraisal step belongs to his unit
+    if action == "assign_handover":
+        # Only on his own step whose next step is his unit's: the assign step (2 → 3).
+        return {"truongphong"} if order == 2 else set()
     if action == "answer_opinion":
         return {"vanthu"}  # the Văn phòng was asked
     if action in ("approve_result", "refuse", "apologise"):

@@ -55,7 +55,7 @@ def test_steps_to_finished_then_result_recorded_approved_and_returned(desk: Any)
         signer="Trần Thị Lãnh",
     )
     assert data["result"]["number"] == "15/GCN-STTTT" and data["result"]["approved_at"] is None
-    refused = act(None, at(3, 9, 16, 15), code, "return_result", expect=400, method="at_desk")
+    refused = act(None, at(3, 9, 16, 15), code, "return_result", expect=409, method="at_desk")
     assert "chưa được phê duyệt" in refused["error"]["message"]
     data = act(None, at(3, 9, 16, 20), code, "approve_result")
     assert data["result"]["approved_by"] == "lanhdao"

@@ -148,7 +148,12 @@ CASES: dict[str, tuple[Prepare, Step, Milestone]] = {
     "result_returned": (
         lambda desk: act(at(3, 10, 11), services.dossier_approve_result, _finished(desk), None),
         lambda desk, d: act(
-            at(3, 10, 14), services.dossier_return_result, d, None, method="postal"
+            at(3, 10, 14),
+            services.dossier_return_result,
+            d,
+            None,
+            method="postal",
+            tracking_number="EB123456789VN",
         ),
         Milestone.RESULT_RETURNED,
     ),
