@@ -11,10 +11,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from isogov.core.widgets import DateInput
+
 from .models import Agency, AgencyLevel, Unit
 from .roles import Role
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()  # dd/mm/yyyy, as every date input (core.widgets)
 
 
 class AdminForm(forms.Form):

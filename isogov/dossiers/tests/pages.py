@@ -56,6 +56,9 @@ def page_data(desk: Any) -> dict[str, Any]:
         "review": review.pk,
         "job": job.pk,
         "phone": "0912345678",
+        "user": motcua.pk,
+        "agency": desk.department.pk,
+        "unit": desk.department.units.get(code="BCXB").pk,
     }
 
 
@@ -107,7 +110,19 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/catalog/legal-changes/",
             "/catalog/reviews/",
             f"/catalog/reviews/{data['review']}/",
+            "/dossiers/?tab=unit",
+            "/dossiers/notices/",
         ],
         "thuky": ["/dashboard/", "/catalog/", f"/catalog/p/{CFS}/"],
-        "quantri": ["/dashboard/", "/calendar/"],
+        "quantri": [
+            "/dashboard/",
+            "/calendar/",
+            "/quan-tri/",
+            "/quan-tri/nguoi-dung/",
+            "/quan-tri/nguoi-dung/them/",
+            f"/quan-tri/nguoi-dung/{data['user']}/",
+            "/quan-tri/co-quan/",
+            f"/quan-tri/co-quan/{data['agency']}/",
+            f"/quan-tri/don-vi/{data['unit']}/",
+        ],
     }
