@@ -150,6 +150,22 @@ def _holds_step_role(dossier: Dossier, step: DossierStep, officer: User) -> bool
     return step_refusal(unassigned, held) is None
 
 
+def _record_assignment(dossier: Dossier, step: DossierStep, officer: User, *, actor: User) -> None:
+    """Record ``officer`` on ``step`` (the one named), if they hold the step's role in its unit."""
+    if not _holds_step_role(dossier, step, officer):
+        raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
+    step.assignee = officer
+    step.save(update_fields=["assignee", "updated_at"])
+    _event(
+        dossier,
+        actor=actor,
+        action="assign",
+        message=_("%(step)s assigned to %(officer)s")
+        % {"step": step.name, "officer": officer.display_name},
+        data={"assignee": officer.username, "step": step.pk},
+    )
+
+
 @transaction.atomic
 def dossier_step_assign(
     *,
@@ -172,18 +188,7 @@ def dossier_step_assign(
     step: DossierStep | None = values.get("step_id") or dossier.current_step
     if step is None or not _assignable(dossier, step):
         raise ConflictError(STEP_CLOSED, code="step_closed")
-    if not _holds_step_role(dossier, step, officer):
-        raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
-    step.assignee = officer
-    step.save(update_fields=["assignee", "updated_at"])
-    _event(
-        dossier,
-        actor=actor,
-        action="assign",
-        message=_("%(step)s assigned to %(officer)s")
-        % {"step": step.name, "officer": officer.display_name},
-        data={"assignee": officer.username, "step": step.pk},
-    )
+    _record_assignment(dossier, step, officer, actor=actor)
     _save(dossier)
     return dossier
 
@@ -205,18 +210,7 @@ def dossier_step_assign_handover(
     following = next_step(dossier)
     if following is None:
         raise ConflictError(STEP_CLOSED, code="step_closed")
-    if not _holds_step_role(dossier, following, officer):
-        raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
-    following.assignee = officer
-    following.save(update_fields=["assignee", "updated_at"])
-    _event(
-        dossier,
-        actor=actor,
-        action="assign",
-        message=_("%(step)s assigned to %(officer)s")
-        % {"step": following.name, "officer": officer.display_name},
-        data={"assignee": officer.username, "step": following.pk},
-    )
+    _record_assignment(dossier, following, officer, actor=actor)
     _complete_current(dossier, actor=actor, note=values.get("note") or "")
     return dossier
 
