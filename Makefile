@@ -30,11 +30,14 @@ static: setup
 run: demo static
 	$(BIN)/isogov serve
 
-## Set everything up and run the whole test suite; print the total line coverage of isogov/.
-## The exit status is the tests'. `$(BIN)/coverage report -m` lists the lines not covered.
+## Set everything up and run the whole test suite, spread over the machine's cores
+## (TEST_WORKERS, by default one per core; 0 runs in this process), and print the total line
+## coverage of isogov/. The exit status is the tests'. `$(BIN)/coverage report -m` lists the
+## lines not covered.
+TEST_WORKERS ?= auto
 test: setup
 	@mkdir -p var
-	@status=0; $(BIN)/coverage run -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report= $(PYTEST_ARGS) || status=$$?; \
 	  printf 'Total coverage: %s%%\n' "$$($(BIN)/coverage report --format=total)"; \
 	  exit $$status
 

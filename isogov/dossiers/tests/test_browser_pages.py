@@ -33,6 +33,9 @@ class Walk:
 
     def __init__(self, page: Any, base: str) -> None:
         self.page, self.base = page, base
+        # Loaded into every page the context opens, before the page's own scripts: sent to the
+        # browser once, not per page, and not subject to the page's Content-Security-Policy.
+        page.context.add_init_script(path=str(AXE))
         self.visited: list[str] = []
         self.problems: list[str] = []
 
@@ -56,7 +59,6 @@ class Walk:
         scroll, inner = self.page.evaluate(WIDTH)
         if scroll > inner:
             self.problems.append(f"{label}: {scroll} px wide at {inner} px")
-        self.page.add_script_tag(path=str(AXE))
         for violation in self.page.evaluate(AXE_RUN):
             self.problems.append(f"{label}: {violation}")
 

@@ -28,6 +28,9 @@ from django.utils import translation
 
 from isogov.core.errors import STALE_VERSION
 
+# One shared database per run: under pytest-xdist the whole module goes to one worker.
+pytestmark = pytest.mark.xdist_group("concurrency")
+
 ROOT = Path(__file__).resolve().parents[3]
 MODULE = "isogov.dossiers.tests.test_concurrency"
 AGENCY = "000.00.15.H26"
@@ -109,7 +112,7 @@ def shared_db(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     else:
         env["ISOGOV_SQLITE_PATH"] = str(tmp / "db.sqlite3")
     try:
-        for command in (["migrate", "--noinput", "-v", "0"], ["seed-demo"]):
+        for command in (["migrate", "--noinput", "-v", "0"], ["seed-demo", "--no-dossiers"]):
             subprocess.run(  # noqa: S603
                 [sys.executable, "-m", "isogov.cli", *command],
                 env=env,
