@@ -51,6 +51,93 @@ LAYERS: tuple[tuple[str, str, Callable[[], None]], ...] = (
 )
 
 
+class Replays:
+    """Seeds for transactional tests, run once through the services and then copied.
+
+    A transactional test commits, so it cannot run inside a layer; it seeds its own rows, which
+    the flush after it removes. The first time a seed runs on a given database state, the rows it
+    added or changed are kept; the next time the database is in that same state (its rows
+    fingerprinted), those rows are written back directly, the same primary keys, hashes and
+    stamps, instead of running the services again.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], list[tuple[Any, list[dict[str, Any]]]]] = {}
+
+    @staticmethod
+    def _rows() -> dict[Any, dict[Any, dict[str, Any]]]:
+        from django.apps import apps
+
+        return {
+            model: {row["pk_"]: row for row in _values(model)}
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+
+    def seed(self, name: str, seeder: Callable[[], None]) -> None:
+        import hashlib
+
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        before = self._rows()
+        state = sorted(
+            (model._meta.label, sorted(rows) if model._meta.label in VOLATILE else rows)
+            for model, rows in before.items()
+            if model._meta.label not in REBUILT
+        )
+        key = (name, hashlib.sha256(repr(state).encode()).hexdigest())
+        kept = self.kept.get(key)
+        if kept is None:
+            seeder()
+            after = self._rows()
+            changed = [
+                (model, [row for pk, row in rows.items() if before[model].get(pk) != row])
+                for model, rows in after.items()
+                if rows != before[model]
+            ]
+            removed = any(pk not in after[model] for model in before for pk in before[model])
+            if not removed and not any(model._meta.label in REBUILT for model, _ in changed):
+                self.kept[key] = changed
+            return
+        with transaction.atomic():
+            for model, rows in kept:
+                manager = model._base_manager
+                new = []
+                for row in rows:
+                    fields = {key: value for key, value in row.items() if key != "pk_"}
+                    if row["pk_"] in before[model]:
+                        manager.filter(pk=row["pk_"]).update(**fields)
+                    else:
+                        new.append(model(**fields))
+                manager.bulk_create(new)
+            models = [model for model, _ in kept]
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+
+
+# Rebuilt by the flush after every transactional test, with new keys; no seed writes them.
+REBUILT = {"auth.Permission", "contenttypes.ContentType"}
+# Rows whose value is a fresh random stamp after every flush; a seed sets its own.
+VOLATILE = {"catalog.CatalogStamp"}
+
+
+def _values(model: Any) -> list[dict[str, Any]]:
+    names = [field.attname for field in model._meta.concrete_fields]
+    return [
+        {"pk_": row[model._meta.pk.attname], **row}
+        for row in model._base_manager.order_by().values(*names)
+    ]
+
+
+def _label(item: tuple[Any, Any]) -> str:
+    return str(item[0]._meta.label)
+
+
+_replays = Replays()
+
+
 class SeedLayers:
     """The stack of open seed layers on the default connection."""
 
@@ -153,7 +240,7 @@ def _seed_layers_for_test(request: pytest.FixtureRequest, seed_layers: SeedLayer
 def demo(db: Any, seed_layers: SeedLayers) -> Any:
     """The demo agencies, units and accounts."""
     if "demo" not in seed_layers.names():  # a transactional test: seed its own
-        _seed_demo()
+        _replays.seed("demo", _seed_demo)
     from isogov.accounts.models import Agency, User
 
     class Demo:
@@ -172,7 +259,7 @@ def demo(db: Any, seed_layers: SeedLayers) -> Any:
 def desk(demo: Any, seed_layers: SeedLayers) -> Any:
     """Demo agencies, accounts and the sample catalogue."""
     if "catalog" not in seed_layers.names():  # a transactional test: seed its own
-        _seed_catalog()
+        _replays.seed("catalog", _seed_catalog)
     return demo
 
 
