@@ -35,6 +35,7 @@ from .models import (
     ApplicantKind,
     Dossier,
 )
+from .permissions import held_roles
 from .queues import Tab
 from .selectors import (
     dossier_get_brief,
@@ -227,14 +228,19 @@ class DetailOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(NextActionOutputSerializer(allow_null=True))
     def get_next_action(self, dossier: Dossier) -> dict[str, str] | None:
-        chosen = next_action(dossier=dossier, offered=self._offered(dossier))
+        offered = self._offered(dossier)
+        held = getattr(dossier, "_held", None)
+        chosen = next_action(dossier=dossier, offered=offered, user=self.context["user"], held=held)
         return {"name": chosen[0].name, "words": chosen[1]} if chosen else None
 
     def _offered(self, dossier: Dossier) -> list[Action]:
-        # Once per dossier: both fields read the same list.
+        # Once per dossier, with the user's roles read once: both fields read the same list.
         cached = getattr(dossier, "_offered", None)
         if cached is None:
-            cached = available_actions(dossier=dossier, user=self.context["user"])
+            user = self.context["user"]
+            held = held_roles(user=user, agency=dossier.agency)
+            dossier._held = held  # type: ignore[attr-defined]
+            cached = available_actions(dossier=dossier, user=user, held=held)
             dossier._offered = cached  # type: ignore[attr-defined]
         return list(cached)
 
