@@ -18,6 +18,7 @@ from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_primary_agency
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
+from isogov.dossiers.selectors import dossier_queue_tabs
 from isogov.dossiers.services import dossier_calendar_preview, dossier_calendar_recompute
 from isogov.workcal import views as calendar_views
 from isogov.workcal.forms import OverrideForm
@@ -39,10 +40,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         calendar_review_reminder(agency=agency, today=clock.today()) if agency is not None else None
     )
     assignments = RoleAssignment.objects.filter(user=request.user).select_related("unit")
+    # The user's work at a glance: the queue's tabs with their counts, no rows.
+    queue = dossier_queue_tabs(user=request.user, limit=0)
     return render(
         request,
         "dashboard.html",
-        {"agency": agency, "reminder": reminder, "assignments": assignments},
+        {"agency": agency, "reminder": reminder, "assignments": assignments, "queue": queue},
     )
 
 
