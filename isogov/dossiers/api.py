@@ -35,7 +35,7 @@ from .models import (
     ApplicantKind,
     Dossier,
 )
-from .permissions import held_roles
+from .permissions import Held, held_roles
 from .queues import Tab
 from .selectors import (
     dossier_get_brief,
@@ -224,25 +224,21 @@ class DetailOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, dossier: Dossier) -> list[str]:
-        return [action.name for action in self._offered(dossier)]
+        return [action.name for action in self._offered(dossier)[0]]
 
     @extend_schema_field(NextActionOutputSerializer(allow_null=True))
     def get_next_action(self, dossier: Dossier) -> dict[str, str] | None:
-        offered = self._offered(dossier)
-        held = getattr(dossier, "_held", None)
+        offered, held = self._offered(dossier)
         chosen = next_action(dossier=dossier, offered=offered, user=self.context["user"], held=held)
         return {"name": chosen[0].name, "words": chosen[1]} if chosen else None
 
-    def _offered(self, dossier: Dossier) -> list[Action]:
-        # Once per dossier, with the user's roles read once: both fields read the same list.
-        cached = getattr(dossier, "_offered", None)
-        if cached is None:
-            user = self.context["user"]
-            held = held_roles(user=user, agency=dossier.agency)
-            dossier._held = held  # type: ignore[attr-defined]
-            cached = available_actions(dossier=dossier, user=user, held=held)
-            dossier._offered = cached  # type: ignore[attr-defined]
-        return list(cached)
+    def _offered(self, dossier: Dossier) -> tuple[list[Action], Held]:
+        # Once per dossier, the user's roles read once: both fields read the same list.
+        if not hasattr(dossier, "_offered"):
+            held = held_roles(user=self.context["user"], agency=dossier.agency)
+            offered = available_actions(dossier=dossier, user=self.context["user"], held=held)
+            dossier._offered = (offered, held)  # type: ignore[attr-defined]
+        return dossier._offered  # type: ignore[attr-defined,no-any-return]
 
 
 def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_OK) -> Response:
