@@ -238,7 +238,7 @@ class DetailOutputSerializer(serializers.Serializer):
             held = held_roles(user=self.context["user"], agency=dossier.agency)
             offered = available_actions(dossier=dossier, user=self.context["user"], held=held)
             dossier._offered = (offered, held)  # type: ignore[attr-defined]
-        return dossier._offered  # type: ignore[attr-defined,no-any-return]
+        return dossier._offered  # type: ignore[attr-defined]
 
 
 def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_OK) -> Response:
