@@ -12,7 +12,21 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("isogov.api.urls")),
+    # The calendar's changes that move appointments: the calendar's views, with the dossiers'
+    # recompute (docs/calendar.md).
     path("calendar/overrides/", views.calendar_override_add, name="calendar-override-add"),
+    path(
+        "calendar/overrides/<int:pk>/delete/",
+        views.calendar_override_remove,
+        name="calendar-override-delete",
+    ),
+    path("calendar/office-hours/", views.calendar_office_hours, name="calendar-office-hours"),
+    path("calendar/national/", views.calendar_national_set, name="calendar-national-set"),
+    path(
+        "calendar/national/<int:pk>/delete/",
+        views.calendar_national_remove,
+        name="calendar-national-delete",
+    ),
     path("calendar/", include("isogov.workcal.urls")),
     path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),

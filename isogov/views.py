@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -9,19 +11,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
-from isogov.accounts.models import RoleAssignment
+from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.selectors import user_primary_agency
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
+from isogov.dossiers.selectors import dossier_queue_tabs
 from isogov.dossiers.services import dossier_calendar_preview, dossier_calendar_recompute
+from isogov.workcal import views as calendar_views
 from isogov.workcal.forms import OverrideForm
 from isogov.workcal.selectors import calendar_review_reminder
 from isogov.workcal.services import calendar_override_create
-from isogov.workcal.views import calendar_page
+from isogov.workcal.views import calendar_page, moved_message
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,10 +40,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         calendar_review_reminder(agency=agency, today=clock.today()) if agency is not None else None
     )
     assignments = RoleAssignment.objects.filter(user=request.user).select_related("unit")
+    # The user's work at a glance: the queue's tabs with their counts, no rows.
+    queue = dossier_queue_tabs(user=request.user, limit=0)
     return render(
         request,
         "dashboard.html",
-        {"agency": agency, "reminder": reminder, "assignments": assignments},
+        {"agency": agency, "reminder": reminder, "assignments": assignments, "queue": queue},
     )
 
 
@@ -77,14 +82,30 @@ def calendar_override_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.add_error(None, str(error.message))
         return calendar_page(request, form=form)
     messages.success(request, _("The calendar was updated."))
-    if moved:
-        messages.info(
-            request,
-            ngettext(
-                "%(count)d appointment moved; the applicant was notified.",
-                "%(count)d appointments moved; the applicants were notified.",
-                len(moved),
-            )
-            % {"count": len(moved)},
-        )
+    moved_message(request, len(moved))
     return redirect(f"{reverse('workcal:calendar')}?year={data['date'].year}")
+
+
+def _recompute(actor: User, agency: Agency | None, date: dt.date | None) -> int:
+    """The dossiers' side of a calendar change (``workcal.views.Recompute``)."""
+    return len(dossier_calendar_recompute(actor=actor, agency=agency, date=date))
+
+
+def calendar_override_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Remove an agency's day: the appointments that cross it are recomputed and told."""
+    return calendar_views.override_delete(request, pk, recompute=_recompute)
+
+
+def calendar_office_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Change the agency's office hours: its open appointments are recomputed and told."""
+    return calendar_views.office_hours_update(request, recompute=_recompute)
+
+
+def calendar_national_set(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Set a national day: every agency's appointments that cross it are recomputed and told."""
+    return calendar_views.national_override_save(request, recompute=_recompute)
+
+
+def calendar_national_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Remove a national day's override: the same, for the day as the law has it again."""
+    return calendar_views.national_override_remove(request, pk, recompute=_recompute)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Agency, AgencyLevel, RoleAssignment, Unit, User
+from .models import Agency, AgencyLevel, AgencyPredecessor, RoleAssignment, Unit, User
 from .roles import Role
-from .services import agency_create, role_assign, unit_create, user_create
+from .services import (
+    agency_create,
+    agency_predecessor_add,
+    role_assign,
+    unit_create,
+    user_create,
+)
 
 DEMO_PASSWORD = "isogov-demo"  # noqa: S105 - printed for demo sign-in, documented in README
 
@@ -16,9 +23,13 @@ CITY = ("000.00.00.H26", "Ủy ban nhân dân thành phố Hải Phòng", Agency
 # [A] Since 1/3/2025 the Department of Information and Communications is merged into the
 # Department of Science and Technology (docs/demo.md); the code is kept, not confirmed.
 DEPARTMENT = ("000.00.15.H26", "Sở Khoa học và Công nghệ thành phố Hải Phòng")
-# The merged department's old name. Agencies get a predecessor link in issue 9 item 10 (another
-# branch); until then it is only recorded here, not in a field of its own.
-PREDECESSOR_NAME = "Sở Thông tin và Truyền thông thành phố Hải Phòng"
+# The merged department, kept as the new one's predecessor (docs/demo.md). [A] Its code is
+# illustrative and the Hải Phòng decision that merged it is not confirmed: the link names the
+# reorganisation and its date (1/3/2025, reported nationally), not a decision number.
+PREDECESSOR = ("000.00.15.H26.TTTT", "Sở Thông tin và Truyền thông thành phố Hải Phòng")
+PREDECESSOR_NAME = PREDECESSOR[1]
+MERGED_ON = dt.date(2025, 3, 1)
+MERGER_BASIS = "Sắp xếp tổ chức bộ máy năm 2025 (số quyết định của thành phố chưa xác minh)"
 OTHER = ("000.00.19.H26", "Sở Tư pháp thành phố Hải Phòng")
 UNITS = [
     ("VP", "Văn phòng Sở", False),
@@ -50,11 +61,15 @@ class DemoAccount:
     agency: str
 
 
-def _agency(code: str, name: str, level: str, parent: Agency | None) -> Agency:
+def _agency(
+    code: str, name: str, level: str, parent: Agency | None, valid_to: dt.date | None = None
+) -> Agency:
     existing = Agency.objects.filter(code=code).first()
     if existing is not None:
         return existing
-    return agency_create(actor=None, code=code, name=name, level=level, parent=parent)
+    return agency_create(
+        actor=None, code=code, name=name, level=level, parent=parent, valid_to=valid_to
+    )
 
 
 def _unit(agency: Agency, code: str, name: str, is_one_stop: bool) -> Unit:
@@ -85,6 +100,20 @@ def seed_demo() -> list[DemoAccount]:
     """Create (once) the demo agencies, units and accounts; return the accounts."""
     city = _agency(*CITY, parent=None)
     department = _agency(*DEPARTMENT, level=AgencyLevel.DEPARTMENT, parent=city)
+    merged = _agency(
+        *PREDECESSOR,
+        level=AgencyLevel.DEPARTMENT,
+        parent=city,
+        valid_to=MERGED_ON - dt.timedelta(days=1),
+    )
+    if not AgencyPredecessor.objects.filter(successor=department, predecessor=merged).exists():
+        agency_predecessor_add(
+            actor=None,
+            agency=department,
+            predecessor=merged,
+            effective_on=MERGED_ON,
+            legal_basis=MERGER_BASIS,
+        )
     other = _agency(*OTHER, level=AgencyLevel.DEPARTMENT, parent=city)
     units = {code: _unit(department, code, name, one_stop) for code, name, one_stop in UNITS}
     other_desk = _unit(other, "MC", "Bộ phận Một cửa", True)

@@ -126,11 +126,30 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
     return offered
 
 
-def next_action(*, dossier: Dossier, offered: list[Action]) -> tuple[Action, str] | None:
+def _expected_now(action: Action, dossier: Dossier, held: Held | None, user: User) -> bool:
+    """Whether ``action`` is a step forward for this user at the current step (the table's
+    ``primary_unassigned``: assigning the current step while nobody holds it)."""
+    if not action.primary_unassigned:
+        return True
+    current = dossier.current_step
+    if current is None or current.assignee_id is not None:
+        return False
+    held = held if held is not None else held_roles(user=user, agency=dossier.agency)
+    return action_refusal(action, dossier=dossier, held=held, actor=user, step=current) is None
+
+
+def next_action(
+    *, dossier: Dossier, offered: list[Action], user: User, held: Held | None = None
+) -> tuple[Action, str] | None:
     """The one action expected of this user now (``transitions.primary_action``) and its words
     for the step at hand, e.g. "Finish “Appraisal”, hand over to “Review”"."""
     action = primary_action(
-        [a for a in offered if not a.on_paper and not a.needs_open_opinion], dossier.status
+        [
+            a
+            for a in offered
+            if not a.on_paper and not a.needs_open_opinion and _expected_now(a, dossier, held, user)
+        ],
+        dossier.status,
     )
     if action is None:
         return None

@@ -35,6 +35,7 @@ from .models import (
     ApplicantKind,
     Dossier,
 )
+from .permissions import Held, held_roles
 from .queues import Tab
 from .selectors import (
     dossier_get_brief,
@@ -223,20 +224,21 @@ class DetailOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, dossier: Dossier) -> list[str]:
-        return [action.name for action in self._offered(dossier)]
+        return [action.name for action in self._offered(dossier)[0]]
 
     @extend_schema_field(NextActionOutputSerializer(allow_null=True))
     def get_next_action(self, dossier: Dossier) -> dict[str, str] | None:
-        chosen = next_action(dossier=dossier, offered=self._offered(dossier))
+        offered, held = self._offered(dossier)
+        chosen = next_action(dossier=dossier, offered=offered, user=self.context["user"], held=held)
         return {"name": chosen[0].name, "words": chosen[1]} if chosen else None
 
-    def _offered(self, dossier: Dossier) -> list[Action]:
-        # Once per dossier: both fields read the same list.
-        cached = getattr(dossier, "_offered", None)
-        if cached is None:
-            cached = available_actions(dossier=dossier, user=self.context["user"])
-            dossier._offered = cached  # type: ignore[attr-defined]
-        return list(cached)
+    def _offered(self, dossier: Dossier) -> tuple[list[Action], Held]:
+        # Once per dossier, the user's roles read once: both fields read the same list.
+        if not hasattr(dossier, "_offered"):
+            held = held_roles(user=self.context["user"], agency=dossier.agency)
+            offered = available_actions(dossier=dossier, user=self.context["user"], held=held)
+            dossier._offered = (offered, held)  # type: ignore[attr-defined]
+        return dossier._offered  # type: ignore[attr-defined]
 
 
 def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_OK) -> Response:

@@ -175,6 +175,10 @@ class Action:
     primary_rank: int = 0
     # Primary only in these statuses (empty: in every status it may start from).
     primary_in: frozenset[Status] = frozenset()
+    # Primary only while the current step has no assignee and the user may act on it: assigning
+    # the step at hand is expected of its unit's head, reassigning an assigned step (or assigning
+    # a later one) is not, and sits under "Other actions".
+    primary_unassigned: bool = False
     # The primary button's words for the step at hand: %(step)s is the current step's name,
     # %(next)s the next step's; the plain label when there is no next step.
     step_label: str | Promise = ""
@@ -335,6 +339,7 @@ ACTIONS: tuple[Action, ...] = (
         ),
         step_field="step_id",
         primary_rank=4,
+        primary_unassigned=True,
     ),
     Action(
         "send_back",

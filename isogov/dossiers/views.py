@@ -245,7 +245,7 @@ def _action_forms(
     dossier: Dossier, available: list[Action], held: Held, user: User
 ) -> tuple[ActionForm | None, list[ActionForm]]:
     """The primary action's form (the next action first) and the others' forms."""
-    chosen = next_action(dossier=dossier, offered=available)
+    chosen = next_action(dossier=dossier, offered=available, user=user, held=held)
     primary = None
     others = []
     for action in available:
@@ -263,7 +263,8 @@ def _action_forms(
                     label,
                     f"action-{action.name}-{step.pk}",
                 )
-                if chosen is not None and chosen[0] is action and primary is None:
+                # The primary form is the current step's (``next_action`` chose it for it).
+                if chosen is not None and chosen[0] is action and step == dossier.current_step:
                     primary = entry
                 else:
                     others.append(entry)

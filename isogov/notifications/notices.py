@@ -101,7 +101,7 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
     (Milestone.SUPPLEMENT_REQUESTED, SMS): (
         "",
         "{agency}: hồ sơ {code} cần bổ sung: {papers}. Lý do: {reason}. "
-        "Nộp tại {place} trước {deadline}. " + _FOOT,
+        "Nộp tại {place}, hạn nộp: {deadline}. " + _FOOT,
     ),
     (Milestone.APOLOGY, EMAIL): (
         "{agency}: thư xin lỗi và hẹn lại ngày trả kết quả",

@@ -1,19 +1,28 @@
-"""The working-calendar page where an agency maintains its days off and make-up days."""
+"""The working-calendar page where an agency maintains its days off and make-up days.
+
+Every change may move the appointments of open dossiers. The calendar may not import the
+dossiers (import-linter), so the views that change it take the recompute as an argument
+(``Recompute``) and the composition root (``isogov/views.py``) routes them with the dossiers'
+one (docs/calendar.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
-from isogov.accounts.models import Agency
+from isogov.accounts.models import Agency, User
 from isogov.accounts.roles import CALENDAR_MANAGERS, Role
 from isogov.accounts.selectors import user_has_role, user_primary_agency, user_scope
 from isogov.core import clock
@@ -43,6 +52,29 @@ from .services import (
     national_override_delete,
     national_override_set,
 )
+
+# After a change of the calendar of an agency (None: every agency, a national day) on a date
+# (None: every day, the office hours), by a user: recompute what depends on it, in the change's
+# transaction; how many appointments moved.
+Recompute = Callable[[User, Agency | None, dt.date | None], int]
+
+
+def _no_recompute(actor: User, agency: Agency | None, date: dt.date | None) -> int:
+    return 0
+
+
+def moved_message(request: AuthenticatedHttpRequest, count: int) -> None:
+    """Say how many appointments a saved change moved (nothing when none did)."""
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d appointment moved; the applicant was notified.",
+                "%(count)d appointments moved; the applicants were notified.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 def _agency(request: AuthenticatedHttpRequest) -> Agency:
@@ -133,7 +165,10 @@ def calendar_page(
 
 @login_required
 @require_POST
-def override_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def override_delete(
+    request: AuthenticatedHttpRequest, pk: int, recompute: Recompute = _no_recompute
+) -> HttpResponse:
+    """Remove an agency's day; the appointments it held back or moved are recomputed."""
     agency = _agency(request)
     override = CalendarOverride.objects.filter(pk=pk, agency=agency).first()
     if override is None:
@@ -142,27 +177,36 @@ def override_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a reason for removing the day."))
     else:
-        calendar_override_delete(
-            actor=request.user, override=override, reason=form.cleaned_data["reason"]
-        )
+        with transaction.atomic():
+            calendar_override_delete(
+                actor=request.user, override=override, reason=form.cleaned_data["reason"]
+            )
+            moved = recompute(request.user, agency, override.date)
         messages.success(request, _("The calendar was updated."))
+        moved_message(request, moved)
     return _back(override.date.year)
 
 
 @login_required
 @require_POST
-def office_hours_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+def office_hours_update(
+    request: AuthenticatedHttpRequest, recompute: Recompute = _no_recompute
+) -> HttpResponse:
+    """Change the agency's office hours; every open appointment is recomputed."""
     agency = _agency(request)
     form = OfficeHoursForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the office hours: every time is required."))
     else:
         try:
-            calendar_settings_update(actor=request.user, agency=agency, **form.cleaned_data)
+            with transaction.atomic():
+                calendar_settings_update(actor=request.user, agency=agency, **form.cleaned_data)
+                moved = recompute(request.user, agency, None)
         except ApplicationError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The calendar was updated."))
+            moved_message(request, moved)
     return _back(_year(request))
 
 
@@ -182,12 +226,17 @@ def review_mark(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def national_override_save(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Make a national day a holiday or a working day for every agency (system administrator)."""
+def national_override_save(
+    request: AuthenticatedHttpRequest, recompute: Recompute = _no_recompute
+) -> HttpResponse:
+    """Make a national day a holiday or a working day for every agency (system administrator);
+    the open appointments of every agency that cross it are recomputed."""
     form = NationalOverrideForm(request.POST)
     if form.is_valid():
         try:
-            national_override_set(actor=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                national_override_set(actor=request.user, **form.cleaned_data)
+                moved = recompute(request.user, None, form.cleaned_data["date"])
         except PermissionDenied:
             raise
         except ApplicationError as error:
@@ -198,6 +247,7 @@ def national_override_save(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form.add_error(None, str(error.message))
             return calendar_page(request, national_form=form, status=error.status_code)
         messages.success(request, _("The national calendar was updated."))
+        moved_message(request, moved)
         return _back(form.cleaned_data["date"].year)
     # Refuse a non-administrator before telling them what was wrong with the form.
     _require_national_admin(request)
@@ -211,7 +261,10 @@ def _require_national_admin(request: AuthenticatedHttpRequest) -> None:
 
 @login_required
 @require_POST
-def national_override_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def national_override_remove(
+    request: AuthenticatedHttpRequest, pk: int, recompute: Recompute = _no_recompute
+) -> HttpResponse:
+    """Remove a national override; the open appointments that cross the day are recomputed."""
     override = NationalDayOverride.objects.filter(pk=pk).first()
     if override is None:
         raise NotFound()
@@ -221,11 +274,14 @@ def national_override_remove(request: AuthenticatedHttpRequest, pk: int) -> Http
         messages.error(request, _("Give a reason for removing the day."))
     else:
         try:
-            national_override_delete(actor=request.user, override=override, **form.cleaned_data)
+            with transaction.atomic():
+                national_override_delete(actor=request.user, override=override, **form.cleaned_data)
+                moved = recompute(request.user, None, override.date)
         except PermissionDenied:
             raise
         except ApplicationError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The national calendar was updated."))
+            moved_message(request, moved)
     return _back(override.date.year)

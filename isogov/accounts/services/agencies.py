@@ -122,7 +122,7 @@ def agency_update(
 @transaction.atomic
 def agency_predecessor_add(
     *,
-    actor: User,
+    actor: User | None,
     agency: Agency,
     predecessor: Agency,
     effective_on: dt.date | None,

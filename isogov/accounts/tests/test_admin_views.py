@@ -242,4 +242,4 @@ def test_admin_removes_a_predecessor(client: Client, demo: Any) -> None:
     )
     client.force_login(demo.user("quantri"))
     assert client.post(f"/quan-tri/tien-than/{link.pk}/xoa/").status_code == 302
-    assert not AgencyPredecessor.objects.exists()
+    assert not AgencyPredecessor.objects.filter(pk=link.pk).exists()

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import authenticate
 
 from isogov.accounts import services
-from isogov.accounts.models import AgencyPredecessor, RoleAssignment, Unit, User
+from isogov.accounts.models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
 from isogov.accounts.roles import Role
 from isogov.audit.models import AuditEvent
 from isogov.core.errors import ConflictError, PermissionDenied, ValidationFailed
@@ -289,7 +289,7 @@ def test_admin_records_a_predecessor_with_date_and_legal_basis(demo: Any) -> Non
     assert link.effective_on == dt.date(2025, 3, 1)
     assert _events("agency.predecessor_add")[-1].after["legal_basis"] == "Nghị quyết số 01/NQ-HĐND"
     services.agency_predecessor_remove(actor=admin, link=link)
-    assert not AgencyPredecessor.objects.exists()
+    assert not AgencyPredecessor.objects.filter(pk=link.pk).exists()
 
 
 def test_predecessor_refuses_itself_twice_and_non_admin(demo: Any) -> None:
@@ -325,7 +325,8 @@ def test_predecessor_refuses_itself_twice_and_non_admin(demo: Any) -> None:
             effective_on=None,
             legal_basis="",
         )
-    assert AgencyPredecessor.objects.count() == 1
+    assert AgencyPredecessor.objects.filter(successor=demo.other).count() == 1
+    assert not AgencyPredecessor.objects.filter(successor=demo.city).exists()
 
 
 def test_admin_edits_an_agency_and_a_stale_or_cyclic_edit_fails(demo: Any) -> None:
@@ -342,3 +343,20 @@ def test_admin_edits_an_agency_and_a_stale_or_cyclic_edit_fails(demo: Any) -> No
     assert cycle.value.details == {"parent": [str(services.PARENT_CYCLE)]}
     with pytest.raises(PermissionDenied):
         services.agency_update(actor=demo.user("thanhpho"), agency=agency, version=2, **fields)
+
+
+def test_the_demo_department_keeps_the_merged_department_as_its_predecessor(demo: Any) -> None:
+    from isogov.accounts.demo import MERGED_ON, PREDECESSOR_NAME, seed_demo
+
+    link = AgencyPredecessor.objects.get(successor=demo.department)
+    assert (
+        link.predecessor.name
+        == PREDECESSOR_NAME
+        == "Sở Thông tin và Truyền thông thành phố Hải Phòng"
+    )
+    assert link.effective_on == MERGED_ON == dt.date(2025, 3, 1)
+    assert link.predecessor.valid_to == dt.date(2025, 2, 28)
+    assert demo.department.name == "Sở Khoa học và Công nghệ thành phố Hải Phòng"
+    seed_demo()  # idempotent: no second agency, no second link
+    assert AgencyPredecessor.objects.filter(successor=demo.department).count() == 1
+    assert Agency.objects.filter(name=PREDECESSOR_NAME).count() == 1

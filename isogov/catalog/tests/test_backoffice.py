@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -315,3 +316,18 @@ def test_edit_form_with_a_tampered_lock_shows_an_error_and_stores_nothing(
     assert response.context["errors"] == ["version: Phiên bản phải là một số nguyên."]
     draft = ProcedureVersion.objects.get(procedure__code="2.001594", number=2)
     assert draft.name != "Tên mới"
+
+
+def test_publishing_and_retiring_ask_first_naming_the_version_and_its_effect(
+    manager: Client,
+) -> None:
+    manager.post("/catalog/p/2.001594/draft/")
+    page = manager.get("/catalog/p/2.001594/").content.decode()
+    name = ProcedureVersion.objects.get(procedure__code="2.001594", number=1).name
+    publish = re.search(r'id="publish-form" data-confirm="([^"]+)"', page)
+    assert publish is not None
+    assert publish.group(1).startswith(f"Công bố phiên bản 2 của “{name}”?")
+    assert "không thể hoàn tác" in publish.group(1)
+    retire = re.search(r'id="retire-form" data-confirm="([^"]+)"', page)
+    assert retire is not None and "Bãi bỏ phiên bản 1" in retire.group(1)
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in page

@@ -45,7 +45,7 @@ from ._kernel import (
     _save,
     _transition,
 )
-from .notices import _apology_notice, _supplement_notice
+from .notices import _apology_notice, _receipt_notice, _supplement_notice
 from .steps import _start_step
 
 
@@ -250,6 +250,8 @@ def dossier_supplement_received(
     if dossier.current_step is not None:
         _start_step(dossier, dossier.current_step, now)
     _save(dossier, "status", "current_step", "handling_unit", *DEADLINE_FIELDS)
+    # The re-issued receipt reaches the applicant as the first one did: the new appointment.
+    _receipt_notice(dossier)
     return dossier
 
 

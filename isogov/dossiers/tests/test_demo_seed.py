@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Count
@@ -11,7 +12,7 @@ from isogov.audit.models import AuditEvent
 from isogov.core import clock
 from isogov.dossiers.demo import demo_dossier_count, seed_dossiers
 from isogov.dossiers.models import Dossier, Extension
-from isogov.dossiers.selectors import dossier_queue, dossier_register
+from isogov.dossiers.selectors import dossier_queue, dossier_queue_tabs, dossier_register
 from isogov.dossiers.transitions import Status
 
 
@@ -24,8 +25,15 @@ def test_seed_fills_the_queues_and_the_register_once(desk: Any, client: Client) 
     for username in ("motcua", "truongphong", "chuyenvien", "lanhdao"):
         rows = dossier_queue(user=desk.user(username))
         assert rows, username
+        # The queue page's own selector: its first tab ("Tất cả") counts them.
+        page = dossier_queue_tabs(user=desk.user(username))
+        assert page.tabs[0][2] == len(rows) and page.rows, username
         client.force_login(desk.user(username))
         assert rows[0].dossier.code in client.get("/dossiers/").content.decode(), username
+        # The dashboard says so at first sign-in.
+        dashboard = client.get("/dashboard/").content.decode()
+        count = re.search(r'id="dashboard-all">[^<]*</a>: <strong class="count">(\d+)<', dashboard)
+        assert count is not None and int(count.group(1)) == len(rows), username
 
     demo = Dossier.objects.filter(agency=agency)
     statuses = dict(demo.values_list("status").annotate(n=Count("id")))

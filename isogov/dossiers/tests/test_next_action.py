@@ -45,7 +45,9 @@ def _at_step(desk: Any, order: int) -> Dossier:
 
 def _next(dossier: Dossier, user: Any) -> tuple[str, str] | None:
     dossier = selectors.dossier_get_detail(user=user, code=dossier.code)
-    chosen = next_action(dossier=dossier, offered=available_actions(dossier=dossier, user=user))
+    chosen = next_action(
+        dossier=dossier, offered=available_actions(dossier=dossier, user=user), user=user
+    )
     return (chosen[0].name, chosen[1]) if chosen else None
 
 
@@ -98,6 +100,39 @@ def test_each_person_sees_the_one_action_expected_of_them_at_each_step(desk: Any
     step3, step4 = dossier.steps.get(order=3), dossier.steps.get(order=4)
     assert name == "complete_step"
     assert label == f"Hoàn thành “{step3.name}”, chuyển “{step4.name}”"
+
+
+def test_assigning_is_the_heads_primary_action_only_while_the_current_step_is_unheld(
+    desk: Any,
+) -> None:
+    dossier = _at_step(desk, 3)  # the head finished step 2 without naming the specialist
+    head, specialist = desk.user("truongphong"), desk.user("chuyenvien")
+    assert dossier.current_step is not None and dossier.current_step.assignee_id is None
+    assert _next(dossier, head) == ("assign", str(BY_NAME["assign"].label))
+    assert _next(dossier, specialist)[0] == "complete_step"  # type: ignore[index]
+    act(
+        at(3, 9, 10),
+        services.dossier_step_assign,
+        dossier,
+        head,
+        step_id=dossier.current_step_id,
+        assignee="chuyenvien",
+    )
+    # Assigned: reassigning stays allowed, under "Other actions", and is no longer expected.
+    assert "assign" in {a.name for a in available_actions(dossier=dossier, user=head)}
+    assert _next(dossier, head) is None
+    assert _next(dossier, specialist)[0] == "complete_step"  # type: ignore[index]
+
+
+def test_a_later_step_to_assign_is_not_the_heads_primary_action(client: Client, desk: Any) -> None:
+    dossier = _at_step(desk, 5)  # the leader signs; step 7 is the head's unit's, unassigned
+    head = desk.user("truongphong")
+    assert "assign" in {a.name for a in available_actions(dossier=dossier, user=head)}
+    assert _next(dossier, head) is None
+    client.force_login(head)
+    page = client.get(f"/dossiers/{dossier.code}/").content.decode()
+    assert 'id="primary-action"' not in page
+    assert "Phân công cán bộ thụ lý bước 7" in page  # under "Other actions"
 
 
 # --- assignment ---------------------------------------------------------------------------------
@@ -415,8 +450,8 @@ def test_the_api_assigns_and_hands_over_and_refuses_the_wrong_person(desk: Any) 
         None, at(3, 9, 10), code, "assign_handover", assignee="chuyenvien", note="Giao anh Chuyên"
     )
     assert data["steps"][1]["finished_at"] is not None
-    # The head may still reassign the appraisal: that is all that is left to him here.
-    assert data["next_action"]["name"] == "assign"
+    # The head may still reassign the appraisal, but nothing is expected of him now.
+    assert "assign" in data["actions"] and data["next_action"] is None
     with time_machine.travel(at(3, 9, 10, 30)):
         specialist = client_for(desk, "chuyenvien").get(f"/api/v1/dossiers/{code}/").json()
     assert specialist["next_action"]["name"] == "complete_step"

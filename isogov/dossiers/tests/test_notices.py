@@ -109,6 +109,24 @@ CASES: dict[str, tuple[Prepare, Step, Milestone]] = {
         )(desk),
         Milestone.SUPPLEMENT_REQUESTED,
     ),
+    "received_again_after_the_supplement": (
+        lambda desk: act(
+            at(3, 10, 10),
+            services.dossier_request_supplement,
+            _handed_over(desk),
+            None,
+            reason=REASON,
+            items=["Bản sao giấy phép xuất bản"],
+        ),
+        lambda desk, d: act(
+            at(3, 11, 9),
+            services.dossier_supplement_received,
+            d,
+            desk.user("motcua"),
+            received_items=["Bản sao giấy phép xuất bản"],
+        ),
+        Milestone.RECEIVED,
+    ),
     "apology_with_the_new_date": (
         _handed_over,
         lambda desk, d: act(
@@ -210,6 +228,24 @@ def test_supplement_notice_gives_reason_papers_place_and_deadline(desk: Any) -> 
     assert f"Nơi nộp: {desk.department.name}" in email.body
     # Tuesday 10/3 10:00 + 5 working days = Tuesday 17/3 10:00.
     assert "Hạn nộp bổ sung: 10:00 17/03/2026" in email.body
+
+
+def test_the_reissued_receipt_notice_gives_the_new_appointment(desk: Any) -> None:
+    dossier = act(
+        at(3, 10, 10),
+        services.dossier_request_supplement,
+        _handed_over(desk),
+        None,
+        reason=REASON,
+        items=["Bản sao giấy phép xuất bản"],
+    )
+    sms = OutboxMessage.objects.filter(object_id=str(dossier.pk), channel="sms")
+    assert "càng sớm càng tốt" in sms.order_by("-pk").first().body  # type: ignore[union-attr]
+    act(at(3, 11, 9), services.dossier_supplement_received, dossier, desk.user("motcua"))
+    # The clock restarts on Wed 11/3 09:00: 3 working days end Mon 16/3 09:00.
+    assert dossier.promised_due_at is not None
+    latest = sms.order_by("-pk").first()
+    assert latest is not None and "hẹn trả kết quả 09:00 16/03/2026" in latest.body
 
 
 def test_a_dossier_with_only_an_email_gets_only_the_email(desk: Any) -> None:

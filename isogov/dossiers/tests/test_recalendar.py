@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import time_machine
+from django.db.models import Q
 from django.test import Client
 
 from isogov.dossiers import services
@@ -127,3 +128,154 @@ def test_the_calendar_page_asks_first_then_saves_and_notifies(client: Client, de
     assert "1 hẹn trả" in saved.content.decode()
     cfs = Dossier.objects.get(pk=office["cfs"].pk)
     assert cfs.promised_due_at == at(3, 13, 8)
+
+
+# --- every other change of the calendar: removing a day, the national days, office hours -------
+def _moved_notices(since: int) -> list[tuple[str, str]]:
+    """The appointment-moved notices written after message ``since``: (dossier id, channel)."""
+    moved = Q(channel="email", subject__endswith=": thay đổi ngày hẹn trả kết quả") | Q(
+        channel="sms", body__contains="đổi ngày hẹn trả kết quả"
+    )
+    return sorted(
+        OutboxMessage.objects.filter(moved, pk__gt=since).values_list("object_id", "channel")
+    )
+
+
+def _last_message() -> int:
+    return OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_removing_a_day_off_moves_the_appointments_back_and_tells_the_applicants(
+    client: Client, desk: Any
+) -> None:
+    office = _office(desk)
+    cfs = office["cfs"]
+    with time_machine.travel(at(3, 10, 10), tick=False):
+        override = _day_off(desk)()
+        services.dossier_calendar_recompute(
+            actor=desk.user("lanhdao"), agency=desk.department, date=THURSDAY
+        )
+    cfs.refresh_from_db()
+    assert cfs.promised_due_at == at(3, 13, 8)
+    last = _last_message()
+    client.force_login(desk.user("lanhdao"))
+    with time_machine.travel(at(3, 10, 11), tick=False):
+        page = client.post(
+            f"/calendar/overrides/{override.pk}/delete/", {"reason": "Hủy nghỉ bù"}, follow=True
+        ).content.decode()
+    assert not CalendarOverride.objects.exists()
+    assert "1 hẹn trả" in page
+    cfs.refresh_from_db()
+    assert (cfs.due_at, cfs.promised_due_at) == (at(3, 12, 8), at(3, 12, 8))
+    assert _moved_notices(last) == [(str(cfs.pk), "email"), (str(cfs.pk), "sms")]
+    sms = OutboxMessage.objects.get(pk__gt=last, channel="sms")
+    assert "từ 08:00 13/03/2026 sang 08:00 12/03/2026" in sms.body
+    assert cfs.events.filter(action="recalendar").count() == 2
+
+
+def test_a_national_day_moves_every_agencys_appointments_set_and_removed(
+    client: Client, desk: Any
+) -> None:
+    from isogov.workcal.models import NationalDayOverride
+
+    office = _office(desk)
+    cfs = office["cfs"]
+    last = _last_message()
+    client.force_login(desk.user("quantri"))
+    holiday = {
+        "version": "1",
+        "date": "2026-03-12",
+        "kind": "holiday",
+        "name": "Nghỉ lễ theo quyết định của Thủ tướng",
+        "legal_basis": "Thông báo số 1/TB-BNV",
+    }
+    with time_machine.travel(at(3, 10, 10), tick=False):
+        page = client.post("/calendar/national/", holiday, follow=True).content.decode()
+    assert "1 hẹn trả" in page
+    cfs.refresh_from_db()
+    assert cfs.promised_due_at == at(3, 13, 8)  # Thursday off for every agency
+    assert _moved_notices(last) == [(str(cfs.pk), "email"), (str(cfs.pk), "sms")]
+    # The system administrator's act is on the dossier's timeline, by name.
+    event = cfs.events.get(action="recalendar")
+    assert event.actor == desk.user("quantri") and "12/03/2026" in event.message
+
+    last = _last_message()
+    override = NationalDayOverride.objects.get(date=THURSDAY)
+    with time_machine.travel(at(3, 10, 11), tick=False):
+        client.post(f"/calendar/national/{override.pk}/delete/", {"version": "2", "reason": "Hủy"})
+    cfs.refresh_from_db()
+    assert cfs.promised_due_at == at(3, 12, 8)
+    assert _moved_notices(last) == [(str(cfs.pk), "email"), (str(cfs.pk), "sms")]
+
+
+def test_a_refused_national_day_moves_nothing(client: Client, desk: Any) -> None:
+    office = _office(desk)
+    last = _last_message()
+    client.force_login(desk.user("lanhdao"))  # not a system administrator
+    with time_machine.travel(at(3, 10, 10), tick=False):
+        response = client.post(
+            "/calendar/national/",
+            {
+                "version": "1",
+                "date": "2026-03-12",
+                "kind": "holiday",
+                "name": "X",
+                "legal_basis": "Y",
+            },
+        )
+    assert response.status_code == 403
+    assert Dossier.objects.get(pk=office["cfs"].pk).promised_due_at == at(3, 12, 8)
+    assert _last_message() == last
+
+
+def test_new_office_hours_move_every_open_appointment_and_tell_the_applicants(
+    client: Client, desk: Any
+) -> None:
+    office = _office(desk)
+    cfs, short = office["cfs"], office["short"]
+    last = _last_message()
+    client.force_login(desk.user("lanhdao"))
+    hours = {
+        "version": "1",
+        "morning_start": "08:00",
+        "morning_end": "11:30",
+        "afternoon_start": "13:00",
+        "afternoon_end": "17:30",
+        "count_from": "next_opening",
+    }
+    with time_machine.travel(at(3, 10, 10), tick=False):
+        page = client.post("/calendar/office-hours/", hours, follow=True).content.decode()
+    assert "2 hẹn trả" in page
+    # Hand-worked: the office now opens at 08:00, so a dossier received Mon 9/3 08:00 has whole
+    # working days (3.5 + 4.5 h): 3 end at the close of Wed 11/3 17:30 (a due time at the end of
+    # a period is that end), 2 at the close of Tue 10/3 17:30 — not Thu and Wed 08:00.
+    cfs.refresh_from_db()
+    short.refresh_from_db()
+    assert cfs.promised_due_at == at(3, 11, 17, 30)
+    assert short.promised_due_at == at(3, 10, 17, 30)
+    both = [(str(dossier.pk), channel) for dossier in (cfs, short) for channel in ("email", "sms")]
+    assert _moved_notices(last) == sorted(both)
+    event = cfs.events.get(action="recalendar")
+    assert event.message.startswith("Giờ làm việc thay đổi")
+    stopped = Dossier.objects.get(pk=office["stopped"].pk)
+    assert stopped.due_at is None  # its clock is stopped: nothing to move
+
+
+def test_invalid_office_hours_move_nothing(client: Client, desk: Any) -> None:
+    office = _office(desk)
+    last = _last_message()
+    client.force_login(desk.user("lanhdao"))
+    with time_machine.travel(at(3, 10, 10), tick=False):
+        client.post(
+            "/calendar/office-hours/",
+            {
+                "version": "1",
+                "morning_start": "11:30",
+                "morning_end": "07:30",
+                "afternoon_start": "13:00",
+                "afternoon_end": "16:00",
+                "count_from": "next_opening",
+            },
+        )
+    assert Dossier.objects.get(pk=office["cfs"].pk).promised_due_at == at(3, 12, 8)
+    assert _last_message() == last
