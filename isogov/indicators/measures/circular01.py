@@ -68,10 +68,13 @@ def _points(ctx: Context) -> dict[str, Any]:
 
 def _totals(ctx: Context) -> dict[str, int]:
     def compute() -> dict[str, int]:
-        annotated = _scored(ctx).annotate(**{k: v for k, v in _points(ctx).items()})
-        sums = {k: Sum(k, output_field=IntegerField()) for k in _points(ctx)}
+        points = _points(ctx)
+        annotated = _scored(ctx).annotate(**points)
+        # The sums take other names than the annotations they add up: an aggregate named like
+        # an annotation shadows it.
+        sums = {f"sum_{k}": Sum(k, output_field=IntegerField()) for k in points}
         row = annotated.aggregate(count=Count("pk"), **sums)
-        return {k: int(v or 0) for k, v in row.items()}
+        return {k.removeprefix("sum_"): int(v or 0) for k, v in row.items()}
 
     return ctx.once("tt01_totals", compute)
 
