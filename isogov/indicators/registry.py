@@ -179,7 +179,9 @@ def _load() -> None:
 def codes(group_prefix: str = "") -> list[str]:
     """The registered codes in order (those of groups starting with ``group_prefix``)."""
     _load()
-    return [code for code, m in REGISTRY.items() if m.group.startswith(group_prefix)]
+    # Groups in order ("766-1" … "766-5", "count", "tt01"); measures in the order registered.
+    ordered = sorted(REGISTRY.values(), key=lambda m: m.group)
+    return [m.code for m in ordered if m.group.startswith(group_prefix)]
 
 
 def _result(m: Measure, ctx: Context) -> Result:
@@ -210,9 +212,12 @@ def _result(m: Measure, ctx: Context) -> Result:
 
 
 def measure(code: str, scope: Scope, date_from: dt.date, date_to: dt.date) -> Result:
-    """One measure for ``scope`` over the days ``date_from``–``date_to`` (both included)."""
+    """One measure for ``scope`` over the days ``date_from``–``date_to`` (both included); a
+    stored snapshot's figure when there is one (see ``evaluate_all``)."""
     _load()
-    return _result(REGISTRY[code], Context(scope, date_from, date_to))
+    if code not in REGISTRY:
+        raise KeyError(code)
+    return evaluate_all(scope, date_from, date_to, only=[code])[0]
 
 
 def evaluate_all(
@@ -224,11 +229,73 @@ def evaluate_all(
     group_prefix: str = "766",
 ) -> list[Result]:
     """Every measure of the groups starting with ``group_prefix`` (all: ""), or those named in
-    ``only``, evaluated together so that they share their queries."""
+    ``only``, evaluated together so that they share their queries.
+
+    A whole-agency period with a stored snapshot (a closed period, ``services.snapshot_take``)
+    gives the stored figures, so a report never changes after its dossiers do.
+    """
+    _load()
+    wanted = list(only) if only is not None else codes(group_prefix)
+    if not scope.key:
+        stored = _from_snapshot(scope.agency, date_from, date_to, wanted)
+        if stored is not None:
+            return stored
+    return compute_all(scope, date_from, date_to, only=wanted)
+
+
+def compute_all(
+    scope: Scope,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    only: Iterable[str] | None = None,
+    group_prefix: str = "766",
+) -> list[Result]:
+    """Like ``evaluate_all``, always from the live data (no snapshot)."""
     _load()
     ctx = Context(scope, date_from, date_to)
     wanted = list(only) if only is not None else codes(group_prefix)
     return [_result(REGISTRY[code], ctx) for code in wanted]
+
+
+def _from_snapshot(
+    agency: Agency, date_from: dt.date, date_to: dt.date, wanted: list[str]
+) -> list[Result] | None:
+    from .models import IndicatorSnapshot
+
+    snapshot = IndicatorSnapshot.objects.filter(
+        agency=agency, scope_key="", date_from=date_from, date_to=date_to
+    ).first()
+    if snapshot is None:
+        return None
+    stored = {row["code"]: row for row in snapshot.figures}
+    if not all(code in stored for code in wanted):
+        return None  # a measure registered after the snapshot was taken
+
+    def num(value: Any) -> Decimal | int | None:
+        return Decimal(value) if isinstance(value, str) else value
+
+    def dec(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    results = []
+    for code in wanted:
+        row, m = stored[code], REGISTRY[code]
+        results.append(
+            Result(
+                code=code,
+                name=str(m.name),
+                unit=m.unit,
+                direction=m.direction,
+                numerator=num(row["numerator"]),
+                denominator=num(row["denominator"]),
+                value=dec(row["value"]),
+                state=State(row["state"]),
+                points=dec(row["points"]),
+                max_points=dec(row["max_points"]),
+            )
+        )
+    return results
 
 
 def dossiers_behind(
