@@ -56,8 +56,10 @@ def scoped_dossiers(ctx: Context) -> QuerySet[Dossier]:
     scope = ctx.scope
     qs = Dossier.objects.filter(agency_id=scope.agency.pk, received_at__isnull=False)
     if scope.unit is not None:
-        # [A] A unit's dossiers are those that went through one of its steps.
-        steps = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id=scope.unit.pk)
+        # [A] A unit's dossiers are those that reached one of its steps.
+        steps = DossierStep.objects.filter(
+            dossier=OuterRef("pk"), unit_id=scope.unit.pk, received_at__isnull=False
+        )
         qs = qs.filter(Exists(steps))
     if scope.sector is not None:
         qs = qs.filter(procedure_version__procedure__sector_id=scope.sector.pk)

@@ -57,9 +57,9 @@ class AgencyClass(StrEnum):
 
 
 OFFICER_CLASS_LABELS = {
-    OfficerClass.FULL: _("Completed 100% of tasks"),
-    OfficerClass.PARTIAL: _("Completed 70% to under 100% of tasks"),
-    OfficerClass.BELOW: _("Completed under 70% of tasks"),
+    OfficerClass.FULL: _("Completed all tasks"),
+    OfficerClass.PARTIAL: _("Completed 70 to under 100 percent of tasks"),
+    OfficerClass.BELOW: _("Completed under 70 percent of tasks"),
 }
 AGENCY_CLASS_LABELS = {
     AgencyClass.EXCELLENT: _("Excellent"),
