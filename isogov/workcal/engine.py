@@ -425,6 +425,14 @@ class MemoisedCalendar(WorkingCalendar):
         self._positions: dict[dt.datetime, int] = {}
         self._openings: dict[dt.datetime, int] = {}
         self._instants: dict[int, dt.datetime] = {}
+        self._amounts: dict[tuple[object, str], int] = {}
+
+    def amount_to_us(self, amount: Decimal | int | float | str, unit: Unit) -> int:
+        key = (amount, unit)
+        value = self._amounts.get(key)
+        if value is None:
+            value = self._amounts[key] = super().amount_to_us(amount, unit)
+        return value
 
     def add(self, start: dt.datetime, amount: Decimal | int | float | str, unit: Unit | str) -> Due:
         key = (start, amount, unit)
