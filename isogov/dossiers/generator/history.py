@@ -512,8 +512,6 @@ class Simulator:
         )
         if returned > self.until:
             return
-        if story.extension is not None and returned > story.extension[2]:
-            returned = story.extension[2]
         desk = self.actors.desk
         self._act(
             story,

@@ -76,6 +76,8 @@ def test_generated_dossiers_are_consistent_with_their_steps_events_and_deadlines
                     assert may_lead_to(action, status, event.to_status), event.action
                 status = event.to_status
         assert events[0].action == "receive"
+        # Written in the order they happened.
+        assert [e.pk for e in events] == sorted(e.pk for e in events), dossier.code
         assert status == dossier.status, dossier.code
         # The deadlines are those the one deadline function gives from the stored facts.
         recomputed = copy.copy(dossier)
