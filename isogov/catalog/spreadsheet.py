@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from isogov.core.documents.xlsx import literal_cell
 from isogov.core.text import fold_vietnamese
 
 Column = tuple[str, str]  # record key (dots for nesting, "_" prefix: a link), header
@@ -395,8 +396,13 @@ def write_workbook(data: dict[str, Any]) -> bytes:
         sheets[name] = sheet
 
     def put(name: str, row: dict[str, Any], links: dict[str, Any]) -> None:
-        sheets[name].append(
-            [links[key] if key in links else _cell(key, _get(row, key)) for key, _h in SHEETS[name]]
+        sheet = sheets[name]
+        # Text that looks like a formula is stored as text, exactly (read back unchanged).
+        sheet.append(
+            [
+                literal_cell(sheet, links[key] if key in links else _cell(key, _get(row, key)))
+                for key, _h in SHEETS[name]
+            ]
         )
 
     for sector in data["sectors"]:

@@ -232,6 +232,38 @@ def dossier_outcome(
     return classified
 
 
+def step_due_at(
+    *,
+    calendar: WorkingCalendar,
+    started_at: dt.datetime,
+    amount: Decimal | int | str,
+    unit: Unit | str,
+    is_counted: bool,
+    promised_due_at: dt.datetime | None,
+) -> dt.datetime | None:
+    """A step's due time when it starts: its allowance counted from its start; a step that is
+    not counted (the return of the result) is due at the dossier's appointment."""
+    if is_counted:
+        return calendar.add(started_at, amount, unit).due_at
+    return promised_due_at
+
+
+def step_outcome(
+    *,
+    calendar: WorkingCalendar,
+    finished_at: dt.datetime,
+    due_at: dt.datetime,
+    amount: Decimal | int | str,
+    unit: Unit | str,
+    is_counted: bool,
+) -> Classified:
+    """A finished step's outcome (form 05 row). A step of less than a day (0.25 day, 2 hours)
+    is early when finished before its due time; longer ones are judged by day; the return step
+    is due at the appointment and judged by day."""
+    by_day = not is_counted or not is_shorter_than_a_day(calendar, amount, unit)
+    return classify(calendar=calendar, finished_at=finished_at, due_at=due_at, by_day=by_day)
+
+
 # --- periods and windows set in days --------------------------------------------------------
 def period_end(
     *,

@@ -137,7 +137,7 @@ def _fate(age: int, index: int) -> str:
     return recent[index % len(recent)]
 
 
-def _applicant(index: int) -> services.ApplicantInput:
+def demo_applicant(index: int) -> services.ApplicantInput:
     street = STREETS[index % len(STREETS)]
     address = f"Số {index % 90 + 1} {street}, thành phố Hải Phòng"
     if index % 4 == 3:
@@ -281,7 +281,7 @@ def seed_dossiers(*, agency: Agency, days: int = WORKING_DAYS) -> SeedResult:
                 agency=agency,
                 procedure_code=procedure,
                 channel_kind="in_person",
-                applicant=_applicant(index),
+                applicant=demo_applicant(index),
                 papers=[services.PaperInput("Đơn đề nghị (theo mẫu)", originals=1)],
                 request_summary=SUMMARIES[procedure],
             )

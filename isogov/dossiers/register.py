@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency
 from isogov.core import clock
+from isogov.core.documents.csvfile import csv_stream
 from isogov.core.documents.pdf import FONT, Document, render_document, table
 from isogov.core.documents.text import nfc, vn_short_date, vn_short_datetime
-from isogov.core.documents.xlsx import xlsx_bytes
+from isogov.core.documents.xlsx import xlsx_bytes, xlsx_stream
 from isogov.core.errors import ValidationFailed
 
 from .models import ClockStop, Dossier, DossierStep, Extension, StepKind
@@ -30,6 +31,7 @@ from .rulesets import RULE_SETS, FormSet, ruleset_in_force
 # The oldest year anyone may ask for, before the rule-set check says more: keeps absurd input
 # (-1, 1, 10000, twenty digits) away from the database's date functions.
 OLDEST_YEAR = 2000
+CHUNK_ROWS = 2000  # dossiers read per query when the register is streamed
 # The register exists from the first one-stop rule set (Decree 61/2018, in force 21/6/2018).
 FIRST_REGISTER_YEAR = min(ruleset.effective_from for ruleset in RULE_SETS).year
 
@@ -172,10 +174,8 @@ def _how_collected(dossier: Dossier) -> str:
     return f"{method}: {proof}" if proof else method
 
 
-def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> RegisterData:
-    """The register's rows from the received dossiers (three extra queries in all)."""
-    prefetch_related_objects(
-        dossiers,
+def _prefetches() -> tuple[Prefetch, ...]:
+    return (
         Prefetch(
             "steps",
             queryset=DossierStep.objects.filter(kind=StepKind.PROCESS)
@@ -188,31 +188,43 @@ def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> Regi
         ),
         Prefetch("clock_stops", queryset=ClockStop.objects.order_by("started_at"), to_attr="stops"),
     )
-    rows = []
-    for d in dossiers:
-        if d.received_at is None:
-            continue
-        steps: list[DossierStep] = d.register_steps  # type: ignore[attr-defined]
-        moves: list[Extension] = d.moves  # type: ignore[attr-defined]
-        rows.append(
-            RegisterRow(
-                line=d.register_line or 0,
-                dossier_code=d.code,
-                procedure=d.procedure_name,
-                sets=d.sets_count,
-                applicant=d.applicant_name,
-                address_phone=" · ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
-                lead_agency=lead_unit(steps) or agency.name,
-                received_at=d.received_at,
-                appointment_at=original_appointment(d, moves),
-                transferred_at=steps[0].finished_at if steps else None,
-                result_back_at=_result_back_at(steps),
-                returned_at=d.returned_at,
-                how_collected=_how_collected(d),
-                note=_note(moves, d.stops),  # type: ignore[attr-defined]
-            )
-        )
+
+
+def _register_row(d: Dossier, agency: Agency) -> RegisterRow:
+    steps: list[DossierStep] = d.register_steps  # type: ignore[attr-defined]
+    moves: list[Extension] = d.moves  # type: ignore[attr-defined]
+    assert d.received_at is not None
+    return RegisterRow(
+        line=d.register_line or 0,
+        dossier_code=d.code,
+        procedure=d.procedure_name,
+        sets=d.sets_count,
+        applicant=d.applicant_name,
+        address_phone=" · ".join(x for x in (d.applicant_address, d.applicant_phone) if x),
+        lead_agency=lead_unit(steps) or agency.name,
+        received_at=d.received_at,
+        appointment_at=original_appointment(d, moves),
+        transferred_at=steps[0].finished_at if steps else None,
+        result_back_at=_result_back_at(steps),
+        returned_at=d.returned_at,
+        how_collected=_how_collected(d),
+        note=_note(moves, d.stops),  # type: ignore[attr-defined]
+    )
+
+
+def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> RegisterData:
+    """The register's rows from the received dossiers (three extra queries in all)."""
+    prefetch_related_objects(dossiers, *_prefetches())
+    rows = [_register_row(d, agency) for d in dossiers if d.received_at is not None]
     return RegisterData(agency_name=agency.name, year=year, rows=rows)
+
+
+def register_rows(*, agency: Agency, dossiers: QuerySet[Dossier]) -> Iterator[RegisterRow]:
+    """The register's rows read in chunks (three extra queries per chunk): constant memory."""
+    queryset = dossiers.prefetch_related(*_prefetches())
+    for d in queryset.iterator(chunk_size=CHUNK_ROWS):
+        if d.received_at is not None:
+            yield _register_row(d, agency)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -300,37 +312,64 @@ def render_register_pdf(
     )
 
 
+def _xlsx_values(row: RegisterRow) -> tuple[object, ...]:
+    return (
+        row.line,
+        row.dossier_code,
+        row.procedure,
+        row.sets,
+        row.applicant,
+        row.address_phone,
+        row.lead_agency,
+        row.received_at,
+        row.appointment_at,
+        row.transferred_at,
+        row.result_back_at,
+        row.returned_at,
+        row.how_collected,
+        None,
+        row.note,
+    )
+
+
+def _xlsx_title(agency_name: str, year: int, form_set: FormSet | str) -> list[list[object]]:
+    number, title = form_number_and_title(Form.REGISTER, form_set)
+    title_row: list[object] = [None] * len(REGISTER_HEADINGS)
+    title_row[0] = f"{title} NĂM {year}"
+    title_row[-1] = f"Mẫu số {number}"
+    return [title_row, [agency_name]]
+
+
 def register_xlsx(
     data: RegisterData, *, form_set: FormSet | str = FormSet.CIRCULAR_01_2018
 ) -> bytes:
     """The register as a spreadsheet: title in rows 1–2, the heading in row 3, one row per line."""
-    number, title = form_number_and_title(Form.REGISTER, form_set)
-    title_row: list[object] = [None] * len(REGISTER_HEADINGS)
-    title_row[0] = f"{title} NĂM {data.year}"
-    title_row[-1] = f"Mẫu số {number}"
     return xlsx_bytes(
         sheet_title=f"Sổ theo dõi {data.year}",
-        title_rows=[title_row, [data.agency_name]],
+        title_rows=_xlsx_title(data.agency_name, data.year, form_set),
         headings=REGISTER_HEADINGS,
-        rows=(
-            (
-                row.line,
-                row.dossier_code,
-                row.procedure,
-                row.sets,
-                row.applicant,
-                row.address_phone,
-                row.lead_agency,
-                row.received_at,
-                row.appointment_at,
-                row.transferred_at,
-                row.result_back_at,
-                row.returned_at,
-                row.how_collected,
-                None,
-                row.note,
-            )
-            for row in data.rows
-        ),
+        rows=(_xlsx_values(row) for row in data.rows),
         widths=REGISTER_XLSX_WIDTHS,
     )
+
+
+def register_xlsx_stream(
+    *,
+    agency_name: str,
+    year: int,
+    rows: Iterable[RegisterRow],
+    form_set: FormSet | str = FormSet.CIRCULAR_01_2018,
+) -> Iterator[bytes]:
+    """``register_xlsx`` in constant memory, in chunks (``StreamingHttpResponse``)."""
+    return xlsx_stream(
+        sheet_title=f"Sổ theo dõi {year}",
+        title_rows=_xlsx_title(agency_name, year, form_set),
+        headings=REGISTER_HEADINGS,
+        rows=(_xlsx_values(row) for row in rows),
+        widths=REGISTER_XLSX_WIDTHS,
+    )
+
+
+def register_csv_stream(*, rows: Iterable[RegisterRow]) -> Iterator[bytes]:
+    """The register's columns as CSV, one row per line, in chunks."""
+    return csv_stream(headings=REGISTER_HEADINGS, rows=(_xlsx_values(row) for row in rows))

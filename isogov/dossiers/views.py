@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, selectors, services
+from . import documents, exports, selectors, services
 from . import register as dossier_register
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
@@ -35,6 +36,8 @@ from .queues import Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
+# A queue tab is exported as the page lists it, built in memory: at most this many rows.
+QUEUE_EXPORT_LIMIT = 50_000
 
 
 def _agency(request: AuthenticatedHttpRequest) -> Agency:
@@ -45,19 +48,39 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
 
 
 @login_required
-def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """My work: the tabs with their counts and the rows of the chosen one (``?tab=``)."""
     tab = request.GET.get("tab", Tab.ALL)
     if tab not in Tab.__members__.values():
         tab = Tab.ALL
+    export = request.GET.get("format", "")
+    if export in exports.FORMATS:
+        # The tab's rows as the page lists them, without the page's limit.
+        rows = selectors.dossier_queue(user=request.user, tab=tab, limit=QUEUE_EXPORT_LIMIT)
+        return exports.export_response(
+            export,
+            filename=f"viec-cua-toi-{tab}",
+            sheet_title=str(_("My work")),
+            rows=exports.queue_rows(rows),
+        )
     page = selectors.dossier_queue_tabs(user=request.user, tab=tab)
     return render(request, "dossiers/queue.html", {"queue": page, "rows": page.rows})
 
 
 @login_required
-def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     q = request.GET.get("q", "")
     status = request.GET.get("status", "")
+    export = request.GET.get("format", "")
+    if export in exports.FORMATS:
+        # Every match of the filters (the page shows the first 200), streamed.
+        found = selectors.dossier_search(user=request.user, q=q, status=status)
+        return exports.export_response(
+            export,
+            filename="ho-so",
+            sheet_title=str(_("Dossiers")),
+            rows=exports.dossier_rows(found),
+        )
     results = (
         selectors.dossier_search(user=request.user, q=q, status=status)[:200]
         if (q or status)
@@ -366,25 +389,31 @@ def form_pdf(request: AuthenticatedHttpRequest, code: str, form: str) -> HttpRes
 
 
 @login_required
-def register(request: AuthenticatedHttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The register (sổ theo dõi hồ sơ) of the user's agency for one year; PDF and XLSX."""
     agency = _agency(request)
     # A year that is no number, absurd or before the first rule set is a 400 naming it.
     year = dossier_register.register_year(request.GET.get("year"))
     form_set = dossier_register.register_form_set(year)
     q = request.GET.get("q", "")
-    dossiers = list(selectors.dossier_register(user=request.user, agency=agency, year=year, q=q))
-    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
+    listed = selectors.dossier_register(user=request.user, agency=agency, year=year, q=q)
     export = request.GET.get("format", "")
-    if export in ("pdf", "xlsx"):
-        if export == "pdf":
-            body = dossier_register.render_register_pdf(data, form_set=form_set)
-            kind = "application/pdf"
+    if export in exports.FORMATS:
+        # Streamed in constant memory, whatever the year's size.
+        rows = dossier_register.register_rows(agency=agency, dossiers=listed)
+        if export == "xlsx":
+            body = dossier_register.register_xlsx_stream(
+                agency_name=agency.name, year=year, rows=rows, form_set=form_set
+            )
         else:
-            body = dossier_register.register_xlsx(data, form_set=form_set)
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(body, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.{export}"'
+            body = dossier_register.register_csv_stream(rows=rows)
+        return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
+    dossiers = list(listed)
+    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
+    if export == "pdf":
+        body_pdf = dossier_register.render_register_pdf(data, form_set=form_set)
+        response = HttpResponse(body_pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
         return response
     first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(

@@ -411,3 +411,61 @@ class WorkingCalendar:
         if index == len(self._days) or self._days[index] != day:
             return False
         return any(start <= time_of_day <= end for start, end in self._periods[index])
+
+
+class MemoisedCalendar(WorkingCalendar):
+    """The same calendar, remembering each answer: for bulk work (the demo generator) that
+    asks the same questions millions of times. Same results as the calendar it copies; it is
+    not shared between threads and grows with the distinct questions asked.
+    """
+
+    def __init__(self, calendar: WorkingCalendar) -> None:  # shares the compiled arrays
+        self.__dict__.update(calendar.__dict__)
+        self._adds: dict[tuple[dt.datetime, object, str], Due] = {}
+        self._positions: dict[dt.datetime, int] = {}
+        self._openings: dict[dt.datetime, int] = {}
+        self._instants: dict[int, dt.datetime] = {}
+        self._amounts: dict[tuple[object, str], int] = {}
+
+    def amount_to_us(self, amount: Decimal | int | float | str, unit: Unit) -> int:
+        key = (amount, unit)
+        value = self._amounts.get(key)
+        if value is None:
+            value = self._amounts[key] = super().amount_to_us(amount, unit)
+        return value
+
+    def add(self, start: dt.datetime, amount: Decimal | int | float | str, unit: Unit | str) -> Due:
+        key = (start, amount, unit)
+        due = self._adds.get(key)
+        if due is None:
+            due = self._adds[key] = super().add(start, amount, unit)
+        return due
+
+    def position(self, at: dt.datetime) -> int:
+        """The working time before ``at``, in microseconds since the calendar's first day."""
+        position = self._positions.get(at)
+        if position is None:
+            local = _to_local_us(at)
+            self._check(local)
+            position = self._positions[at] = self._position(local)
+        return position
+
+    def instant(self, position: int) -> dt.datetime:
+        """The earliest instant at ``position`` (the inverse of ``position`` in working time)."""
+        instant = self._instants.get(position)
+        if instant is None:
+            instant = self._instants[position] = _from_local_us(self._instant(position))
+        return instant
+
+    def add_working_us(self, start: dt.datetime, amount_us: int) -> dt.datetime:
+        opening = self._openings.get(start)
+        if opening is None:
+            local = _to_local_us(start)
+            self._check(local)
+            opening = self._openings[start] = self._position(self._next_opening(local))
+        if amount_us == 0:
+            return super().add_working_us(start, 0)
+        return self.instant(opening + amount_us)
+
+    def working_us_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        return self.position(end) - self.position(start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -9,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import load_workbook
 
-from isogov.core.documents.xlsx import safe_value, xlsx_bytes
+from isogov.core.documents.csvfile import csv_stream
+from isogov.core.documents.xlsx import literal_cell, safe_value, xlsx_bytes, xlsx_stream
 
 
 @pytest.mark.parametrize(
@@ -23,8 +25,23 @@ from isogov.core.documents.xlsx import safe_value, xlsx_bytes
         ("\r=1", "'\r=1"),
         ("Nguyễn Thị Hồng Nhung", "Nguyễn Thị Hồng Nhung"),
         ("a=b", "a=b"),
+        (" =1+1", "' =1+1"),
+        ("  \t@SUM(A1)", "'  \t@SUM(A1)"),
+        ("\n-1", "'\n-1"),
     ],
-    ids=["equals", "plus", "minus", "at", "tab", "carriage-return", "plain", "inner-equals"],
+    ids=[
+        "equals",
+        "plus",
+        "minus",
+        "at",
+        "tab",
+        "carriage-return",
+        "plain",
+        "inner-equals",
+        "after-spaces",
+        "after-spaces-and-tab",
+        "after-newline",
+    ],
 )
 def test_text_that_a_spreadsheet_would_run_is_stored_as_text(text: str, stored: str) -> None:
     assert safe_value(text) == stored
@@ -60,3 +77,41 @@ def test_workbook_streams_rows_and_reads_back_neutralised() -> None:
     assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["A"].width == 20
     assert sheet.title == "Sổ theo dõi 2026"
+
+
+def test_the_streamed_workbook_is_the_same_workbook_in_chunks() -> None:
+    rows = ([f"=A{n}", n] for n in range(5000))
+    chunks = list(xlsx_stream(sheet_title="Danh sách", headings=["Tên", "Số"], rows=rows))
+    assert len(chunks) > 1 and all(len(chunk) <= 64 * 1024 for chunk in chunks)
+    sheet = load_workbook(io.BytesIO(b"".join(chunks))).active
+    assert sheet is not None
+    assert sheet["A2"].value == "'=A0" and sheet["A2"].data_type == "s"
+    assert sheet.max_row == 5001
+
+
+def test_csv_neutralises_formulas_and_writes_vietnam_time() -> None:
+    rows = [
+        ["=1+1", dt.datetime(2026, 2, 13, 9, 0, tzinfo=dt.UTC), -3],
+        [" @x", None, dt.date(2026, 3, 5)],
+    ]
+    body = b"".join(csv_stream(headings=["Tên", "Lúc", "Số"], rows=rows)).decode("utf-8")
+    assert body.startswith("\ufeff")
+    read = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert read == [
+        ["Tên", "Lúc", "Số"],
+        ["'=1+1", "13/02/2026 16:00", "-3"],
+        ["' @x", "", "05/03/2026"],
+    ]
+
+
+def test_a_literal_cell_keeps_the_text_exactly_and_never_a_formula() -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("x")
+    sheet.append([literal_cell(sheet, "=1+1"), literal_cell(sheet, "plain")])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert read is not None
+    assert read["A1"].value == "=1+1" and read["A1"].data_type == "s"

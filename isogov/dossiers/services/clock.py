@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,7 @@ from ..models import (
     Dossier,
     Extension,
 )
-from ..rulesets import OnSupplement
+from ..rulesets import OnSupplement, RuleSet
 from ..transitions import Status
 from ._kernel import (
     APOLOGY_DATE,
@@ -139,6 +140,38 @@ def transfer_due_at(
     return calendar.add_working_us(opening, next_day_working_hours * HOUR_US)
 
 
+def first_step_due_at(
+    calendar: WorkingCalendar,
+    ruleset: RuleSet,
+    received_at: dt.datetime,
+    *,
+    amount: Decimal | int | str,
+    unit: str,
+) -> dt.datetime:
+    """The desk's first step: its allowance, but no later than the transfer rule (art. 18.2)."""
+    due = calendar.add(received_at, amount, unit).due_at
+    transfer_due = transfer_due_at(
+        calendar, received_at, next_day_working_hours=ruleset.transfer_next_day_working_hours
+    )
+    return min(due, transfer_due)
+
+
+def supplement_received_message(
+    ruleset: RuleSet, promised_due_at: dt.datetime | None, waiting_seconds: int
+) -> str:
+    """The timeline line of the full dossier's arrival: how the clock moved, the appointment."""
+    restarted = ruleset.on_supplement == OnSupplement.RESTART
+    return (CLOCK_RESTARTED if restarted else CLOCK_RESUMED) % {
+        "due": _local(promised_due_at),
+        "hours": waiting_seconds / 3600,
+    }
+
+
+def apology_message(new_due_at: dt.datetime, reason: str) -> str:
+    """The timeline line of an apology (form 04)."""
+    return _("New appointment %(due)s: %(reason)s") % {"due": _local(new_due_at), "reason": reason}
+
+
 @transaction.atomic
 def dossier_request_supplement(
     *,
@@ -229,11 +262,9 @@ def dossier_supplement_received(
         stop.save(update_fields=["ended_at", "received_items"])
     refresh_deadline(dossier)
     # The timeline says how the clock moved and where the appointment is now.
-    restarted = _ruleset(dossier).on_supplement == OnSupplement.RESTART
-    message = (CLOCK_RESTARTED if restarted else CLOCK_RESUMED) % {
-        "due": _local(dossier.promised_due_at),
-        "hours": dossier.waiting_seconds / 3600,
-    }
+    message = supplement_received_message(
+        _ruleset(dossier), dossier.promised_due_at, dossier.waiting_seconds
+    )
     _transition(
         dossier,
         to=Status.IN_PROCESS,
@@ -386,8 +417,7 @@ def dossier_apologise(
         actor=actor,
         action="apologise",
         reason=reason,
-        message=_("New appointment %(due)s: %(reason)s")
-        % {"due": _local(new_due_at), "reason": reason},
+        message=apology_message(new_due_at, reason),
     )
     _save(dossier, "appointment_moves", *DEADLINE_FIELDS)
     _apology_notice(dossier, reason=reason, new_due_at=new_due_at)

@@ -56,8 +56,8 @@ from ._kernel import (
     _save,
     _transition,
 )
-from .clock import DEADLINE_FIELDS, refresh_deadline, transfer_due_at
-from .notices import _promise_sentence, _receipt_notice, _refusal_notice, _supplement_notice
+from .clock import DEADLINE_FIELDS, first_step_due_at, refresh_deadline
+from .notices import _receipt_notice, _refusal_notice, _supplement_notice, promise_sentence
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -194,19 +194,28 @@ def _new_dossier(
 
 def _index(dossier: Dossier) -> None:
     """The folded text searched by code, reference, name, phone, ID number and procedure."""
-    dossier.search_text = fold_vietnamese(
-        " ".join(
-            [
-                dossier.code,
-                dossier.reference,
-                dossier.applicant_name,
-                dossier.applicant_phone,
-                dossier.applicant_id_number,
-                dossier.procedure_name,
-                dossier.procedure_code,
-            ]
-        )
+    dossier.search_text = search_text_of(
+        dossier.code,
+        dossier.reference,
+        dossier.applicant_name,
+        dossier.applicant_phone,
+        dossier.applicant_id_number,
+        dossier.procedure_name,
+        dossier.procedure_code,
     )
+
+
+def search_text_of(*parts: str) -> str:
+    """The folded search text of a dossier from its code, reference, applicant's name, phone,
+    ID number, procedure name and code (in that order)."""
+    return fold_vietnamese(" ".join(parts))
+
+
+def receipt_message(promised_due_at: dt.datetime | None, service_due_at: dt.datetime | None) -> str:
+    """The timeline line of a receipt: the appointment, and the agency's promise if shorter."""
+    return _("Received; appointment %(due)s.") % {
+        "due": _local(promised_due_at)
+    } + promise_sentence(service_due_at)
 
 
 def _store(dossier: Dossier, data: IntakeInput, plan: IntakePlan) -> None:
@@ -288,16 +297,14 @@ def _plan_steps(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
             ),
         ]
     first = rows[0]
-    calendar = _calendar(dossier)
     first.received_at = at
-    first.due_at = calendar.add(at, first.allowance_value, first.allowance_unit).due_at
-    # The desk's first step must also respect the transfer rule (art. 18.2).
-    transfer_due = transfer_due_at(
-        calendar,
+    first.due_at = first_step_due_at(
+        _calendar(dossier),
+        _ruleset(dossier),
         at,
-        next_day_working_hours=_ruleset(dossier).transfer_next_day_working_hours,
+        amount=first.allowance_value,
+        unit=first.allowance_unit,
     )
-    first.due_at = min(first.due_at, transfer_due)
     if first.unit_id:
         dossier.handling_unit_id = first.unit_id
     return rows
@@ -355,8 +362,7 @@ def dossier_receive(
         actor=actor,
         action="receive",
         to_status=Status.RECEIVED,
-        message=_("Received; appointment %(due)s.") % {"due": _local(dossier.promised_due_at)}
-        + _promise_sentence(dossier),
+        message=receipt_message(dossier.promised_due_at, dossier.service_due_at),
         data={
             "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
             "service_due_at": (

@@ -7,6 +7,7 @@ agency leader or ISO secretary edits the templates (``notice_template_update``, 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -82,11 +83,14 @@ def _notify(dossier: Dossier, milestone: Milestone, **fields: str) -> None:
 
 def _promise_sentence(dossier: Dossier) -> str:
     """The sentence on the agency's own promise, when it ends before the legal appointment."""
-    if dossier.service_due_at is None:
+    return promise_sentence(dossier.service_due_at)
+
+
+def promise_sentence(service_due_at: dt.datetime | None) -> str:
+    """The sentence on the agency's own promise (empty without one)."""
+    if service_due_at is None:
         return ""
-    return " " + _("The agency promises the result by %(date)s.") % {
-        "date": _local(dossier.service_due_at)
-    }
+    return " " + _("The agency promises the result by %(date)s.") % {"date": _local(service_due_at)}
 
 
 def _receipt_notice(dossier: Dossier) -> None:

@@ -28,12 +28,15 @@ from .notices import _finished_notice
 
 
 def _start_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
-    calendar = _calendar(dossier)
     step.received_at = at
-    if step.is_counted:
-        step.due_at = calendar.add(at, step.allowance_value, step.allowance_unit).due_at
-    else:
-        step.due_at = dossier.promised_due_at
+    step.due_at = deadlines.step_due_at(
+        calendar=_calendar(dossier),
+        started_at=at,
+        amount=step.allowance_value,
+        unit=step.allowance_unit,
+        is_counted=step.is_counted,
+        promised_due_at=dossier.promised_due_at,
+    )
     step.save(update_fields=["received_at", "due_at", "updated_at"])
     dossier.current_step = step
     if step.unit_id:
@@ -48,14 +51,13 @@ def _finish_step(
     if note:
         step.note = note
     if step.due_at is not None:
-        calendar = _calendar(dossier)
-        # A step of less than a day (0.25 day, 2 hours) is early when finished before its due
-        # time; longer ones are judged by day. The return step is due at the appointment.
-        by_day = not step.is_counted or not deadlines.is_shorter_than_a_day(
-            calendar, step.allowance_value, step.allowance_unit
-        )
-        classified = deadlines.classify(
-            calendar=calendar, finished_at=at, due_at=step.due_at, by_day=by_day
+        classified = deadlines.step_outcome(
+            calendar=_calendar(dossier),
+            finished_at=at,
+            due_at=step.due_at,
+            amount=step.allowance_value,
+            unit=step.allowance_unit,
+            is_counted=step.is_counted,
         )
         step.outcome = classified.outcome
         step.late_by_seconds = classified.late_by_us // 1_000_000
@@ -129,10 +131,15 @@ def _complete_current(dossier: Dossier, *, actor: User, note: str) -> None:
         dossier,
         actor=actor,
         action="handover",
-        message=_("%(from)s → %(to)s") % {"from": step.name, "to": following.name},
+        message=handover_message(step.name, following.name),
         data={"step": step.pk, "outcome": step.outcome},
     )
     _save(dossier, "status", "current_step", "handling_unit")
+
+
+def handover_message(from_step: str, to_step: str) -> str:
+    """The timeline line of a handover from one step to the next."""
+    return _("%(from)s → %(to)s") % {"from": from_step, "to": to_step}
 
 
 def _assignable(dossier: Dossier, step: DossierStep) -> bool:

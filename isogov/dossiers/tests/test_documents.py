@@ -154,7 +154,7 @@ def test_register_as_xlsx_and_pdf(client: Client, desk: Any, handled: Dossier) -
     page = client.get("/dossiers/register/", {"year": 2026}).content.decode()
     assert handled.code in page
     workbook = load_workbook(
-        io.BytesIO(client.get("/dossiers/register/", {"year": 2026, "format": "xlsx"}).content)
+        io.BytesIO(client.get("/dossiers/register/", {"year": 2026, "format": "xlsx"}).getvalue())
     )
     values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
     assert handled.code in values and "Nguyễn Thị Hồng Nhung" in values
@@ -177,7 +177,7 @@ def test_the_register_of_a_year_uses_the_forms_of_that_year(client: Client, desk
     client.force_login(desk.user("motcua"))
 
     def form_number(year: int) -> str:
-        content = client.get("/dossiers/register/", {"year": year, "format": "xlsx"}).content
+        content = client.get("/dossiers/register/", {"year": year, "format": "xlsx"}).getvalue()
         sheet = load_workbook(io.BytesIO(content)).active
         return str([cell for cell in sheet[1] if cell.value][-1].value)
 

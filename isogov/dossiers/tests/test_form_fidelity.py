@@ -41,7 +41,7 @@ def register_rows(client: Client) -> dict[str, dict[str, Any]]:
     """The XLSX register's rows as {dossier code: {heading: value}}."""
     response = client.get("/dossiers/register/", REGISTER_XLSX)
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     headings = rows[2]
     return {row[1]: dict(zip(headings, row, strict=True)) for row in rows[3:]}

@@ -1,0 +1,113 @@
+"""Benchmark: the demo history generator (``isogov demo generate``), dossiers per second.
+
+``.venv/bin/python bench/generate.py [N ...] [--months M] [--keep]`` (default N = 100,000 and
+1,000,000, M = 12). For each N: a fresh temporary file SQLite database with the default
+settings (WAL), migrated and seeded with the demo agencies and catalogue (no dossiers), then
+``demo_generate`` of N dossiers over the M months before now, with their steps, timeline events,
+clock stops, apologies, papers, fees and one audit event per batch. Prints the rate, the rows
+written, the database size, ``isogov audit verify``'s verdict and the load average; ``--keep``
+leaves the last database (its path is printed) for ``bench/export.py --db``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="isogov-bench-generate-"))
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
+os.environ["ISOGOV_DATA_DIR"] = str(TMP)
+os.environ["ISOGOV_SQLITE_PATH"] = str(TMP / "bench.sqlite3")
+os.environ.setdefault("ISOGOV_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from isogov.accounts.demo import seed_demo  # noqa: E402
+from isogov.accounts.models import Agency  # noqa: E402
+from isogov.audit.services import audit_verify_chain  # noqa: E402
+from isogov.catalog.demo import DEPARTMENT_CODE, seed_catalog  # noqa: E402
+from isogov.dossiers.generator import demo_generate  # noqa: E402
+from isogov.dossiers.management.commands.demo import ProgressBar  # noqa: E402
+from isogov.dossiers.models import Dossier, DossierEvent, DossierStep  # noqa: E402
+
+DB = TMP / "bench.sqlite3"
+SEEDED = TMP / "seeded.sqlite3"
+
+
+def fresh_database() -> None:
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    shutil.copy(SEEDED, DB)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    months = 12
+    if "--months" in sys.argv:
+        months = int(sys.argv[sys.argv.index("--months") + 1])
+        args.remove(str(months))
+    sizes = [int(a) for a in args] or [100_000, 1_000_000]
+    keep = "--keep" in sys.argv
+    call_command("migrate", verbosity=0)
+    seed_demo()
+    seed_catalog()
+    connection.close()
+    shutil.copy(DB, SEEDED)
+    print(
+        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs, {months} months of history"
+    )
+    try:
+        for size in sizes:
+            fresh_database()
+            agency = Agency.objects.get(code=DEPARTMENT_CODE)
+            load_before = os.getloadavg()
+            started = time.monotonic()
+            demo_generate(
+                agency=agency, dossiers=size, months=months, progress=ProgressBar(sys.stderr)
+            )
+            seconds = time.monotonic() - started
+            load_after = os.getloadavg()
+            dossiers = Dossier.objects.count()
+            steps = DossierStep.objects.count()
+            events = DossierEvent.objects.count()
+            verdict = audit_verify_chain()
+            size_mb = (
+                sum(
+                    Path(f"{DB}{s}").stat().st_size
+                    for s in ("", "-wal")
+                    if Path(f"{DB}{s}").exists()
+                )
+                / 2**20
+            )
+            print(
+                f"N = {size:>9,}: {dossiers:,} dossiers, {steps:,} steps, {events:,} events in "
+                f"{seconds:.1f} s = {dossiers / seconds:,.0f} dossiers/s "
+                f"({(dossiers + steps + events) / seconds:,.0f} rows/s); "
+                f"database {size_mb:,.0f} MB; "
+                f"audit verify: {'OK' if verdict.ok else 'BROKEN'} ({verdict.checked} events); "
+                f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
+            )
+            sys.stdout.flush()
+    finally:
+        connection.close()
+        if keep:
+            print(f"kept: {DB}")
+        else:
+            shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

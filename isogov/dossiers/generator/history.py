@@ -1,0 +1,544 @@
+"""What happened to each generated dossier, worked out with the services' own pure rules.
+
+No ORM here: the receipt's deadlines come from ``deadlines.compute_deadline`` (as
+``refresh_deadline`` calls it), the first step's due time from ``first_step_due_at`` (intake),
+each later step's from ``deadlines.step_due_at`` and its outcome from ``deadlines.step_outcome``
+(``services/steps.py``), the dossier's outcome from ``deadlines.dossier_outcome`` (return of the
+result), and every timeline line from the message helpers the services use. ``rows.py`` turns a
+``Story`` into table rows.
+
+Times lie on a five-minute grid of working time, so the memoised calendar answers most questions
+from memory (``workcal.engine.MemoisedCalendar``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from isogov.catalog.intake import IntakePlan, PlannedStep
+from isogov.workcal.engine import HOUR_US, MemoisedCalendar
+from isogov.workcal.engine import Unit as TimeUnit
+
+from .. import deadlines
+from ..rulesets import RuleSet
+from ..services.clock import apology_message, first_step_due_at, supplement_received_message
+from ..services.intake import receipt_message
+from ..services.steps import handover_message
+from ..transitions import Status
+
+SLOT_US = 5 * 60 * 1_000_000  # the grid of generated times: five minutes of working time
+
+
+class Fate(StrEnum):
+    """How the dossier's handling goes (``FATES`` gives how often)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"  # the last step overruns the legal time
+    SUPPLEMENT = "supplement"  # form 02 after the desk, the clock restarts on the full dossier
+    APOLOGY = "apology"  # form 04: a new appointment, finished after the old one
+    WITHDRAWN = "withdrawn"  # the applicant asks to stop; the desk stops it
+
+
+# [A] Not a legal figure: shares chosen so that about 5 % of finished dossiers are late (the late
+# ones and the apologies, which count as late: Decree 61/2018 art. 19.9).
+FATES: tuple[tuple[Fate, float], ...] = (
+    (Fate.ON_TIME, 0.865),
+    (Fate.LATE, 0.035),
+    (Fate.SUPPLEMENT, 0.06),
+    (Fate.APOLOGY, 0.02),
+    (Fate.WITHDRAWN, 0.02),
+)
+
+SUPPLEMENT_REASON = "Thiếu bản sao giấy phép xuất bản của sản phẩm đề nghị cấp CFS"
+SUPPLEMENT_ITEMS = ["Bản sao giấy phép xuất bản (có chứng thực)"]
+APOLOGY_REASON = "Chờ ý kiến phối hợp của Sở Văn hóa, Thể thao và Du lịch"
+WITHDRAWAL_REASON = "Người nộp hồ sơ đề nghị rút hồ sơ để bổ sung thông tin"
+
+
+@dataclass(slots=True)
+class Act:
+    """One action as the services record it: a timeline line (and its status move)."""
+
+    at: dt.datetime
+    actor_id: int | None
+    action: str
+    from_status: str = ""
+    to_status: str = ""
+    message: str = ""
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StepState:
+    planned: PlannedStep
+    received_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    finished_by: int | None = None
+    outcome: str = ""
+    late_by_seconds: int = 0
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    """A dossier's whole life up to the generator's ``until``."""
+
+    received_at: dt.datetime
+    plan: IntakePlan
+    ruleset: RuleSet
+    fate: Fate
+    status: str = Status.RECEIVED
+    start_counted_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    promised_due_at: dt.datetime | None = None
+    service_due_at: dt.datetime | None = None
+    waiting_seconds: int = 0
+    steps: list[StepState] = field(default_factory=list)
+    current: int = 0  # index of the current step
+    handling_unit_id: int | None = None
+    acts: list[Act] = field(default_factory=list)
+    stop: tuple[dt.datetime, dt.datetime | None] | None = None  # supplement request
+    extension: tuple[dt.datetime, dt.datetime, dt.datetime] | None = None  # at, previous, new
+    stopped_at: dt.datetime | None = None  # withdrawal: the stop notice (numbered)
+    finished_at: dt.datetime | None = None
+    returned_at: dt.datetime | None = None
+    result_approved_at: dt.datetime | None = None
+    result_recorded: bool = False
+    outcome: str = ""
+    late_by_seconds: int = 0
+    version: int = 1
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Actors:
+    """The demo officers' user ids: the desk, and who does each step of each process."""
+
+    desk: int
+    record: int
+    approve: int
+    by_step: dict[tuple[int, int], int]  # (version id, step order) → user id
+
+    def step(self, plan: IntakePlan, step: PlannedStep) -> int:
+        return self.by_step.get((plan.version_id, step.order), self.desk)
+
+
+class Simulator:
+    """Works out stories on one agency's calendar, cut at ``until`` (what has not happened yet
+    is left out: the dossier is still open)."""
+
+    def __init__(
+        self, *, calendar: MemoisedCalendar, until: dt.datetime, actors: Actors, seed: int
+    ) -> None:
+        self.calendar = calendar
+        self.until = until
+        self.actors = actors
+        self.rng = random.Random(seed)
+        self._allowance_us: dict[tuple[Decimal, str], int] = {}
+        self._messages: dict[tuple[object, ...], str] = {}
+        self._fates = [fate for fate, _share in FATES]
+        self._weights = [share for _fate, share in FATES]
+
+    # --- helpers --------------------------------------------------------------------------
+    def _receipt_message(self, story: Story) -> str:
+        key = ("receipt", story.promised_due_at, story.service_due_at)
+        message = self._messages.get(key)
+        if message is None:
+            message = receipt_message(story.promised_due_at, story.service_due_at)
+            self._messages[key] = message
+        return message
+
+    def _handover_message(self, from_step: str, to_step: str) -> str:
+        key = ("handover", from_step, to_step)
+        message = self._messages.get(key)
+        if message is None:
+            message = self._messages[key] = handover_message(from_step, to_step)
+        return message
+
+    def _us(self, step: PlannedStep) -> int:
+        key = (step.allowance_value, step.allowance_unit)
+        amount = self._allowance_us.get(key)
+        if amount is None:
+            unit = TimeUnit(step.allowance_unit)
+            if unit in (TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS):
+                amount = self.calendar.amount_to_us(step.allowance_value, unit)
+            else:
+                amount = self.calendar.standard_day_us
+            self._allowance_us[key] = amount
+        return amount
+
+    def _after(self, start: dt.datetime, amount_us: int) -> dt.datetime:
+        """``start`` plus working time, on the grid (at least one slot)."""
+        slots = max(amount_us // SLOT_US, 1)
+        return self.calendar.add_working_us(start, slots * SLOT_US)
+
+    def _fraction(self, low: float, high: float) -> float:
+        return low + (high - low) * self.rng.random()
+
+    def _deadline(self, story: Story, extended: dt.datetime | None = None) -> None:
+        """``refresh_deadline``: the due times from the stored facts."""
+        plan = story.plan
+        stops = []
+        if story.stop is not None:
+            stops = [deadlines.ClockStop(story.stop[0], story.stop[1], SUPPLEMENT_REASON)]
+        result = deadlines.compute_deadline(
+            calendar=self.calendar,
+            received_at=story.received_at,
+            amount=plan.time_value,
+            unit=plan.time_unit,
+            stops=stops,
+            on_supplement=story.ruleset.on_supplement,
+            extended_due_at=extended,
+            service_amount=plan.promise_value,
+            service_unit=plan.promise_unit or TimeUnit.WORKING_DAYS,
+        )
+        story.start_counted_at = result.start_counted_at
+        story.due_at = result.legal_due_at
+        story.promised_due_at = result.promised_due_at
+        story.service_due_at = result.service_due_at
+        story.waiting_seconds = result.waiting_us // 1_000_000
+
+    def _act(self, story: Story, act: Act, *, save: bool = True) -> None:
+        if act.to_status:
+            story.status = act.to_status
+        story.acts.append(act)
+        if save:
+            story.version += 1
+        story.updated_at = act.at
+
+    def _start(self, story: Story, index: int, at: dt.datetime) -> None:
+        """``_start_step``."""
+        state = story.steps[index]
+        step = state.planned
+        state.received_at = at
+        state.due_at = deadlines.step_due_at(
+            calendar=self.calendar,
+            started_at=at,
+            amount=step.allowance_value,
+            unit=step.allowance_unit,
+            is_counted=step.is_counted,
+            promised_due_at=story.promised_due_at,
+        )
+        state.updated_at = at
+        story.current = index
+        if step.unit_id:
+            story.handling_unit_id = step.unit_id
+
+    def _finish(self, story: Story, index: int, at: dt.datetime, actor: int) -> None:
+        """``_finish_step``."""
+        state = story.steps[index]
+        step = state.planned
+        state.finished_at = at
+        state.finished_by = actor
+        state.updated_at = at
+        if state.due_at is not None:
+            classified = deadlines.step_outcome(
+                calendar=self.calendar,
+                finished_at=at,
+                due_at=state.due_at,
+                amount=step.allowance_value,
+                unit=step.allowance_unit,
+                is_counted=step.is_counted,
+            )
+            state.outcome = classified.outcome
+            state.late_by_seconds = classified.late_by_us // 1_000_000
+
+    # --- the story ------------------------------------------------------------------------
+    def story(self, *, received_at: dt.datetime, plan: IntakePlan, ruleset: RuleSet) -> Story:
+        fate = self.rng.choices(self._fates, self._weights)[0]
+        story = Story(received_at=received_at, plan=plan, ruleset=ruleset, fate=fate)
+        story.steps = [StepState(step) for step in plan.steps]
+        self._deadline(story)
+        # Intake (``_mark_received`` and ``_plan_steps``).
+        first = story.steps[0]
+        first.received_at = received_at
+        first.due_at = first_step_due_at(
+            self.calendar,
+            ruleset,
+            received_at,
+            amount=first.planned.allowance_value,
+            unit=first.planned.allowance_unit,
+        )
+        first.updated_at = received_at
+        if first.planned.unit_id:
+            story.handling_unit_id = first.planned.unit_id
+        story.acts.append(
+            Act(
+                received_at,
+                self.actors.desk,
+                "receive",
+                to_status=Status.RECEIVED,
+                message=self._receipt_message(story),
+                data={
+                    "due_at": story.due_at.isoformat() if story.due_at else None,
+                    "service_due_at": (
+                        story.service_due_at.isoformat() if story.service_due_at else None
+                    ),
+                    "backdated": False,
+                },
+            )
+        )
+        story.updated_at = received_at
+        self._handle(story)
+        return story
+
+    def _counted_run(self, story: Story) -> int:
+        """The index of the step whose completion finishes the dossier."""
+        steps = story.plan.steps
+        for index in range(len(steps) - 1):
+            if not steps[index + 1].is_counted:
+                return index
+        return len(steps) - 1
+
+    def _durations(self, story: Story, last: int) -> list[int]:
+        rng_fraction = self._fraction
+        durations = []
+        for index in range(last + 1):
+            step = story.plan.steps[index]
+            if index == 0:
+                # The desk hands over within the hour (the transfer rule, art. 18.2).
+                durations.append(int(HOUR_US * rng_fraction(0.1, 1.0)))
+            else:
+                durations.append(int(self._us(step) * rng_fraction(0.2, 0.85)))
+        if story.fate in (Fate.LATE, Fate.APOLOGY) and last >= 1:
+            # The last counted step overruns: finished up to two working days after the whole
+            # process's time would have run out.
+            total = sum(self._us(step) for step in story.plan.steps[: last + 1])
+            used = sum(durations[:last])
+            extra = int(self.calendar.standard_day_us * rng_fraction(0.05, 2.0))
+            durations[last] = max(total - used + extra, durations[last])
+        return durations
+
+    def _handle(self, story: Story) -> None:
+        until = self.until
+        last = self._counted_run(story)
+        durations = self._durations(story, last)
+        supplement_at = 1 if story.fate == Fate.SUPPLEMENT and last >= 2 else None
+        apology_at = 1 if story.fate == Fate.APOLOGY and last >= 2 else None
+        withdraw_at = (
+            self.rng.randint(1, last) if story.fate == Fate.WITHDRAWN and last >= 1 else None
+        )
+        index = 0
+        at = story.received_at
+        while index <= last:
+            state = story.steps[index]
+            assert state.received_at is not None
+            start = state.received_at
+            if index == supplement_at and not self._supplement(story, start):
+                return
+            if index == apology_at and not self._apology(story, start):
+                return
+            if index == withdraw_at:
+                self._withdraw(story, start)
+                return
+            start = story.steps[index].received_at or start
+            at = self._after(start, durations[index])
+            if at > until:
+                return
+            self._complete(story, index, at, last)
+            index += 1
+        self._result(story, at)
+
+    def _complete(self, story: Story, index: int, at: dt.datetime, last: int) -> None:
+        """``_complete_current``: finish the step, then hand over or finish the dossier."""
+        state = story.steps[index]
+        actor = self.actors.step(story.plan, state.planned)
+        self._finish(story, index, at, actor)
+        if story.status == Status.RECEIVED:
+            self._act(
+                story,
+                Act(
+                    at,
+                    actor,
+                    "transfer",
+                    Status.RECEIVED,
+                    Status.IN_PROCESS,
+                    state.planned.name,
+                ),
+                save=False,
+            )
+        if index == last:
+            self._act(
+                story, Act(at, actor, "finish", story.status, Status.FINISHED, state.planned.name)
+            )
+            story.finished_at = at
+            if index + 1 < len(story.steps):
+                self._start(story, index + 1, at)
+            return
+        self._start(story, index + 1, at)
+        following = story.steps[index + 1].planned
+        self._act(
+            story,
+            Act(
+                at,
+                actor,
+                "handover",
+                message=self._handover_message(state.planned.name, following.name),
+                data={"step": index, "outcome": state.outcome},
+            ),
+        )
+
+    def _supplement(self, story: Story, start: dt.datetime) -> bool:
+        """Form 02 during appraisal (within 3 working days of receipt), the full dossier some
+        working days later: the clock restarts (or resumes, by the rule set)."""
+        requested = self._after(start, int(HOUR_US * self._fraction(0.5, 4)))
+        ruleset = story.ruleset
+        if requested > self.until:
+            return False
+        if not deadlines.within_working_days_of(
+            calendar=self.calendar,
+            event_at=story.received_at,
+            at=requested,
+            days=ruleset.supplement_within_working_days,
+            day_count=ruleset.day_count,
+        ):
+            return True  # too late for a supplement: handled as an ordinary dossier
+        actor = self.actors.step(story.plan, story.steps[story.current].planned)
+        story.stop = (requested, None)
+        self._deadline(story)
+        self._act(
+            story,
+            Act(
+                requested,
+                actor,
+                "request_supplement",
+                story.status,
+                Status.SUPPLEMENT_REQUESTED,
+                SUPPLEMENT_REASON,
+                {"items": SUPPLEMENT_ITEMS},
+            ),
+        )
+        back = self._after(requested, int(self.calendar.standard_day_us * self._fraction(0.5, 8)))
+        if back > self.until:
+            return False
+        story.stop = (requested, back)
+        self._deadline(story)
+        self._act(
+            story,
+            Act(
+                back,
+                actor,
+                "supplement_received",
+                Status.SUPPLEMENT_REQUESTED,
+                Status.IN_PROCESS,
+                supplement_received_message(
+                    story.ruleset, story.promised_due_at, story.waiting_seconds
+                ),
+                {
+                    "due_at": story.due_at.isoformat() if story.due_at else None,
+                    "appointment": (
+                        story.promised_due_at.isoformat() if story.promised_due_at else None
+                    ),
+                    "received_items": [],
+                },
+            ),
+        )
+        self._start(story, story.current, back)
+        return True
+
+    def _apology(self, story: Story, start: dt.datetime) -> bool:
+        """Form 04 at least one working day before the appointment: 16 working hours more."""
+        at = self._after(start, SLOT_US)
+        if at > self.until:
+            return False
+        current = story.promised_due_at
+        ruleset = story.ruleset
+        if current is None or not deadlines.at_least_working_days_before(
+            calendar=self.calendar,
+            at=at,
+            due_at=current,
+            days=ruleset.apology_min_working_days_before,
+            day_count=ruleset.day_count,
+        ):
+            return True
+        new_due = self.calendar.add_working_us(current, 16 * HOUR_US)
+        story.extension = (at, current, new_due)
+        self._deadline(story, extended=new_due)
+        self._act(
+            story,
+            Act(
+                at,
+                self.actors.approve,
+                "apologise",
+                message=apology_message(new_due, APOLOGY_REASON),
+            ),
+        )
+        return True
+
+    def _withdraw(self, story: Story, start: dt.datetime) -> None:
+        asked = self._after(start, int(HOUR_US * self._fraction(0.5, 6)))
+        if asked > self.until:
+            return
+        desk = self.actors.desk
+        self._act(
+            story,
+            Act(
+                asked,
+                desk,
+                "request_withdrawal",
+                story.status,
+                Status.WITHDRAWAL_REQUESTED,
+                WITHDRAWAL_REASON,
+            ),
+        )
+        stopped = self._after(asked, int(HOUR_US * self._fraction(1, 8)))
+        if stopped > self.until:
+            return
+        self._act(
+            story,
+            Act(stopped, desk, "stop", Status.WITHDRAWAL_REQUESTED, Status.STOPPED, ""),
+        )
+        story.stopped_at = stopped
+
+    def _result(self, story: Story, finished: dt.datetime) -> None:
+        """The result recorded and approved at the desk, then handed over (``results.py``)."""
+        recorded = self._after(finished, 3 * SLOT_US)
+        if recorded > self.until:
+            return
+        self._act(story, Act(recorded, self.actors.record, "record_result"))
+        story.result_recorded = True
+        approved = self._after(recorded, 3 * SLOT_US)
+        if approved > self.until:
+            return
+        self._act(story, Act(approved, self.actors.approve, "approve_result"))
+        story.result_approved_at = approved
+        returned = self._after(
+            approved, int(self.calendar.standard_day_us * self._fraction(0.05, 1.5))
+        )
+        if returned > self.until:
+            return
+        desk = self.actors.desk
+        self._act(
+            story,
+            Act(
+                returned,
+                desk,
+                "return_result",
+                Status.FINISHED,
+                Status.RETURNED,
+                "\0collector",  # rows.py: the applicant's name
+                {"method": "at_desk", "collector": "\0collector", "tracking_number": ""},
+            ),
+        )
+        state = story.steps[story.current]
+        if state.finished_at is None:
+            self._finish(story, story.current, returned, desk)
+        story.returned_at = returned
+        assert story.due_at is not None and story.finished_at is not None
+        classified = deadlines.dossier_outcome(
+            calendar=self.calendar,
+            finished_at=story.finished_at,
+            legal_due_at=story.due_at,
+            promised_due_at=story.promised_due_at,
+            appointment_moved=story.extension is not None,
+            late_after_apology=story.ruleset.late_after_apology,
+            amount=story.plan.time_value,
+            unit=story.plan.time_unit,
+        )
+        story.outcome = classified.outcome
+        story.late_by_seconds = classified.late_by_us // 1_000_000

@@ -1,0 +1,474 @@
+"""Stories to table rows, written with one prepared ``executemany`` per table.
+
+The rows are what the services write (``services/intake.py`` ``_new_dossier``, ``_store`` and
+``_plan_steps``; ``steps.py``; ``clock.py``; ``results.py``; ``withdrawal.py``), with every value
+converted as Django converts it for the connection (datetimes, decimals, JSON), each distinct
+value once. ``COLUMNS`` names every column of each table: a field added to a model makes the
+generator fail its test until it is written here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+
+from isogov.core.text import fold_vietnamese
+
+from .. import codes
+from ..models import (
+    ClockStop,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierFee,
+    DossierPaper,
+    DossierStep,
+    Extension,
+)
+from ..rulesets import CodeFormat
+from .history import APOLOGY_REASON, SUPPLEMENT_ITEMS, SUPPLEMENT_REASON, Story
+
+COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
+    Dossier: (
+        "id", "created_at", "updated_at", "version", "code", "reference", "agency_id",
+        "procedure_version_id", "channel_id", "procedure_code", "procedure_name", "channel_kind",
+        "time_value", "time_unit", "ruleset", "applicant_kind", "applicant_name",
+        "applicant_id_number", "applicant_address", "applicant_phone", "applicant_email",
+        "representative_name", "request_summary", "sets_count", "status", "submitted_at",
+        "intake_due_at", "received_at", "received_by_id", "is_backdated", "handling_unit_id",
+        "current_step_id", "start_counted_at", "due_at", "promised_due_at", "service_due_at",
+        "service_time_value", "service_time_unit", "waiting_seconds", "supplement_count",
+        "appointment_moves", "finished_at", "returned_at", "return_method",
+        "result_collector_name", "result_collector_id_number", "result_tracking_number",
+        "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
+        "result_file", "result_approved_by_id", "result_approved_at", "register_line",
+        "stop_number", "stop_symbol", "search_text",
+    ),
+    DossierStep: (
+        "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
+        "unit_label", "role", "allowance_value", "allowance_unit", "is_counted", "assignee_id",
+        "received_at", "due_at", "finished_at", "finished_by_id", "outcome", "late_by_seconds",
+        "note",
+    ),
+    DossierEvent: (
+        "dossier_id", "at", "actor_id", "action", "from_status", "to_status", "message", "data",
+    ),
+    ClockStop: (
+        "dossier_id", "started_at", "ended_at", "reason", "legal_basis", "items",
+        "received_items", "requested_by_id",
+    ),
+    Extension: (
+        "dossier_id", "previous_due_at", "new_due_at", "reason", "approved_by_id", "created_at",
+        "outgoing_number", "outgoing_symbol",
+    ),
+    DossierPaper: ("dossier_id", "name", "originals", "copies", "scan", "originals_returned_at"),
+    DossierFee: ("dossier_id", "name", "amount_vnd", "note"),
+}  # fmt: skip
+
+_VN = dt.timezone(dt.timedelta(hours=7))  # Vietnam keeps UTC+7 all year
+RESULT_SUMMARY = "Cấp theo đề nghị"
+RESULT_SIGNER = "Trần Thị Lãnh"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    kind: str
+    name: str
+    id_number: str
+    address: str
+    phone: str
+    email: str
+    representative_name: str
+    folded: str  # the folded "name phone id number" of the search text
+
+
+@dataclass
+class Counters:
+    """The agency's numbers read at the start of a batch, given out in memory, written back."""
+
+    values: dict[str, int]
+    touched: set[str]
+
+    def next(self, scope: str) -> int:
+        value = self.values.get(scope, 0) + 1
+        self.values[scope] = value
+        self.touched.add(scope)
+        return value
+
+
+class Converter:
+    """Django's conversion of each distinct value for this connection, computed once."""
+
+    def __init__(self) -> None:
+        ops = connection.ops
+        self._datetime = ops.adapt_datetimefield_value
+        self._json = ops.adapt_json_value
+        self._times: dict[dt.datetime, Any] = {}
+        self._empty: Any = None
+        # SQLite stores JSON as the text ``json.dumps`` makes (``adapt_json_value``).
+        self._plain_json = connection.vendor == "sqlite"
+        self._decimals: dict[tuple[str, Any], Any] = {}
+        self._fields: dict[tuple[type[models.Model], str], models.Field[Any, Any]] = {
+            (model, field.name): field
+            for model in COLUMNS
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.DecimalField)
+        }
+
+    def time(self, value: dt.datetime | None) -> Any:
+        if value is None:
+            return None
+        converted = self._times.get(value)
+        if converted is None:
+            converted = self._times[value] = self._datetime(value)
+        return converted
+
+    def decimal(self, model: type[models.Model], name: str, value: Any) -> Any:
+        if value is None:
+            return None
+        key = (name, value)
+        converted = self._decimals.get(key)
+        if converted is None:
+            field = self._fields[(model, name)]
+            converted = self._decimals[key] = field.get_db_prep_save(value, connection)
+        return converted
+
+    def json(self, value: Any) -> Any:
+        if not value:
+            if self._empty is None:
+                self._empty = self._json(value, None)
+            return self._empty
+        return self._json(value, None)
+
+    def handover(self, step_id: int, outcome: str) -> Any:
+        """``{"step": …, "outcome": …}`` as ``json.dumps`` writes it (SQLite stores the text)."""
+        if self._plain_json:
+            return f'{{"step": {step_id}, "outcome": "{outcome}"}}'
+        return self._json({"step": step_id, "outcome": outcome}, None)
+
+
+def read_counters(agency_id: int) -> Counters:
+    """The agency's counters, locked on PostgreSQL until the batch commits."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, last FROM {table} WHERE agency_id = %s{lock}",  # noqa: S608
+            [agency_id],
+        )
+        rows = cursor.fetchall()
+    return Counters({str(scope): int(last) for scope, last in rows}, set())
+
+
+def write_counters(agency_id: int, counters: Counters) -> None:
+    table = DossierCounter._meta.db_table
+    rows = [(agency_id, scope, counters.values[scope]) for scope in sorted(counters.touched)]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (agency_id, scope) DO UPDATE SET last = excluded.last",
+            rows,
+        )
+
+
+def next_ids(model: type[models.Model]) -> int:
+    """The first free primary key (the batch holds the write lock: nobody takes it meanwhile)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+        row = cursor.fetchone()
+    return int(row[0] or 0) + 1 if row else 1
+
+
+def insert(model: type[models.Model], rows: Sequence[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = COLUMNS[model]
+    by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
+    columns = ", ".join(quote(by_attname[name]) for name in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def fix_sequences(*models_: type[models.Model]) -> None:
+    """PostgreSQL: move the identity sequences past the keys given here."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+
+
+@dataclass
+class Batch:
+    """The rows of one batch, table by table."""
+
+    dossiers: list[tuple[Any, ...]]
+    steps: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    stops: list[tuple[Any, ...]]
+    extensions: list[tuple[Any, ...]]
+    papers: list[tuple[Any, ...]]
+    fees: list[tuple[Any, ...]]
+
+    @classmethod
+    def empty(cls) -> Batch:
+        return cls([], [], [], [], [], [], [])
+
+    def write(self) -> None:
+        insert(Dossier, self.dossiers)
+        insert(DossierStep, self.steps)
+        insert(DossierEvent, self.events)
+        insert(ClockStop, self.stops)
+        insert(Extension, self.extensions)
+        insert(DossierPaper, self.papers)
+        insert(DossierFee, self.fees)
+        fix_sequences(Dossier, DossierStep)
+
+
+class RowMaker:
+    """Turns each story into its rows, numbering it as the services do."""
+
+    def __init__(
+        self,
+        *,
+        agency_id: int,
+        agency_code: str,
+        agency_short: str,
+        desk_id: int,
+        approve_id: int,
+        counters: Counters,
+        dossier_id: int,
+        step_id: int,
+        summaries: dict[str, str],
+    ) -> None:
+        self.agency_id = agency_id
+        self.agency_code = agency_code
+        self.counters = counters
+        self.dossier_id = dossier_id
+        self.step_id = step_id
+        self.desk_id = desk_id
+        self.approve_id = approve_id
+        self.summaries = summaries
+        self.convert = Converter()
+        self.batch = Batch.empty()
+        configured = settings.ISOGOV_DOSSIER_CODE_FORMAT
+        self.code_format = CodeFormat(configured) if configured else None
+        self.system_id = settings.ISOGOV_DOSSIER_SYSTEM_ID
+        self.stop_symbol = settings.ISOGOV_STOP_NOTICE_SYMBOL.format(agency=agency_short)
+        self.apology_symbol = settings.ISOGOV_APOLOGY_SYMBOL.format(agency=agency_short)
+        self._folded: dict[str, str] = {}
+        self.codes: list[str] = []
+
+    def _fold(self, text: str) -> str:
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold_vietnamese(text)
+        return folded
+
+    def add(self, story: Story, applicant: Applicant) -> None:
+        t = self.convert.time
+        dec = self.convert.decimal
+        json = self.convert.json
+        handover = self.convert.handover
+        plan = story.plan
+        local_day = story.received_at.astimezone(dt.UTC).astimezone(_VN).date()
+        # ``_new_code``, ``_next_number`` (register line), ``codes.dossier_code``.
+        sequence = self.counters.next(f"day:{local_day.isoformat()}")
+        code = codes.dossier_code(
+            code_format=self.code_format or story.ruleset.code_format,
+            system_id=self.system_id,
+            agency_code=self.agency_code,
+            received_on=local_day,
+            sequence=sequence,
+        )
+        self.codes.append(code)
+        register_line = self.counters.next(f"register:{local_day.year}")
+        dossier_id = self.dossier_id
+        self.dossier_id += 1
+        step_ids = list(range(self.step_id, self.step_id + len(story.steps)))
+        self.step_id += len(story.steps)
+        # Steps (``_plan_steps``, ``_start_step``, ``_finish_step``).
+        steps = self.batch.steps
+        for state, step_id in zip(story.steps, step_ids, strict=True):
+            step = state.planned
+            steps.append(
+                (
+                    step_id,
+                    t(story.received_at),
+                    t(state.updated_at or story.received_at),
+                    dossier_id,
+                    step.order,
+                    "process",
+                    step.name,
+                    step.unit_id,
+                    step.unit_label,
+                    step.role,
+                    dec(DossierStep, "allowance_value", step.allowance_value),
+                    step.allowance_unit,
+                    step.is_counted,
+                    None,
+                    t(state.received_at),
+                    t(state.due_at),
+                    t(state.finished_at),
+                    state.finished_by,
+                    state.outcome,
+                    state.late_by_seconds,
+                    "",
+                )
+            )
+        # Events (``_event``): the handover names the step's key.
+        result_number = ""
+        stop_number: int | None = None
+        events = self.batch.events
+        for act in story.acts:
+            data: dict[str, Any] = act.data
+            message = act.message
+            if act.action == "handover":
+                events.append(
+                    (
+                        dossier_id,
+                        t(act.at),
+                        act.actor_id,
+                        "handover",
+                        "",
+                        "",
+                        message,
+                        handover(step_ids[int(str(data["step"]))], str(data["outcome"])),
+                    )
+                )
+                continue
+            if act.action == "record_result":
+                result_number = f"{register_line}/GCN-SKHCN"
+                data = {"number": result_number}
+            elif act.action == "return_result":
+                message = applicant.name
+                data = {**data, "collector": applicant.name}
+            elif act.action == "stop":
+                stop_number = self.counters.next(f"outgoing:{act.at.astimezone(_VN).year}")
+            elif act.action == "apologise" and story.extension is not None:
+                at, previous, new = story.extension
+                number = self.counters.next(f"outgoing:{at.astimezone(_VN).year}")
+                self.batch.extensions.append(
+                    (
+                        dossier_id,
+                        t(previous),
+                        t(new),
+                        APOLOGY_REASON,
+                        self.approve_id,
+                        t(at),
+                        number,
+                        self.apology_symbol,
+                    )
+                )
+            events.append(
+                (
+                    dossier_id,
+                    t(act.at),
+                    act.actor_id,
+                    act.action,
+                    act.from_status,
+                    act.to_status,
+                    message,
+                    json(data),
+                )
+            )
+        if story.stop is not None:
+            started, ended = story.stop
+            actor = next(a.actor_id for a in story.acts if a.action == "request_supplement")
+            self.batch.stops.append(
+                (
+                    dossier_id,
+                    t(started),
+                    t(ended),
+                    SUPPLEMENT_REASON,
+                    "",
+                    json(SUPPLEMENT_ITEMS),
+                    json([]),
+                    actor,
+                )
+            )
+        for paper in plan.papers:
+            if paper.is_required:
+                self.batch.papers.append((dossier_id, paper.name, 1, 0, "", None))
+        for fee in plan.fees:
+            self.batch.fees.append((dossier_id, fee.name, fee.amount_vnd, fee.note))
+        returned = story.returned_at is not None
+        approved = story.result_approved_at is not None
+        self.batch.dossiers.append(
+            (
+                dossier_id,
+                t(story.received_at),
+                t(story.updated_at or story.received_at),
+                story.version,
+                code,
+                "",
+                self.agency_id,
+                plan.version_id,
+                plan.channel_id,
+                plan.procedure_code,
+                plan.version_name,
+                plan.channel_kind,
+                dec(Dossier, "time_value", plan.time_value),
+                plan.time_unit,
+                story.ruleset.code,
+                applicant.kind,
+                applicant.name,
+                applicant.id_number,
+                applicant.address,
+                applicant.phone,
+                applicant.email,
+                applicant.representative_name,
+                self.summaries.get(plan.procedure_code) or plan.version_name,
+                1,
+                story.status,
+                None,
+                None,
+                t(story.received_at),
+                self.desk_id,
+                False,
+                story.handling_unit_id,
+                step_ids[story.current],
+                t(story.start_counted_at),
+                t(story.due_at),
+                t(story.promised_due_at),
+                t(story.service_due_at),
+                dec(Dossier, "service_time_value", plan.promise_value),
+                plan.promise_unit if plan.promise_value is not None else "",
+                story.waiting_seconds,
+                1 if story.stop is not None else 0,
+                1 if story.extension is not None else 0,
+                t(story.finished_at),
+                t(story.returned_at),
+                "at_desk" if returned else "",
+                applicant.name if returned else "",
+                applicant.id_number if returned else "",
+                "",
+                story.outcome,
+                story.late_by_seconds,
+                result_number,
+                RESULT_SUMMARY if result_number else "",
+                RESULT_SIGNER if result_number else "",
+                "",
+                self.approve_id if approved else None,
+                t(story.result_approved_at),
+                register_line,
+                stop_number,
+                self.stop_symbol if stop_number else "",
+                # ``search_text_of``: code, reference (none), name, phone, ID, procedure.
+                f"{code.casefold()} {applicant.folded} "
+                f"{self._fold(plan.version_name + ' ' + plan.procedure_code)}",
+            )
+        )

@@ -1,0 +1,294 @@
+"""The demo history generator writes what the services would have written."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import statistics
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from isogov.audit.models import AuditEvent
+from isogov.audit.services import audit_verify_chain
+from isogov.core import clock
+from isogov.core.errors import ValidationFailed
+from isogov.dossiers import deadlines
+from isogov.dossiers.demo import PLANS, _walk, demo_officers
+from isogov.dossiers.generator import demo_generate
+from isogov.dossiers.generator.load import tet_breaks
+from isogov.dossiers.generator.rows import COLUMNS
+from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
+from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput, dossier_receive
+from isogov.dossiers.services._kernel import _calendar, _ruleset
+from isogov.dossiers.services.clock import first_step_due_at, refresh_deadline
+from isogov.dossiers.services.intake import search_text_of
+from isogov.dossiers.transitions import BY_NAME, Status, may_lead_to
+from isogov.workcal.selectors import calendar_for
+
+UNTIL = dt.datetime(2026, 5, 29, 17, 0, tzinfo=clock.LOCAL_TZ)
+# Sub-steps of an action that change the status inside it (``_complete_current``).
+RUNNING = {"transfer": "complete_step", "finish": "complete_step"}
+
+
+def _generate(agency: Any, count: int = 300, seed: int = 7) -> Any:
+    return demo_generate(agency=agency, dossiers=count, months=6, seed=seed, until=UNTIL)
+
+
+def test_every_column_of_the_tables_is_written() -> None:
+    for model, columns in COLUMNS.items():
+        names = [f.attname for f in model._meta.concrete_fields]
+        expected = names if "id" in columns else [n for n in names if n != "id"]
+        assert list(columns) == expected, model.__name__
+
+
+@pytest.mark.django_db
+def test_generated_dossiers_are_consistent_with_their_steps_events_and_deadlines(
+    desk: Any,
+) -> None:
+    agency = desk.department
+    result = _generate(agency)
+    assert result.dossiers == 300
+    dossiers = list(Dossier.objects.filter(agency=agency).order_by("id"))
+    assert len(dossiers) == 300
+    calendar = calendar_for(agency=agency)
+    steps_of: dict[int, list[DossierStep]] = {}
+    for step in DossierStep.objects.filter(dossier__agency=agency).order_by("order", "id"):
+        steps_of.setdefault(step.dossier_id, []).append(step)
+    events_of: dict[int, list[DossierEvent]] = {}
+    for event in DossierEvent.objects.filter(dossier__agency=agency).order_by("at", "id"):
+        events_of.setdefault(event.dossier_id, []).append(event)
+    outcomes: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for dossier in dossiers:
+        statuses[dossier.status] += 1
+        events = events_of[dossier.id]
+        steps = steps_of[dossier.id]
+        # The timeline walks the action table and ends at the stored status.
+        status = ""
+        for event in events:
+            if event.to_status:
+                assert event.from_status == status, (dossier.code, event.action)
+                if status:
+                    action = BY_NAME[RUNNING.get(event.action, event.action)]
+                    assert may_lead_to(action, status, event.to_status), event.action
+                status = event.to_status
+        assert events[0].action == "receive"
+        # Written in the order they happened.
+        assert [e.pk for e in events] == sorted(e.pk for e in events), dossier.code
+        assert status == dossier.status, dossier.code
+        # The deadlines are those the one deadline function gives from the stored facts.
+        recomputed = copy.copy(dossier)
+        refresh_deadline(recomputed)
+        for name in ("start_counted_at", "due_at", "promised_due_at", "service_due_at"):
+            assert getattr(recomputed, name) == getattr(dossier, name), (dossier.code, name)
+        assert recomputed.waiting_seconds == dossier.waiting_seconds
+        assert steps[0].due_at == first_step_due_at(
+            calendar,
+            _ruleset(dossier),
+            dossier.received_at,
+            amount=steps[0].allowance_value,
+            unit=steps[0].allowance_unit,
+        )
+        for step in steps:
+            if step.received_at is not None and step.is_counted:
+                assert step.order == 1 or step.due_at == deadlines.step_due_at(
+                    calendar=calendar,
+                    started_at=step.received_at,
+                    amount=step.allowance_value,
+                    unit=step.allowance_unit,
+                    is_counted=True,
+                    promised_due_at=None,
+                )
+            if step.finished_at is not None:
+                assert step.due_at is not None
+                classified = deadlines.step_outcome(
+                    calendar=calendar,
+                    finished_at=step.finished_at,
+                    due_at=step.due_at,
+                    amount=step.allowance_value,
+                    unit=step.allowance_unit,
+                    is_counted=step.is_counted,
+                )
+                assert step.outcome == classified.outcome
+        # The current step is the one the handovers reached.
+        handovers = sum(1 for event in events if event.action == "handover")
+        current = next(step for step in steps if step.pk == dossier.current_step_id)
+        assert current.order == handovers + 1 + (1 if dossier.finished_at else 0)
+        open_steps = [step for step in steps if step.received_at and not step.finished_at]
+        if dossier.status in (Status.RECEIVED, Status.IN_PROCESS, Status.FINISHED):
+            assert open_steps == [current]
+        if dossier.status == Status.RETURNED:
+            assert dossier.finished_at is not None and dossier.due_at is not None
+            classified = deadlines.dossier_outcome(
+                calendar=calendar,
+                finished_at=dossier.finished_at,
+                legal_due_at=dossier.due_at,
+                promised_due_at=dossier.promised_due_at,
+                appointment_moved=dossier.appointment_moves > 0,
+                late_after_apology=_ruleset(dossier).late_after_apology,
+                amount=dossier.time_value,
+                unit=dossier.time_unit,
+            )
+            assert dossier.outcome == classified.outcome
+            outcomes[dossier.outcome] += 1
+        assert dossier.search_text == search_text_of(
+            dossier.code,
+            dossier.reference,
+            dossier.applicant_name,
+            dossier.applicant_phone,
+            dossier.applicant_id_number,
+            dossier.procedure_name,
+            dossier.procedure_code,
+        )
+        assert dossier.received_by_id is not None
+    # About 5 % late among the returned ones; supplements, apologies, withdrawals all occur.
+    returned = sum(outcomes.values())
+    assert returned > 200
+    assert 0.015 <= outcomes["late"] / returned <= 0.10, outcomes
+    assert statuses[Status.STOPPED] >= 1
+    assert Dossier.objects.filter(agency=agency, supplement_count=1).count() >= 5
+    assert Dossier.objects.filter(agency=agency, appointment_moves=1).count() >= 1
+    assert statuses[Status.IN_PROCESS] + statuses[Status.RECEIVED] >= 1  # the recent ones
+    # Codes: the day's sequence without gaps, the counters where the next intake continues.
+    per_day: dict[str, list[int]] = {}
+    for dossier in dossiers:
+        day, sequence = dossier.code.rsplit("-", 2)[1:]
+        per_day.setdefault(day, []).append(int(sequence))
+    for day, sequences in per_day.items():
+        assert sorted(sequences) == list(range(1, len(sequences) + 1)), day
+    # The audit chain: whole, with one event per batch that says the data is generated.
+    assert audit_verify_chain().ok
+    event = AuditEvent.objects.get(action="dossier.generate")
+    assert event.after["generated_demo_data"] is True
+    assert event.after["dossiers"] == 300
+
+
+@pytest.mark.django_db
+def test_the_tet_break_shows_as_a_dip(desk: Any) -> None:
+    agency = desk.department
+    demo_generate(agency=agency, dossiers=2000, months=6, seed=3, until=UNTIL)
+    per_day = Counter(
+        clock.to_local(at).date()
+        for at in Dossier.objects.filter(agency=agency).values_list("received_at", flat=True)
+    )
+    calendar = calendar_for(agency=agency)
+    (back,) = tet_breaks(calendar, dt.date(2026, 1, 1), dt.date(2026, 3, 31))  # type: ignore[arg-type]
+    assert back == dt.date(2026, 2, 23)  # Tết Bính Ngọ: 14–22 February 2026 off
+    after = [
+        per_day[back + dt.timedelta(days=n)]
+        for n in range(5)
+        if calendar.is_working_day(back + dt.timedelta(days=n))
+    ]
+    typical = statistics.median(per_day.values())
+    assert statistics.mean(after) < 0.7 * typical
+
+
+@pytest.mark.django_db
+def test_running_again_appends_and_continues_the_numbers(desk: Any) -> None:
+    agency = desk.department
+    _generate(agency, count=100, seed=1)
+    _generate(agency, count=60, seed=2)
+    codes = list(Dossier.objects.filter(agency=agency).values_list("code", flat=True))
+    assert len(codes) == 160 == len(set(codes))
+    # The register is numbered per year (``register:YYYY``).
+    lines = {
+        (clock.to_local(at).year, line)
+        for at, line in Dossier.objects.filter(agency=agency).values_list(
+            "received_at", "register_line"
+        )
+    }
+    assert len(lines) == 160
+    for counter in DossierCounter.objects.filter(agency=agency, scope__startswith="day:"):
+        day = dt.date.fromisoformat(counter.scope[4:]).strftime("%y%m%d")
+        assert counter.last == sum(1 for code in codes if f"-{day}-" in code)
+    assert AuditEvent.objects.filter(action="dossier.generate").count() == 2
+    assert audit_verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_generated_dossier_has_the_rows_of_one_handled_through_the_services(desk: Any) -> None:
+    """The same procedure handled by the officers through the services and generated."""
+    agency = desk.department
+    received_at = dt.datetime(2026, 5, 4, 8, 0, tzinfo=clock.LOCAL_TZ)
+    data = IntakeInput(
+        agency=agency,
+        procedure_code="1.014464",
+        channel_kind="in_person",
+        applicant=ApplicantInput(
+            name="Nguyễn Văn An", id_number="031185000001", phone="0912345678"
+        ),
+        papers=[PaperInput("Đơn đề nghị (theo mẫu)", originals=1)],
+    )
+    with clock.as_of(received_at):
+        made = dossier_receive(actor=desk.user("motcua"), data=data)
+    _walk(
+        made,
+        PLANS["returned"],
+        calendar=_calendar(made),
+        officers=demo_officers(agency=agency),
+        until=UNTIL,
+    )
+    made.refresh_from_db()
+    assert made.status == Status.RETURNED
+    _generate(agency, count=300, seed=11)
+    twin = (
+        Dossier.objects.filter(
+            agency=agency,
+            procedure_code="1.014464",
+            status=Status.RETURNED,
+            supplement_count=0,
+            appointment_moves=0,
+        )
+        .exclude(pk=made.pk)
+        .first()
+    )
+    assert twin is not None
+
+    def shape(dossier: Dossier) -> dict[str, Any]:
+        events = list(dossier.events.order_by("at", "id"))
+        steps = list(dossier.steps.order_by("order"))
+        filled = [
+            name
+            for name in COLUMNS[Dossier]
+            if getattr(dossier, name) not in (None, "", 0)
+            # What the applicant gave (address, e-mail, representative) differs by applicant.
+            and not name.startswith(("applicant_", "representative_"))
+        ]
+        return {
+            "actions": [(e.action, e.from_status, e.to_status) for e in events],
+            "actors": [e.actor_id for e in events],
+            "data_keys": [sorted(e.data) for e in events],
+            "steps": [
+                (s.order, s.name, s.unit_id, s.role, s.is_counted, s.assignee_id, s.finished_by_id)
+                for s in steps
+            ],
+            "steps_done": [bool(s.finished_at and s.outcome) for s in steps],
+            "filled": filled,
+            "current": dossier.current_step.order if dossier.current_step else None,
+            "papers": dossier.papers.count(),
+            "fees": dossier.fees.count(),
+            "version": dossier.version,
+        }
+
+    made_shape, twin_shape = shape(made), shape(twin)
+    # The demo's officers record and approve as the generator's; any remaining difference
+    # would be a field one of them writes and the other does not.
+    assert twin_shape == made_shape
+
+
+@pytest.mark.django_db
+def test_too_many_dossiers_a_day_is_refused_naming_months(desk: Any) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        demo_generate(agency=desk.department, dossiers=300_000, months=1, until=UNTIL)
+    assert "months" in caught.value.details
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_rate(desk: Any, capsys: Any) -> None:
+    call_command("demo", "generate", "--dossiers", "40", "--months", "2", "--until", "2026-05-29")
+    out, err = capsys.readouterr()
+    assert "Generated 40 dossiers" in out and "dossiers/s" in out
+    assert "100%" in err and "/s" in err
