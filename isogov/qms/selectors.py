@@ -460,3 +460,27 @@ def yearly_report_data(*, agency: Agency, year: int) -> dict[str, Any]:
         "objectives": len(measured),
         "objectives_met": sum(1 for m in measured if m is not None and m.status == "met"),
     }
+
+
+def document_list(*, agency: Agency) -> list[dict[str, Any]]:
+    """Each document with its latest revision and the one in force."""
+    rows = []
+    documents = ControlledDocument.objects.filter(agency=agency).select_related("owner_unit")
+    for document in documents.prefetch_related("revisions"):
+        revisions = sorted(document.revisions.all(), key=lambda r: r.number, reverse=True)
+        latest = revisions[0] if revisions else None
+        in_force = next((r for r in revisions if r.status == RevisionStatus.PUBLISHED), None)
+        rows.append({"document": document, "latest": latest, "in_force": in_force})
+    return rows
+
+
+def document_get(*, user: User, pk: int) -> ControlledDocument:
+    """One document of an agency the user may see, else ``NotFound``."""
+    document = (
+        ControlledDocument.objects.select_related("agency", "owner_unit", "internal_process")
+        .filter(pk=pk, agency__in=agency_list(user=user))
+        .first()
+    )
+    if document is None:
+        raise NotFound()
+    return document

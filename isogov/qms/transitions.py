@@ -22,7 +22,7 @@ class RevisionStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", _("Published (in force)")
     OBSOLETE = "obsolete", _("Obsolete")
 
 
@@ -92,7 +92,7 @@ ACTIONS: dict[RevisionAction, Action] = {
         ),
         Action(
             RevisionAction.PUBLISH,
-            _("Publish"),
+            _("Publish the revision"),
             frozenset({RevisionStatus.APPROVED}),
             RevisionStatus.PUBLISHED,
             frozenset({Party.SECRETARY, Party.APPROVER}),

@@ -308,3 +308,26 @@ def revision_acknowledge(*, actor: User, revision_id: int) -> ReadAcknowledgemen
     ack = ReadAcknowledgement.objects.create(revision=revision, user=actor, read_at=clock.now())
     record(actor=actor, action="revision.read", target=ack, agency=revision.document.agency)
     return ack
+
+
+@transaction.atomic
+def document_register(
+    *,
+    actor: User,
+    agency: Agency,
+    document: dict[str, Any],
+    change_summary: str,
+    reviewer: User,
+    approver: User,
+    content: str = "",
+) -> DocumentRevision:
+    """Register a document and draft its first revision, in one go (the list page's form)."""
+    created = document_create(actor=actor, agency=agency, **document)
+    return revision_draft(
+        actor=actor,
+        document=created,
+        change_summary=change_summary,
+        reviewer=reviewer,
+        approver=approver,
+        content=content,
+    )

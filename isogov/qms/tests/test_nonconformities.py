@@ -48,7 +48,7 @@ def test_no_start_without_an_action_plan(demo: Any) -> None:
     nc = _open(demo)
     with pytest.raises(ConflictError) as error:
         nc_svc.nc_start(actor=demo.user("thuky"), nc_id=nc.pk, version=nc.version)
-    assert "action plan" in str(error.value.message)
+    assert str(error.value.message) == str(nc_svc.NO_PLAN)
     nc, _action = _with_action(demo)
     started = nc_svc.nc_start(actor=demo.user("thuky"), nc_id=nc.pk, version=nc.version)
     assert started.status == NcStatus.IN_PROGRESS
