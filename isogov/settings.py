@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "isogov.workcal",
     "isogov.catalog",
     "isogov.dossiers",
+    "isogov.indicators",
     "isogov.qms",
     "isogov.api",
 ]

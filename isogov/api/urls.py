@@ -19,6 +19,7 @@ from isogov.dossiers.api import (
     DossierQueueApi,
     DossierUnknownActionApi,
 )
+from isogov.indicators.api import IndicatorListApi
 from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
@@ -59,6 +60,7 @@ urlpatterns = [
         name="procedure-version-retire",
     ),
     path("v1/dossiers/", DossierCollectionApi.as_view(), name="dossier-list"),
+    path("v1/indicators/", IndicatorListApi.as_view(), name="indicators"),
     path("v1/dossiers/queue/", DossierQueueApi.as_view(), name="dossier-queue"),
     path("v1/dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),
     *(

@@ -198,6 +198,15 @@ class Dossier(VersionedModel):
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["agency", "due_at"]),
+            # Indicators over a period (isogov/indicators/queries.py) read the dossiers received
+            # in it, those ended in it and those still open, each through one of these.
+            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
+            models.Index(fields=["agency", "finished_at"], name="dossier_agency_finished"),
+            models.Index(
+                fields=["agency", "received_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="dossier_agency_open",
+            ),
         ]
         permissions = [
             ("register_backdated", _("Can register back-dated postal or migrated dossiers")),

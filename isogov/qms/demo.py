@@ -229,7 +229,7 @@ def seed_qms(*, agency: Agency) -> QmsSeed:
 def _objectives(agency: Agency, thuky: User, lanhdao: User, head: User, today: dt.date) -> int:
     specs: list[tuple[str, str, int, str, list[int] | None]] = [
         # (title, registry measure, target, direction, frequency, monthly values by hand)
-        ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên", "on_time_rate", 98, "higher", None),
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên", "2.1", 98, "higher", None),
         ("Không để mất, hư hỏng giấy tờ của người dân", "", 0, "lower", [0, 0, 0, 1, 0, 0]),
         (
             "Mức độ hài lòng của người dân đạt từ 90% trở lên",

@@ -19,6 +19,7 @@ from isogov.catalog.models import InternalProcess, Procedure
 from isogov.core import clock
 from isogov.core.errors import NotFound
 
+from .measures import measure_codes
 from .models import (
     ConformityAnnouncement,
     ContextIssue,
@@ -241,6 +242,7 @@ def objectives(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     context.update(
         rows=rows,
+        measures=measure_codes(),
         directions=Direction.choices,
         frequencies=Frequency.choices,
         year=clock.today().year,

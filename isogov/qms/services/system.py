@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +15,7 @@ from isogov.core import clock
 from isogov.core.errors import full_clean_or_fail
 
 from ..clauses import CLAUSE_NUMBERS
-from ..measures import measure_value
+from ..measures import is_measure, measure_value
 from ..models import (
     ContextIssue,
     Direction,
@@ -33,6 +32,7 @@ from ._common import fail, record, require_manager
 
 UNKNOWN_CLAUSE = _("“%(clause)s” is not a clause of ISO 9001:2015 (4.1 to 10.3).")
 EMPTY_POLICY = _("The policy has no text.")
+UNKNOWN_MEASURE = _("“%(code)s” is not a measure of the indicators registry.")
 
 
 @transaction.atomic
@@ -158,6 +158,8 @@ def objective_create(
 ) -> QualityObjective:
     """A quality objective: a registry measure (or manual entry), a target, a direction."""
     require_manager(actor=actor, agency=agency)
+    if measure_code and not is_measure(measure_code):
+        raise fail("measure_code", UNKNOWN_MEASURE, code=measure_code)
     objective = QualityObjective(
         agency=agency,
         year=year,
@@ -210,11 +212,6 @@ def _status(objective: QualityObjective, value: Decimal | None) -> str:
     )
 
 
-def objective_scope(objective: QualityObjective) -> Any:
-    """What the registry measures: the objective's unit, else its agency."""
-    return objective.unit or objective.agency
-
-
 @transaction.atomic
 def objective_measure(*, objective: QualityObjective, day: dt.date) -> ObjectiveMeasurement | None:
     """Fill (or refresh) the period containing ``day`` from the indicators registry."""
@@ -223,7 +220,8 @@ def objective_measure(*, objective: QualityObjective, day: dt.date) -> Objective
     start, end = period_bounds(objective.frequency, day)
     measured = measure_value(
         code=objective.measure_code,
-        scope=objective_scope(objective),
+        agency=objective.agency,
+        unit=objective.unit,
         date_from=start,
         date_to=min(end, day),
     )

@@ -13,7 +13,6 @@ import time_machine
 from isogov.catalog.models import Procedure
 from isogov.core.errors import ConflictError, PermissionDenied, ValidationFailed
 from isogov.qms import rules
-from isogov.qms.measures import measure_value, registry_available
 from isogov.qms.models import Reminder
 from isogov.qms.services import nonconformities as nc_svc
 from isogov.qms.services import review as review_svc
@@ -170,50 +169,61 @@ def test_records_name_a_clause_of_the_standard(demo: Any) -> None:
     )
 
 
-@time_machine.travel(NOW, tick=False)
-def test_objectives_from_the_registry_only_or_by_hand(demo: Any) -> None:
-    on_time = system.objective_create(
-        actor=demo.user("thuky"),
-        agency=demo.department,
-        year=2026,
-        title="Tỷ lệ đúng hạn ≥ 98%",
-        target=Decimal(98),
-        direction="higher",
-        frequency="monthly",
-        owner=demo.user("lanhdao"),
-        measure_code="on_time_rate",
-    )
-    lost = system.objective_create(
-        actor=demo.user("thuky"),
-        agency=demo.department,
-        year=2026,
-        title="Không để mất giấy tờ",
-        target=Decimal(0),
-        direction="lower",
-        frequency="quarterly",
-        owner=demo.user("lanhdao"),
-    )
-    row = system.objective_enter_value(
-        actor=demo.user("thuky"), objective=lost, day=dt.date(2026, 5, 2), value=Decimal(0)
-    )
-    assert (row.period_start, row.status, row.is_manual) == (dt.date(2026, 4, 1), "met", True)
-    with pytest.raises(ValidationFailed):  # a registry measure is never typed in
-        system.objective_enter_value(
-            actor=demo.user("thuky"), objective=on_time, day=dt.date(2026, 5, 2), value=Decimal(99)
+def test_objectives_read_the_registry_or_are_entered_by_hand(desk: Any) -> None:
+    from .test_nonconformities import _late_dossier
+
+    _late_dossier(desk, 9)
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ValidationFailed) as error:
+            system.objective_create(
+                actor=desk.user("thuky"),
+                agency=desk.department,
+                year=2026,
+                title="x",
+                target=Decimal(98),
+                direction="higher",
+                frequency="monthly",
+                owner=desk.user("lanhdao"),
+                measure_code="on_time_rate",
+            )
+        assert "measure_code" in error.value.details
+        on_time = system.objective_create(
+            actor=desk.user("thuky"),
+            agency=desk.department,
+            year=2026,
+            title="Tỷ lệ đúng hạn ≥ 98%",
+            target=Decimal(98),
+            direction="higher",
+            frequency="monthly",
+            owner=desk.user("lanhdao"),
+            measure_code="2.1",
         )
-    measured = system.objective_measure(objective=on_time, day=dt.date(2026, 5, 31))
-    assert measured is not None and measured.period_start == dt.date(2026, 5, 1)
-    if not registry_available():
-        assert measured.status == "no_data" and measured.value is None
-        assert (
-            measure_value(
-                code="on_time_rate",
-                scope=demo.department,
-                date_from=dt.date(2026, 5, 1),
-                date_to=dt.date(2026, 5, 31),
-            ).value
-            is None
+        lost = system.objective_create(
+            actor=desk.user("thuky"),
+            agency=desk.department,
+            year=2026,
+            title="Không để mất giấy tờ",
+            target=Decimal(0),
+            direction="lower",
+            frequency="quarterly",
+            owner=desk.user("lanhdao"),
         )
+        row = system.objective_enter_value(
+            actor=desk.user("thuky"), objective=lost, day=dt.date(2026, 5, 2), value=Decimal(0)
+        )
+        assert (row.period_start, row.status, row.is_manual) == (dt.date(2026, 4, 1), "met", True)
+        with pytest.raises(ValidationFailed):  # a registry measure is never typed in
+            system.objective_enter_value(
+                actor=desk.user("thuky"),
+                objective=on_time,
+                day=dt.date(2026, 5, 2),
+                value=Decimal(99),
+            )
+        march = system.objective_measure(objective=on_time, day=dt.date(2026, 3, 31))
+        may = system.objective_measure(objective=on_time, day=dt.date(2026, 5, 31))
+    assert march is not None and (march.value, march.status) == (Decimal(0), "missed")
+    assert (march.numerator, march.denominator) == (Decimal(0), Decimal(1))
+    assert may is not None and (may.value, may.status) == (None, "no_data")  # no dossier in May
 
 
 @time_machine.travel(NOW, tick=False)

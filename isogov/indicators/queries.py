@@ -1,0 +1,271 @@
+"""Aggregate SQL over the dossier table for one scope and period (no loop over dossiers).
+
+The dossiers a period concerns fall in three disjoint parts, each read through an index:
+received in the period (``agency, received_at``), received before it and ended in it or later
+(``agency, finished_at``), received before it and not finished (the partial index of open
+dossiers). Every figure is a count, so the parts' counts add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+
+from isogov.catalog.models import AgencyProcedure, ProcedureVersion
+from isogov.catalog.transitions import VersionStatus
+from isogov.dossiers.models import (
+    ClockStop,
+    Dossier,
+    DossierEvent,
+    DossierFee,
+    DossierPaper,
+    DossierStep,
+    Payment,
+    PaymentMethod,
+)
+from isogov.dossiers.rulesets import RULE_SETS
+from isogov.dossiers.transitions import Status
+
+from .registry import Context
+
+ONLINE_CHANNELS = ("online_partial", "online_full")
+# Rule sets under which a moved appointment (apology) leaves the dossier late (Decree 61/2018
+# art. 19.9, Decree 118/2025 art. 19.6; ``RuleSet.late_after_apology``).
+LATE_AFTER_APOLOGY = tuple(r.code for r in RULE_SETS if r.late_after_apology)
+
+
+def scoped_dossiers(ctx: Context) -> QuerySet[Dossier]:
+    """The received dossiers of the scope (any period)."""
+    scope = ctx.scope
+    qs = Dossier.objects.filter(agency_id=scope.agency.pk, received_at__isnull=False)
+    if scope.unit is not None:
+        # [A] A unit's dossiers are those that reached one of its steps.
+        steps = DossierStep.objects.filter(
+            dossier=OuterRef("pk"), unit_id=scope.unit.pk, received_at__isnull=False
+        )
+        qs = qs.filter(Exists(steps))
+    if scope.sector is not None:
+        qs = qs.filter(procedure_version__procedure__sector_id=scope.sector.pk)
+    if scope.procedure is not None:
+        qs = qs.filter(procedure_version__procedure_id=scope.procedure.pk)
+    if scope.officer is not None:
+        steps = DossierStep.objects.filter(dossier=OuterRef("pk"), finished_by_id=scope.officer.pk)
+        qs = qs.filter(Exists(steps))
+    return qs
+
+
+def ended_at() -> Case:
+    """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
+    refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
+    stopped_at = Subquery(
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return Case(
+        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), stopped_at)),
+        default=Coalesce(F("finished_at"), F("returned_at")),
+    )
+
+
+def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
+    base = scoped_dossiers(ctx)
+    return [
+        base.filter(received_at__gte=ctx.start, received_at__lt=ctx.cutoff),
+        base.filter(received_at__lt=ctx.start, finished_at__gte=ctx.start),
+        base.filter(received_at__lt=ctx.start, finished_at__isnull=True),
+    ]
+
+
+def _on_time(ctx: Context) -> Q:
+    """indicators.md A 2.1: ended (or, unfinished, at the period's end) by the appointment, the
+    supplement time left out (the appointment already moved past it), at most one supplement
+    request, and no apology under a rule set that makes it late."""
+    return (
+        Q(supplement_count__lte=1)
+        & ~Q(appointment_moves__gt=0, ruleset__in=LATE_AFTER_APOLOGY)
+        & (Q(judged_due_at__isnull=True) | Q(counted_end__lte=F("judged_due_at")))
+    )
+
+
+def dossier_counts(ctx: Context) -> dict[str, int]:
+    """The counts every dossier measure of the period reads, in one aggregate per part."""
+    return ctx.once("dossier_counts", lambda: _dossier_counts(ctx))
+
+
+def _dossier_counts(ctx: Context) -> dict[str, int]:
+    start, end, cutoff = ctx.start, ctx.end, ctx.cutoff
+    received = Q(received_at__gte=start, received_at__lt=end)
+    finished = Q(finished_at__gte=start, finished_at__lt=end) & ~Q(status=Status.STOPPED)
+    handled = Q(ended__isnull=True) | Q(ended__gte=start)
+    online = Q(channel_kind__in=ONLINE_CHANNELS)
+    # 4.2: every paper scanned and the result file stored.
+    unscanned = DossierPaper.objects.filter(dossier=OuterRef("pk"), scan="")
+    papers = DossierPaper.objects.filter(dossier=OuterRef("pk"))
+    fees = DossierFee.objects.filter(dossier=OuterRef("pk"), amount_vnd__gt=0)
+    paid_online = Payment.objects.filter(dossier=OuterRef("pk"), method=PaymentMethod.ONLINE)
+    aggregates: dict[str, Any] = {
+        "handled": Count("pk", filter=handled),
+        "on_time": Count("pk", filter=handled & _on_time(ctx)),
+        "open_at_end": Count("pk", filter=Q(ended__isnull=True) | Q(ended__gte=cutoff)),
+        "overdue_at_end": Count(
+            "pk",
+            filter=(Q(ended__isnull=True) | Q(ended__gte=cutoff)) & Q(judged_due_at__lt=cutoff),
+        ),
+        "received": Count("pk", filter=received),
+        "received_online": Count("pk", filter=received & online),
+        "received_online_late": Count(
+            "pk", filter=received & online & Q(finished_at__gt=F("due_at"))
+        ),
+        "finished": Count("pk", filter=finished),
+        "finished_late": Count("pk", filter=finished & Q(finished_at__gt=F("judged_due_at"))),
+        "stopped": Count("pk", filter=Q(status=Status.STOPPED, ended__gte=start, ended__lt=end)),
+        "with_result": Count("pk", filter=finished & ~Q(result_number="")),
+        "with_e_result": Count("pk", filter=finished & ~Q(result_number="") & ~Q(result_file="")),
+        "digitised": Count(
+            "pk",
+            filter=received & ~Q(result_file="") & Q(has_papers=True) & Q(has_unscanned=False),
+        ),
+        "with_fees": Count("pk", filter=received & Q(has_fees=True)),
+        "paid_online": Count("pk", filter=received & Q(has_fees=True, paid_online=True)),
+    }
+    totals: dict[str, int] = dict.fromkeys(aggregates, 0)
+    for part in _parts(ctx):
+        annotated = part.annotate(
+            ended=ended_at(),
+            counted_end=Least(Coalesce(ended_at(), Value(cutoff)), Value(cutoff)),
+            judged_due_at=Case(
+                When(
+                    Q(appointment_moves__gt=0) & ~Q(ruleset__in=LATE_AFTER_APOLOGY),
+                    then=F("promised_due_at"),
+                ),
+                default=F("due_at"),
+            ),
+            has_papers=Exists(papers),
+            has_unscanned=Exists(unscanned),
+            has_fees=Exists(fees),
+            paid_online=Exists(paid_online),
+        )
+        for key, value in annotated.aggregate(**aggregates).items():
+            totals[key] += int(value or 0)
+    return totals
+
+
+def processing_time(ctx: Context) -> tuple[int, dt.timedelta]:
+    """Indicator 2.2: how many dossiers finished in the period and their total processing time,
+    from receipt to the end of processing less the time the clock stopped for supplements."""
+
+    def compute() -> tuple[int, dt.timedelta]:
+        finished = (
+            scoped_dossiers(ctx)
+            .filter(finished_at__gte=ctx.start, finished_at__lt=ctx.end)
+            .exclude(status=Status.STOPPED)
+        )
+        totals = finished.aggregate(
+            count=Count("pk"),
+            elapsed=Sum(
+                ExpressionWrapper(F("finished_at") - F("received_at"), output_field=DurationField())
+            ),
+        )
+        stops = ClockStop.objects.filter(
+            dossier__in=finished.values("pk"), ended_at__isnull=False
+        ).aggregate(
+            waited=Sum(
+                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+            )
+        )
+        elapsed = totals["elapsed"] or dt.timedelta(0)
+        waited = stops["waited"] or dt.timedelta(0)
+        return int(totals["count"]), elapsed - waited
+
+    return ctx.once("processing_time", compute)
+
+
+def scoped_procedure_ids(ctx: Context) -> list[int]:
+    """The procedures the scope carries out (the agency's active assignments)."""
+
+    def compute() -> list[int]:
+        scope = ctx.scope
+        qs = AgencyProcedure.objects.filter(agency_id=scope.agency.pk, is_active=True)
+        if scope.unit is not None:
+            qs = qs.filter(unit_id=scope.unit.pk)
+        if scope.sector is not None:
+            qs = qs.filter(procedure__sector_id=scope.sector.pk)
+        if scope.procedure is not None:
+            qs = qs.filter(procedure_id=scope.procedure.pk)
+        return sorted(qs.values_list("procedure_id", flat=True))
+
+    return ctx.once("procedure_ids", compute)
+
+
+def versions_in_force(ctx: Context) -> dict[int, ProcedureVersion]:
+    """Procedure id → its version in force on the period's last day (published or retired)."""
+
+    def compute() -> dict[int, ProcedureVersion]:
+        qs = (
+            ProcedureVersion.objects.filter(
+                procedure_id__in=scoped_procedure_ids(ctx),
+                status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
+                effective_from__lte=ctx.date_to,
+            )
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=ctx.date_to))
+            .order_by("procedure_id", "effective_from", "number")
+        )
+        return {version.procedure_id: version for version in qs}
+
+    return ctx.once("versions_in_force", compute)
+
+
+def versions_decided_in(ctx: Context) -> list[ProcedureVersion]:
+    """Versions of the scope's procedures whose publication decision is dated in the period."""
+
+    def compute() -> list[ProcedureVersion]:
+        return list(
+            ProcedureVersion.objects.filter(
+                procedure_id__in=scoped_procedure_ids(ctx),
+                decision_date__gte=ctx.date_from,
+                decision_date__lte=ctx.date_to,
+            )
+            .exclude(status=VersionStatus.DRAFT)
+            .annotate(
+                channel_count=Count("channels", distinct=True),
+                paper_count=Count("papers", distinct=True),
+                basis_count=Count("legal_bases", distinct=True),
+            )
+        )
+
+    return ctx.once("versions_decided", compute)
+
+
+def online_procedure_ids_used(ctx: Context) -> set[int]:
+    """Procedures that received at least one online dossier in the period (3.2)."""
+    return ctx.once(
+        "online_used",
+        lambda: set(
+            scoped_dossiers(ctx)
+            .filter(
+                received_at__gte=ctx.start,
+                received_at__lt=ctx.end,
+                channel_kind__in=ONLINE_CHANNELS,
+            )
+            .values_list("procedure_version__procedure_id", flat=True)
+            .distinct()
+        ),
+    )
