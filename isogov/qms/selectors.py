@@ -44,7 +44,8 @@ from .models import (
 from .services._common import QMS_MANAGERS
 from .transitions import RevisionStatus
 
-# Decision 19/2014 art. 4: internal audit and management review at least once a year.
+# Decision 19/2014: internal audit and management review at least once a year ([A] article not
+# confirmed).
 YEARLY_CLAUSES = frozenset({"9.2", "9.3"})
 
 

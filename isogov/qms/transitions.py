@@ -81,7 +81,8 @@ ACTIONS: dict[RevisionAction, Action] = {
             frozenset({Party.REVIEWER}),
             needs_comment=True,
         ),
-        # Decision 19/2014/QĐ-TTg art. 4: processes are approved by the head of the agency.
+        # Decision 19/2014/QĐ-TTg: processes are approved by the head of the agency ([A] article
+        # not confirmed).
         Action(
             RevisionAction.APPROVE,
             _("Approve"),

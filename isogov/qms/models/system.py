@@ -37,8 +37,8 @@ class ContextIssue(TimeStampedModel):
 class QmsScope(VersionedModel):
     """The QMS scope (phạm vi áp dụng, §4.3): which procedures and units it covers.
 
-    A change of the covered procedures raises ``needs_reannouncement`` (Decision 19/2014 art. 4.4:
-    the agency re-announces when the scope changes).
+    A change of the covered procedures raises ``needs_reannouncement``: the agency re-announces
+    when the scope changes (Decision 19/2014; [A] article not confirmed).
     """
 
     agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="qms_scope")

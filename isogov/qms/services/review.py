@@ -28,9 +28,11 @@ NOT_A_LEADER = _("Only the agency's leader may do this.")
 NO_SCOPE = _("Set the QMS scope before announcing conformity.")
 FUTURE_MEETING = _("A management review is recorded once it has been held.")
 
-# Circular 26/2014 art. 7: corrective actions reported within 2 months of the inspection record.
+# Circular 26/2014: corrective actions reported within 2 months of the inspection record ([A]
+# article not confirmed).
 INSPECTION_REPORT_MONTHS = 2
-# Decision 19/2014 art. 6: the yearly report is due in December ([A] on 15 December).
+# Decision 19/2014: the yearly report is due in December ([A] on 15 December; article not
+# confirmed).
 YEARLY_REPORT_DAY = (12, 15)
 
 

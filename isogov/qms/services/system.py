@@ -56,7 +56,7 @@ def scope_set(
     scope.statement = statement.strip()
     scope.exclusions = exclusions
     scope.approved_on = clock.today()
-    # Decision 19/2014 art. 4.4: a changed scope must be announced again.
+    # Decision 19/2014 ([A] article not confirmed): a changed scope must be announced again.
     after = {p.pk for p in procedures}
     if before is not None and before != after:
         scope.needs_reannouncement = True
