@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, User
 from isogov.accounts.selectors import agency_get, agency_list, user_has_role, user_primary_agency
@@ -68,7 +69,7 @@ def is_manager(*, user: User, agency: Agency) -> bool:
 
 @dataclass
 class Evidence:
-    label: str
+    label: Any
     count: int
     latest: dt.date | None
 
@@ -90,7 +91,7 @@ def _date(value: Any) -> dt.date | None:
     return value
 
 
-def _ev(label: str, qs: QuerySet[Any], date_field: str) -> Evidence:
+def _ev(label: Any, qs: QuerySet[Any], date_field: str) -> Evidence:
     found = qs.aggregate(count=Count("pk"), latest=Max(date_field))
     return Evidence(label, found["count"], _date(found["latest"]))
 
@@ -112,42 +113,54 @@ def _evidence(agency: Agency) -> dict[str, list[Evidence]]:
     )
     context = ContextIssue.objects.filter(agency=agency)
 
-    def rec(clause: str, label: str) -> Evidence:
+    def rec(clause: str, label: Any) -> Evidence:
         return _ev(label, records.filter(clause=clause), "recorded_on")
 
     return {
-        "4.1": [_ev("Vấn đề nội bộ và bên ngoài", context.exclude(kind="party"), "reviewed_on")],
-        "4.2": [_ev("Các bên quan tâm", context.filter(kind="party"), "reviewed_on")],
+        "4.1": [
+            _ev(_("Internal and external issues"), context.exclude(kind="party"), "reviewed_on")
+        ],
+        "4.2": [_ev(_("Interested parties"), context.filter(kind="party"), "reviewed_on")],
         "4.3": [
-            _ev("Phạm vi áp dụng", QmsScope.objects.filter(agency=agency), "approved_on"),
+            _ev(_("Scope statement"), QmsScope.objects.filter(agency=agency), "approved_on"),
             _ev(
-                "Quyết định công bố",
+                _("Conformity announcement decisions"),
                 ConformityAnnouncement.objects.filter(agency=agency),
                 "signed_on",
             ),
         ],
         "4.4": [
             _ev(
-                "Quy trình nội bộ đã ban hành",
+                _("Published internal processes"),
                 revisions.filter(document__doc_type="process"),
                 "effective_on",
             )
         ],
         "5.1": [
-            _ev("Xác nhận hiệu lực của lãnh đạo", reviews.filter(system_effective=True), "held_on")
-        ],
-        "5.2": [
             _ev(
-                "Chính sách chất lượng", QualityPolicy.objects.filter(agency=agency), "published_on"
+                _("The leader's confirmation that the system is effective"),
+                reviews.filter(system_effective=True),
+                "held_on",
             )
         ],
-        "5.3": [
-            _ev("Ban Chỉ đạo ISO", SteeringMember.objects.filter(agency=agency), "appointed_on")
+        "5.2": [
+            _ev(_("Quality policy"), QualityPolicy.objects.filter(agency=agency), "published_on")
         ],
-        "6.1": [_ev("Sổ rủi ro và cơ hội", Risk.objects.filter(agency=agency), "updated_at")],
+        "5.3": [
+            _ev(
+                _("ISO steering committee"),
+                SteeringMember.objects.filter(agency=agency),
+                "appointed_on",
+            )
+        ],
+        "6.1": [
+            _ev(
+                _("Risk and opportunity register"), Risk.objects.filter(agency=agency), "updated_at"
+            )
+        ],
         "6.2": [
             _ev(
-                "Kết quả đo mục tiêu chất lượng",
+                _("Quality objective measurements"),
                 ObjectiveMeasurement.objects.filter(objective__agency=agency).exclude(
                     status="no_data"
                 ),
@@ -155,9 +168,9 @@ def _evidence(agency: Agency) -> dict[str, list[Evidence]]:
             )
         ],
         "6.3": [
-            _ev("Sửa đổi tài liệu có kiểm soát", revisions.filter(number__gt=1), "effective_on"),
+            _ev(_("Revised controlled documents"), revisions.filter(number__gt=1), "effective_on"),
             _ev(
-                "Thay đổi pháp luật đã cập nhật",
+                _("Legal changes reflected in processes"),
                 LegalChange.objects.filter(
                     iso_updated_on__isnull=False,
                     procedures__agencies__agency=agency,
@@ -165,68 +178,72 @@ def _evidence(agency: Agency) -> dict[str, list[Evidence]]:
                 "iso_updated_on",
             ),
         ],
-        "7.1": [rec("7.1", "Nguồn lực và tri thức")],
-        "7.2": [rec("7.2", "Hồ sơ đào tạo, năng lực")],
+        "7.1": [rec("7.1", _("Resources and organisational knowledge"))],
+        "7.2": [rec("7.2", _("Training and competence records"))],
         "7.3": [
             _ev(
-                "Xác nhận đã đọc tài liệu",
+                _("Read acknowledgements"),
                 ReadAcknowledgement.objects.filter(revision__document__agency=agency),
                 "read_at",
             )
         ],
-        "7.4": [rec("7.4", "Kế hoạch trao đổi thông tin")],
-        "7.5": [_ev("Tài liệu đã ban hành", revisions, "effective_on")],
-        "8.1": [_ev("Hồ sơ giải quyết theo quy trình", dossiers, "received_at")],
+        "7.4": [rec("7.4", _("Communication plan"))],
+        "7.5": [_ev(_("Published documents"), revisions, "effective_on")],
+        "8.1": [_ev(_("Dossiers handled through the process"), dossiers, "received_at")],
         "8.2": [
             _ev(
-                "Thủ tục được giao công khai",
+                _("Procedures assigned and published"),
                 AgencyProcedure.objects.filter(agency=agency, is_active=True),
                 "updated_at",
             )
         ],
         "8.5": [
-            _ev("Hồ sơ đã trả kết quả", dossiers.filter(returned_at__isnull=False), "returned_at")
+            _ev(
+                _("Dossiers whose result was returned"),
+                dossiers.filter(returned_at__isnull=False),
+                "returned_at",
+            )
         ],
         "8.6": [
             _ev(
-                "Kết quả được phê duyệt trước khi trả",
+                _("Results approved before return"),
                 dossiers.filter(result_approved_at__isnull=False),
                 "result_approved_at",
             )
         ],
         "8.7": [
             _ev(
-                "Đầu ra không phù hợp được xử lý",
+                _("Nonconforming outputs handled"),
                 ncs.filter(source__in=[NcSource.LATE_DOSSIER, NcSource.APOLOGY, NcSource.CUSTODY]),
                 "opened_on",
             )
         ],
-        "9.1": [rec("9.1", "Khảo sát sự hài lòng, phân tích dữ liệu")],
+        "9.1": [rec("9.1", _("Satisfaction surveys and data analysis"))],
         "9.2": [
             _ev(
-                "Báo cáo đánh giá nội bộ",
+                _("Internal audit reports"),
                 Audit.objects.filter(
                     agency=agency, status__in=[AuditStatus.REPORTED, AuditStatus.CLOSED]
                 ),
                 "reported_on",
             )
         ],
-        "9.3": [_ev("Biên bản xem xét của lãnh đạo", reviews, "held_on")],
+        "9.3": [_ev(_("Management review minutes"), reviews, "held_on")],
         "10.1": [
             _ev(
-                "Đầu ra của xem xét lãnh đạo",
+                _("Management review outputs"),
                 CorrectiveAction.objects.filter(review__agency=agency),
                 "created_at",
             )
         ],
         "10.2": [
             _ev(
-                "Đánh giá hiệu lực hành động khắc phục",
+                _("Effectiveness checks"),
                 EffectivenessCheck.objects.filter(nonconformity__agency=agency),
                 "checked_on",
             )
         ],
-        "10.3": [rec("10.3", "Đề xuất cải tiến và kết quả")],
+        "10.3": [rec("10.3", _("Improvement proposals and results"))],
     }
 
 
@@ -264,7 +281,10 @@ def review_pack(*, agency: Agency, until: dt.date) -> dict[str, Any]:
     )
     dossiers = Dossier.objects.filter(agency=agency, finished_at__date__gte=since)
     outcomes = dict(
-        dossiers.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
+        dossiers.order_by()
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
     )
     finished = sum(outcomes.values())
     on_time = outcomes.get("early", 0) + outcomes.get("on_time", 0)
@@ -375,7 +395,12 @@ def my_tasks(*, user: User) -> list[Task]:
         )
     for revision in revisions_to_read(user=user):
         tasks.append(
-            Task("read", f"Đọc {revision.document.code}", revision.effective_on, doc_url(revision))
+            Task(
+                "read",
+                _("Read document %(code)s") % {"code": revision.document.code},
+                revision.effective_on,
+                doc_url(revision),
+            )
         )
     for action in CorrectiveAction.objects.filter(owner=user, status=ActionStatus.OPEN):
         url = (

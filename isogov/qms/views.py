@@ -47,7 +47,6 @@ from .selectors import (
 from .services import review as review_svc
 from .services import risks as risk_svc
 from .services import system as system_svc
-from .services.nonconformities import action_complete
 from .services.risks import matrix_for
 from .views_common import (
     agency_of,
@@ -83,17 +82,6 @@ def _post(
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Việc ISO của tôi, and for the secretary an overview of the agency."""
     agency = agency_of(request)
-    if request.method == "POST":
-        return attempt(
-            request,
-            lambda: action_complete(
-                actor=request.user,
-                action_id=integer(request, "action"),
-                result=text(request, "result"),
-            ),
-            done=_("Saved."),
-            back=reverse("qms:home"),
-        )
     context = base_context(request, agency)
     context["tasks"] = my_tasks(user=request.user)
     if context["manager"]:

@@ -86,7 +86,7 @@ def test_a_revision_goes_from_draft_to_read_in_the_browser(
 
     _sign_in(page, url, "chuyenvien")
     page.goto(f"{url}/iso/")
-    page.click("#tasks >> text=Đọc QT-KSTL")
+    page.click("#tasks >> text=Đọc tài liệu QT-KSTL")
     page.click("button[data-action=read]")
     page.wait_for_selector(".alert-success")
     assert "Hoàng Văn Chuyên" not in page.inner_text("#reading")

@@ -321,3 +321,17 @@ def test_reminders_are_sent_once_and_catch_up(demo: Any) -> None:
         ).count()
         == 2
     )
+
+
+def test_review_pack_counts_every_finished_dossier(desk: Any) -> None:
+    from isogov.qms.selectors import review_pack
+
+    from .test_nonconformities import _late_dossier
+
+    _late_dossier(desk, 9, name="Người thứ nhất")
+    _late_dossier(desk, 16, name="Người thứ hai")
+    with time_machine.travel(NOW, tick=False):
+        pack = review_pack(agency=desk.department, until=dt.date(2026, 5, 31))
+    performance = pack["c_performance"]
+    assert (performance["dossiers_finished"], performance["on_time"]) == (2, 0)
+    assert performance["on_time_rate"] == 0
