@@ -191,7 +191,7 @@ def revision_act(
 ) -> DocumentRevision:
     """Run one action of the table on a revision: version → status → authority → input."""
     revision = (
-        DocumentRevision.objects.select_for_update()
+        DocumentRevision.objects.select_for_update(of=("self",))
         .select_related("document", "document__agency", "document__internal_process")
         .get(pk=revision_id)
     )

@@ -205,7 +205,7 @@ def nc_start(*, actor: User, nc_id: int, version: object) -> Nonconformity:
 def action_complete(*, actor: User, action_id: int, result: str) -> CorrectiveAction:
     """The owner records an action as done, with its result."""
     action = (
-        CorrectiveAction.objects.select_for_update()
+        CorrectiveAction.objects.select_for_update(of=("self",))
         .select_related("nonconformity__agency", "review__agency")
         .get(pk=action_id)
     )
