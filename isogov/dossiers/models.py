@@ -199,9 +199,19 @@ class Dossier(VersionedModel):
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["agency", "due_at"]),
             # Indicators over a period (isogov/indicators/queries.py) read the dossiers received
-            # in it, those ended in it and those still open, each through one of these.
-            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
-            models.Index(fields=["agency", "finished_at"], name="dossier_agency_finished"),
+            # in it, those ended in it and those still open, each through one of these. Partial,
+            # so that a lookup by code (ordered by receipt, with no condition on these columns)
+            # keeps using the code and reference indexes.
+            models.Index(
+                fields=["agency", "received_at"],
+                condition=models.Q(received_at__isnull=False),
+                name="dossier_agency_received",
+            ),
+            models.Index(
+                fields=["agency", "finished_at"],
+                condition=models.Q(finished_at__isnull=False),
+                name="dossier_agency_finished",
+            ),
             models.Index(
                 fields=["agency", "received_at"],
                 condition=models.Q(finished_at__isnull=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ..queries import dossier_counts
+from ..queries import dossier_counts, received_facts
 from ..registry import Context, Direction, Figure, Measure, MeasureUnit, register
 
 SOURCE = "QĐ 766/QĐ-TTg, Phụ lục, chỉ số 4.1–4.5; indicators.md A"
@@ -16,8 +16,7 @@ def electronic_result(ctx: Context) -> Figure:
 
 
 def digitised(ctx: Context) -> Figure:
-    counts = dossier_counts(ctx)
-    return Figure.ratio(counts["digitised"], counts["received"])
+    return Figure.ratio(received_facts(ctx)["digitised"], dossier_counts(ctx)["received"])
 
 
 def no_data(ctx: Context) -> Figure:

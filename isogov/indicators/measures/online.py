@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.catalog.models import OnlineLevel
 
-from ..queries import dossier_counts, online_procedure_ids_used, versions_in_force
+from ..queries import (
+    dossier_counts,
+    online_procedure_ids_used,
+    received_facts,
+    versions_in_force,
+)
 from ..registry import Context, Direction, Figure, Measure, MeasureUnit, register
 
 SOURCE = "QĐ 766/QĐ-TTg, Phụ lục, chỉ số 3.1–3.6; indicators.md A"
@@ -41,7 +46,7 @@ def procedures_with_online_payment(ctx: Context) -> Figure:
 
 
 def dossiers_paid_online(ctx: Context) -> Figure:
-    counts = dossier_counts(ctx)
+    counts = received_facts(ctx)
     return Figure.ratio(counts["paid_online"], counts["with_fees"])
 
 

@@ -22,8 +22,8 @@ def handled_on_time(ctx: Context) -> Figure:
 def average_processing_days(ctx: Context) -> Figure:
     """2.2 [A]: in calendar days (one unit for every procedure of the scope), the time the clock
     stopped for supplements left out."""
-    count, total = processing_time(ctx)
-    days = round_to(Decimal(total.total_seconds()) / Decimal(86400), 2)
+    count, seconds = processing_time(ctx)
+    days = round_to(Decimal(seconds) / Decimal(86400), 2)
     if not count:
         return Figure(days, 0, None, Figure.ratio(0, 0).state)
     return Figure(days, count, round_to(days / count, 2))

@@ -81,6 +81,9 @@ def test_narrowed_by_procedure_and_by_unit(march: March, desk: Any) -> None:
     assert other is not None
     none = client.get(URL, {**period, "procedure": other.code}).json()["indicators"][0]
     assert (none["denominator"], none["value"]) == (0, None)
+    sector = Procedure.objects.get(code="1.014464").sector
+    by_sector = client.get(URL, {**period, "sector": sector.code}).json()["indicators"][0]
+    assert (by_sector["numerator"], by_sector["denominator"]) == (3, 5)
     # The specialists' unit: only A and B reached its steps (D1, D2 and E stayed at the desk).
     unit = march.late_one_minute.steps.get(order=3).unit
     narrowed = client.get(URL, {**period, "unit": unit.code}).json()["indicators"][0]

@@ -129,3 +129,26 @@ def test_more_than_one_supplement_request_is_late_even_when_finished_early(desk:
     # 08:00, finished 5/6 15:00 = 3 days 7 h; less 6 h = 3 days 1 h = 3.04 days.
     average = measure("2.2", Scope(agency=desk.department), *june)
     assert (average.denominator, average.value) == (1, Decimal("3.04"))
+
+
+def test_dossiers_paid_online_over_those_with_fees(march: March, desk: Any) -> None:
+    from isogov.dossiers import services
+    from isogov.dossiers.models import DossierFee
+    from isogov.dossiers.tests.conftest import act, at
+
+    # D1 and D2 owe a fee (as pinned at intake from a channel with fees); D1 pays it online,
+    # D2 at the desk in cash. A, B and E owe nothing.
+    for dossier in (march.open_within, march.open_overdue):
+        DossierFee.objects.create(dossier=dossier, name="Lệ phí", amount_vnd=100_000)
+    for dossier, method in ((march.open_within, "online"), (march.open_overdue, "cash")):
+        act(
+            at(3, 31, 9),
+            services.dossier_record_payment,
+            dossier,
+            None,
+            amount_vnd=100_000,
+            method=method,
+            receipt_number=f"BL-{dossier.pk}",
+        )
+    result = measure("3.6", Scope(agency=desk.department), *MARCH)
+    assert (result.numerator, result.denominator, result.value) == (1, 2, Decimal("50.00"))

@@ -1,0 +1,30 @@
+"""The period's dossiers are read through the indexes added for them (docs/indicators.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from isogov.indicators import queries
+from isogov.indicators.registry import Context, Scope
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL's depends on its statistics)"
+)
+def test_each_part_of_the_period_is_read_through_an_index(desk: Any) -> None:
+    ctx = Context(Scope(agency=desk.department), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    plans = []
+    for part in queries._parts(ctx):
+        sql, params = part.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    for plan in plans:
+        assert "SCAN dossiers_dossier" not in plan, plan
+        assert "USING" in plan and "INDEX dossier_agency_" in plan, plan
