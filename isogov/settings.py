@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "isogov.catalog",
     "isogov.dossiers",
     "isogov.indicators",
+    "isogov.qms",
     "isogov.api",
 ]
 
@@ -177,6 +178,11 @@ STORAGES = {
 # --- Background work (Huey) -----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("ISOGOV_HUEY_IMMEDIATE", False)
+
+# QMS (docs/qms.md): days ahead of a due date that a reminder goes out, and how far below (or
+# above) its target a measured objective is "at risk" rather than "missed" [A].
+ISOGOV_QMS_REMINDER_LEAD_DAYS = int(os.environ.get("ISOGOV_QMS_REMINDER_LEAD_DAYS", "7"))
+ISOGOV_QMS_AT_RISK_MARGIN = os.environ.get("ISOGOV_QMS_AT_RISK_MARGIN", "2")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

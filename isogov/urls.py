@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .dossiers import views as dossier_views
+from .qms.urls import public_urlpatterns as qms_public
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +32,8 @@ urlpatterns = [
     path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),
     path("dossiers/", include("isogov.dossiers.urls")),
+    path("iso/", include("isogov.qms.urls")),
+    *qms_public,
     path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
     path("", include("isogov.accounts.urls")),
 ]

@@ -33,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has_role(Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.SYSTEM_ADMIN):
         items.append({"url": reverse("dossiers:notice-templates"), "label": _("Notices")})
     items.append({"url": reverse("catalog:home"), "label": _("Procedure catalogue")})
+    if scope.agency_ids or scope.is_global:
+        items.append({"url": reverse("qms:home"), "label": _("ISO")})
     items.append({"url": reverse("api:docs"), "label": _("API")})
     if scope.has_role(Role.SYSTEM_ADMIN):
         items.append({"url": reverse("accounts:admin-home"), "label": _("Administration")})

@@ -20,6 +20,7 @@ from isogov.dossiers.api import (
     DossierUnknownActionApi,
 )
 from isogov.indicators.api import IndicatorListApi
+from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
 from .views import TokenObtainApi
@@ -28,6 +29,7 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("v1/qms/coverage/", QmsCoverageApi.as_view(), name="qms-coverage"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
     path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),

@@ -1,5 +1,6 @@
-"""``isogov seed-demo``: demo agencies, units, accounts, the procedure catalogue and 60 working
-days of dossiers (idempotent). It lives in the dossiers app: the lowest layer seeing all three."""
+"""``isogov seed-demo``: demo agencies, units, accounts, the procedure catalogue, 60 working
+days of dossiers and the demo agency's QMS (idempotent). It lives in the qms app: the lowest
+layer seeing all of them."""
 
 import time
 from typing import Any
@@ -10,6 +11,7 @@ from isogov.accounts.demo import DEMO_PASSWORD, seed_demo
 from isogov.accounts.models import Agency
 from isogov.catalog.demo import DEPARTMENT_CODE, seed_catalog
 from isogov.dossiers.demo import demo_dossier_count, seed_dossiers
+from isogov.qms.demo import seed_qms
 
 
 class Command(BaseCommand):
@@ -31,9 +33,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Catalogue: {catalog.procedures} procedures, {catalog.processes} internal processes."
         )
-        if options["no_dossiers"]:
-            return
         agency = Agency.objects.get(code=DEPARTMENT_CODE)
+        if not options["no_dossiers"]:
+            self._dossiers(agency)
+        qms = seed_qms(agency=agency)
+        if qms.created:
+            self.stdout.write(
+                f"ISO: {qms.documents} controlled documents, {qms.objectives} quality objectives, "
+                "risks, an internal audit, a management review and the conformity announcement."
+            )
+        else:
+            self.stdout.write("ISO: already there (nothing added).")
+
+    def _dossiers(self, agency: Agency) -> None:
         started = time.monotonic()
         result = seed_dossiers(agency=agency)
         if result.skipped:

@@ -1,0 +1,1 @@
+"""Every write of the QMS, split by part of the standard."""
