@@ -139,12 +139,64 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+AUTHENTICATION_BACKENDS = ["isogov.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Argon2id first (ASVS 2.4.1); older hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+# --- Sign-in locks, throttles, sessions (docs/security.md) ---------------------------------
+# Failures before a username (or a client address, shared by a whole office behind NAT) is
+# locked; the first lock lasts ISOGOV_LOCKOUT_SECONDS and each new one twice as long.
+ISOGOV_LOCKOUT_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_FAILURES", "5"))
+ISOGOV_LOCKOUT_IP_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_IP_FAILURES", "30"))
+ISOGOV_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_WINDOW_SECONDS", "900"))
+ISOGOV_LOCKOUT_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_SECONDS", "60"))
+ISOGOV_LOCKOUT_MAX_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_MAX_SECONDS", "3600"))
+# Trusted reverse proxies in front of the server (nginx: 1); 0 trusts only REMOTE_ADDR.
+ISOGOV_PROXY_COUNT = int(os.environ.get("ISOGOV_PROXY_COUNT", "0"))
+# API request rates (DRF syntax "N/second|minute|hour|day"; empty: no limit).
+ISOGOV_THROTTLE_RATES: dict[str, str | None] = {
+    "anon": os.environ.get("ISOGOV_THROTTLE_ANON", "120/minute") or None,
+    "user": os.environ.get("ISOGOV_THROTTLE_USER", "1200/minute") or None,
+    "token": os.environ.get("ISOGOV_THROTTLE_TOKEN", "10/minute") or None,
+}
+# Sessions: signed out after ISOGOV_SESSION_IDLE_MINUTES without a request, and in any case
+# ISOGOV_SESSION_MAX_HOURS after signing in (ASVS 3.3.1, 3.3.2).
+ISOGOV_SESSION_IDLE_MINUTES = int(os.environ.get("ISOGOV_SESSION_IDLE_MINUTES", "30"))
+ISOGOV_SESSION_MAX_HOURS = int(os.environ.get("ISOGOV_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ISOGOV_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+# API tokens expire this many days after they were issued.
+ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
+
+# Django's cache holds the API throttles' counters: Redis when REDIS_URL is set, otherwise
+# files in the data directory (shared by every gunicorn worker on this machine).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", ""),
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -212,6 +264,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "isogov.api.throttles.AnonThrottle",
+        "isogov.api.throttles.UserThrottle",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "isogov.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

@@ -21,12 +21,13 @@ from isogov.dossiers.api import (
 )
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
-from .views import TokenObtainApi
+from .views import TokenObtainApi, TokenRevokeApi
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("v1/auth/token/revoke/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
     path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),
