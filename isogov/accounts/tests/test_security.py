@@ -223,3 +223,34 @@ def test_log_out_everywhere_ends_other_sessions_and_the_token(demo: Any) -> None
     assert laptop.post("/logout/everywhere/").status_code == 302
     assert phone.get("/dashboard/").status_code == 302
     assert not Token.objects.filter(key=token.key).exists()
+
+
+def test_idle_session_is_signed_out(client: Client, demo: Any, settings: Any) -> None:
+    settings.ISOGOV_SESSION_IDLE_MINUTES = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(demo.user("motcua"))
+        assert client.get("/dashboard/").status_code == 200
+        traveller.shift(29 * 60)
+        assert client.get("/dashboard/").status_code == 200  # activity keeps it alive
+        traveller.shift(29 * 60)
+        assert client.get("/dashboard/").status_code == 200
+        traveller.shift(31 * 60)
+        response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_session_ends_after_its_absolute_lifetime(
+    client: Client, demo: Any, settings: Any
+) -> None:
+    settings.ISOGOV_SESSION_IDLE_MINUTES = 30
+    settings.ISOGOV_SESSION_MAX_HOURS = 12
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(demo.user("motcua"))
+        for _ in range(12 * 3):  # busy all day, a request every 20 minutes
+            assert client.get("/dashboard/").status_code == 200
+            traveller.shift(20 * 60)
+        traveller.shift(60)
+        response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
