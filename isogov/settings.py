@@ -183,6 +183,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # API tokens expire this many days after they were issued.
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
 
+# Audit checkpoints (isogov/audit/checkpoints.py): the signing key lives outside the database.
+ISOGOV_AUDIT_KEY = os.environ.get("ISOGOV_AUDIT_KEY", "")
+ISOGOV_AUDIT_KEY_FILE = os.environ.get("ISOGOV_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key"))
+ISOGOV_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "ISOGOV_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")
+)
+ISOGOV_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ISOGOV_AUDIT_CHECKPOINT_MINUTES", "60"))
+
 # Django's cache holds the API throttles' counters: Redis when REDIS_URL is set, otherwise
 # files in the data directory (shared by every gunicorn worker on this machine).
 CACHES = {

@@ -240,9 +240,7 @@ def test_idle_session_is_signed_out(client: Client, demo: Any, settings: Any) ->
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_session_ends_after_its_absolute_lifetime(
-    client: Client, demo: Any, settings: Any
-) -> None:
+def test_session_ends_after_its_absolute_lifetime(client: Client, demo: Any, settings: Any) -> None:
     settings.ISOGOV_SESSION_IDLE_MINUTES = 30
     settings.ISOGOV_SESSION_MAX_HOURS = 12
     start = timezone.now()
