@@ -1,7 +1,7 @@
 """``/api/v1/``: every app's API views, the token endpoint, and the OpenAPI schema."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from isogov.catalog.api import (
     ProcedureDetailApi,
@@ -21,6 +21,7 @@ from isogov.dossiers.api import (
 )
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
+from .permissions import ApiDocsPermission
 from .views import TokenObtainApi, TokenRevokeApi
 
 app_name = "api"
@@ -73,6 +74,17 @@ urlpatterns = [
         DossierUnknownActionApi.as_view(),
         name="dossier-action-unknown",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[ApiDocsPermission]),
+        name="schema",
+    ),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline one.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", permission_classes=[ApiDocsPermission]
+        ),
+        name="docs",
+    ),
 ]
