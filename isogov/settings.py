@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "isogov.accounts.middleware.SessionExpiryMiddleware",
+    "isogov.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "isogov.core.middleware.ApplicationErrorMiddleware",
 ]
@@ -181,6 +182,8 @@ ISOGOV_SESSION_IDLE_MINUTES = int(os.environ.get("ISOGOV_SESSION_IDLE_MINUTES", 
 ISOGOV_SESSION_MAX_HOURS = int(os.environ.get("ISOGOV_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = ISOGOV_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
+# Idempotency-Key answers of API writes are kept this long (isogov/api/idempotency.py).
+ISOGOV_IDEMPOTENCY_HOURS = int(os.environ.get("ISOGOV_IDEMPOTENCY_HOURS", "24"))
 # API tokens expire this many days after they were issued.
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
 
@@ -300,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "isogov.api.schema.add_security_headers",
+    ],
 }
 
 # --- Working calendar -----------------------------------------------------------------------
