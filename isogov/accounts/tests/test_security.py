@@ -252,3 +252,22 @@ def test_session_ends_after_its_absolute_lifetime(client: Client, demo: Any, set
         traveller.shift(60)
         response = client.get("/dashboard/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_change_in_django_admin_is_audited(client: Any, demo: Any) -> None:
+    root = User.objects.create_superuser("root", "root@example.vn", "a-long-root-password")
+    client.force_login(root)
+    unit = demo.department.units.first()
+    response = client.post(
+        f"/admin/accounts/unit/{unit.pk}/change/",
+        {
+            "agency": unit.agency_id,
+            "code": unit.code,
+            "name": "Tên mới của đơn vị",
+            "is_one_stop": "on" if unit.is_one_stop else "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.filter(action="admin.change", actor_label="root").get()
+    assert event.object_id == str(unit.pk) and "name" in event.reason.lower()

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.types.string import TextLoader
 import pytest
 from django.db import connection
+from psycopg.types.string import TextLoader
 
 from isogov.audit.checkpoints import checkpoint_write
 from isogov.core.backup import BackupError, backup_create, database_fingerprints
