@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "isogov.accounts.middleware.SessionExpiryMiddleware",
+    "isogov.accounts.middleware.TwoFactorEnrolMiddleware",
     "isogov.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "isogov.core.middleware.ApplicationErrorMiddleware",
@@ -184,6 +185,12 @@ SESSION_COOKIE_AGE = ISOGOV_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 # Idempotency-Key answers of API writes are kept this long (isogov/api/idempotency.py).
 ISOGOV_IDEMPOTENCY_HOURS = int(os.environ.get("ISOGOV_IDEMPOTENCY_HOURS", "24"))
+# Two-factor sign-in (TOTP) is required for these roles (and superusers); the demo accounts are
+# exempt while ISOGOV_2FA_EXEMPT_DEMO is on (default: outside production).
+ISOGOV_2FA_REQUIRED_ROLES = env_list(
+    "ISOGOV_2FA_REQUIRED_ROLES", "system_admin,agency_leader,iso_secretary"
+)
+ISOGOV_2FA_EXEMPT_DEMO = env_bool("ISOGOV_2FA_EXEMPT_DEMO", not PRODUCTION)
 # API tokens expire this many days after they were issued.
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 STARTED = "isogov_started_at"
@@ -41,4 +42,24 @@ class SessionExpiryMiddleware:
                     session[STARTED] = started
                 if now - seen >= SEEN_GRANULARITY_SECONDS or SEEN not in session:
                     session[SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorEnrolMiddleware:
+    """A user whose role requires two-factor sign-in and who has no app yet is sent to set it
+    up before anything else (the flag is set at sign-in, ``views.security.LoginView``)."""
+
+    ALLOWED = ("/tai-khoan/xac-thuc-hai-yeu-to/", "/logout/", "/static/", "/i18n/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get("isogov_2fa_enrol")
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            return redirect("accounts:two-factor-setup")
         return self.get_response(request)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isogov.accounts.services.security import user_token_revoke
+from isogov.accounts.services.two_factor import two_factor_check, two_factor_device
 from isogov.core.api import ErrorOutputSerializer
 from isogov.core.errors import ApplicationError, TooManyAttempts
 
@@ -33,6 +34,10 @@ class TokenObtainApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        otp = serializers.CharField(
+            required=False,
+            help_text="The authenticator app's code, for users with two-factor sign-in.",
+        )
 
     @extend_schema_serializer(component_name="Token")
     class OutputSerializer(serializers.Serializer):
@@ -61,6 +66,11 @@ class TokenObtainApi(APIView):
             raise TooManyAttempts(retry_after=max(wait, 1))
         if user is None or not user.is_active:
             raise ApplicationError(_("Wrong username or password."), code="authentication_failed")
+        if two_factor_device(user) is not None and not two_factor_check(
+            user=user, code=data.validated_data.get("otp", "")
+        ):
+            message = _("The code of the authenticator app is missing or wrong.")
+            raise ApplicationError(message, code="otp_required", details={"otp": [message]})
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -29,6 +29,7 @@ from .security import (
     admin_lock_list,
     logout_everywhere,
 )
+from .two_factor import login_second_step, two_factor_setup
 from .users import (
     admin_role_grant,
     admin_role_remove,
@@ -64,7 +65,9 @@ __all__ = [
     "admin_user_list",
     "admin_user_password",
     "admin_user_set_active",
+    "login_second_step",
     "logout_everywhere",
+    "two_factor_setup",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
@@ -24,7 +25,9 @@ from isogov.core.errors import ApplicationError
 from ..http import AuthenticatedHttpRequest
 from ..models import LoginLock
 from ..services.security import login_lock_clear, user_log_out_everywhere
+from ..services.two_factor import two_factor_device, two_factor_required
 from ._kernel import admin_required
+from .two_factor import ENROL, PENDING
 
 LOCKED = gettext_lazy(
     "Too many failed sign-ins for this account or this computer. Try again after %(time)s."
@@ -59,9 +62,31 @@ admin.site.login_form = AdminLoginForm
 
 
 class LoginView(auth_views.LoginView):
+    """The password; then, for a user with an authenticator app, the code (``two_factor``)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if two_factor_device(user) is not None:
+            self.request.session.cycle_key()
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": getattr(user, "backend", ""),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:login-code")
+        response = super().form_valid(form)
+        if two_factor_required(user):
+            self.request.session[ENROL] = True
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_without_2fa"] = settings.ISOGOV_2FA_EXEMPT_DEMO
+        return context
 
 
 class LogoutView(auth_views.LogoutView):
