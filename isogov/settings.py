@@ -365,7 +365,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No phone number, ID number or secret parameter reaches the log (core/logredact.py).
+    "filters": {"redact": {"()": "isogov.core.logredact.RedactPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ISOGOV_LOG_LEVEL", "INFO")},
     # The Huey consumer installs its own handler; do not print its lines twice.
     "loggers": {"huey": {"propagate": False}},
