@@ -188,10 +188,10 @@ def test_token_is_revoked_when_the_password_changes(demo: Any) -> None:
 def test_token_changed_elsewhere_is_refused(demo: Any) -> None:
     """A password set outside the administration (e.g. Django admin) still revokes tokens."""
     motcua = demo.user("motcua")
-    token = Token.objects.create(user=motcua)
-    with time_machine.travel(timezone.now() + dt.timedelta(seconds=5)):
-        motcua.set_password("a-new-long-password-2026")
-        motcua.save()
+    with time_machine.travel(timezone.now() - dt.timedelta(seconds=5)):
+        token = Token.objects.create(user=motcua)
+    motcua.set_password("a-new-long-password-2026")
+    motcua.save()
     api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api.get("/api/v1/procedures/").status_code == 401
 
