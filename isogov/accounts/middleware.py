@@ -18,6 +18,14 @@ SEEN = "isogov_seen_at"
 SEEN_GRANULARITY_SECONDS = 60
 
 
+def stamp_session_start(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """At sign-in: the session's start and its last request are now."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED] = now
+        request.session[SEEN] = now
+
+
 class SessionExpiryMiddleware:
     """Signs out a session idle for ``ISOGOV_SESSION_IDLE_MINUTES`` or older than
     ``ISOGOV_SESSION_MAX_HOURS``; the next page then asks to sign in again."""
