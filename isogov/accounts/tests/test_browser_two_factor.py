@@ -21,8 +21,9 @@ def _password(page: Any, base: str, username: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_two_factor_setup_and_sign_in_in_chromium(
-    live_server: Any, page: Any, demo: Any, settings: Any
+    live_server: Any, csp_page: Any, demo: Any, settings: Any
 ) -> None:
+    page = csp_page
     settings.ISOGOV_2FA_EXEMPT_DEMO = False
     base = live_server.url
     # An ISO secretary must set up the app before anything else.

@@ -38,8 +38,9 @@ INLINE = """() => {
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_the_csp_and_no_inline_script(
-    live_server: Any, page: Any, desk: Any
+    live_server: Any, csp_page: Any, desk: Any
 ) -> None:
+    page = csp_page
     data = page_data(desk)
     page.context.add_init_script(COLLECT)
     problems: list[str] = []

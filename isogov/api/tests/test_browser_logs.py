@@ -50,8 +50,9 @@ def test_access_log_format_has_no_query_string_and_no_referrer() -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_logs_of_a_full_journey_hold_no_personal_data(
-    live_server: Any, page: Any, desk: Any, settings: Any
+    live_server: Any, csp_page: Any, desk: Any, settings: Any
 ) -> None:
+    page = csp_page
     settings.ISOGOV_LOG_LEVEL = "DEBUG"
     handler = _configured_handler()
     captured = io.StringIO()
