@@ -289,6 +289,18 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    # The harness injects axe-core and evaluates predicates, which the pages' CSP would refuse;
+    # ``csp_page`` enforces the CSP as a real browser does.
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def csp_page(browser: Any) -> Iterator[Any]:
+    """A page under the server's Content-Security-Policy (no injected scripts)."""
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -304,7 +316,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     stretch from the first to the last of them keeps its order of kinds.
     """
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
+        if {"page", "csp_page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
     depth = [
         len(

@@ -76,12 +76,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "isogov.core.middleware.RequestIdMiddleware",
+    "isogov.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "isogov.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "isogov.accounts.middleware.SessionExpiryMiddleware",
+    "isogov.accounts.middleware.TwoFactorEnrolMiddleware",
+    "isogov.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "isogov.core.middleware.ApplicationErrorMiddleware",
 ]
@@ -141,12 +145,80 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+AUTHENTICATION_BACKENDS = ["isogov.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Argon2id first (ASVS 2.4.1); older hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
+# --- Sign-in locks, throttles, sessions (docs/security.md) ---------------------------------
+# Failures before a username (or a client address, shared by a whole office behind NAT) is
+# locked; the first lock lasts ISOGOV_LOCKOUT_SECONDS and each new one twice as long.
+ISOGOV_LOCKOUT_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_FAILURES", "5"))
+ISOGOV_LOCKOUT_IP_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_IP_FAILURES", "30"))
+ISOGOV_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_WINDOW_SECONDS", "900"))
+ISOGOV_LOCKOUT_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_SECONDS", "60"))
+ISOGOV_LOCKOUT_MAX_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_MAX_SECONDS", "3600"))
+# Trusted reverse proxies in front of the server (nginx: 1); 0 trusts only REMOTE_ADDR.
+ISOGOV_PROXY_COUNT = int(os.environ.get("ISOGOV_PROXY_COUNT", "0"))
+# API request rates (DRF syntax "N/second|minute|hour|day"; empty: no limit).
+ISOGOV_THROTTLE_RATES: dict[str, str | None] = {
+    "anon": os.environ.get("ISOGOV_THROTTLE_ANON", "120/minute") or None,
+    "user": os.environ.get("ISOGOV_THROTTLE_USER", "1200/minute") or None,
+    "token": os.environ.get("ISOGOV_THROTTLE_TOKEN", "10/minute") or None,
+}
+# Sessions: signed out after ISOGOV_SESSION_IDLE_MINUTES without a request, and in any case
+# ISOGOV_SESSION_MAX_HOURS after signing in (ASVS 3.3.1, 3.3.2).
+ISOGOV_SESSION_IDLE_MINUTES = int(os.environ.get("ISOGOV_SESSION_IDLE_MINUTES", "30"))
+ISOGOV_SESSION_MAX_HOURS = int(os.environ.get("ISOGOV_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ISOGOV_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+# Idempotency-Key answers of API writes are kept this long (isogov/api/idempotency.py).
+ISOGOV_IDEMPOTENCY_HOURS = int(os.environ.get("ISOGOV_IDEMPOTENCY_HOURS", "24"))
+# Two-factor sign-in (TOTP) is required for these roles (and superusers); the demo accounts are
+# exempt while ISOGOV_2FA_EXEMPT_DEMO is on (default: outside production).
+ISOGOV_2FA_REQUIRED_ROLES = env_list(
+    "ISOGOV_2FA_REQUIRED_ROLES", "system_admin,agency_leader,iso_secretary"
+)
+ISOGOV_2FA_EXEMPT_DEMO = env_bool("ISOGOV_2FA_EXEMPT_DEMO", not PRODUCTION)
+# API tokens expire this many days after they were issued.
+ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
+
+# Audit checkpoints (isogov/audit/checkpoints.py): the signing key lives outside the database.
+ISOGOV_AUDIT_KEY = os.environ.get("ISOGOV_AUDIT_KEY", "")
+ISOGOV_AUDIT_KEY_FILE = os.environ.get("ISOGOV_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key"))
+ISOGOV_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "ISOGOV_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")
+)
+ISOGOV_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ISOGOV_AUDIT_CHECKPOINT_MINUTES", "60"))
+
+# Django's cache holds the API throttles' counters: Redis when REDIS_URL is set, otherwise
+# files in the data directory (shared by every gunicorn worker on this machine).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", ""),
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -219,6 +291,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "isogov.api.throttles.AnonThrottle",
+        "isogov.api.throttles.UserThrottle",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "isogov.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
@@ -241,6 +317,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "isogov.api.schema.add_security_headers",
+    ],
 }
 
 # --- Working calendar -----------------------------------------------------------------------
@@ -265,6 +345,20 @@ ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS = int(
 
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own origin: no inline script, no handler attribute, no eval.
+ISOGOV_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ISOGOV_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# In production the API's schema and docs need a signed-in user, unless this opens them.
+ISOGOV_API_DOCS_PUBLIC = env_bool("ISOGOV_API_DOCS_PUBLIC", not PRODUCTION)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("ISOGOV_SECURE_SSL_REDIRECT", True)
@@ -273,13 +367,20 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("ISOGOV_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No phone number, ID number or secret parameter reaches the log (core/logredact.py).
+    "filters": {"redact": {"()": "isogov.core.logredact.RedactPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ISOGOV_LOG_LEVEL", "INFO")},
     # The Huey consumer installs its own handler; do not print its lines twice.
     "loggers": {"huey": {"propagate": False}},

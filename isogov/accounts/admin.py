@@ -4,11 +4,33 @@ System administrators work in the in-app administration (/quan-tri/); the Django
 developers' and operators' last resort, hidden from everyone else.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from isogov.audit.services import audit_record
+
 from .models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every change made in the Django admin is an audit event too, in the same transaction
+    (the admin's views are atomic); the message is the admin's own change message."""
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        audit_record(actor=request.user, action="admin.add", target=obj, reason=str(message))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        audit_record(actor=request.user, action="admin.change", target=obj, reason=str(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            audit_record(actor=request.user, action="admin.delete", target=obj, reason=str(obj))
+        return super().log_deletions(request, queryset)
 
 
 def _is_superuser(request: HttpRequest) -> bool:
@@ -27,7 +49,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "full_name", "agency", "is_active")
     list_filter = ("agency", "is_active")
     search_fields = ("username", "full_name", "email")
@@ -45,7 +67,7 @@ class AgencyPredecessorInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -53,6 +75,6 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("code", "name", "agency", "is_one_stop", "is_active")
     list_filter = ("agency", "is_one_stop")

@@ -164,10 +164,30 @@ class User(AbstractUser):
     )
     # Every administrative edit names the version it read (a stale form gets 409).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # API tokens issued before this instant are refused (ASVS 3.3.3: revoked on password change).
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
+    # Part of the session hash: raising it signs the user out of every browser ("log out
+    # everywhere"), as a password change does.
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password: str | None) -> None:
+        from django.utils import timezone
+
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "isogov.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -214,3 +234,47 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit or self.agency}"
+
+
+class LoginLock(models.Model):
+    """Failed sign-ins counted per username and per client address (khoá đăng nhập).
+
+    ``key`` is ``user:<username>`` or ``ip:<address>``. After ``ISOGOV_LOCKOUT_FAILURES``
+    failures (per address: ``ISOGOV_LOCKOUT_IP_FAILURES``) the key is locked for a delay that
+    doubles with every new lock (ASVS 2.2.1); a success or an administrator's unlock clears it.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    lock_count = models.PositiveIntegerField(_("locks"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (xác thực hai yếu tố): an RFC 6238 secret and recovery codes.
+
+    ``recovery_hashes`` holds the SHA-256 of each unused recovery code; using one removes it.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+    recovery_hashes = models.JSONField(_("recovery codes (hashed)"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)

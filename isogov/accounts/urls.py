@@ -6,7 +6,12 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/ma-xac-thuc/", views.login_second_step, name="login-code"),
+    path("tai-khoan/xac-thuc-hai-yeu-to/", views.two_factor_setup, name="two-factor-setup"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", views.logout_everywhere, name="logout-everywhere"),
+    path("quan-tri/khoa-dang-nhap/", views.admin_lock_list, name="admin-locks"),
+    path("quan-tri/khoa-dang-nhap/<int:pk>/mo/", views.admin_lock_clear, name="admin-lock-clear"),
     # In-app administration (quản trị hệ thống), for system administrators.
     path("quan-tri/", views.admin_home, name="admin-home"),
     path("quan-tri/nguoi-dung/", views.admin_user_list, name="admin-users"),

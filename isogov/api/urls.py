@@ -1,7 +1,7 @@
 """``/api/v1/``: every app's API views, the token endpoint, and the OpenAPI schema."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from isogov.catalog.api import (
     ProcedureDetailApi,
@@ -23,13 +23,15 @@ from isogov.indicators.api import IndicatorListApi
 from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
-from .views import TokenObtainApi
+from .permissions import ApiDocsPermission
+from .views import TokenObtainApi, TokenRevokeApi
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("v1/qms/coverage/", QmsCoverageApi.as_view(), name="qms-coverage"),
+    path("v1/auth/token/revoke/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
     path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),
@@ -76,6 +78,17 @@ urlpatterns = [
         DossierUnknownActionApi.as_view(),
         name="dossier-action-unknown",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[ApiDocsPermission]),
+        name="schema",
+    ),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline one.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", permission_classes=[ApiDocsPermission]
+        ),
+        name="docs",
+    ),
 ]

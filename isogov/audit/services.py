@@ -14,6 +14,7 @@ from isogov.core.inserts import insert_rows
 from isogov.core.sql import execute, fetch_one
 
 from .chain import GENESIS_HASH, event_hash, normalise
+from .checkpoints import checkpoint_list
 from .models import AuditChainHead, AuditEvent
 
 
@@ -106,11 +107,41 @@ class VerifyResult:
 
 
 def audit_verify_chain() -> VerifyResult:
-    """Walk the whole chain in order and name the first broken link."""
+    """Walk the whole chain in order and name the first broken link, then compare the chain
+    with every signed checkpoint (``checkpoints.py``) and name the first it contradicts."""
+    checkpoints = checkpoint_list()
+    wanted = {c.seq for c in checkpoints}
+    hashes: dict[int, str] = {}
+    result = _walk(wanted, hashes)
+    if not result.ok:
+        return result
+    for checkpoint in checkpoints:
+        where = f"checkpoint line {checkpoint.line} ({checkpoint.at or 'unreadable'})"
+        if not checkpoint.valid_signature:
+            return VerifyResult(result.checked, checkpoint.seq, f"{where} has a bad signature")
+        if checkpoint.seq not in hashes:
+            return VerifyResult(
+                result.checked,
+                checkpoint.seq,
+                f"the chain ends at #{result.checked} but {where} saw #{checkpoint.seq}: "
+                "events were cut off",
+            )
+        if hashes[checkpoint.seq] != checkpoint.hash:
+            return VerifyResult(
+                result.checked,
+                checkpoint.seq,
+                f"event #{checkpoint.seq} differs from {where}: the chain was rewritten",
+            )
+    return result
+
+
+def _walk(wanted: set[int], hashes: dict[int, str]) -> VerifyResult:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq in wanted:
+            hashes[event.seq] = event.hash
         if event.seq != expected_seq:
             return VerifyResult(
                 checked, expected_seq, f"event #{expected_seq} is missing (next is #{event.seq})"

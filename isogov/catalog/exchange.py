@@ -17,14 +17,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, Unit, User
+from isogov.accounts.selectors import user_has_role
 from isogov.audit.services import audit_record
 from isogov.core.errors import ValidationFailed
 
 from . import schema
 from .allowances import ChannelTime, StepAllowance, allowance_mismatches
 from .models import AllowanceUnit, Procedure, ProcedureVersion, Sector, VersionStatus
+from .permissions import CATALOG_MANAGERS
 from .selectors import catalog_export_data, version_as_record
 from .services import agency_procedure_assign, process_save, sector_save, write_content
 from .spreadsheet import read_workbook, write_workbook
@@ -32,6 +35,7 @@ from .transitions import VersionAction, is_allowed
 
 # progress(phase, done, total): phase is "checking" (before anything is written) or "storing".
 Progress = Callable[[str, int, int], None]
+NOT_YOUR_AGENCY = gettext_lazy("you do not administer this agency")
 CHECKING = "checking"
 STORING = "storing"
 # Turns a record path ("procedures[2].versions[0].name") into words for the user.
@@ -76,7 +80,10 @@ def _version_key(code: str, number: int | None) -> str:
 
 
 def _check_against_database(
-    cleaned: dict[str, Any], errors: schema.Errors, progress: Progress | None = None
+    cleaned: dict[str, Any],
+    errors: schema.Errors,
+    progress: Progress | None = None,
+    actor: User | None = None,
 ) -> dict[str, list[ChannelTime]]:
     """Rules that need the stored catalogue; returns channel times of every known version."""
     file_sectors = {s["code"] for s in cleaned["sectors"]}
@@ -178,6 +185,11 @@ def _check_against_database(
         agency = agencies.get(assignment["agency"])
         if agency is None:
             errors.append((f"{path}.agency", _("no agency has this code")))
+        elif actor is not None and not user_has_role(
+            user=actor, roles=CATALOG_MANAGERS, agency=agency
+        ):
+            # An import touches only the agencies its user administers (issue 13, item 2).
+            errors.append((f"{path}.agency", str(NOT_YOUR_AGENCY)))
         elif (
             assignment["unit"]
             and not Unit.objects.filter(agency=agency, code=assignment["unit"]).exists()
@@ -280,7 +292,7 @@ def catalog_import(
     locate = locate or _json_locator(data if isinstance(data, dict) else {})
     errors: schema.Errors = []
     cleaned = clean_catalog(data, errors)
-    _check_against_database(cleaned, errors, progress)
+    _check_against_database(cleaned, errors, progress, actor)
     if errors or located_errors:
         messages = list(located_errors or []) + [
             _("%(where)s: %(message)s") % {"where": locate(path), "message": message}

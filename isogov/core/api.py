@@ -15,7 +15,7 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError, RequestTooLarge
+from .errors import ApplicationError, RequestTooLarge, TooManyAttempts
 
 BODY_TOO_LARGE = gettext_lazy("The request body is larger than %(size)d bytes.")
 
@@ -36,7 +36,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = RequestTooLarge(f"body: {message}", details={"body": [message]})
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "message": str(exc.message), "details": exc.details}
-        return Response({"error": body}, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else {}
+        return Response({"error": body}, status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -106,3 +106,18 @@ def full_clean_or_fail(instance: Any, **kwargs: Any) -> None:
         }
         first = next(iter(details.values()), [str(error)])
         raise ValidationFailed(first[0], details=details) from error
+
+
+TOO_MANY_ATTEMPTS = _("Too many failed sign-ins. Try again in %(minutes)d minute(s).")
+
+
+class TooManyAttempts(ApplicationError):
+    """Signing in is locked for a while; ``retry_after`` is in seconds (HTTP 429)."""
+
+    status_code = 429
+    code = "locked"
+
+    def __init__(self, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(TOO_MANY_ATTEMPTS % {"minutes": minutes})

@@ -21,7 +21,7 @@ class LogSmsBackend:
     """Writes SMS to the log: the default until an agency configures its SMS gateway."""
 
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS to %s: %s", phone[:3] + "*****" + phone[-2:], text)
 
 
 def send_email(*, recipient: str, subject: str, body: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from isogov.audit.services import audit_record
 from isogov.core.errors import check_version, full_clean_or_fail
@@ -153,7 +154,8 @@ def user_reset_password(
     chosen = bool(password)
     password = _validated_password(password, user) if chosen else _temporary_password()
     user.set_password(password)
-    _bump(user, ["password"])
+    _bump(user, ["password", "password_changed_at"])
+    Token.objects.filter(user=user).delete()  # ASVS 3.3.3: a new password revokes the tokens
     # The password itself is never audited; only that it changed and how.
     audit_record(
         actor=actor,

@@ -6,7 +6,6 @@ of ``services``, audited and version-checked; every read through ``selectors``.
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -23,6 +22,14 @@ from .agencies import (
     admin_unit_detail,
     admin_unit_set_active,
 )
+from .security import (
+    LoginView,
+    LogoutView,
+    admin_lock_clear,
+    admin_lock_list,
+    logout_everywhere,
+)
+from .two_factor import login_second_step, two_factor_setup
 from .users import (
     admin_role_grant,
     admin_role_remove,
@@ -43,6 +50,8 @@ __all__ = [
     "admin_agency_edit",
     "admin_agency_list",
     "admin_home",
+    "admin_lock_clear",
+    "admin_lock_list",
     "admin_predecessor_add",
     "admin_predecessor_remove",
     "admin_role_grant",
@@ -56,16 +65,10 @@ __all__ = [
     "admin_user_list",
     "admin_user_password",
     "admin_user_set_active",
+    "login_second_step",
+    "logout_everywhere",
+    "two_factor_setup",
 ]
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
 
 
 @admin_required

@@ -137,3 +137,30 @@ def test_overlapping_published_versions_are_refused() -> None:
         catalog_import(actor=None, data=data)
     assert any("1.014464" in row for row in error.value.details["rows"])
     assert Procedure.objects.count() == 0
+
+
+def test_import_touching_another_agency_is_refused_with_nothing_stored(demo: Any) -> None:
+    """Issue 13: the ISO secretary of agency A may not assign a procedure to agency B."""
+    from isogov.accounts.services import agency_create
+
+    other = agency_create(actor=None, code="000.00.99.H26", name="Sở khác", level="department")
+    data = _sample(agency_code=demo.department.code)
+    foreign = copy.deepcopy(data["assignments"][0])
+    foreign["agency"] = other.code
+    foreign["promise"] = {"value": 1, "unit": "working_days"}
+    data["assignments"].append(foreign)
+    before = (Procedure.objects.count(), AgencyProcedure.objects.count(), Sector.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        catalog_import(actor=demo.user("thuky"), data=data)
+    row = f"assignments[{len(data['assignments']) - 1}]"
+    rows = refused.value.details["rows"]
+    assert len(rows) == 1 and row in rows[0] and "agency" in rows[0], rows
+    assert "không quản trị" in rows[0]
+    after = (Procedure.objects.count(), AgencyProcedure.objects.count(), Sector.objects.count())
+    assert after == before
+
+
+def test_import_of_own_agency_by_its_iso_secretary_is_stored(demo: Any) -> None:
+    result = catalog_import(actor=demo.user("thuky"), data=_sample(demo.department.code))
+    assert result.procedures == 15
+    assert AgencyProcedure.objects.filter(agency=demo.department).count() == 15

@@ -4,16 +4,34 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from isogov.audit.checkpoints import checkpoint_write
+from isogov.audit.roles import postgres_roles_setup
 from isogov.audit.services import audit_verify_chain
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools. 'verify' checks the hash chain of every event."
+    help = (
+        "Audit trail tools. 'verify' checks the hash chain of every event against the signed "
+        "checkpoints; 'checkpoint' appends one; 'setup-roles' creates the PostgreSQL roles."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "checkpoint", "setup-roles"])
+        parser.add_argument("--app-role", default="isogov_app")
+        parser.add_argument("--app-password", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "checkpoint":
+            checkpoint = checkpoint_write()
+            seq = checkpoint.seq if checkpoint else 0
+            self.stdout.write(f"audit checkpoint at #{seq}")
+            return
+        if options["action"] == "setup-roles":
+            for line in postgres_roles_setup(
+                app_role=options["app_role"], app_password=options["app_password"]
+            ):
+                self.stdout.write(line)
+            return
         result = audit_verify_chain()
         if not result.ok:
             raise CommandError(

@@ -68,6 +68,30 @@
     }, true);
   });
 
+  // Behaviour that used to sit in handler attributes (the CSP allows no inline script):
+  // a drop-down that submits its form, a print button, a confirmation before an action.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+    var back = event.target.closest && event.target.closest("[data-back]");
+    if (back && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
     labelCells(document);
     menu();

@@ -1,0 +1,2 @@
+/* Runs before the page is drawn: styles that need JavaScript key on the "js" class. */
+document.documentElement.classList.add("js");
