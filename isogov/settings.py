@@ -383,5 +383,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("ISOGOV_LOG_LEVEL", "INFO")},
     # The Huey consumer installs its own handler; do not print its lines twice.
-    "loggers": {"huey": {"propagate": False}},
+    # fontTools reports every table it prunes when a PDF embeds its font subset: not news.
+    "loggers": {"huey": {"propagate": False}, "fontTools": {"level": "WARNING"}},
 }

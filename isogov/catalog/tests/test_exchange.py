@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from isogov.catalog.demo import SAMPLE, sample_as_catalog, seed_catalog
 from isogov.catalog.exchange import catalog_export, catalog_import
@@ -150,7 +151,7 @@ def test_import_touching_another_agency_is_refused_with_nothing_stored(demo: Any
     foreign["promise"] = {"value": 1, "unit": "working_days"}
     data["assignments"].append(foreign)
     before = (Procedure.objects.count(), AgencyProcedure.objects.count(), Sector.objects.count())
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, translation.override("vi"):
         catalog_import(actor=demo.user("thuky"), data=data)
     row = f"assignments[{len(data['assignments']) - 1}]"
     rows = refused.value.details["rows"]

@@ -124,5 +124,8 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/quan-tri/co-quan/",
             f"/quan-tri/co-quan/{data['agency']}/",
             f"/quan-tri/don-vi/{data['unit']}/",
+            "/quan-tri/co-quan/them/",
+            "/quan-tri/khoa-dang-nhap/",
+            "/tai-khoan/xac-thuc-hai-yeu-to/",
         ],
     }
