@@ -29,6 +29,7 @@ from . import register as dossier_register
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
+from .listing import apply_filters, list_filters
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind, StepKind
 from .permissions import Held, held_roles, next_step
 from .queues import Tab
@@ -56,17 +57,27 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    status = request.GET.get("status", "")
-    results = (
-        selectors.dossier_search(user=request.user, q=q, status=status)[:200]
-        if (q or status)
-        else []
-    )
+    """Search, and the list behind every dashboard number (``listing`` filters)."""
+    filters = list_filters(request.GET)
+    results: list[Dossier] = []
+    total = None
+    if filters.is_set:
+        found = selectors.dossier_search(user=request.user, q=filters.q, status=filters.status)
+        found = apply_filters(found, filters)
+        total = found.count()
+        results = list(found[:200])
     return render(
         request,
         "dossiers/search.html",
-        {"q": q, "status": status, "results": results, "statuses": STATUS_CHOICES},
+        {
+            "q": filters.q,
+            "status": filters.status,
+            "filters": filters,
+            "results": results,
+            "total": total,
+            "statuses": STATUS_CHOICES,
+        },
+        status=400 if filters.errors else 200,
     )
 
 
