@@ -3,7 +3,8 @@
 The filters mean what the indicators registry counts (docs/indicators.md, indicators.md A 2.1),
 so a count on a dashboard and the list behind it agree:
 
-- ``received_from`` / ``received_to``: received on those days (Vietnam time, both included);
+- ``received_from`` / ``received_to``: received on those days (Vietnam time, both included;
+  dd/mm/yyyy as typed in the form, or YYYY-MM-DD as the dashboards' links write them);
 - ``finished_from`` / ``finished_to``: processing finished (or refused) on those days, stopped
   dossiers left out (``count.finished``);
 - ``overdue=1``: not ended (not finished, not returned, not stopped) and past the appointment
@@ -30,7 +31,8 @@ from .rulesets import RULE_SETS
 from .transitions import Status
 
 LATE_AFTER_APOLOGY = tuple(r.code for r in RULE_SETS if r.late_after_apology)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 DATE_FIELDS = ("received_from", "received_to", "finished_from", "finished_to")
 
 
@@ -64,11 +66,14 @@ def _date(value: str, name: str, errors: dict[str, str]) -> dt.date | None:
     if not text:
         return None
     try:
-        if not _DATE.fullmatch(text):
-            raise ValueError
-        return dt.date.fromisoformat(text)
+        if _ISO_DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if match := _VN_DATE.fullmatch(text):
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        raise ValueError
     except ValueError:
-        errors[name] = _("“%(value)s” is not a date: use YYYY-MM-DD, such as 2026-03-31.") % {
+        errors[name] = _("“%(value)s” is not a date: use dd/mm/yyyy, such as 31/03/2026.") % {
             "value": text[:20]
         }
         return None
