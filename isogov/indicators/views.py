@@ -30,6 +30,7 @@ PERIOD_CODES = ["count.received", "count.finished", "2.1", "2.2", "5.4"]
 @dataclass(frozen=True)
 class ProcedureTime:
     procedure: Procedure
+    name: str  # of the version in force
     legal: str  # the legal processing time of the version in force, per channel
     month: Result
     year: Result
@@ -74,22 +75,24 @@ def _period(agency: Agency, label: str, date_from: dt.date, date_to: dt.date) ->
     )
 
 
-def _legal_times(procedure_ids: list[int], today: dt.date) -> dict[int, str]:
-    """Procedure id → its legal processing time(s) in the version in force."""
+def _legal_times(procedure_ids: list[int], today: dt.date) -> dict[int, tuple[str, str]]:
+    """Procedure id → the name and the legal processing time(s) of its version in force."""
     channels = (
         ProcedureChannel.objects.filter(
             in_force_filter(today, prefix="version__"), version__procedure_id__in=procedure_ids
         )
         .order_by("version__procedure_id", "kind")
-        .values_list("version__procedure_id", "kind", "time_value", "time_unit")
+        .values_list("version__procedure_id", "version__name", "kind", "time_value", "time_unit")
     )
     found: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
     kinds, units = dict(ChannelKind.choices), dict(TimeUnitChoice.choices)
-    for procedure_id, kind, value, unit in channels:
+    for procedure_id, name, kind, value, unit in channels:
+        names[procedure_id] = name
         item = f"{kinds.get(kind, kind)}: {value.normalize():f} {units.get(unit, unit)}"
         if item not in found.setdefault(procedure_id, []):
             found[procedure_id].append(item)
-    return {pk: "; ".join(items) for pk, items in found.items()}
+    return {pk: (names[pk], "; ".join(items)) for pk, items in found.items()}
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
@@ -123,7 +126,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
             rows.append(
                 ProcedureTime(
                     procedure,
-                    legal.get(procedure.pk, "—"),
+                    *legal.get(procedure.pk, (procedure.code, "—")),
                     evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0],
                     evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0],
                 )

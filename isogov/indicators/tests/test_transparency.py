@@ -53,6 +53,7 @@ def test_the_figures_are_the_registrys_for_a_crafted_march(
         assert row.month == evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0]
         assert row.year == evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0]
         assert "3" in row.legal and "ngày làm việc" in row.legal
+        assert "CFS" in row.name
     html = response.content.decode()
     assert f'<td data-label="Đã tiếp nhận" class="received">{5}</td>' in html
     assert "chưa có dữ liệu" in html  # satisfaction: no ratings yet
