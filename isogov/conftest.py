@@ -34,8 +34,18 @@ CHROMIUM_ARGS = [
 
 def _seed_demo() -> None:
     from isogov.accounts.demo import seed_demo
+    from isogov.indicators.defaults import default_settings
+    from isogov.indicators.models import IndicatorSetting
 
     seed_demo()
+    # The indicator settings migration 0002 writes: a transactional test's flush removes them,
+    # and the leader's dashboard reads them.
+    for key, effective_from, value, source, assumed in default_settings():
+        IndicatorSetting.objects.get_or_create(
+            key=key,
+            effective_from=effective_from,
+            defaults={"value": value, "legal_source": source, "is_assumption": assumed},
+        )
 
 
 def _seed_catalog() -> None:

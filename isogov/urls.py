@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .dossiers import views as dossier_views
+from .indicators import views as indicator_views
 from .qms.urls import public_urlpatterns as qms_public
 
 urlpatterns = [
@@ -35,6 +36,8 @@ urlpatterns = [
     path("iso/", include("isogov.qms.urls")),
     *qms_public,
     path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
+    # Public transparency (issue 10 item 7): in indicators until a portal app exists.
+    path("minh-bach/", indicator_views.transparency, name="transparency"),
     path("", include("isogov.accounts.urls")),
 ]
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.models import Agency, RoleAssignment, User
+from isogov.accounts.roles import Role
 from isogov.accounts.selectors import user_primary_agency
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
@@ -25,6 +26,8 @@ from isogov.workcal.forms import OverrideForm
 from isogov.workcal.selectors import calendar_review_reminder
 from isogov.workcal.services import calendar_override_create
 from isogov.workcal.views import calendar_page, moved_message
+
+from .dashboards import leader_dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,11 +45,18 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     assignments = RoleAssignment.objects.filter(user=request.user).select_related("unit")
     # The user's work at a glance: the queue's tabs with their counts, no rows.
     queue = dossier_queue_tabs(user=request.user, limit=0)
-    return render(
-        request,
-        "dashboard.html",
-        {"agency": agency, "reminder": reminder, "assignments": assignments, "queue": queue},
-    )
+    context: dict[str, object] = {
+        "agency": agency,
+        "reminder": reminder,
+        "assignments": assignments,
+        "queue": queue,
+    }
+    # The agency leader's figures (docs/dashboards.md).
+    if agency is not None and any(
+        a.role == Role.AGENCY_LEADER and a.agency_id == agency.pk for a in assignments
+    ):
+        context["leader"] = leader_dashboard(agency)
+    return render(request, "dashboard.html", context)
 
 
 @login_required

@@ -30,6 +30,7 @@ from . import register as dossier_register
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
+from .listing import apply_filters, list_filters
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind, StepKind
 from .permissions import Held, held_roles, next_step
 from .queues import Tab
@@ -69,27 +70,37 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    q = request.GET.get("q", "")
-    status = request.GET.get("status", "")
+    """Search, and the list behind every dashboard number (``listing`` filters); with
+    ``format=xlsx|csv`` every match of the same filters (the page shows the first 200), streamed."""
+    filters = list_filters(request.GET)
     export = request.GET.get("format", "")
-    if export in exports.FORMATS:
-        # Every match of the filters (the page shows the first 200), streamed.
-        found = selectors.dossier_search(user=request.user, q=q, status=status)
+    if export in exports.FORMATS and not filters.errors:
+        found = selectors.dossier_search(user=request.user, q=filters.q, status=filters.status)
         return exports.export_response(
             export,
             filename="ho-so",
             sheet_title=str(_("Dossiers")),
-            rows=exports.dossier_rows(found),
+            rows=exports.dossier_rows(apply_filters(found, filters)),
         )
-    results = (
-        selectors.dossier_search(user=request.user, q=q, status=status)[:200]
-        if (q or status)
-        else []
-    )
+    results: list[Dossier] = []
+    total = None
+    if filters.is_set:
+        found = selectors.dossier_search(user=request.user, q=filters.q, status=filters.status)
+        found = apply_filters(found, filters)
+        total = found.count()
+        results = list(found[:200])
     return render(
         request,
         "dossiers/search.html",
-        {"q": q, "status": status, "results": results, "statuses": STATUS_CHOICES},
+        {
+            "q": filters.q,
+            "status": filters.status,
+            "filters": filters,
+            "results": results,
+            "total": total,
+            "statuses": STATUS_CHOICES,
+        },
+        status=400 if filters.errors else 200,
     )
 
 

@@ -58,6 +58,7 @@ def page_data(desk: Any) -> dict[str, Any]:
         "phone": "0912345678",
         "user": motcua.pk,
         "agency": desk.department.pk,
+        "agency_code": desk.department.code,
         "unit": desk.department.units.get(code="BCXB").pk,
     }
 
@@ -71,6 +72,8 @@ def public_pages(data: dict[str, Any]) -> list[str]:
         "/tra-cuu/",
         f"/tra-cuu/?ma={data['received']}&dien_thoai={data['phone']}",
         "/login/",
+        "/minh-bach/",
+        f"/minh-bach/?co_quan={data['agency_code']}",
         "/khong-co-trang-nay/",
     ]
 
@@ -112,6 +115,8 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             f"/catalog/reviews/{data['review']}/",
             "/dossiers/?tab=unit",
             "/dossiers/notices/",
+            "/dossiers/search/?overdue=1",
+            "/dossiers/search/?received_from=2026-01-01&received_to=2026-12-31&finished_from=2026-01-01",
         ],
         "thuky": ["/dashboard/", "/catalog/", f"/catalog/p/{CFS}/"],
         "quantri": [

@@ -1,0 +1,131 @@
+"""The agency leader's dashboard (issue 10 item 6): every figure from the indicators registry.
+
+Here, in the composition root: it reads ``indicators`` for the figures and ``dossiers`` for the
+overdue list and the links to the dossier list behind each number (``dossiers.listing``, whose
+filters mean what the registry counts). docs/dashboards.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from isogov.accounts.models import Agency, Unit
+from isogov.core import clock
+from isogov.dossiers.listing import overdue_rows
+from isogov.dossiers.models import Dossier
+from isogov.indicators.registry import Result, Scope, codes, evaluate_all
+
+COUNTS = ["count.received", "count.finished", "count.overdue_at_end"]
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The month of ``day`` from its first day to ``day``; the previous month whole."""
+    first = day.replace(day=1)
+    return first, day
+
+
+def previous_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    last = day.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def dossier_list_url(**params: object) -> str:
+    """The dossier list behind a number (``dossiers.listing`` filters)."""
+    query = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items() if v}
+    return f"{reverse('dossiers:search')}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Group:
+    number: str
+    points: Decimal | None
+    max_points: Decimal
+    results: list[Result]
+
+
+def _groups(results: list[Result]) -> list[Group]:
+    by_group: dict[str, list[Result]] = {}
+    for result in results:
+        by_group.setdefault(result.code.split(".")[0], []).append(result)
+    groups = []
+    for number, rows in by_group.items():
+        scored = [r.points for r in rows if r.points is not None]
+        groups.append(
+            Group(
+                number=number,
+                points=sum(scored, Decimal(0)) if scored else None,
+                max_points=sum((r.max_points or Decimal(0) for r in rows), Decimal(0)),
+                results=rows,
+            )
+        )
+    return groups
+
+
+def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, object]:
+    """This month (to today) against last month, the overdue list, units ranked by their
+    on-time rate this month, and the Decision 766 groups for the year to date."""
+    today = today or clock.today()
+    month_from, month_to = month_bounds(today)
+    last_from, last_to = previous_month(today)
+    scope = Scope(agency=agency)
+    this = {r.code: r for r in evaluate_all(scope, month_from, month_to, only=["2.1", *COUNTS])}
+    last = {r.code: r for r in evaluate_all(scope, last_from, last_to, only=["2.1", *COUNTS])}
+    links = {
+        "count.received": (
+            dossier_list_url(received_from=month_from, received_to=month_to),
+            dossier_list_url(received_from=last_from, received_to=last_to),
+        ),
+        "count.finished": (
+            dossier_list_url(finished_from=month_from, finished_to=month_to),
+            dossier_list_url(finished_from=last_from, finished_to=last_to),
+        ),
+        # Last month's overdue are those still open at its end: no list can show them now.
+        "count.overdue_at_end": (dossier_list_url(overdue=1), ""),
+    }
+    comparison = [(this[c], last[c], *links[c]) for c in COUNTS]
+    units = []
+    for unit in Unit.objects.filter(agency=agency, is_active=True).order_by("name"):
+        rate, received, overdue = evaluate_all(
+            Scope(agency=agency, unit=unit),
+            month_from,
+            month_to,
+            only=["2.1", "count.received", "count.overdue_at_end"],
+        )
+        units.append(
+            {
+                "unit": unit,
+                "rate": rate,
+                "received": received,
+                "overdue": overdue,
+                "received_url": dossier_list_url(
+                    received_from=month_from, received_to=month_to, unit=unit.code
+                ),
+                "overdue_url": dossier_list_url(overdue=1, unit=unit.code),
+            }
+        )
+    # Ranked: the best on-time rate first; a unit with nothing to rate last.
+    units.sort(key=lambda u: (u["rate"].value is None, -(u["rate"].value or 0)))  # type: ignore[attr-defined]
+    year_from = today.replace(month=1, day=1)
+    year = evaluate_all(scope, year_from, today, only=codes("766"))
+    overdue_list = overdue_rows(Dossier.objects.filter(agency=agency))
+    return {
+        "month_from": month_from,
+        "month_to": month_to,
+        "last_from": last_from,
+        "last_to": last_to,
+        "year_from": year_from,
+        "on_time": this["2.1"],
+        "on_time_last": last["2.1"],
+        "comparison": comparison,
+        "overdue_rows": overdue_list,
+        "overdue_url": links["count.overdue_at_end"][0],
+        "units": units,
+        "groups": _groups(year),
+        "total_points": sum((r.points for r in year if r.points is not None), Decimal(0)),
+        "total_max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
+    }

@@ -1,0 +1,123 @@
+"""The agency leader's dashboard: registry figures, each number opening the dossiers behind it,
+in a handful of queries; and the dossier list's filters that those links use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from isogov.dossiers.tests.conftest import at
+from isogov.indicators.registry import Scope, evaluate_all
+
+from .conftest import March, receive
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(3, 31, 15)
+
+
+def _dashboard(client: Any, desk: Any) -> Any:
+    client.force_login(desk.user("lanhdao"))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+    return response
+
+
+def _codes(client: Any, url: str) -> set[str]:
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {d.code for d in response.context["results"]}
+
+
+def test_the_figures_are_the_registrys_and_each_opens_its_dossiers(
+    client: Any, desk: Any, march: March
+) -> None:
+    leader = _dashboard(client, desk).context["leader"]
+    agency = desk.department
+    with time_machine.travel(NOW, tick=False):
+        this = {
+            r.code: r
+            for r in evaluate_all(
+                Scope(agency=agency),
+                at(3, 1, 0).date(),
+                NOW.date(),
+                only=["2.1", "count.received", "count.finished", "count.overdue_at_end"],
+            )
+        }
+    assert leader["on_time"] == this["2.1"]
+    rows = {this_.code: (this_, last, url) for this_, last, url, _ in leader["comparison"]}
+    m = march
+    expected = {
+        "count.received": {
+            m.at_appointment,
+            m.late_one_minute,
+            m.open_within,
+            m.open_overdue,
+            m.withdrawn,
+        },
+        "count.finished": {m.at_appointment, m.late_one_minute},
+        "count.overdue_at_end": {m.open_overdue},
+    }
+    for code, dossiers in expected.items():
+        figure, _last, url = rows[code]
+        assert figure == this[code]
+        assert figure.value == len(dossiers)
+        assert _codes(client, url) == {d.code for d in dossiers}, code
+    # February: F received and finished.
+    assert (rows["count.received"][1].value, rows["count.finished"][1].value) == (1, 1)
+    # The overdue list names who holds each dossier.
+    ((dossier, holder),) = leader["overdue_rows"]
+    assert dossier.code == m.open_overdue.code and holder
+    # The 766 groups add up to the total.
+    assert sum(g.points or 0 for g in leader["groups"]) == leader["total_points"]
+    assert [g.number for g in leader["groups"]] == ["1", "2", "3", "4", "5"]
+
+
+def test_a_handful_of_queries_however_many_dossiers(client: Any, desk: Any, march: March) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _dashboard(client, desk)
+        return len(queries)
+
+    count()  # the first request of a process also loads what every later one reuses
+    before = count()
+    for day in (10, 11, 12, 13):
+        receive(desk, at(3, day, 9))
+    assert count() == before
+    # Bounded by the units, not the dossiers: the session and the queue's counts (~15), the
+    # registry's aggregates (this month and last: 3 each; the year's 766 set: ~14; 4 per unit)
+    # and the overdue list (1).
+    units = desk.department.units.filter(is_active=True).count()
+    assert before <= 40 + 5 * units, (before, units)
+
+
+def test_an_officer_sees_no_leader_figures(client: Any, desk: Any) -> None:
+    client.force_login(desk.user("motcua"))
+    response = client.get("/dashboard/")
+    assert "leader" not in response.context
+    assert 'id="leader-dashboard"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("received_from=2026-13-01", "received_from"),
+        ("received_to=31/02/2026", "received_to"),
+        ("received_to=2026/03/31", "received_to"),
+        ("finished_from=2026-03-05&finished_to=2026-03-01", "finished_to"),
+        ("overdue=yes", "overdue"),
+        ("received_from=" + "9" * 40, "received_from"),
+    ],
+)
+def test_bad_filters_say_so_and_never_fail(client: Any, desk: Any, query: str, field: str) -> None:
+    client.force_login(desk.user("lanhdao"))
+    response = client.get(f"/dossiers/search/?{query}")
+    assert response.status_code == 400
+    assert field in response.context["filters"].errors
+    assert 'id="filter-errors"' in response.content.decode()
