@@ -273,6 +273,20 @@ def desk(demo: Any, seed_layers: SeedLayers) -> Any:
     return demo
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language, as each request and job does in production.
+
+    The locale middleware activates a request's language in the thread and leaves it there, so
+    an API call with ``Accept-Language: en`` would otherwise turn the next tests in the same
+    worker English, depending on the order the tests happen to run in.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
