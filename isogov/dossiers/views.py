@@ -73,20 +73,20 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Search, and the list behind every dashboard number (``listing`` filters); with
     ``format=xlsx|csv`` every match of the same filters (the page shows the first 200), streamed."""
     filters = list_filters(request.GET)
+    found = apply_filters(
+        selectors.dossier_search(user=request.user, q=filters.q, status=filters.status), filters
+    )
     export = request.GET.get("format", "")
     if export in exports.FORMATS and not filters.errors:
-        found = selectors.dossier_search(user=request.user, q=filters.q, status=filters.status)
         return exports.export_response(
             export,
             filename="ho-so",
             sheet_title=str(_("Dossiers")),
-            rows=exports.dossier_rows(apply_filters(found, filters)),
+            rows=exports.dossier_rows(found),
         )
     results: list[Dossier] = []
     total = None
     if filters.is_set:
-        found = selectors.dossier_search(user=request.user, q=filters.q, status=filters.status)
-        found = apply_filters(found, filters)
         total = found.count()
         results = list(found[:200])
     return render(
