@@ -67,8 +67,11 @@ INSTALLED_APPS = [
     "isogov.workcal",
     "isogov.catalog",
     "isogov.dossiers",
+    "isogov.feedback",
     "isogov.indicators",
     "isogov.qms",
+    "isogov.integrations",
+    "isogov.portal",
     "isogov.api",
 ]
 

@@ -19,7 +19,9 @@ from isogov.dossiers.api import (
     DossierQueueApi,
     DossierUnknownActionApi,
 )
+from isogov.feedback.api import api_urlpatterns as feedback_api
 from isogov.indicators.api import IndicatorListApi
+from isogov.integrations.api import api_urlpatterns as integrations_api
 from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
@@ -91,4 +93,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    *feedback_api,
+    *integrations_api,
 ]

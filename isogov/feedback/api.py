@@ -1,0 +1,5 @@
+"""``/api/v1/`` views of the feedback app."""
+
+from django.urls import path  # noqa: F401
+
+api_urlpatterns: list = []
