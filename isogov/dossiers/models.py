@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,12 @@ class ReturnMethod(models.TextChoices):
     AT_DESK = "at_desk", _("At the desk")
     POSTAL = "postal", _("By post")
     ONLINE = "online", _("Online")
+
+
+def new_access_token() -> str:
+    """An unguessable token (144 random bits) for the applicant's links: the QR code on the
+    receipt, the lookup, the uploaded papers, the e-result and the rating (issue 12)."""
+    return secrets.token_urlsafe(18)
 
 
 class Dossier(VersionedModel):
@@ -190,6 +198,17 @@ class Dossier(VersionedModel):
     stop_number = models.PositiveIntegerField(_("stop notice number"), null=True, blank=True)
     stop_symbol = models.CharField(_("stop notice symbol"), max_length=50, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    access_token = models.CharField(
+        _("applicant's access token"),
+        max_length=32,
+        unique=True,
+        default=new_access_token,
+        editable=False,
+        help_text=_(
+            "Carried by the applicant's links (the receipt's QR code): it shows this dossier "
+            "and nothing else, without the applicant's phone number."
+        ),
+    )
 
     class Meta:
         verbose_name = _("dossier")

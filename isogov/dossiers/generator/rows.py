@@ -29,6 +29,7 @@ from ..models import (
     DossierPaper,
     DossierStep,
     Extension,
+    new_access_token,
 )
 from ..rulesets import CodeFormat
 from .history import APOLOGY_REASON, SUPPLEMENT_ITEMS, SUPPLEMENT_REASON, Story
@@ -47,7 +48,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "result_collector_name", "result_collector_id_number", "result_tracking_number",
         "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
         "result_file", "result_approved_by_id", "result_approved_at", "register_line",
-        "stop_number", "stop_symbol", "search_text",
+        "stop_number", "stop_symbol", "search_text", "access_token",
     ),
     DossierStep: (
         "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
@@ -470,5 +471,6 @@ class RowMaker:
                 # ``search_text_of``: code, reference (none), name, phone, ID, procedure.
                 f"{code.casefold()} {applicant.folded} "
                 f"{self._fold(plan.version_name + ' ' + plan.procedure_code)}",
+                new_access_token(),
             )
         )
