@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from isogov.dossiers.tests.test_browser_pages import PHONE, Walk
+from isogov.dossiers.tests.walk import Walk
 
 
 def qms_pages(demo: Any) -> dict[str, list[str]]:
@@ -70,11 +70,11 @@ def qms_pages(demo: Any) -> dict[str, list[str]]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_qms_page_fits_a_phone_and_passes_axe(
-    live_server: Any, page: Any, desk: Any, settings: Any, tmp_path: Any
+    live_server: Any, csp_page: Any, desk: Any, settings: Any, tmp_path: Any
 ) -> None:
+    page = csp_page
     settings.MEDIA_ROOT = tmp_path
     pages = qms_pages(desk)
-    page.set_viewport_size(PHONE)
     walk = Walk(page, live_server.url)
     walk.visit("anonymous", f"/chinh-sach-chat-luong/{desk.department.code}/")
     for username, paths in pages.items():
