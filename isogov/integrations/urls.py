@@ -2,6 +2,8 @@
 
 from django.urls import path  # noqa: F401
 
+from .webhooks.urls import urlpatterns as webhook_urlpatterns
+
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns: list = [*webhook_urlpatterns]
