@@ -6,6 +6,7 @@ default. The defaults give a working single-machine installation on SQLite.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -207,6 +208,13 @@ ISOGOV_API_KEY_MAX_DAYS = int(os.environ.get("ISOGOV_API_KEY_MAX_DAYS", "730"))
 ISOGOV_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_TIMEOUT_SECONDS", "10"))
 ISOGOV_WEBHOOK_ALLOW_HTTP = env_bool("ISOGOV_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
 ISOGOV_WEBHOOK_GAP_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_GAP_SECONDS", "120"))
+# The portal's procedure level codes (CAPTHUCHIEN) → catalogue levels [A]: no official list
+# was found (isogov/integrations/portal_procedure.py); words such as "Cấp tỉnh" are read too.
+ISOGOV_PORTAL_PROCEDURE_LEVELS: dict[str, str] = json.loads(
+    os.environ.get(
+        "ISOGOV_PORTAL_PROCEDURE_LEVELS", '{"1": "central", "2": "province", "3": "commune"}'
+    )
+)
 # Outbox channels delivered by an app above ``notifications`` (channel → dotted sender).
 ISOGOV_OUTBOX_SENDERS = {"webhook": "isogov.integrations.webhooks.delivery.webhook_send"}
 
