@@ -202,9 +202,9 @@ ISOGOV_2FA_EXEMPT_DEMO = env_bool("ISOGOV_2FA_EXEMPT_DEMO", not PRODUCTION)
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
 # Machine clients' API keys (docs/security.md): the longest life a key may be given.
 ISOGOV_API_KEY_MAX_DAYS = int(os.environ.get("ISOGOV_API_KEY_MAX_DAYS", "730"))
-# Webhooks (docs/webhooks.md): delivery timeout, the receivers' clock tolerance the docs
-# advise, plain-http receivers allowed (loopback and development only), and how long the
-# event reader waits for a missing event id (a transaction still open) before passing it.
+# Webhooks (docs/webhooks.md): delivery timeout, plain-http receivers allowed (loopback and
+# development only), and how long the event reader keeps looking for a missing event id (a
+# transaction committed late).
 ISOGOV_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_TIMEOUT_SECONDS", "10"))
 ISOGOV_WEBHOOK_ALLOW_HTTP = env_bool("ISOGOV_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
 ISOGOV_WEBHOOK_GAP_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_GAP_SECONDS", "120"))

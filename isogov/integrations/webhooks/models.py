@@ -114,13 +114,14 @@ class WebhookAttempt(models.Model):
 class WebhookCursor(models.Model):
     """How far the event reader has read the dossiers' timeline (``DossierEvent`` ids).
 
-    ``gap_since``: when the reader first met a missing id after ``last_id`` (a transaction
-    still open, or one rolled back); it waits ``ISOGOV_WEBHOOK_GAP_SECONDS`` before passing it.
+    ``pending``: ids missing below ``last_id`` when it was read (id → when first missed, ISO
+    8601): a transaction still open, or one rolled back. The reader looks for them again at
+    each run, for ``ISOGOV_WEBHOOK_GAP_SECONDS``, so a slow transaction's event is not lost.
     """
 
     name = models.CharField(max_length=40, unique=True)
     last_id = models.BigIntegerField(default=0)
-    gap_since = models.DateTimeField(null=True, blank=True)
+    pending = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_id}"

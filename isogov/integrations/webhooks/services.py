@@ -173,35 +173,54 @@ def _subscriptions_by_agency() -> dict[int, list[WebhookSubscription]]:
     return found
 
 
+# A gap wider than this is not a few transactions in flight (there are at most as many as
+# workers) but rolled-back ones, or a sequence ahead of the rows (PostgreSQL): not tracked.
+MAX_TRACKED_GAP = 200
+
+
+def _read(cursor: WebhookCursor, *, limit: int) -> list[DossierEvent]:
+    """The events past the cursor and those missed before; moves the cursor and its gaps."""
+    now = clock.now()
+    wait = dt.timedelta(seconds=settings.ISOGOV_WEBHOOK_GAP_SECONDS)
+    pending = {
+        int(event_id): dt.datetime.fromisoformat(seen)
+        for event_id, seen in cursor.pending.items()
+        if now - dt.datetime.fromisoformat(seen) < wait
+    }
+    events = DossierEvent.objects.select_related("dossier__agency", "dossier__current_step")
+    late = list(events.filter(pk__in=list(pending)).order_by("pk")) if pending else []
+    fresh = list(events.filter(pk__gt=cursor.last_id).order_by("pk")[:limit])
+    expected = cursor.last_id + 1
+    for event in fresh:
+        if 0 < event.pk - expected <= MAX_TRACKED_GAP:
+            pending.update((missing, now) for missing in range(expected, event.pk))
+        expected = event.pk + 1
+    for event in late:
+        pending.pop(event.pk, None)
+    if fresh:
+        cursor.last_id = fresh[-1].pk
+    cursor.pending = {str(k): v.isoformat() for k, v in sorted(pending.items())}
+    cursor.save(update_fields=["last_id", "pending"])
+    return late + fresh
+
+
 @transaction.atomic
 def webhook_events_collect(*, limit: int = 500) -> int:
     """Read the dossiers' timeline past the cursor and queue a delivery for each event and
     subscriber that wants it; returns how many deliveries were queued.
 
-    Event ids are read in order. A missing id (a transaction not yet committed, or rolled
-    back) stops the reading until it shows up, or until ``ISOGOV_WEBHOOK_GAP_SECONDS`` have
-    passed (then it is taken as rolled back), so that no committed event is skipped.
+    Ids are read in order. An id missing below the last one read (a transaction not yet
+    committed, or rolled back) is looked for again at each run for
+    ``ISOGOV_WEBHOOK_GAP_SECONDS``, so that an event committed late is still sent; a delivery
+    is made once per subscription and event (a unique constraint).
     """
     cursor = WebhookCursor.objects.select_for_update().filter(name=CURSOR).first()
     if cursor is None:  # no subscription was ever made
         return 0
-    events = list(
-        DossierEvent.objects.filter(pk__gt=cursor.last_id)
-        .select_related("dossier__agency", "dossier__current_step")
-        .order_by("pk")[:limit]
-    )
+    events = _read(cursor, limit=limit)
     subscriptions = _subscriptions_by_agency() if events else {}
-    now = clock.now()
-    wait = dt.timedelta(seconds=settings.ISOGOV_WEBHOOK_GAP_SECONDS)
     queued = 0
     for event in events:
-        if event.pk != cursor.last_id + 1:
-            if cursor.gap_since is None:
-                cursor.gap_since = now
-                break
-            if now - cursor.gap_since < wait:
-                break
-        cursor.last_id, cursor.gap_since = event.pk, None
         types = event_types_for(
             action=event.action, from_status=event.from_status, to_status=event.to_status
         )
@@ -218,7 +237,6 @@ def webhook_events_collect(*, limit: int = 500) -> int:
                 )
                 _queue(subscription, delivery)
                 queued += 1
-    cursor.save(update_fields=["last_id", "gap_since"])
     return queued
 
 
