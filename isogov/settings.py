@@ -6,6 +6,7 @@ default. The defaults give a working single-machine installation on SQLite.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -181,6 +182,7 @@ ISOGOV_THROTTLE_RATES: dict[str, str | None] = {
     "anon": os.environ.get("ISOGOV_THROTTLE_ANON", "120/minute") or None,
     "user": os.environ.get("ISOGOV_THROTTLE_USER", "1200/minute") or None,
     "token": os.environ.get("ISOGOV_THROTTLE_TOKEN", "10/minute") or None,
+    "api_key": os.environ.get("ISOGOV_THROTTLE_API_KEY", "600/minute") or None,
 }
 # Sessions: signed out after ISOGOV_SESSION_IDLE_MINUTES without a request, and in any case
 # ISOGOV_SESSION_MAX_HOURS after signing in (ASVS 3.3.1, 3.3.2).
@@ -198,6 +200,23 @@ ISOGOV_2FA_REQUIRED_ROLES = env_list(
 ISOGOV_2FA_EXEMPT_DEMO = env_bool("ISOGOV_2FA_EXEMPT_DEMO", not PRODUCTION)
 # API tokens expire this many days after they were issued.
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
+# Machine clients' API keys (docs/security.md): the longest life a key may be given.
+ISOGOV_API_KEY_MAX_DAYS = int(os.environ.get("ISOGOV_API_KEY_MAX_DAYS", "730"))
+# Webhooks (docs/webhooks.md): delivery timeout, plain-http receivers allowed (loopback and
+# development only), and how long the event reader keeps looking for a missing event id (a
+# transaction committed late).
+ISOGOV_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_TIMEOUT_SECONDS", "10"))
+ISOGOV_WEBHOOK_ALLOW_HTTP = env_bool("ISOGOV_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
+ISOGOV_WEBHOOK_GAP_SECONDS = int(os.environ.get("ISOGOV_WEBHOOK_GAP_SECONDS", "120"))
+# The portal's procedure level codes (CAPTHUCHIEN) → catalogue levels [A]: no official list
+# was found (isogov/integrations/portal_procedure.py); words such as "Cấp tỉnh" are read too.
+ISOGOV_PORTAL_PROCEDURE_LEVELS: dict[str, str] = json.loads(
+    os.environ.get(
+        "ISOGOV_PORTAL_PROCEDURE_LEVELS", '{"1": "central", "2": "province", "3": "commune"}'
+    )
+)
+# Outbox channels delivered by an app above ``notifications`` (channel → dotted sender).
+ISOGOV_OUTBOX_SENDERS = {"webhook": "isogov.integrations.webhooks.delivery.webhook_send"}
 
 # Audit checkpoints (isogov/audit/checkpoints.py): the signing key lives outside the database.
 ISOGOV_AUDIT_KEY = os.environ.get("ISOGOV_AUDIT_KEY", "")
@@ -291,12 +310,14 @@ ISOGOV_SMS_BACKEND = os.environ.get(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "isogov.api.authentication.TokenAuthentication",
+        "isogov.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
         "isogov.api.throttles.AnonThrottle",
         "isogov.api.throttles.UserThrottle",
+        "isogov.api.throttles.ApiKeyThrottle",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "isogov.core.parsers.JSONParser",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isogov.core.widgets import DateInput
 
-from .models import Agency, AgencyLevel, Unit
+from .models import Agency, AgencyLevel, ApiKeyScope, Unit
 from .roles import Role
 
 DATE = DateInput()  # dd/mm/yyyy, as every date input (core.widgets)
@@ -154,3 +154,30 @@ class PredecessorForm(AdminForm):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["predecessor"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ApiKeyForm(AdminForm):
+    """A new API key: which system, which agency, what it may do, for how long."""
+
+    name = forms.CharField(label=_("Name (which system uses the key)"), max_length=200)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    scopes = forms.MultipleChoiceField(
+        label=_("The key may"),
+        choices=ApiKeyScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=3650, initial=365
+    )
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+        if len(agencies) == 1:
+            field.initial = agencies[0].pk
+
+
+class ApiKeyRevokeForm(AdminForm):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=500)

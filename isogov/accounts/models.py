@@ -278,3 +278,52 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ApiKeyScope(models.TextChoices):
+    """What a machine client may do with its key (hướng kết nối)."""
+
+    READ = "read", _("Read data")
+    PUSH_DOSSIERS = "push_dossiers", _("Push dossiers")
+    RECEIVE_WEBHOOKS = "receive_webhooks", _("Receive webhooks")
+
+
+class ApiKey(TimeStampedModel):
+    """A machine client's key (khóa API), separate from the people's tokens.
+
+    The client sends ``Authorization: ApiKey <key_id>.<secret>``. Only the SHA-256 of the
+    secret is stored (the secret is 32 random bytes, so a slow hash adds nothing); it is shown
+    once, when the key is created. A key acts for one agency only, within its scopes, until it
+    expires or is revoked.
+    """
+
+    key_id = models.CharField(_("key identifier"), max_length=32, unique=True)
+    secret_hash = models.CharField(_("secret (SHA-256)"), max_length=64, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="api_keys"
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.name})"

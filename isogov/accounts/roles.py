@@ -26,3 +26,7 @@ SUBTREE_ROLES = frozenset({Role.CITY_LEADER})
 
 # Who may maintain an agency's working calendar (days off, make-up days, office hours).
 CALENDAR_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.AGENCY_LEADER, Role.ISO_SECRETARY})
+
+# Who may create and revoke an agency's API keys and webhook subscriptions for machine
+# clients: the system administrator, and the agency's leader for the agency's own.
+INTEGRATION_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.AGENCY_LEADER})

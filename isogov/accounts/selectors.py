@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from isogov.core.errors import NotFound
 from isogov.core.sql import fetch_one
 
-from .models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
+from .models import Agency, AgencyPredecessor, ApiKey, RoleAssignment, Unit, User
 from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
 
 
@@ -254,3 +254,33 @@ def agency_predecessor_get(*, user: User, pk: int) -> AgencyPredecessor:
     if link is None or not agency_list(user=user).filter(pk=link.successor_id).exists():
         raise NotFound()
     return link
+
+
+# --- Machine clients' API keys -------------------------------------------------------------
+
+
+def integration_agencies(*, user: User) -> list[Agency]:
+    """Agencies whose API keys and webhooks ``user`` may manage (administrator or leader)."""
+    from .roles import INTEGRATION_MANAGERS
+
+    return [
+        agency
+        for agency in agency_list(user=user).order_by("name")
+        if user_has_role(user=user, roles=INTEGRATION_MANAGERS, agency=agency)
+    ]
+
+
+def api_key_list(*, user: User) -> QuerySet[ApiKey]:
+    """The API keys of the agencies ``user`` manages, newest first."""
+    ids = [agency.pk for agency in integration_agencies(user=user)]
+    return ApiKey.objects.filter(agency_id__in=ids).select_related(
+        "agency", "created_by", "revoked_by"
+    )
+
+
+def api_key_get(*, user: User, pk: int) -> ApiKey:
+    """One key of an agency ``user`` manages, else ``NotFound``."""
+    found = api_key_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -12,6 +12,14 @@ urlpatterns = [
     path("logout/everywhere/", views.logout_everywhere, name="logout-everywhere"),
     path("quan-tri/khoa-dang-nhap/", views.admin_lock_list, name="admin-locks"),
     path("quan-tri/khoa-dang-nhap/<int:pk>/mo/", views.admin_lock_clear, name="admin-lock-clear"),
+    # Machine clients' API keys (system administrators, agency leaders for their agency).
+    path("quan-tri/khoa-api/", views.admin_api_key_list, name="admin-api-keys"),
+    path("quan-tri/khoa-api/tao/", views.admin_api_key_create, name="admin-api-key-create"),
+    path(
+        "quan-tri/khoa-api/<int:pk>/thu-hoi/",
+        views.admin_api_key_revoke,
+        name="admin-api-key-revoke",
+    ),
     # In-app administration (quản trị hệ thống), for system administrators.
     path("quan-tri/", views.admin_home, name="admin-home"),
     path("quan-tri/nguoi-dung/", views.admin_user_list, name="admin-users"),

@@ -1,4 +1,5 @@
-"""How API clients sign in: DRF's token, read with what the desk's writes need."""
+"""How API clients sign in: people with DRF's token (read with what the desk's writes need),
+machine clients with an API key."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
+from rest_framework.request import Request
+
+from isogov.accounts.api_keys import KEYWORD, api_key_split
+from isogov.accounts.services.api_keys import KEY_UNKNOWN, ApiKeyRefused, api_key_authenticate
 
 TOKEN_EXPIRED = _("The token has expired or was revoked; ask for a new one.")
 
@@ -38,3 +46,47 @@ class TokenAuthentication(DrfTokenAuthentication):
             token.delete()
             raise exceptions.AuthenticationFailed(TOKEN_EXPIRED)
         return token.user, token
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """A machine client's key: ``Authorization: ApiKey <key_id>.<secret>`` (docs/security.md).
+
+    The request runs as nobody (``request.user`` is anonymous, so no page or endpoint made
+    for people serves it); ``request.auth`` is the ``ApiKey``, whose agency and scopes the
+    endpoints for machine clients check (``isogov.accounts.api_keys.api_key_has_scope``).
+    Unknown, revoked and expired keys get 401 with a message saying which.
+    """
+
+    keyword = KEYWORD
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = get_authorization_header(request).decode("latin-1")
+        keyword, _space, credentials = header.partition(" ")
+        if keyword != self.keyword:
+            return None
+        parts = api_key_split(credentials)
+        if parts is None:
+            raise exceptions.AuthenticationFailed(KEY_UNKNOWN)
+        try:
+            key = api_key_authenticate(key_id=parts[0], secret=parts[1])
+        except ApiKeyRefused as refused:
+            raise exceptions.AuthenticationFailed(str(refused.message)) from None
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The API key in the OpenAPI schema (``Authorization: ApiKey <key_id>.<secret>``)."""
+
+    target_class = "isogov.api.authentication.ApiKeyAuthentication"
+    name = "apiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A machine client's key: `ApiKey <key_id>.<secret>` (docs/security.md).",
+        }

@@ -12,6 +12,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from isogov.accounts.api_keys import api_key_of
 from isogov.core.clientip import client_ip
 
 
@@ -21,7 +22,12 @@ class _RateFromSettings:
 
 
 class AnonThrottle(_RateFromSettings, AnonRateThrottle):
-    """Anonymous callers, per client address."""
+    """Anonymous callers, per client address (a machine client's key has its own rate)."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if api_key_of(request) is not None:
+            return None
+        return super().get_cache_key(request, view)
 
     def get_ident(self, request: Request) -> str:
         return client_ip(request._request) or super().get_ident(request)
@@ -41,3 +47,15 @@ class TokenThrottle(_RateFromSettings, SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request._request)}
+
+
+class ApiKeyThrottle(_RateFromSettings, SimpleRateThrottle):
+    """Machine clients, per API key (``ISOGOV_THROTTLE_API_KEY``); nothing for anyone else."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        key = api_key_of(request)
+        if key is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": key.key_id}

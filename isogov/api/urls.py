@@ -26,7 +26,7 @@ from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
 from .permissions import ApiDocsPermission
-from .views import TokenObtainApi, TokenRevokeApi
+from .views import ApiKeyMeApi, TokenObtainApi, TokenRevokeApi
 
 app_name = "api"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("v1/qms/coverage/", QmsCoverageApi.as_view(), name="qms-coverage"),
     path("v1/auth/token/revoke/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
+    path("v1/auth/api-key/", ApiKeyMeApi.as_view(), name="auth-api-key"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
     path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),

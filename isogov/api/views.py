@@ -1,4 +1,4 @@
-"""Token sign-in for API clients, and revoking one's own token."""
+"""Token sign-in for API clients, revoking one's own token, and a machine client's key."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from isogov.accounts.api_keys import api_key_of
+from isogov.accounts.models import ApiKeyScope
 from isogov.accounts.services.security import user_token_revoke
 from isogov.accounts.services.two_factor import two_factor_check, two_factor_device
 from isogov.core.api import ErrorOutputSerializer
@@ -82,3 +84,30 @@ class TokenRevokeApi(APIView):
     def post(self, request: Request) -> Response:
         user_token_revoke(actor=request.user)  # type: ignore[arg-type]
         return Response(status=204)
+
+
+class ApiKeyIsUsable(BasePermission):
+    """Any usable API key (the authentication class refused the others with 401)."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return api_key_of(request) is not None
+
+
+class ApiKeyMeApi(APIView):
+    """The API key this request was sent with: its agency, scopes and expiry (a client's
+    first call, to check its configuration)."""
+
+    permission_classes = [ApiKeyIsUsable]
+
+    @extend_schema_serializer(component_name="ApiKey")
+    class OutputSerializer(serializers.Serializer):
+        key_id = serializers.CharField()
+        name = serializers.CharField()
+        agency = serializers.CharField(source="agency.code")
+        scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiKeyScope.choices))
+        expires_at = serializers.DateTimeField()
+        last_used_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(operation_id="api_key_me", responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(api_key_of(request)).data)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.selectors import user_has_role, user_primary_agency
 from isogov.core.errors import ConflictError, NotFound, ValidationFailed
-from isogov.notifications.models import Channel
+from isogov.notifications.models import NOTICE_CHANNELS, Channel
 from isogov.notifications.notices import Milestone, allowed_fields
 from isogov.notifications.selectors import notice_template_list
 
@@ -22,7 +22,7 @@ from . import services
 
 class NoticeTemplateForm(forms.Form):
     milestone = forms.ChoiceField(choices=Milestone.choices, widget=forms.HiddenInput)
-    channel = forms.ChoiceField(choices=Channel.choices, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(choices=NOTICE_CHANNELS, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300, required=False)
     body = forms.CharField(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -31,3 +31,13 @@ def send_email(*, recipient: str, subject: str, body: str) -> None:
 def send_sms(*, recipient: str, body: str) -> None:
     backend: SmsBackend = import_string(settings.ISOGOV_SMS_BACKEND)()
     backend.send(phone=recipient, text=body)
+
+
+def send_other(*, channel: str, message: Any) -> None:
+    """A channel an app above this one delivers (``ISOGOV_OUTBOX_SENDERS``: channel → dotted
+    path of ``send(message)``, which raises on failure), e.g. the integrations' webhooks. The
+    outbox keeps the retries and the attempts; the sender only sends."""
+    path = settings.ISOGOV_OUTBOX_SENDERS.get(channel)
+    if not path:
+        raise LookupError(f"no sender for the outbox channel {channel!r}")
+    import_string(path)(message)

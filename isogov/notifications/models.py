@@ -14,6 +14,15 @@ from .notices import Milestone
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    # Delivered by the sender ``ISOGOV_OUTBOX_SENDERS`` names (integrations: signed webhooks).
+    WEBHOOK = "webhook", _("Webhook")
+
+
+# The channels a person is notified through (an agency words its notices for these).
+NOTICE_CHANNELS = [
+    (Channel.EMAIL.value, Channel.EMAIL.label),
+    (Channel.SMS.value, Channel.SMS.label),
+]
 
 
 class OutboxStatus(models.TextChoices):
@@ -62,7 +71,7 @@ class NoticeTemplate(VersionedModel):
 
     agency_code = models.CharField(_("agency"), max_length=64)
     milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NOTICE_CHANNELS)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"))
 

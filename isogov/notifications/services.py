@@ -13,7 +13,7 @@ from isogov.core.errors import ValidationFailed, check_version
 from isogov.core.inserts import insert_rows
 
 from . import channels
-from .models import Channel, NoticeTemplate, OutboxMessage, OutboxStatus
+from .models import NOTICE_CHANNELS, Channel, NoticeTemplate, OutboxMessage, OutboxStatus
 from .notices import Milestone, TemplateInvalid, template_check
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,10 @@ def outbox_deliver_one(*, message_id: int) -> bool:
                 channels.send_email(
                     recipient=message.recipient, subject=message.subject, body=message.body
                 )
-            else:
+            elif message.channel == Channel.SMS:
                 channels.send_sms(recipient=message.recipient, body=message.body)
+            else:
+                channels.send_other(channel=message.channel, message=message)
         except Exception as error:  # any channel failure: keep the message and retry later
             logger.warning("outbox message %s failed: %s", message.pk, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -134,7 +136,7 @@ def notice_template_save(
     A field the milestone does not offer is refused, naming the field. The caller checks who
     may edit and writes the audit event (this app sits below ``accounts`` and ``audit``).
     """
-    if milestone not in Milestone.values or channel not in Channel.values:
+    if milestone not in Milestone.values or channel not in dict(NOTICE_CHANNELS):
         raise ValidationFailed(UNKNOWN_NOTICE, details={"milestone": [str(UNKNOWN_NOTICE)]})
     errors: dict[str, list[str]] = {}
     for name, text in (("subject", subject), ("body", body)):

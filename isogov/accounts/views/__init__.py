@@ -22,6 +22,7 @@ from .agencies import (
     admin_unit_detail,
     admin_unit_set_active,
 )
+from .api_keys import admin_api_key_create, admin_api_key_list, admin_api_key_revoke
 from .security import (
     LoginView,
     LogoutView,
@@ -49,6 +50,9 @@ __all__ = [
     "admin_agency_detail",
     "admin_agency_edit",
     "admin_agency_list",
+    "admin_api_key_create",
+    "admin_api_key_list",
+    "admin_api_key_revoke",
     "admin_home",
     "admin_lock_clear",
     "admin_lock_list",

@@ -10,6 +10,7 @@ from .conftest import CFS, intake
 
 def page_data(desk: Any) -> dict[str, Any]:
     """A dossier at the desk, one at the unit head's step, a draft version, a review, a job."""
+    from isogov.accounts.services.api_keys import api_key_create
     from isogov.catalog.imports import import_job_create
     from isogov.catalog.models import Procedure
     from isogov.catalog.services.reviews import legal_change_register, review_campaign_create
@@ -48,6 +49,13 @@ def page_data(desk: Any) -> dict[str, Any]:
         procedures=[Procedure.objects.get(code=CFS)],
     )
     job = import_job_create(actor=lanhdao, name="catalogue.json", content=b"{}")
+    api_key_create(
+        actor=lanhdao,
+        agency=desk.department,
+        name="Hệ thống một cửa điện tử tỉnh",
+        scopes=["push_dossiers", "receive_webhooks"],
+        expires_in_days=365,
+    )
     return {
         "received": received.code,
         "moved": moved.code,
@@ -113,6 +121,9 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/catalog/legal-changes/",
             "/catalog/reviews/",
             f"/catalog/reviews/{data['review']}/",
+            "/integrations/thu-tuc/nhap/",
+            "/quan-tri/khoa-api/",
+            "/integrations/webhooks/",
             "/dossiers/?tab=unit",
             "/dossiers/notices/",
             "/dossiers/search/?overdue=1",
@@ -131,6 +142,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             f"/quan-tri/don-vi/{data['unit']}/",
             "/quan-tri/co-quan/them/",
             "/quan-tri/khoa-dang-nhap/",
+            "/quan-tri/khoa-api/",
             "/tai-khoan/xac-thuc-hai-yeu-to/",
         ],
     }
