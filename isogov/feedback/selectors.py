@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from isogov.accounts.models import Agency, RoleAssignment, Unit, User
 from isogov.accounts.roles import Role
@@ -17,6 +18,7 @@ from isogov.accounts.selectors import user_scope
 from isogov.core import clock
 from isogov.core.errors import NotFound
 from isogov.core.text import fold_vietnamese
+from isogov.dossiers.models import DossierStep
 
 from .deadlines import DEFAULT_DAYS, DeadlineDays, Facts, is_on_time
 from .models import FeedbackItem, FeedbackSetting, Rating, RatingChannel
@@ -252,20 +254,69 @@ def feedback_facts(
     return result
 
 
-def dossiers_with_feedback(*, dossier_ids: list[int]) -> set[int]:
-    """Of these dossiers, those with a feedback item or a dissatisfied rating through their own
-    link (the "dislike" of indicator 5.4; counter-tablet ratings are left out: lower trust)."""
-    with_items = set(
-        FeedbackItem.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", flat=True)
+def dossier_disliked() -> Q:
+    """A filter on dossiers: those with a feedback item or a dissatisfied rating through their
+    own link (the "dislike" of indicator 5.4; counter-tablet ratings are left out: lower
+    trust). Used inside the reader's own dossier query, so no list of ids travels."""
+    items = FeedbackItem.objects.filter(dossier_id=OuterRef("pk"))
+    disliked = Rating.objects.filter(
+        dossier_id=OuterRef("pk"), channel=RatingChannel.TOKEN, overall="dissatisfied"
     )
-    disliked = set(
-        Rating.objects.filter(
-            dossier_id__in=dossier_ids,
-            channel=RatingChannel.TOKEN,
-            overall="dissatisfied",
-        ).values_list("dossier_id", flat=True)
+    return Q(Exists(items)) | Q(Exists(disliked))
+
+
+def feedback_present(
+    *,
+    agency: Agency,
+    start: dt.datetime,
+    end: dt.datetime,
+    unit: Unit | None = None,
+    officer: User | None = None,
+    procedure_id: int | None = None,
+    sector_id: int | None = None,
+) -> tuple[bool, bool]:
+    """Whether any item was received, and any token rating given, in [start, end): one query."""
+    narrowing: dict[str, Any] = {
+        "unit": unit,
+        "officer": officer,
+        "procedure_id": procedure_id,
+        "sector_id": sector_id,
+    }
+    items = _scoped_items(agency, **narrowing).filter(received_at__gte=start, received_at__lt=end)
+    ratings = _scoped_ratings(agency, channel=RatingChannel.TOKEN, **narrowing).filter(
+        rated_at__gte=start, rated_at__lt=end
     )
-    return {pk for pk in with_items | disliked if pk is not None}
+    row = (
+        Agency.objects.filter(pk=agency.pk)
+        .annotate(has_items=Exists(items), has_ratings=Exists(ratings))
+        .values_list("has_items", "has_ratings")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
+def _scoped_ratings(
+    agency: Agency,
+    *,
+    channel: str,
+    unit: Unit | None = None,
+    officer: User | None = None,
+    procedure_id: int | None = None,
+    sector_id: int | None = None,
+) -> QuerySet[Rating]:
+    qs = Rating.objects.filter(agency=agency, channel=channel)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    if unit is not None:
+        qs = qs.filter(
+            Exists(DossierStep.objects.filter(dossier_id=OuterRef("dossier_id"), unit=unit))
+            | Exists(RoleAssignment.objects.filter(user_id=OuterRef("officer_id"), unit=unit))
+        )
+    if procedure_id is not None:
+        qs = qs.filter(dossier__procedure_version__procedure_id=procedure_id)
+    if sector_id is not None:
+        qs = qs.filter(dossier__procedure_version__procedure__sector_id=sector_id)
+    return qs
 
 
 def rating_answers(
@@ -280,19 +331,14 @@ def rating_answers(
     sector_id: int | None = None,
 ) -> list[dict[str, str]]:
     """The answers (criterion → level) of the ratings given in [start, end) on one channel."""
-    qs = Rating.objects.filter(
-        agency=agency, channel=channel, rated_at__gte=start, rated_at__lt=end
-    )
-    if officer is not None:
-        qs = qs.filter(officer=officer)
-    if unit is not None:
-        qs = qs.filter(
-            Q(dossier__steps__unit=unit) | Q(officer__role_assignments__unit=unit)
-        ).distinct()
-    if procedure_id is not None:
-        qs = qs.filter(dossier__procedure_version__procedure_id=procedure_id)
-    if sector_id is not None:
-        qs = qs.filter(dossier__procedure_version__procedure__sector_id=sector_id)
+    qs = _scoped_ratings(
+        agency,
+        channel=channel,
+        unit=unit,
+        officer=officer,
+        procedure_id=procedure_id,
+        sector_id=sector_id,
+    ).filter(rated_at__gte=start, rated_at__lt=end)
     fields = (
         "overall",
         "information",
