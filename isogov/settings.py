@@ -277,6 +277,10 @@ HUEY_IMMEDIATE = env_bool("ISOGOV_HUEY_IMMEDIATE", False)
 # above) its target a measured objective is "at risk" rather than "missed" [A].
 ISOGOV_QMS_REMINDER_LEAD_DAYS = int(os.environ.get("ISOGOV_QMS_REMINDER_LEAD_DAYS", "7"))
 ISOGOV_QMS_AT_RISK_MARGIN = os.environ.get("ISOGOV_QMS_AT_RISK_MARGIN", "2")
+# Public feedback forms (docs/feedback.md): submissions and follow-ups by code per client
+# address and hour; 0 switches the limit off.
+ISOGOV_FEEDBACK_SUBMIT_PER_HOUR = int(os.environ.get("ISOGOV_FEEDBACK_SUBMIT_PER_HOUR", "10"))
+ISOGOV_FEEDBACK_FOLLOW_PER_HOUR = int(os.environ.get("ISOGOV_FEEDBACK_FOLLOW_PER_HOUR", "60"))
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

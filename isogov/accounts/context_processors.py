@@ -29,6 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has_role(*HANDLING_ROLES):
         items.append({"url": reverse("dossiers:queue"), "label": _("My work")})
         items.append({"url": reverse("dossiers:search"), "label": _("Dossiers")})
+    if scope.has_role(*HANDLING_ROLES, Role.ISO_SECRETARY):
+        items.append({"url": reverse("feedback:queue"), "label": _("Feedback")})
     items.append({"url": reverse("workcal:calendar"), "label": _("Working calendar")})
     if scope.has_role(Role.AGENCY_LEADER, Role.ISO_SECRETARY, Role.SYSTEM_ADMIN):
         items.append({"url": reverse("dossiers:notice-templates"), "label": _("Notices")})

@@ -1,7 +1,14 @@
-"""Pages of the `feedback` app."""
+"""Staff pages of the `feedback` app (the public ones are in ``portal``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "feedback"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("kiosk/", views.kiosk, name="kiosk"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/actions/<str:name>/", views.act, name="act"),
+]

@@ -300,3 +300,17 @@ def online_procedure_ids_used(ctx: Context) -> set[int]:
             .distinct()
         ),
     )
+
+
+def handled_count_where(ctx: Context, key: str, condition: Q) -> int:
+    """How many dossiers of the period (the denominator of 2.1 and 5.4) meet ``condition``:
+    one count per part, with no list of dossiers leaving the database."""
+
+    def compute() -> int:
+        handled = Q(ended__isnull=True) | Q(ended__gte=ctx.start)
+        return sum(
+            part.annotate(ended=ended_at()).filter(handled).filter(condition).count()
+            for part in _parts(ctx)
+        )
+
+    return ctx.once(f"handled_where:{key}", compute)

@@ -82,6 +82,9 @@ def public_pages(data: dict[str, Any]) -> list[str]:
         "/login/",
         "/minh-bach/",
         f"/minh-bach/?co_quan={data['agency_code']}",
+        "/phan-anh/",
+        "/phan-anh/theo-doi/",
+        "/phan-anh/hoi-dap/",
         "/khong-co-trang-nay/",
     ]
 
@@ -102,8 +105,11 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             moved,
             "/calendar/",
             "/catalog/",
+            "/feedback/",
+            "/feedback/?late=1&status=received",
+            "/feedback/kiosk/",
         ],
-        "truongphong": ["/dashboard/", "/dossiers/", moved, appraised],
+        "truongphong": ["/dashboard/", "/dossiers/", moved, appraised, "/feedback/"],
         "chuyenvien": ["/dossiers/", moved, appraised],
         "vanthu": ["/dossiers/"],
         "lanhdao": [

@@ -1,8 +1,9 @@
 """Nonconformity proposals read from the dossiers (§8.7): late results, apologies issued, and
-lost or damaged papers. Grouped per source, procedure and month, never one per dossier; run
-daily by a Huey task, and safe to run again (a group is proposed once and only grows).
+lost or damaged papers; and from the feedback items answered late (Decision 766/QĐ-TTg
+indicator 5.2, docs/feedback.md). Grouped per source, procedure and month, never one per
+dossier; run daily by a Huey task, and safe to run again (a group is proposed once and only grows).
 
-``qms`` reads the dossiers; the dossier engine knows nothing of it (no signals).
+``qms`` reads the dossiers and the feedback items; neither knows anything of it (no signals).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from isogov.catalog.models import Procedure
 from isogov.core import clock
 from isogov.dossiers.deadlines import Outcome
 from isogov.dossiers.models import CustodyIncident, Dossier, Extension
+from isogov.feedback.selectors import feedback_late_list
 
 from ..models import NcSource, NcStatus, Nonconformity
 from ..rules import period_bounds
@@ -56,12 +58,18 @@ def _groups(agency: Agency, since: dt.datetime) -> dict[tuple[str, str, dt.date]
     ).values_list("dossier__procedure_code", "dossier__code", "occurred_at")
     for procedure_code, code, at in incidents:
         groups[(NcSource.CUSTODY, procedure_code, _month(at))].add(code)
+    # Feedback answered late, or unanswered past its deadline: grouped by the month the
+    # deadline passed, under the complaints source (no procedure).
+    for code, due_at in feedback_late_list(agency=agency, since=since):
+        groups[(NcSource.COMPLAINT, "", _month(due_at))].add(code)
     return groups
 
 
 def _title(source: str, count: int, procedure: str, month: dt.date) -> str:
     if source == NcSource.LATE_DOSSIER:
         text = _("%(count)s late dossier(s) of %(procedure)s in %(month)s")
+    elif source == NcSource.COMPLAINT:
+        text = _("%(count)s feedback item(s) answered late in %(month)s")
     elif source == NcSource.APOLOGY:
         text = _("%(count)s apology letter(s) for %(procedure)s in %(month)s")
     else:
@@ -96,8 +104,12 @@ def nonconformities_propose(*, agency: Agency) -> ProposalRun:
             agency=agency,
             source=source,
             title=_title(source, len(codes), procedure_code, month),
-            description=_("Proposed from the dossier records; confirm or dismiss it."),
-            procedure=Procedure.objects.filter(code=procedure_code).first(),
+            description=_("Proposed from the dossier records; confirm or dismiss it.")
+            if source != NcSource.COMPLAINT
+            else _("Proposed from the feedback items answered late; confirm or dismiss it."),
+            procedure=Procedure.objects.filter(code=procedure_code).first()
+            if procedure_code
+            else None,
             status=NcStatus.PROPOSED,
             period_start=month,
             period_end=last,
