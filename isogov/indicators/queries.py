@@ -20,7 +20,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -29,10 +28,10 @@ from django.db.models.functions import Coalesce, Least
 
 from isogov.catalog.models import AgencyProcedure, ProcedureVersion
 from isogov.catalog.transitions import VersionStatus
+from isogov.dossiers import listing
 from isogov.dossiers.models import (
     ClockStop,
     Dossier,
-    DossierEvent,
     DossierFee,
     DossierPaper,
     DossierStep,
@@ -71,17 +70,8 @@ def scoped_dossiers(ctx: Context) -> QuerySet[Dossier]:
 
 
 def ended_at() -> Case:
-    """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
-    refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
-    stopped_at = Subquery(
-        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    return Case(
-        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), stopped_at)),
-        default=Coalesce(F("finished_at"), F("returned_at")),
-    )
+    """When the dossier's handling ended (``dossiers.listing.ended_at``, indicators.md A 2.1)."""
+    return listing.ended_at()
 
 
 def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
@@ -94,14 +84,9 @@ def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
 
 
 def _on_time(ctx: Context) -> Q:
-    """indicators.md A 2.1: ended (or, unfinished, at the period's end) by the appointment, the
-    supplement time left out (the appointment already moved past it), at most one supplement
-    request, and no apology under a rule set that makes it late."""
-    return (
-        Q(supplement_count__lte=1)
-        & ~Q(appointment_moves__gt=0, ruleset__in=LATE_AFTER_APOLOGY)
-        & (Q(judged_due_at__isnull=True) | Q(counted_end__lte=F("judged_due_at")))
-    )
+    """indicators.md A 2.1 (``dossiers.listing.on_time_q``, which the statistics report shares):
+    ended, or unfinished at the period's end, by the appointment judged by."""
+    return listing.on_time_q(end="counted_end", due="judged_due_at")
 
 
 def dossier_counts(ctx: Context) -> dict[str, int]:
