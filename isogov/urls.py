@@ -38,6 +38,7 @@ urlpatterns = [
     path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
     # Public transparency (issue 10 item 7): in indicators until a portal app exists.
     path("minh-bach/", indicator_views.transparency, name="transparency"),
+    path("reports/", include("isogov.indicators.urls")),
     path("feedback/", include("isogov.feedback.urls")),
     path("integrations/", include("isogov.integrations.urls")),
     path("", include("isogov.portal.urls")),

@@ -46,6 +46,7 @@ ONLINE_CHANNELS = ("online_partial", "online_full")
 # resolved (early / on time / late), in process (within / past the deadline), withdrawn,
 # refused or stopped. "returned" (sent back for a supplement in the period) is counted apart.
 STAT_CATEGORIES = (
+    "received",
     "carried_over",
     "new",
     "new_online",
@@ -230,6 +231,7 @@ def stat_q(category: str, start: dt.datetime, end: dt.datetime, cutoff: dt.datet
     new = received & Q(received_at__gte=start, received_at__lt=end)
     overdue = Q(judged_due__lt=cutoff)
     conditions = {
+        "received": received & Q(received_at__lt=end) & open_at_start,
         "carried_over": received & Q(received_at__lt=start) & open_at_start,
         "new": new,
         "new_online": new & Q(channel_kind__in=ONLINE_CHANNELS),

@@ -71,7 +71,7 @@ class Row:
         """Carried over + new = resolved + in process + withdrawn + refused + stopped."""
         c = self.counts
         ended_or_open = c["resolved"] + c["in_process"] + c["withdrawn"] + c["refused"]
-        return c["received"] == ended_or_open + c["stopped"]
+        return c["received"] == c["carried_over"] + c["new"] == ended_or_open + c["stopped"]
 
 
 @dataclass
@@ -141,8 +141,6 @@ def _count(
             totals = found.setdefault(key, dict.fromkeys(STAT_CATEGORIES, 0))
             for name in STAT_CATEGORIES:
                 totals[name] += row[name] or 0
-    for counts in found.values():
-        counts["received"] = counts["carried_over"] + counts["new"]
     return found
 
 

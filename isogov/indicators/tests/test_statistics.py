@@ -131,3 +131,73 @@ def test_the_report_reconciles_over_generated_history(desk: Any) -> None:
                 len(_listed(agency, "resolved", period, sector=row.code))
                 == (row.counts["resolved"])
             )
+
+
+def _get(client: Any, url: str) -> Any:
+    with time_machine.travel(at(4, 2, 8), tick=False):
+        return client.get(url)
+
+
+def test_the_page_and_its_downloads(client: Any, march: March, desk: Any) -> None:
+    client.force_login(desk.user("lanhdao"))
+    base = "/reports/statistics/?period=month&year=2026&number=3"
+    page = _get(client, f"{base}&by=procedure")
+    assert page.status_code == 200
+    total = {key: count for key, _h, count, _u in page.context["rows"][-1][1]}
+    assert (total["received"], total["resolved_late"], total["withdrawn"]) == (5, 1, 1)
+    # Each count opens exactly its dossiers.
+    for key, _heading, count, url in page.context["rows"][0][1]:
+        listed = _get(client, url)
+        assert listed.status_code == 200, url
+        assert listed.context["total"] == count, key
+    late_url = next(u for k, _h, _c, u in page.context["rows"][-1][1] if k == "resolved_late")
+    assert {d.code for d in _get(client, late_url).context["results"]} == {
+        march.late_one_minute.code
+    }
+
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    pdf = _get(client, f"{base}&by=sector&format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "BÁO CÁO THỐNG KÊ TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text
+    assert "từ ngày 01/03/2026 đến ngày 31/03/2026" in text
+    assert "Tổng cộng" in text and "THỦ TRƯỞNG CƠ QUAN" in text
+    xlsx = _get(client, f"{base}&by=unit&format=xlsx")
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    heading = next(i for i, row in enumerate(values) if row and row[0] == "STT")
+    total_row = next(row for row in values if row and row[1] == "Tổng cộng")
+    assert total_row[2] == 5 and values[heading][2] == "Tổng số hồ sơ tiếp nhận"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("period=week", "period"),
+        ("period=month&number=13", "number"),
+        ("period=quarter&number=0", "number"),
+        ("year=1999", "year"),
+        ("year=20x6", "year"),
+        ("by=officer", "by"),
+        ("format=docx", "format"),
+        ("period=month&year=2026&number=12", "number"),  # not started on 2/4/2026
+    ],
+)
+def test_bad_parameters_answer_400_naming_them(
+    client: Any, desk: Any, query: str, field: str
+) -> None:
+    client.force_login(desk.user("lanhdao"))
+    response = _get(client, f"/reports/statistics/?{query}")
+    assert response.status_code == 400, query
+    assert response.context["message"]
+
+
+def test_an_agency_outside_the_users_scope_is_404(client: Any, desk: Any) -> None:
+    client.force_login(desk.user("lanhdao"))
+    assert _get(client, f"/reports/statistics/?agency={desk.other.code}").status_code == 404
+    client.force_login(desk.user("thanhpho"))  # the city sees its departments
+    assert _get(client, f"/reports/statistics/?agency={desk.other.code}").status_code == 200
