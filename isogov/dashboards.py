@@ -77,15 +77,15 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
     last = {r.code: r for r in evaluate_all(scope, last_from, last_to, only=["2.1", *COUNTS])}
     links = {
         "count.received": (
-            dossier_list_url(received_from=month_from, received_to=month_to),
-            dossier_list_url(received_from=last_from, received_to=last_to),
+            dossier_list_url(agency=agency.code, received_from=month_from, received_to=month_to),
+            dossier_list_url(agency=agency.code, received_from=last_from, received_to=last_to),
         ),
         "count.finished": (
-            dossier_list_url(finished_from=month_from, finished_to=month_to),
-            dossier_list_url(finished_from=last_from, finished_to=last_to),
+            dossier_list_url(agency=agency.code, finished_from=month_from, finished_to=month_to),
+            dossier_list_url(agency=agency.code, finished_from=last_from, finished_to=last_to),
         ),
         # Last month's overdue are those still open at its end: no list can show them now.
-        "count.overdue_at_end": (dossier_list_url(overdue=1), ""),
+        "count.overdue_at_end": (dossier_list_url(agency=agency.code, overdue=1), ""),
     }
     comparison = [(this[c], last[c], *links[c]) for c in COUNTS]
     units = []
@@ -107,9 +107,12 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
                 "received": received,
                 "overdue": overdue,
                 "received_url": dossier_list_url(
-                    received_from=month_from, received_to=month_to, unit=unit.code
+                    agency=agency.code,
+                    received_from=month_from,
+                    received_to=month_to,
+                    unit=unit.code,
                 ),
-                "overdue_url": dossier_list_url(overdue=1, unit=unit.code),
+                "overdue_url": dossier_list_url(agency=agency.code, overdue=1, unit=unit.code),
             }
         )
     # Ranked: the best on-time rate first; a unit with nothing to rate last.
@@ -118,6 +121,7 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
     year = evaluate_all(scope, year_from, today, only=codes("766"))
     overdue_list = overdue_rows(Dossier.objects.filter(agency=agency))
     return {
+        "agency": agency,
         "month_from": month_from,
         "month_to": month_to,
         "last_from": last_from,
@@ -133,3 +137,34 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
         "total_points": sum((r.points for r in year if r.points is not None), Decimal(0)),
         "total_max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
     }
+
+
+def city_dashboard(
+    city: Agency, agencies: list[Agency], today: dt.date | None = None
+) -> dict[str, object]:
+    """Every agency of the city (``agencies``: those below ``city`` with dossiers) ranked by its
+    Decision 766 total for the year to date and by its on-time rate (2.1), each opening the
+    agency's own dashboard."""
+    today = today or clock.today()
+    year_from = today.replace(month=1, day=1)
+    rows = []
+    for agency in agencies:
+        year = evaluate_all(Scope(agency=agency), year_from, today, only=codes("766"))
+        by_code = {r.code: r for r in year}
+        rows.append(
+            {
+                "agency": agency,
+                "total": sum((r.points for r in year if r.points is not None), Decimal(0)),
+                "max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
+                "rate": by_code["2.1"],
+                "url": reverse("agency-dashboard", args=[agency.code]),
+                "overdue_url": dossier_list_url(overdue=1, agency=agency.code),
+            }
+        )
+    by_rate = sorted(rows, key=lambda r: (r["rate"].value is None, -(r["rate"].value or 0)))  # type: ignore[attr-defined]
+    for rank, row in enumerate(by_rate, start=1):
+        row["rate_rank"] = rank
+    rows.sort(key=lambda r: -r["total"])  # type: ignore[operator]
+    for rank, row in enumerate(rows, start=1):
+        row["total_rank"] = rank
+    return {"city": city, "year_from": year_from, "today": today, "rows": rows}

@@ -11,6 +11,7 @@ from .qms.urls import public_urlpatterns as qms_public
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/agency/<str:code>/", views.agency_dashboard, name="agency-dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("isogov.api.urls")),

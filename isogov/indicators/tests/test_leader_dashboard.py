@@ -10,8 +10,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from isogov.dossiers.tests.conftest import at
 from isogov.accounts.services import unit_create
+from isogov.dossiers.tests.conftest import at
 from isogov.indicators.registry import BY_UNIT_CODES, Scope, evaluate_all, evaluate_by_unit
 
 from .conftest import March, receive
@@ -136,3 +136,30 @@ def test_bad_filters_say_so_and_never_fail(client: Any, desk: Any, query: str, f
     assert response.status_code == 400
     assert field in response.context["filters"].errors
     assert 'id="filter-errors"' in response.content.decode()
+
+
+def test_the_city_leader_ranks_the_agencies_and_drills_down(
+    client: Any, desk: Any, march: March
+) -> None:
+    receive(desk, at(3, 10, 9))
+    client.force_login(desk.user("thanhpho"))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/dashboard/")
+        city = response.context["city"]
+        (row,) = city["rows"]  # only the department has dossiers
+        year = evaluate_all(Scope(agency=desk.department), at(1, 1, 0).date(), NOW.date())
+        assert row["total"] == sum(r.points for r in year if r.points is not None)
+        assert row["rate"] == next(r for r in year if r.code == "2.1")
+        assert (row["total_rank"], row["rate_rank"]) == (1, 1)
+        drill = client.get(row["url"])
+        assert drill.status_code == 200
+        assert drill.context["leader"]["on_time"].value is not None
+        assert client.get(f"/dashboard/agency/{desk.other.code}/").status_code == 200
+    # An agency leader sees no city and may not open another agency's dashboard.
+    client.force_login(desk.user("lanhdao"))
+    with time_machine.travel(NOW, tick=False):
+        assert "city" not in client.get("/dashboard/").context
+        assert client.get(f"/dashboard/agency/{desk.department.code}/").status_code == 200
+        assert client.get(f"/dashboard/agency/{desk.other.code}/").status_code == 404
+    client.force_login(desk.user("motcua"))
+    assert client.get(f"/dashboard/agency/{desk.department.code}/").status_code == 404
