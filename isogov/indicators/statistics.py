@@ -127,7 +127,7 @@ def _count(
     for part in _parts(agency, start, end):
         qs = stat_annotate(part, start, end)
         if by is None:
-            grouped = [{None: None, **qs.aggregate(**aggregates)}]
+            grouped: list[dict[Any, Any]] = [{None: None, **qs.aggregate(**aggregates)}]
             key_field: Any = None
         else:
             key_field = GROUP_FIELDS[by]
@@ -162,9 +162,11 @@ def _labels(by: str, ids: list[int]) -> dict[int, tuple[str, str]]:
 def compute_report(agency: Agency, date_from: dt.date, date_to: dt.date, by: str) -> Report:
     """The report from the live data."""
     grouped = _count(agency, date_from, date_to, by)
-    grouped.pop(None, None)
     labels = _labels(by, [k for k in grouped if k is not None])
-    rows = [Row(*labels.get(key, ("", "—")), counts) for key, counts in grouped.items()]
+    rows = [
+        Row(*(labels.get(key, ("", "—")) if key is not None else ("", "—")), counts)
+        for key, counts in grouped.items()
+    ]
     rows = [row for row in rows if any(row.counts.values())]
     rows.sort(key=lambda row: (row.label.casefold(), row.code))
     if by == "unit":
