@@ -19,6 +19,7 @@ from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
 
+from . import bottlenecks
 from .report_documents import report_pdf, report_xlsx
 from .selectors import indicator_scope_get
 from .statistics import BY, BY_LABELS, COLUMNS, PERIOD_KINDS, Report, period_bounds
@@ -147,5 +148,43 @@ def statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "xlsx_url": "?" + urlencode({**query, "by": by, "format": "xlsx"}),
             "pdf_url": "?" + urlencode({**query, "by": by, "format": "pdf"}),
             "years": list(range(today.year, OLDEST_YEAR - 1, -1)),
+        },
+    )
+
+
+@login_required
+def bottlenecks_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per procedure, each step's average and 90th-percentile time at its unit against its
+    allowance; and the steps that made dossiers late, ranked (issue 10 item 5)."""
+    params = request.GET
+    today = clock.today()
+    scope = indicator_scope_get(user=request.user, agency=params.get("agency", "").strip())
+    kind, year, number = period_from_params(params, today)
+    date_from, date_to = period_bounds(kind, year, number)
+    if date_from > today:
+        raise _bad("number", _("The period has not started yet."))
+    date_to = min(date_to, today)
+    procedures = bottlenecks.procedures_with_steps(scope.agency, date_from, date_to)
+    code = params.get("procedure", "").strip()[:64]
+    if code and code not in {c for c, _n in procedures}:
+        raise _bad("procedure", _("No step of this procedure finished in the period."))
+    code = code or (procedures[0][0] if procedures else "")
+    return render(
+        request,
+        "indicators/bottlenecks.html",
+        {
+            "agency": scope.agency,
+            "label": period_label(kind, year, number),
+            "date_from": date_from,
+            "date_to": date_to,
+            "kind": kind,
+            "year": year,
+            "number": number,
+            "period_choices": [(value, PERIOD_LABELS[value]) for value in PERIOD_KINDS],
+            "years": list(range(today.year, OLDEST_YEAR - 1, -1)),
+            "procedures": procedures,
+            "procedure": code,
+            "steps": bottlenecks.step_times(scope.agency, code, date_from, date_to) if code else [],
+            "late_steps": bottlenecks.late_steps(scope.agency, date_from, date_to),
         },
     )

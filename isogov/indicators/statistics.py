@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency, Unit
@@ -144,25 +144,28 @@ def _count(
     return found
 
 
-def _labels(by: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _labels(agency: Agency, by: str, ids: list[int]) -> dict[int, tuple[str, str]]:
     """Id → (code, name) of the sectors, procedures or units."""
     if by == "sector":
         return {s.pk: (s.code, s.name) for s in Sector.objects.filter(pk__in=ids)}
     if by == "unit":
         return {u.pk: (u.code, u.name) for u in Unit.objects.filter(pk__in=ids)}
-    names = dict(
-        Dossier.objects.filter(procedure_version__procedure_id__in=ids)
-        .order_by("procedure_version__procedure_id", "-id")
-        .values_list("procedure_version__procedure_id", "procedure_name")
-        .distinct()
-    )
+    names = {
+        row["procedure_version__procedure_id"]: row["name"]
+        for row in Dossier.objects.filter(
+            agency_id=agency.pk, procedure_version__procedure_id__in=ids
+        )
+        .order_by()
+        .values("procedure_version__procedure_id")
+        .annotate(name=Max("procedure_name"))
+    }
     return {p.pk: (p.code, names.get(p.pk, p.code)) for p in Procedure.objects.filter(pk__in=ids)}
 
 
 def compute_report(agency: Agency, date_from: dt.date, date_to: dt.date, by: str) -> Report:
     """The report from the live data."""
     grouped = _count(agency, date_from, date_to, by)
-    labels = _labels(by, [k for k in grouped if k is not None])
+    labels = _labels(agency, by, [k for k in grouped if k is not None])
     rows = [
         Row(*(labels.get(key, ("", "—")) if key is not None else ("", "—")), counts)
         for key, counts in grouped.items()

@@ -8,4 +8,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("statistics/", report_views.statistics_page, name="statistics"),
+    path("bottlenecks/", report_views.bottlenecks_page, name="bottlenecks"),
 ]
