@@ -13,6 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, Unit
 from isogov.core import clock
@@ -120,8 +121,29 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
     year_from = today.replace(month=1, day=1)
     year = evaluate_all(scope, year_from, today, only=codes("766"))
     overdue_list = overdue_rows(Dossier.objects.filter(agency=agency))
+    groups = _groups(year)
     return {
         "agency": agency,
+        # The charts' data (json_script, drawn by static/isogov/js/charts.js); the same figures
+        # are in the tables.
+        "unit_chart": {
+            "labels": [u["unit"].name for u in units],  # type: ignore[attr-defined]
+            "series": [
+                {
+                    "label": str(_("On-time rate (%)")),
+                    "values": [_number(u["rate"].value) for u in units],  # type: ignore[attr-defined]
+                }
+            ],
+            "max": 100,
+        },
+        "group_chart": {
+            "labels": [str(_("Group %(n)s") % {"n": g.number}) for g in groups],
+            "series": [
+                {"label": str(_("Points")), "values": [_number(g.points) for g in groups]},
+                {"label": str(_("Maximum")), "values": [_number(g.max_points) for g in groups]},
+            ],
+            "max": None,
+        },
         "month_from": month_from,
         "month_to": month_to,
         "last_from": last_from,
@@ -133,7 +155,7 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
         "overdue_rows": overdue_list,
         "overdue_url": links["count.overdue_at_end"][0],
         "units": units,
-        "groups": _groups(year),
+        "groups": groups,
         "total_points": sum((r.points for r in year if r.points is not None), Decimal(0)),
         "total_max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
     }
@@ -167,4 +189,19 @@ def city_dashboard(
     rows.sort(key=lambda r: -r["total"])  # type: ignore[operator]
     for rank, row in enumerate(rows, start=1):
         row["total_rank"] = rank
-    return {"city": city, "year_from": year_from, "today": today, "rows": rows}
+    chart = {
+        "labels": [r["agency"].name for r in rows],  # type: ignore[attr-defined]
+        "series": [
+            {"label": str(_("Decision 766 total")), "values": [_number(r["total"]) for r in rows]},  # type: ignore[arg-type]
+            {
+                "label": str(_("On-time rate (%)")),
+                "values": [_number(r["rate"].value) for r in rows],  # type: ignore[attr-defined]
+            },
+        ],
+        "max": 100,
+    }
+    return {"city": city, "year_from": year_from, "today": today, "rows": rows, "chart": chart}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
