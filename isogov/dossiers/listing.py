@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
@@ -200,78 +200,91 @@ def on_time_q(end: str = "ended", due: str = "judged_due") -> Q:
     )
 
 
-def stat_annotations() -> dict[str, Any]:
-    """What the statistics cells read: the end, the appointment judged by, and whether the
-    dossier was withdrawn (stopped at the applicant's request, Decree 118/2025 art. 21),
-    refused after appraisal (Decree 61/2018 art. 16.8) or sent back for a supplement."""
-    events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
-    return {
-        "ended": ended_at(),
-        "judged_due": judged_due_at(),
-        "was_withdrawn": Exists(
-            events.filter(from_status=Status.WITHDRAWAL_REQUESTED, to_status=Status.STOPPED)
-        ),
-        "was_refused": Exists(events.filter(to_status=Status.REFUSED)),
-    }
-
-
-def stat_q(category: str, start: dt.datetime, end: dt.datetime, cutoff: dt.datetime) -> Q:
-    """One cell of the statistics report for the period ``start``–``end`` (``cutoff`` = the
-    earlier of its end and now), over a query annotated with ``stat_annotations``."""
-    received = Q(received_at__isnull=False)
-    open_at_start = Q(ended__isnull=True) | Q(ended__gte=start)
-    ended_in = Q(ended__gte=start, ended__lt=end)
-    open_at_end = received & Q(received_at__lt=end) & (Q(ended__isnull=True) | Q(ended__gte=end))
-    stopped = ended_in & Q(status=Status.STOPPED)
-    resolved = ended_in & ~Q(status=Status.STOPPED) & Q(was_refused=False)
-    on_time = on_time_q()
-    # [A] Early: ended on a day before the appointment's day (form 05's "trước hạn", as the
-    # dossier's own outcome is classified: deadlines.classify).
-    early = Q(ended_day__lt=F("judged_due_day"))
-    new = received & Q(received_at__gte=start, received_at__lt=end)
-    overdue = Q(judged_due__lt=cutoff)
-    conditions = {
-        "received": received & Q(received_at__lt=end) & open_at_start,
-        "carried_over": received & Q(received_at__lt=start) & open_at_start,
-        "new": new,
-        "new_online": new & Q(channel_kind__in=ONLINE_CHANNELS),
-        "new_in_person": new & Q(channel_kind="in_person"),
-        "new_postal": new & Q(channel_kind="postal"),
-        "resolved": resolved,
-        "resolved_early": resolved & on_time & early,
-        "resolved_on_time": resolved & on_time & ~early,
-        "resolved_late": resolved & ~on_time,
-        "in_process": open_at_end,
-        "in_process_within": open_at_end & ~overdue,
-        "in_process_overdue": open_at_end & overdue,
-        "returned": received & Q(was_returned=True),
-        "withdrawn": stopped & Q(was_withdrawn=True),
-        "refused": ended_in & ~Q(status=Status.STOPPED) & Q(was_refused=True),
-        "stopped": stopped & Q(was_withdrawn=False),
-    }
-    return conditions[category]
+# The dispositions at the period's end: every received dossier of the period is in one.
+DISPOSITIONS = (
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_process_within",
+    "in_process_overdue",
+    "withdrawn",
+    "refused",
+    "stopped",
+)
+ORIGINS = ("carried_over", "new")
+CHANNEL_CELLS = {"online_partial": "new_online", "online_full": "new_online"}
+CHANNEL_CELLS.update({"in_person": "new_in_person", "postal": "new_postal"})
 
 
 def stat_annotate(
-    qs: QuerySet[Dossier], start: dt.datetime, end: dt.datetime, category: str | None = None
+    qs: QuerySet[Dossier], start: dt.datetime, end: dt.datetime, cutoff: dt.datetime
 ) -> QuerySet[Dossier]:
-    """``qs`` with ``stat_annotations`` (only what ``category`` needs when one is named)."""
-    annotations = stat_annotations()
-    annotations["was_returned"] = Exists(
-        DossierEvent.objects.filter(
-            dossier=OuterRef("pk"),
-            to_status=Status.SUPPLEMENT_REQUESTED,
-            at__gte=start,
-            at__lt=end,
-        )
+    """The period's dossiers of ``qs`` (received before its end, not ended before its start),
+    each classified once: ``stat_origin`` (carried over or new), ``stat_disposition`` (one of
+    ``DISPOSITIONS``) and ``was_returned`` (sent back for a supplement in the period). The
+    statistics report groups by these; a cell's dossier list filters on them (``stat_q``).
+
+    Ended in the period: withdrawn (stopped at the applicant's request, Decree 118/2025 art. 21),
+    stopped otherwise (closed unanswered, art. 19.5), refused after appraisal (Decree 61/2018 art.
+    16.8), else resolved — late unless on time as 2.1 judges it (``on_time_q``); [A] early when
+    it ended on a day before the appointment's day (form 05's "trước hạn", ``deadlines.classify``).
+    Not ended by the period's end: in process, past the deadline when the appointment judged by
+    is before the cut-off (the period's end, or now while it runs).
+    """
+    events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
+    withdrawn = Exists(
+        events.filter(from_status=Status.WITHDRAWAL_REQUESTED, to_status=Status.STOPPED)
     )
-    qs = qs.annotate(**annotations)
-    if category is None or category in ("resolved_early", "resolved_on_time"):
-        qs = qs.annotate(
+    refused = Exists(events.filter(to_status=Status.REFUSED))
+    early = Q(ended_day__lt=F("judged_due_day"))
+    qs = (
+        qs.filter(received_at__isnull=False, received_at__lt=end)
+        .annotate(ended=ended_at(), judged_due=judged_due_at())
+        .filter(Q(ended__isnull=True) | Q(ended__gte=start))
+        .annotate(
             ended_day=TruncDate("ended", tzinfo=clock.LOCAL_TZ),
             judged_due_day=TruncDate("judged_due", tzinfo=clock.LOCAL_TZ),
         )
-    return qs
+    )
+    return qs.annotate(
+        stat_origin=Case(
+            When(received_at__lt=start, then=Value("carried_over")), default=Value("new")
+        ),
+        stat_disposition=Case(
+            When(
+                Q(ended__isnull=True) | Q(ended__gte=end),
+                then=Case(
+                    When(judged_due__lt=cutoff, then=Value("in_process_overdue")),
+                    default=Value("in_process_within"),
+                ),
+            ),
+            When(Q(status=Status.STOPPED) & withdrawn, then=Value("withdrawn")),
+            When(status=Status.STOPPED, then=Value("stopped")),
+            When(refused, then=Value("refused")),
+            When(~on_time_q(), then=Value("resolved_late")),
+            When(early, then=Value("resolved_early")),
+            default=Value("resolved_on_time"),
+        ),
+        was_returned=Exists(
+            events.filter(to_status=Status.SUPPLEMENT_REQUESTED, at__gte=start, at__lt=end)
+        ),
+    )
+
+
+def stat_q(category: str) -> Q:
+    """One cell of the statistics report over a query from ``stat_annotate``."""
+    if category == "received":
+        return Q()
+    if category in ORIGINS:
+        return Q(stat_origin=category)
+    if category in CHANNEL_CELLS.values():
+        kinds = [kind for kind, cell in CHANNEL_CELLS.items() if cell == category]
+        return Q(stat_origin="new", channel_kind__in=kinds)
+    if category in ("resolved", "in_process"):
+        return Q(stat_disposition__startswith=f"{category}_")
+    if category == "returned":
+        return Q(was_returned=True)
+    return Q(stat_disposition=category)
 
 
 def stat_bounds(
@@ -321,9 +334,7 @@ def apply_filters(qs: QuerySet[Dossier], filters: ListFilters) -> QuerySet[Dossi
         qs = qs.filter(procedure_version__procedure__code=filters.procedure)
     if filters.stat and filters.stat_from and filters.stat_to:
         start, end, cutoff = stat_bounds(filters.stat_from, filters.stat_to)
-        qs = stat_annotate(qs, start, end, filters.stat).filter(
-            stat_q(filters.stat, start, end, cutoff)
-        )
+        qs = stat_annotate(qs, start, end, cutoff).filter(stat_q(filters.stat))
     return qs
 
 

@@ -8,10 +8,11 @@ agencies report by — received (carried over, new by channel), resolved (early,
 in process (within, past the deadline) — per sector; the form itself is not among our sources,
 so its exact layout and the extra columns (returned, withdrawn, refused, stopped) are [A].
 
-Every cell is one condition of ``dossiers.listing.stat_q``: the counts here and the dossier list
-a count opens (``/dossiers/search/?stat=…``) use the same condition, so they cannot disagree.
-Counts are a few aggregate queries (the period's dossiers in three disjoint parts, each through
-an index, as the registry reads them), grouped by sector, procedure or unit.
+Each dossier of the period is classified once by ``dossiers.listing.stat_annotate``; the counts
+here group that classification and the dossier list a count opens (``/dossiers/search/?stat=…``)
+filters on it (``stat_q``), so they cannot disagree. Counts are a few grouped queries (the
+period's dossiers in three disjoint parts, each through an index, as the registry reads them),
+by sector, procedure or unit.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from isogov.accounts.models import Agency, Unit
 from isogov.catalog.models import Procedure, Sector
 from isogov.core import clock
-from isogov.dossiers.listing import STAT_CATEGORIES, stat_annotate, stat_bounds, stat_q
+from isogov.dossiers.listing import CHANNEL_CELLS, STAT_CATEGORIES, stat_annotate, stat_bounds
 from isogov.dossiers.models import Dossier
 
 BY = ("sector", "procedure", "unit")
@@ -116,31 +117,39 @@ GROUP_FIELDS = {
 def _count(
     agency: Agency, date_from: dt.date, date_to: dt.date, by: str | None
 ) -> dict[int | None, dict[str, int]]:
-    """Key (sector, procedure or unit id; None without ``by``) → the count of each cell."""
+    """Key (sector, procedure or unit id; None without ``by``) → the count of each cell: one
+    grouped query per part, each dossier classified once (``listing.stat_annotate``)."""
     start, end, cutoff = stat_bounds(date_from, date_to)
-    distinct = by == "unit"  # a dossier has several steps of a unit: count it once per unit
-    aggregates = {
-        name: Count("pk", filter=stat_q(name, start, end, cutoff), distinct=distinct)
-        for name in STAT_CATEGORIES
-    }
+    key_field = GROUP_FIELDS[by] if by is not None else None
     found: dict[int | None, dict[str, int]] = {}
     for part in _parts(agency, start, end):
-        qs = stat_annotate(part, start, end)
-        if by is None:
-            grouped: list[dict[Any, Any]] = [{None: None, **qs.aggregate(**aggregates)}]
-            key_field: Any = None
-        else:
-            key_field = GROUP_FIELDS[by]
-            if by == "unit":
-                # [A] A unit's dossiers are those that reached one of its steps (the registry's
-                # unit scope): a dossier counts once in each unit it went through.
-                qs = qs.filter(steps__received_at__isnull=False)
-            grouped = list(qs.order_by().values(key_field).annotate(**aggregates))
+        qs = stat_annotate(part, start, end, cutoff)
+        if by == "unit":
+            # [A] A unit's dossiers are those that reached one of its steps (the registry's
+            # unit scope): a dossier counts once in each unit it went through.
+            qs = qs.filter(steps__received_at__isnull=False)
+        fields = ["stat_origin", "channel_kind", "stat_disposition", "was_returned"]
+        grouped = (
+            qs.order_by()
+            .values(*([key_field] if key_field else []), *fields)
+            .annotate(n=Count("pk", distinct=by == "unit"))
+        )
         for row in grouped:
-            key = row.pop(key_field)
-            totals = found.setdefault(key, dict.fromkeys(STAT_CATEGORIES, 0))
-            for name in STAT_CATEGORIES:
-                totals[name] += row[name] or 0
+            counts = found.setdefault(
+                row[key_field] if key_field else None, dict.fromkeys(STAT_CATEGORIES, 0)
+            )
+            n = row["n"]
+            cells = ["received", row["stat_origin"], row["stat_disposition"]]
+            if row["stat_origin"] == "new":
+                cells.append(CHANNEL_CELLS.get(row["channel_kind"], ""))
+            for parent in ("resolved", "in_process"):
+                if row["stat_disposition"].startswith(f"{parent}_"):
+                    cells.append(parent)
+            if row["was_returned"]:
+                cells.append("returned")
+            for cell in cells:
+                if cell in counts:
+                    counts[cell] += n
     return found
 
 
