@@ -182,7 +182,9 @@ def compute_report(agency: Agency, date_from: dt.date, date_to: dt.date, by: str
     rows = [row for row in rows if any(row.counts.values())]
     rows.sort(key=lambda row: (row.label.casefold(), row.code))
     if by == "unit":
-        total_counts = _count(agency, date_from, date_to, None)[None]
+        total_counts = _count(agency, date_from, date_to, None).get(
+            None, dict.fromkeys(STAT_CATEGORIES, 0)
+        )
     else:
         total_counts = {key: sum(row.counts[key] for row in rows) for key in COLUMN_KEYS}
     return Report(agency, date_from, date_to, by, rows, Row("", str(_("Total")), total_counts))

@@ -38,6 +38,13 @@ def test_period_bounds() -> None:
     assert period_bounds("year", 2025) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
+def test_a_period_without_dossiers_is_all_zeros(desk: Any) -> None:
+    for by in BY:
+        report = compute_report(desk.department, dt.date(2025, 1, 1), dt.date(2025, 12, 31), by)
+        assert report.rows == [] and set(report.total.counts.values()) == {0}
+        assert report.total.balanced
+
+
 def test_march_by_hand(march: March, desk: Any) -> None:
     # A finished at its appointment (on time, same day), B one minute late, D1 open within its
     # appointment, D2 open past it, E withdrawn and stopped; F (February) is not carried over.
