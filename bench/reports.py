@@ -5,9 +5,10 @@ generated history, beside the same year's on-time count as one hand-written GROU
 fresh temporary SQLite file (WAL) with the demo agencies and catalogue, then ``demo_generate``
 of N dossiers (what ``isogov demo generate`` runs, with steps and events); or, with ``--db``, a
 database ``bench/generate.py --keep`` left (used read-only: copied first). Times each call
-(median and p95 of 5 runs after one warm-up; ``BENCH_RUNS`` changes the 5) over the year to the end of last month, all from
-live data (no snapshot), and in the same run the year's on-time count as one hand-written
-``GROUP BY`` over the dossier table; prints the ratio and the load average. Not a timed test.
+(median and p95 of 5 runs after one warm-up; ``BENCH_RUNS`` changes the 5) over the year to
+the end of last month, all from live data (no snapshot), and in the same run the year's
+on-time count as one hand-written ``GROUP BY`` over the dossier table; prints the ratio and
+the load average. Not a timed test.
 """
 
 from __future__ import annotations
