@@ -13,12 +13,13 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, Unit
 from isogov.core import clock
 from isogov.dossiers.listing import overdue_rows
 from isogov.dossiers.models import Dossier
-from isogov.indicators.registry import Result, Scope, codes, evaluate_all
+from isogov.indicators.registry import Result, Scope, codes, evaluate_all, evaluate_by_unit
 
 COUNTS = ["count.received", "count.finished", "count.overdue_at_end"]
 
@@ -77,25 +78,29 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
     last = {r.code: r for r in evaluate_all(scope, last_from, last_to, only=["2.1", *COUNTS])}
     links = {
         "count.received": (
-            dossier_list_url(received_from=month_from, received_to=month_to),
-            dossier_list_url(received_from=last_from, received_to=last_to),
+            dossier_list_url(agency=agency.code, received_from=month_from, received_to=month_to),
+            dossier_list_url(agency=agency.code, received_from=last_from, received_to=last_to),
         ),
         "count.finished": (
-            dossier_list_url(finished_from=month_from, finished_to=month_to),
-            dossier_list_url(finished_from=last_from, finished_to=last_to),
+            dossier_list_url(agency=agency.code, finished_from=month_from, finished_to=month_to),
+            dossier_list_url(agency=agency.code, finished_from=last_from, finished_to=last_to),
         ),
         # Last month's overdue are those still open at its end: no list can show them now.
-        "count.overdue_at_end": (dossier_list_url(overdue=1), ""),
+        "count.overdue_at_end": (dossier_list_url(agency=agency.code, overdue=1), ""),
     }
     comparison = [(this[c], last[c], *links[c]) for c in COUNTS]
     units = []
-    for unit in Unit.objects.filter(agency=agency, is_active=True).order_by("name"):
-        rate, received, overdue = evaluate_all(
-            Scope(agency=agency, unit=unit),
-            month_from,
-            month_to,
-            only=["2.1", "count.received", "count.overdue_at_end"],
-        )
+    unit_rows = list(Unit.objects.filter(agency=agency, is_active=True).order_by("name"))
+    # Every unit's figures from one grouped query (the registry's unit scope).
+    by_unit = evaluate_by_unit(
+        agency,
+        unit_rows,
+        month_from,
+        month_to,
+        only=["2.1", "count.received", "count.overdue_at_end"],
+    )
+    for unit in unit_rows:
+        rate, received, overdue = by_unit[unit.pk]
         units.append(
             {
                 "unit": unit,
@@ -103,9 +108,12 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
                 "received": received,
                 "overdue": overdue,
                 "received_url": dossier_list_url(
-                    received_from=month_from, received_to=month_to, unit=unit.code
+                    agency=agency.code,
+                    received_from=month_from,
+                    received_to=month_to,
+                    unit=unit.code,
                 ),
-                "overdue_url": dossier_list_url(overdue=1, unit=unit.code),
+                "overdue_url": dossier_list_url(agency=agency.code, overdue=1, unit=unit.code),
             }
         )
     # Ranked: the best on-time rate first; a unit with nothing to rate last.
@@ -113,7 +121,29 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
     year_from = today.replace(month=1, day=1)
     year = evaluate_all(scope, year_from, today, only=codes("766"))
     overdue_list = overdue_rows(Dossier.objects.filter(agency=agency))
+    groups = _groups(year)
     return {
+        "agency": agency,
+        # The charts' data (json_script, drawn by static/isogov/js/charts.js); the same figures
+        # are in the tables.
+        "unit_chart": {
+            "labels": [u["unit"].name for u in units],  # type: ignore[attr-defined]
+            "series": [
+                {
+                    "label": str(_("On-time rate (%)")),
+                    "values": [_number(u["rate"].value) for u in units],  # type: ignore[attr-defined]
+                }
+            ],
+            "max": 100,
+        },
+        "group_chart": {
+            "labels": [str(_("Group %(n)s") % {"n": g.number}) for g in groups],
+            "series": [
+                {"label": str(_("Points")), "values": [_number(g.points) for g in groups]},
+                {"label": str(_("Maximum")), "values": [_number(g.max_points) for g in groups]},
+            ],
+            "max": None,
+        },
         "month_from": month_from,
         "month_to": month_to,
         "last_from": last_from,
@@ -125,7 +155,53 @@ def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, 
         "overdue_rows": overdue_list,
         "overdue_url": links["count.overdue_at_end"][0],
         "units": units,
-        "groups": _groups(year),
+        "groups": groups,
         "total_points": sum((r.points for r in year if r.points is not None), Decimal(0)),
         "total_max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
     }
+
+
+def city_dashboard(
+    city: Agency, agencies: list[Agency], today: dt.date | None = None
+) -> dict[str, object]:
+    """Every agency of the city (``agencies``: those below ``city`` with dossiers) ranked by its
+    Decision 766 total for the year to date and by its on-time rate (2.1), each opening the
+    agency's own dashboard."""
+    today = today or clock.today()
+    year_from = today.replace(month=1, day=1)
+    rows = []
+    for agency in agencies:
+        year = evaluate_all(Scope(agency=agency), year_from, today, only=codes("766"))
+        by_code = {r.code: r for r in year}
+        rows.append(
+            {
+                "agency": agency,
+                "total": sum((r.points for r in year if r.points is not None), Decimal(0)),
+                "max": sum((r.max_points for r in year if r.max_points is not None), Decimal(0)),
+                "rate": by_code["2.1"],
+                "url": reverse("agency-dashboard", args=[agency.code]),
+                "overdue_url": dossier_list_url(overdue=1, agency=agency.code),
+            }
+        )
+    by_rate = sorted(rows, key=lambda r: (r["rate"].value is None, -(r["rate"].value or 0)))  # type: ignore[attr-defined]
+    for rank, row in enumerate(by_rate, start=1):
+        row["rate_rank"] = rank
+    rows.sort(key=lambda r: -r["total"])  # type: ignore[operator]
+    for rank, row in enumerate(rows, start=1):
+        row["total_rank"] = rank
+    chart = {
+        "labels": [r["agency"].name for r in rows],  # type: ignore[attr-defined]
+        "series": [
+            {"label": str(_("Decision 766 total")), "values": [_number(r["total"]) for r in rows]},  # type: ignore[arg-type]
+            {
+                "label": str(_("On-time rate (%)")),
+                "values": [_number(r["rate"].value) for r in rows],  # type: ignore[attr-defined]
+            },
+        ],
+        "max": 100,
+    }
+    return {"city": city, "year_from": year_from, "today": today, "rows": rows, "chart": chart}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

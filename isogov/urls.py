@@ -11,6 +11,7 @@ from .qms.urls import public_urlpatterns as qms_public
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/agency/<str:code>/", views.agency_dashboard, name="agency-dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("isogov.api.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
     # Public transparency (issue 10 item 7): in indicators until a portal app exists.
     path("minh-bach/", indicator_views.transparency, name="transparency"),
+    path("reports/", include("isogov.indicators.urls")),
     path("feedback/", include("isogov.feedback.urls")),
     path("integrations/", include("isogov.integrations.urls")),
     path("", include("isogov.portal.urls")),

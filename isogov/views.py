@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,15 @@ from django.views.decorators.http import require_POST
 from isogov.accounts.http import AuthenticatedHttpRequest
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.accounts.roles import Role
-from isogov.accounts.selectors import user_primary_agency
+from isogov.accounts.selectors import (
+    agency_descendant_ids,
+    agency_get,
+    user_has_role,
+    user_primary_agency,
+)
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
+from isogov.dossiers.models import Dossier
 from isogov.dossiers.selectors import dossier_queue_tabs
 from isogov.dossiers.services import dossier_calendar_preview, dossier_calendar_recompute
 from isogov.workcal import views as calendar_views
@@ -27,7 +34,7 @@ from isogov.workcal.selectors import calendar_review_reminder
 from isogov.workcal.services import calendar_override_create
 from isogov.workcal.views import calendar_page, moved_message
 
-from .dashboards import leader_dashboard
+from .dashboards import city_dashboard, leader_dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,7 +63,39 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         a.role == Role.AGENCY_LEADER and a.agency_id == agency.pk for a in assignments
     ):
         context["leader"] = leader_dashboard(agency)
+    # The city leader's ranking of the agencies below the city (docs/dashboards.md).
+    city_roots = [a.agency for a in assignments if a.role == Role.CITY_LEADER]
+    if city_roots:
+        context["city"] = city_dashboard(city_roots[0], _city_agencies(city_roots[0]))
     return render(request, "dashboard.html", context)
+
+
+def _city_agencies(city: Agency) -> list[Agency]:
+    """The agencies below the city (any depth) that have received dossiers."""
+    ids = agency_descendant_ids(root_ids={city.pk}) - {city.pk}
+    return list(
+        Agency.objects.filter(pk__in=ids)
+        .filter(Exists(Dossier.objects.filter(agency=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+@login_required
+def agency_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """One agency's leader dashboard, for its leaders and for a city leader above it (the city
+    dashboard's drill-down); any other agency is 404."""
+    agency = agency_get(user=request.user, code=code)
+    cities = set(
+        RoleAssignment.objects.filter(user=request.user, role=Role.CITY_LEADER).values_list(
+            "agency_id", flat=True
+        )
+    )
+    below_a_city = bool(cities) and agency.pk in agency_descendant_ids(root_ids=cities)
+    is_leader = user_has_role(user=request.user, roles={Role.AGENCY_LEADER}, agency=agency)
+    if not (below_a_city or is_leader):
+        raise NotFound()
+    context = {"agency": agency, "leader": leader_dashboard(agency)}
+    return render(request, "agency_dashboard.html", context)
 
 
 @login_required

@@ -20,7 +20,7 @@ from isogov.dossiers.api import (
     DossierUnknownActionApi,
 )
 from isogov.feedback.api import api_urlpatterns as feedback_api
-from isogov.indicators.api import IndicatorListApi
+from isogov.indicators.api import IndicatorListApi, StatisticsReportApi
 from isogov.integrations.api import api_urlpatterns as integrations_api
 from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
@@ -66,6 +66,7 @@ urlpatterns = [
     ),
     path("v1/dossiers/", DossierCollectionApi.as_view(), name="dossier-list"),
     path("v1/indicators/", IndicatorListApi.as_view(), name="indicators"),
+    path("v1/reports/statistics/", StatisticsReportApi.as_view(), name="reports-statistics"),
     path("v1/dossiers/queue/", DossierQueueApi.as_view(), name="dossier-queue"),
     path("v1/dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),
     *(

@@ -10,7 +10,11 @@ so a count on a dashboard and the list behind it agree:
 - ``overdue=1``: not ended (not finished, not returned, not stopped) and past the appointment
   they are judged by now (``count.overdue_at_end`` for a period still running): the moved
   appointment after an apology where the rule set keeps the dossier on time, else the legal one;
-- ``unit``: the dossiers that reached a step of that unit (the registry's unit scope [A]).
+- ``unit``: the dossiers that reached a step of that unit (the registry's unit scope [A]);
+- ``agency``, ``sector``, ``procedure``: the dossiers of that agency, sector or procedure (codes);
+- ``stat`` with ``stat_from`` / ``stat_to``: one cell of the periodic statistics report
+  (``STAT_CATEGORIES``, docs/indicators.md "Periodic statistics"), the same condition the report
+  counts with, so a count and its list cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from isogov.core import clock
 
-from .models import Dossier, DossierStep
+from .models import Dossier, DossierEvent, DossierStep
 from .queues import QueueRow
 from .rulesets import RULE_SETS
 from .transitions import Status
@@ -34,6 +39,31 @@ LATE_AFTER_APOLOGY = tuple(r.code for r in RULE_SETS if r.late_after_apology)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 DATE_FIELDS = ("received_from", "received_to", "finished_from", "finished_to")
+STAT_DATE_FIELDS = ("stat_from", "stat_to")
+ONLINE_CHANNELS = ("online_partial", "online_full")
+# The cells of the periodic statistics report (docs/indicators.md), each one condition.
+# Received = carried over + new; every received dossier then ends the period in exactly one of
+# resolved (early / on time / late), in process (within / past the deadline), withdrawn,
+# refused or stopped. "returned" (sent back for a supplement in the period) is counted apart.
+STAT_CATEGORIES = (
+    "received",
+    "carried_over",
+    "new",
+    "new_online",
+    "new_in_person",
+    "new_postal",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_process",
+    "in_process_within",
+    "in_process_overdue",
+    "returned",
+    "withdrawn",
+    "refused",
+    "stopped",
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +78,12 @@ class ListFilters:
     finished_to: dt.date | None = None
     overdue: bool = False
     unit: str = ""
+    agency: str = ""
+    sector: str = ""
+    procedure: str = ""
+    stat: str = ""
+    stat_from: dt.date | None = None
+    stat_to: dt.date | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -57,6 +93,10 @@ class ListFilters:
             or self.status
             or self.overdue
             or self.unit
+            or self.agency
+            or self.sector
+            or self.procedure
+            or self.stat
             or any(getattr(self, name) for name in DATE_FIELDS)
         )
 
@@ -91,13 +131,30 @@ def list_filters(params: Any) -> ListFilters:
     if overdue not in ("", "0", "1"):
         errors["overdue"] = _("“overdue” must be 1 or left out.")
     unit = params.get("unit", "").strip()[:50]
+    stat = params.get("stat", "").strip()
+    stat_dates = {name: _date(params.get(name, ""), name, errors) for name in STAT_DATE_FIELDS}
+    if stat and stat not in STAT_CATEGORIES:
+        errors["stat"] = _("“%(value)s” is not a cell of the statistics report.") % {
+            "value": stat[:40]
+        }
+    elif stat and not (stat_dates["stat_from"] and stat_dates["stat_to"]):
+        errors.setdefault("stat_from", _("A cell of the statistics report needs its period."))
+    elif stat and stat_dates["stat_from"] > stat_dates["stat_to"]:  # type: ignore[operator]
+        errors["stat_to"] = _("The end date is before the start date.")
+    if "stat" in errors or "stat_from" in errors or "stat_to" in errors:
+        stat, stat_dates = "", dict.fromkeys(STAT_DATE_FIELDS)
     return ListFilters(
         q=params.get("q", "")[:200],
         status=params.get("status", "")[:40],
         overdue=overdue == "1",
         unit=unit,
+        agency=params.get("agency", "").strip()[:64],
+        sector=params.get("sector", "").strip()[:64],
+        procedure=params.get("procedure", "").strip()[:64],
+        stat=stat,
         errors=errors,
         **dates,
+        **stat_dates,
     )
 
 
@@ -115,6 +172,128 @@ def judged_due_at() -> Case:
         ),
         default=F("due_at"),
     )
+
+
+def ended_at() -> Case:
+    """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
+    refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
+    stopped_at = Subquery(
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return Case(
+        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), stopped_at)),
+        default=Coalesce(F("finished_at"), F("returned_at")),
+    )
+
+
+def on_time_q(end: str = "ended", due: str = "judged_due") -> Q:
+    """indicators.md A 2.1 over the annotations ``end`` and ``due``: ended (or, unfinished, at
+    the period's end) by the appointment it is judged by (the supplement time already left out
+    of it), at most one supplement request, and no apology under a rule set that makes it
+    late. The registry's 2.1 and the statistics report both judge with this."""
+    return (
+        Q(supplement_count__lte=1)
+        & ~Q(appointment_moves__gt=0, ruleset__in=LATE_AFTER_APOLOGY)
+        & (Q(**{f"{due}__isnull": True}) | Q(**{f"{end}__lte": F(due)}))
+    )
+
+
+# The dispositions at the period's end: every received dossier of the period is in one.
+DISPOSITIONS = (
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_process_within",
+    "in_process_overdue",
+    "withdrawn",
+    "refused",
+    "stopped",
+)
+ORIGINS = ("carried_over", "new")
+CHANNEL_CELLS = {"online_partial": "new_online", "online_full": "new_online"}
+CHANNEL_CELLS.update({"in_person": "new_in_person", "postal": "new_postal"})
+
+
+def stat_annotate(
+    qs: QuerySet[Dossier], start: dt.datetime, end: dt.datetime, cutoff: dt.datetime
+) -> QuerySet[Dossier]:
+    """The period's dossiers of ``qs`` (received before its end, not ended before its start),
+    each classified once: ``stat_origin`` (carried over or new), ``stat_disposition`` (one of
+    ``DISPOSITIONS``) and ``was_returned`` (sent back for a supplement in the period). The
+    statistics report groups by these; a cell's dossier list filters on them (``stat_q``).
+
+    Ended in the period: withdrawn (stopped at the applicant's request, Decree 118/2025 art. 21),
+    stopped otherwise (closed unanswered, art. 19.5), refused after appraisal (Decree 61/2018 art.
+    16.8), else resolved — late unless on time as 2.1 judges it (``on_time_q``); [A] early when
+    it ended on a day before the appointment's day (form 05's "trước hạn", ``deadlines.classify``).
+    Not ended by the period's end: in process, past the deadline when the appointment judged by
+    is before the cut-off (the period's end, or now while it runs).
+    """
+    events = DossierEvent.objects.filter(dossier=OuterRef("pk"))
+    withdrawn = Exists(
+        events.filter(from_status=Status.WITHDRAWAL_REQUESTED, to_status=Status.STOPPED)
+    )
+    refused = Exists(events.filter(to_status=Status.REFUSED))
+    early = Q(ended_day__lt=F("judged_due_day"))
+    qs = (
+        qs.filter(received_at__isnull=False, received_at__lt=end)
+        .annotate(ended=ended_at(), judged_due=judged_due_at())
+        .filter(Q(ended__isnull=True) | Q(ended__gte=start))
+        .annotate(
+            ended_day=TruncDate("ended", tzinfo=clock.LOCAL_TZ),
+            judged_due_day=TruncDate("judged_due", tzinfo=clock.LOCAL_TZ),
+        )
+    )
+    return qs.annotate(
+        stat_origin=Case(
+            When(received_at__lt=start, then=Value("carried_over")), default=Value("new")
+        ),
+        stat_disposition=Case(
+            When(
+                Q(ended__isnull=True) | Q(ended__gte=end),
+                then=Case(
+                    When(judged_due__lt=cutoff, then=Value("in_process_overdue")),
+                    default=Value("in_process_within"),
+                ),
+            ),
+            When(Q(status=Status.STOPPED) & withdrawn, then=Value("withdrawn")),
+            When(status=Status.STOPPED, then=Value("stopped")),
+            When(refused, then=Value("refused")),
+            When(~on_time_q(), then=Value("resolved_late")),
+            When(early, then=Value("resolved_early")),
+            default=Value("resolved_on_time"),
+        ),
+        was_returned=Exists(
+            events.filter(to_status=Status.SUPPLEMENT_REQUESTED, at__gte=start, at__lt=end)
+        ),
+    )
+
+
+def stat_q(category: str) -> Q:
+    """One cell of the statistics report over a query from ``stat_annotate``."""
+    if category == "received":
+        return Q()
+    if category in ORIGINS:
+        return Q(stat_origin=category)
+    if category in CHANNEL_CELLS.values():
+        kinds = [kind for kind, cell in CHANNEL_CELLS.items() if cell == category]
+        return Q(stat_origin="new", channel_kind__in=kinds)
+    if category in ("resolved", "in_process"):
+        return Q(stat_disposition__startswith=f"{category}_")
+    if category == "returned":
+        return Q(was_returned=True)
+    return Q(stat_disposition=category)
+
+
+def stat_bounds(
+    date_from: dt.date, date_to: dt.date
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """The period's start, end (the day after its last, 00:00 Vietnam time) and cut-off."""
+    start = _day_start(date_from)
+    end = _day_start(date_to + dt.timedelta(days=1))
+    return start, end, min(end, clock.now())
 
 
 def overdue_filter(now: dt.datetime) -> Q:
@@ -147,6 +326,15 @@ def apply_filters(qs: QuerySet[Dossier], filters: ListFilters) -> QuerySet[Dossi
             dossier=OuterRef("pk"), unit__code=filters.unit, received_at__isnull=False
         )
         qs = qs.filter(Exists(steps))
+    if filters.agency:
+        qs = qs.filter(agency__code=filters.agency)
+    if filters.sector:
+        qs = qs.filter(procedure_version__procedure__sector__code=filters.sector)
+    if filters.procedure:
+        qs = qs.filter(procedure_version__procedure__code=filters.procedure)
+    if filters.stat and filters.stat_from and filters.stat_to:
+        start, end, cutoff = stat_bounds(filters.stat_from, filters.stat_to)
+        qs = stat_annotate(qs, start, end, cutoff).filter(stat_q(filters.stat))
     return qs
 
 

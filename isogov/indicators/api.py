@@ -20,6 +20,7 @@ from isogov.core.errors import ValidationFailed
 
 from .registry import codes, evaluate_all
 from .selectors import indicator_scope_get
+from .statistics import BY, COLUMN_KEYS, statistics_report
 
 TAGS = ["indicators"]
 MAX_YEARS = 5
@@ -29,6 +30,7 @@ REQUIRED = _("This parameter is required.")
 TO_BEFORE_FROM = _("The end of the period is before its start.")
 TOO_LONG = _("The period is longer than %(years)d years.")
 UNKNOWN_CODES = _("Unknown indicator codes: %(codes)s.")
+NOT_A_BREAKDOWN = _("Must be one of: %(choices)s.")
 
 
 def _bad(field: str, message: Any) -> ValidationFailed:
@@ -166,3 +168,114 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+@extend_schema_serializer(component_name="StatisticsCounts")
+class StatisticsCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField(help_text="Carried over + new.")
+    carried_over = serializers.IntegerField()
+    new = serializers.IntegerField()
+    new_online = serializers.IntegerField()
+    new_in_person = serializers.IntegerField()
+    new_postal = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolved_early = serializers.IntegerField()
+    resolved_on_time = serializers.IntegerField()
+    resolved_late = serializers.IntegerField()
+    in_process = serializers.IntegerField()
+    in_process_within = serializers.IntegerField()
+    in_process_overdue = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    stopped = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="Sent back for a supplement in the period.")
+
+
+@extend_schema_serializer(component_name="StatisticsRow")
+class StatisticsRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Sector, procedure or unit code.")
+    name = serializers.CharField()
+    counts = StatisticsCountsSerializer()
+
+
+@extend_schema_serializer(component_name="StatisticsReport")
+class StatisticsReportSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    by = serializers.ChoiceField(choices=list(BY))
+    stored_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the closed period's figures were stored; null: live."
+    )
+    rows = StatisticsRowSerializer(many=True)
+    total = StatisticsCountsSerializer()
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        order = ("agency", "from_", "to", "by", "stored_at", "rows", "total")
+        return {name.rstrip("_"): fields[name] for name in order}
+
+
+class StatisticsReportApi(APIView):
+    """The periodic statistics report of an agency over a period, by sector, procedure or
+    unit."""
+
+    @extend_schema(
+        operation_id="statistics_report",
+        tags=["reports"],
+        description=(
+            "The periodic statistics report (docs/indicators.md): received (carried over + new, "
+            "by channel), resolved (early / on time / late), in process (within / past the "
+            "deadline), withdrawn, refused, stopped, and returned for a supplement, per sector, "
+            "procedure or unit, over the days ``from``–``to`` (both included). carried_over + new "
+            "= resolved + in_process + withdrawn + refused + stopped. A closed period with a "
+            "stored snapshot gives its stored figures. An agency outside the user's scope: 404."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "agency",
+                OpenApiTypes.STR,
+                description="Agency code; by default the user's own agency.",
+            ),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("by", OpenApiTypes.STR, enum=list(BY), description="Default sector."),
+        ],
+        responses={
+            200: StatisticsReportSerializer,
+            400: ErrorOutputSerializer,
+            404: ErrorOutputSerializer,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)  # IsAuthenticated (the default permission)
+        params = request.query_params
+        date_from, date_to = _date(request, "from"), _date(request, "to")
+        if date_to < date_from:
+            raise _bad("to", TO_BEFORE_FROM)
+        if date_to >= _add_years(date_from, MAX_YEARS):
+            raise _bad("to", TOO_LONG % {"years": MAX_YEARS})
+        by = params.get("by", "").strip() or "sector"
+        if by not in BY:
+            raise _bad("by", NOT_A_BREAKDOWN % {"choices": ", ".join(BY)})
+        scope = indicator_scope_get(user=user, agency=params.get("agency", "").strip())
+        report = statistics_report(scope.agency, date_from, date_to, by)
+        return Response(
+            {
+                "agency": scope.agency.code,
+                "from": date_from.isoformat(),
+                "to": date_to.isoformat(),
+                "by": by,
+                "stored_at": report.taken_at.isoformat() if report.taken_at else None,
+                "rows": [
+                    {"code": r.code, "name": r.label, "counts": _counts(r.counts)}
+                    for r in report.rows
+                ],
+                "total": _counts(report.total.counts),
+            }
+        )
+
+
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    return {key: counts[key] for key in COLUMN_KEYS}

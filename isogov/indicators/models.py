@@ -50,7 +50,8 @@ class IndicatorSnapshot(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
     )
-    # "" for the whole agency; else "unit:<code>", "sector:<code>" or "procedure:<code>".
+    # "" for the whole agency; "statistics:<by>" for the periodic statistics report by sector,
+    # procedure or unit (isogov/indicators/statistics.py).
     scope_key = models.CharField(_("scope"), max_length=120, blank=True)
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))

@@ -20,7 +20,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -29,10 +28,10 @@ from django.db.models.functions import Coalesce, Least
 
 from isogov.catalog.models import AgencyProcedure, ProcedureVersion
 from isogov.catalog.transitions import VersionStatus
+from isogov.dossiers import listing
 from isogov.dossiers.models import (
     ClockStop,
     Dossier,
-    DossierEvent,
     DossierFee,
     DossierPaper,
     DossierStep,
@@ -71,17 +70,8 @@ def scoped_dossiers(ctx: Context) -> QuerySet[Dossier]:
 
 
 def ended_at() -> Case:
-    """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
-    refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
-    stopped_at = Subquery(
-        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    return Case(
-        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), stopped_at)),
-        default=Coalesce(F("finished_at"), F("returned_at")),
-    )
+    """When the dossier's handling ended (``dossiers.listing.ended_at``, indicators.md A 2.1)."""
+    return listing.ended_at()
 
 
 def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
@@ -94,14 +84,9 @@ def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
 
 
 def _on_time(ctx: Context) -> Q:
-    """indicators.md A 2.1: ended (or, unfinished, at the period's end) by the appointment, the
-    supplement time left out (the appointment already moved past it), at most one supplement
-    request, and no apology under a rule set that makes it late."""
-    return (
-        Q(supplement_count__lte=1)
-        & ~Q(appointment_moves__gt=0, ruleset__in=LATE_AFTER_APOLOGY)
-        & (Q(judged_due_at__isnull=True) | Q(counted_end__lte=F("judged_due_at")))
-    )
+    """indicators.md A 2.1 (``dossiers.listing.on_time_q``, which the statistics report shares):
+    ended, or unfinished at the period's end, by the appointment judged by."""
+    return listing.on_time_q(end="counted_end", due="judged_due_at")
 
 
 def dossier_counts(ctx: Context) -> dict[str, int]:
@@ -109,49 +94,101 @@ def dossier_counts(ctx: Context) -> dict[str, int]:
     return ctx.once("dossier_counts", lambda: _dossier_counts(ctx))
 
 
-def _dossier_counts(ctx: Context) -> dict[str, int]:
+def _aggregates(ctx: Context, *, distinct: bool = False) -> dict[str, Any]:
     start, end, cutoff = ctx.start, ctx.end, ctx.cutoff
     received = Q(received_at__gte=start, received_at__lt=end)
     finished = Q(finished_at__gte=start, finished_at__lt=end) & ~Q(status=Status.STOPPED)
     handled = Q(ended__isnull=True) | Q(ended__gte=start)
     online = Q(channel_kind__in=ONLINE_CHANNELS)
+
+    def count(condition: Q) -> Count:
+        return Count("pk", filter=condition, distinct=distinct)
+
     aggregates: dict[str, Any] = {
-        "handled": Count("pk", filter=handled),
-        "on_time": Count("pk", filter=handled & _on_time(ctx)),
-        "open_at_end": Count("pk", filter=Q(ended__isnull=True) | Q(ended__gte=cutoff)),
-        "overdue_at_end": Count(
-            "pk",
-            filter=(Q(ended__isnull=True) | Q(ended__gte=cutoff)) & Q(judged_due_at__lt=cutoff),
+        "handled": count(handled),
+        "on_time": count(handled & _on_time(ctx)),
+        "open_at_end": count(Q(ended__isnull=True) | Q(ended__gte=cutoff)),
+        "overdue_at_end": count(
+            (Q(ended__isnull=True) | Q(ended__gte=cutoff)) & Q(judged_due_at__lt=cutoff)
         ),
-        "received": Count("pk", filter=received),
-        "received_online": Count("pk", filter=received & online),
-        "received_online_late": Count(
-            "pk", filter=received & online & Q(finished_at__gt=F("due_at"))
-        ),
-        "finished": Count("pk", filter=finished),
-        "finished_late": Count("pk", filter=finished & Q(finished_at__gt=F("judged_due_at"))),
-        "stopped": Count("pk", filter=Q(status=Status.STOPPED, ended__gte=start, ended__lt=end)),
-        "with_result": Count("pk", filter=finished & ~Q(result_number="")),
-        "with_e_result": Count("pk", filter=finished & ~Q(result_number="") & ~Q(result_file="")),
-        # 2.2: seconds from receipt to the end of processing (``processing_time``).
-        "finished_seconds": Sum(SecondsBetween("received_at", "finished_at"), filter=finished),
+        "received": count(received),
+        "received_online": count(received & online),
+        "received_online_late": count(received & online & Q(finished_at__gt=F("due_at"))),
+        "finished": count(finished),
+        "finished_late": count(finished & Q(finished_at__gt=F("judged_due_at"))),
+        "stopped": count(Q(status=Status.STOPPED, ended__gte=start, ended__lt=end)),
+        "with_result": count(finished & ~Q(result_number="")),
+        "with_e_result": count(finished & ~Q(result_number="") & ~Q(result_file="")),
     }
+    if not distinct:
+        # 2.2: seconds from receipt to the end of processing (``processing_time``); a sum, so
+        # not over the join of ``dossier_counts_by_unit``.
+        aggregates["finished_seconds"] = Sum(
+            SecondsBetween("received_at", "finished_at"), filter=finished
+        )
+    return aggregates
+
+
+def _annotated(part: QuerySet[Dossier], ctx: Context) -> QuerySet[Dossier]:
+    cutoff = ctx.cutoff
+    return part.annotate(
+        ended=ended_at(),
+        counted_end=Least(Coalesce(ended_at(), Value(cutoff)), Value(cutoff)),
+        judged_due_at=Case(
+            When(
+                Q(appointment_moves__gt=0) & ~Q(ruleset__in=LATE_AFTER_APOLOGY),
+                then=F("promised_due_at"),
+            ),
+            default=F("due_at"),
+        ),
+    )
+
+
+def _dossier_counts(ctx: Context) -> dict[str, int]:
+    aggregates = _aggregates(ctx)
     totals: dict[str, int] = dict.fromkeys(aggregates, 0)
     for part in _parts(ctx):
-        annotated = part.annotate(
-            ended=ended_at(),
-            counted_end=Least(Coalesce(ended_at(), Value(cutoff)), Value(cutoff)),
-            judged_due_at=Case(
-                When(
-                    Q(appointment_moves__gt=0) & ~Q(ruleset__in=LATE_AFTER_APOLOGY),
-                    then=F("promised_due_at"),
-                ),
-                default=F("due_at"),
-            ),
-        )
-        for key, value in annotated.aggregate(**aggregates).items():
+        for key, value in _annotated(part, ctx).aggregate(**aggregates).items():
             totals[key] += round(value or 0)
     return totals
+
+
+# The counts ``dossier_counts_by_unit`` gives (every one but the 2.2 sum).
+UNIT_COUNT_KEYS = (
+    "handled",
+    "on_time",
+    "open_at_end",
+    "overdue_at_end",
+    "received",
+    "received_online",
+    "received_online_late",
+    "finished",
+    "finished_late",
+    "stopped",
+    "with_result",
+    "with_e_result",
+)
+
+
+def dossier_counts_by_unit(ctx: Context) -> dict[int, dict[str, int]]:
+    """``dossier_counts`` of every unit of the agency at once: unit id → counts, one grouped
+    query per part. [A] A unit's dossiers are those that reached one of its steps (the unit
+    scope of ``scoped_dossiers``), each counted once per unit."""
+    aggregates = _aggregates(ctx, distinct=True)
+    found: dict[int, dict[str, int]] = {}
+    for part in _parts(ctx):
+        rows = (
+            _annotated(part, ctx)
+            .filter(steps__unit_id__isnull=False, steps__received_at__isnull=False)
+            .order_by()
+            .values("steps__unit_id")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            totals = found.setdefault(row.pop("steps__unit_id"), dict.fromkeys(aggregates, 0))
+            for key, value in row.items():
+                totals[key] += value or 0
+    return found
 
 
 class SecondsBetween(Func):

@@ -52,6 +52,46 @@ def snapshot_take(
     return snapshot, True
 
 
+@transaction.atomic
+def statistics_snapshot_take(
+    *, agency: Agency, date_from: dt.date, date_to: dt.date
+) -> list[IndicatorSnapshot]:
+    """Store the periodic statistics report of a closed period, by sector, procedure and unit,
+    once (a second call leaves the stored ones untouched); returns those stored now."""
+    from .statistics import BY, SNAPSHOT_PREFIX, as_figures, compute_report
+
+    if date_to >= clock.today() or date_from > date_to:
+        raise ValidationFailed(PERIOD_NOT_CLOSED, details={"date_to": [str(PERIOD_NOT_CLOSED)]})
+    taken = []
+    for by in BY:
+        key = f"{SNAPSHOT_PREFIX}{by}"
+        exists = (
+            IndicatorSnapshot.objects.select_for_update()
+            .filter(agency=agency, scope_key=key, date_from=date_from, date_to=date_to)
+            .exists()
+        )
+        if exists:
+            continue
+        report = compute_report(agency, date_from, date_to, by)
+        snapshot = IndicatorSnapshot.objects.create(
+            agency=agency,
+            scope_key=key,
+            date_from=date_from,
+            date_to=date_to,
+            taken_at=clock.now(),
+            figures=as_figures(report),
+        )
+        audit_record(
+            actor=None,
+            action="statistics_snapshot.take",
+            target=snapshot,
+            agency=agency,
+            after={"from": date_from.isoformat(), "to": date_to.isoformat(), "by": by},
+        )
+        taken.append(snapshot)
+    return taken
+
+
 def closed_periods(today: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The periods the daily job stores: yesterday, and the last closed month, quarter and year
     (taken again each day until stored, so a missed run catches up)."""

@@ -12,7 +12,7 @@ from isogov.accounts.models import Agency
 from isogov.core import clock
 from isogov.dossiers.models import Dossier
 
-from .services import closed_periods, snapshot_take
+from .services import closed_periods, snapshot_take, statistics_snapshot_take
 
 logger = logging.getLogger(__name__)
 
@@ -27,5 +27,10 @@ def indicators_take_snapshots() -> int:
         for date_from, date_to in closed_periods(clock.today()):
             _snapshot, created = snapshot_take(agency=agency, date_from=date_from, date_to=date_to)
             taken += int(created)
+            if date_from != date_to:  # the statistics report is sent up by month, quarter, year
+                stored = statistics_snapshot_take(
+                    agency=agency, date_from=date_from, date_to=date_to
+                )
+                taken += len(stored)
     logger.info("indicator snapshots taken: %d", taken)
     return taken

@@ -134,7 +134,11 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/dossiers/notices/",
             "/dossiers/search/?overdue=1",
             "/dossiers/search/?received_from=2026-01-01&received_to=2026-12-31&finished_from=2026-01-01",
+            "/reports/statistics/?by=procedure",
+            "/reports/bottlenecks/",
+            "/dossiers/search/?stat=resolved&stat_from=2026-01-01&stat_to=2026-12-31",
         ],
+        "thanhpho": ["/dashboard/", f"/dashboard/agency/{data['agency_code']}/"],
         "thuky": ["/dashboard/", "/catalog/", f"/catalog/p/{CFS}/"],
         "quantri": [
             "/dashboard/",

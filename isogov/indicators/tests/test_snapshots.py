@@ -80,10 +80,16 @@ def test_the_daily_job_stores_the_closed_periods_once(march: March, desk: Any) -
     with time_machine.travel(at(4, 1, 0, 30), tick=False):
         first = indicators_take_snapshots.call_local()
         second = indicators_take_snapshots.call_local()
-    # 31/3, March, the first quarter, 2025 — for the department, the one agency with dossiers.
-    assert (first, second) == (4, 0)
-    assert sorted(IndicatorSnapshot.objects.values_list("date_from", "date_to")) == sorted(
+    # 31/3, March, the first quarter, 2025 — for the department, the one agency with dossiers;
+    # and the statistics report of March, the quarter and 2025 by sector, procedure and unit.
+    assert (first, second) == (4 + 3 * 3, 0)
+    stored = IndicatorSnapshot.objects.filter(scope_key="")
+    assert sorted(stored.values_list("date_from", "date_to")) == sorted(
         closed_periods(dt.date(2026, 4, 1))
+    )
+    statistics = IndicatorSnapshot.objects.filter(scope_key__startswith="statistics:")
+    assert sorted(set(statistics.values_list("date_from", "date_to"))) == sorted(
+        p for p in closed_periods(dt.date(2026, 4, 1)) if p[0] != p[1]
     )
 
 
