@@ -1,9 +1,7 @@
 """The public transparency page ``/minh-bach/`` (issue 10 item 7, no sign-in).
 
-Public pages belong to ``portal`` (ARCHITECTURE.md); there is no portal app yet, and the
-catalogue's and the lookup's public views sit in layers below ``indicators`` that may not read
-the registry, so the page lives here until the portal exists. Every figure comes from the
-indicators registry (docs/indicators.md); the catalogue gives only the legal times.
+Every figure comes from the indicators registry (docs/indicators.md); the catalogue gives only
+the legal times.
 """
 
 from __future__ import annotations
@@ -21,8 +19,9 @@ from isogov.catalog.selectors import in_force_filter
 from isogov.core import clock
 from isogov.dossiers.models import Dossier
 from isogov.dossiers.transitions import Status
+from isogov.indicators.registry import Result, Scope, evaluate_all
 
-from .registry import Result, Scope, evaluate_all
+from ..agency import public_agencies
 
 PERIOD_CODES = ["count.received", "count.finished", "2.1", "2.2", "5.4"]
 
@@ -52,11 +51,6 @@ class Period:
         if self.on_time.denominator is None or self.on_time.numerator is None:
             return None
         return int(self.on_time.denominator) - int(self.on_time.numerator)
-
-
-def public_agencies() -> list[Agency]:
-    """The agencies that carry out procedures for the public."""
-    return list(Agency.objects.filter(procedures__is_active=True).distinct().order_by("name"))
 
 
 def _period(agency: Agency, label: str, date_from: dt.date, date_to: dt.date) -> Period:
@@ -101,7 +95,12 @@ def transparency(request: HttpRequest) -> HttpResponse:
     agencies = public_agencies()
     code = request.GET.get("co_quan", "").strip()[:64]
     agency = next((a for a in agencies if a.code == code), None)
-    context: dict[str, object] = {"agencies": agencies, "agency": agency, "code": code}
+    context: dict[str, object] = {
+        "agencies": agencies,
+        "agency": agency,
+        "code": code,
+        "nav_current": "transparency",
+    }
     status = 200
     if code and agency is None:
         context["error"] = _("There is no agency with the code “%(code)s”.") % {"code": code}
@@ -132,4 +131,4 @@ def transparency(request: HttpRequest) -> HttpResponse:
                 )
             )
         context.update({"periods": [month, year], "procedures": rows})
-    return render(request, "indicators/transparency.html", context, status=status)
+    return render(request, "portal/transparency.html", context, status=status)
