@@ -192,6 +192,9 @@ ISOGOV_APPLICANT_LINK_MINUTES = int(os.environ.get("ISOGOV_APPLICANT_LINK_MINUTE
 ISOGOV_APPLICANT_DOSSIER_MONTHS = int(os.environ.get("ISOGOV_APPLICANT_DOSSIER_MONTHS", "12"))
 # The agency the public home shows first (its electronic identifier); empty: the first agency
 # with public procedures, by name. Visitors may pick another (?co_quan=).
+# The public transparency page's figures are computed at most once per this many seconds per
+# agency (the registry reads the year's dossiers); 0: at every request.
+ISOGOV_TRANSPARENCY_CACHE_SECONDS = int(os.environ.get("ISOGOV_TRANSPARENCY_CACHE_SECONDS", "600"))
 ISOGOV_PORTAL_AGENCY = os.environ.get("ISOGOV_PORTAL_AGENCY", "")
 # Sessions: signed out after ISOGOV_SESSION_IDLE_MINUTES without a request, and in any case
 # ISOGOV_SESSION_MAX_HOURS after signing in (ASVS 3.3.1, 3.3.2).

@@ -80,3 +80,22 @@ def test_the_home_is_in_english_after_the_switch(client: Client, desk: Any) -> N
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert "Look up a dossier" in html and "Transparency" in html
+
+
+def test_transparency_figures_are_computed_once_per_period_of_the_cache(
+    client: Client, desk: Any, settings: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ISOGOV_TRANSPARENCY_CACHE_SECONDS = 600
+    url = f"/minh-bach/?co_quan={desk.department.code}"
+    with CaptureQueriesContext(connection) as first:
+        computed = client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        cached = client.get(url)
+    assert computed.status_code == cached.status_code == 200
+    assert 'id="transparency-counts"' in cached.content.decode()
+    csrf = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert csrf.sub(b"", computed.content) == csrf.sub(b"", cached.content)
+    assert len(second) < len(first)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency
@@ -89,6 +92,49 @@ def _legal_times(procedure_ids: list[int], today: dt.date) -> dict[int, tuple[st
     return {pk: (names[pk], "; ".join(items)) for pk, items in found.items()}
 
 
+def _compute(agency: Agency) -> tuple[list[Period], list[ProcedureTime]]:
+    today = clock.today()
+    month = _period(agency, _("This month"), today.replace(day=1), today)
+    year = _period(agency, _("This year"), today.replace(month=1, day=1), today)
+    year_start = dt.datetime.combine(year.date_from, dt.time(), tzinfo=clock.LOCAL_TZ)
+    # The procedures with a dossier finished this year: their 2.2, month and year.
+    ids = sorted(
+        set(
+            Dossier.objects.filter(agency=agency, finished_at__gte=year_start)
+            .exclude(status=Status.STOPPED)
+            .values_list("procedure_version__procedure_id", flat=True)
+        )
+    )
+    legal = _legal_times(ids, today)
+    rows = []
+    for procedure in Procedure.objects.filter(pk__in=ids).order_by("code"):
+        scope = Scope(agency=agency, procedure=procedure)
+        rows.append(
+            ProcedureTime(
+                procedure,
+                *legal.get(procedure.pk, (procedure.code, "—")),
+                evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0],
+                evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0],
+            )
+        )
+    return [month, year], rows
+
+
+def _figures(agency: Agency) -> tuple[list[Period], list[ProcedureTime]]:
+    """The figures, computed at most once per ``ISOGOV_TRANSPARENCY_CACHE_SECONDS`` per agency and
+    language: the registry reads every dossier of the year (seconds for a busy agency), a public
+    page may not (docs/portal.md). 0: computed at each request."""
+    seconds = settings.ISOGOV_TRANSPARENCY_CACHE_SECONDS
+    if seconds <= 0:
+        return _compute(agency)
+    key = f"portal:transparency:{agency.pk}:{clock.today():%Y%m%d}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute(agency)
+        cache.set(key, figures, seconds)
+    return figures
+
+
 def transparency(request: HttpRequest) -> HttpResponse:
     """Per agency, this month and this year: the counts, the average processing time per
     procedure against its legal time, and the satisfaction score once ratings exist."""
@@ -106,29 +152,6 @@ def transparency(request: HttpRequest) -> HttpResponse:
         context["error"] = _("There is no agency with the code “%(code)s”.") % {"code": code}
         status = 404
     if agency is not None:
-        today = clock.today()
-        month = _period(agency, _("This month"), today.replace(day=1), today)
-        year = _period(agency, _("This year"), today.replace(month=1, day=1), today)
-        year_start = dt.datetime.combine(year.date_from, dt.time(), tzinfo=clock.LOCAL_TZ)
-        # The procedures with a dossier finished this year: their 2.2, month and year.
-        ids = sorted(
-            set(
-                Dossier.objects.filter(agency=agency, finished_at__gte=year_start)
-                .exclude(status=Status.STOPPED)
-                .values_list("procedure_version__procedure_id", flat=True)
-            )
-        )
-        legal = _legal_times(ids, today)
-        rows = []
-        for procedure in Procedure.objects.filter(pk__in=ids).order_by("code"):
-            scope = Scope(agency=agency, procedure=procedure)
-            rows.append(
-                ProcedureTime(
-                    procedure,
-                    *legal.get(procedure.pk, (procedure.code, "—")),
-                    evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0],
-                    evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0],
-                )
-            )
-        context.update({"periods": [month, year], "procedures": rows})
+        periods, rows = _figures(agency)
+        context.update({"periods": periods, "procedures": rows})
     return render(request, "portal/transparency.html", context, status=status)
