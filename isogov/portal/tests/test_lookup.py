@@ -178,3 +178,34 @@ def test_bad_input_names_its_field(
 ) -> None:
     response = client.post("/tra-cuu/", data)
     assert response.status_code == 400 and field in response.context["form"].errors
+
+
+def test_the_apology_shows_with_its_new_date_and_its_letter_by_token(
+    client: Client, desk: Any
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    dossier = _received(desk)
+    act(at(3, 9, 9), services.dossier_step_complete, dossier, None)
+    reason = "Chờ ý kiến phối hợp của Sở Công Thương"
+    act(
+        at(3, 10, 9),
+        services.dossier_apologise,
+        dossier,
+        None,
+        new_due_at=at(3, 16, 17),
+        reason=reason,
+    )
+    html = _lookup(client, dossier.code, PHONE).content.decode()
+    timeline = re.search(r'<ol class="timeline".*?</ol>', html, re.S)[0]
+    assert "Xin lỗi và hẹn lại ngày trả kết quả" in timeline
+    assert reason in timeline and "17:00 16/03/2026" in timeline
+    url = f"/tra-cuu/h/{dossier.access_token}/xin-loi.pdf"
+    assert f'href="{url}"' in html
+    letter = client.get(url)
+    assert letter["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.content)).pages)
+    assert dossier.code in text and reason in text
+    assert client.get("/tra-cuu/h/" + "z" * 24 + "/xin-loi.pdf").status_code == 404
