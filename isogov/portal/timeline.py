@@ -102,16 +102,7 @@ def public_dossier(dossier: Dossier) -> PublicDossier:
     if dossier.submitted_at:
         entries.append(Entry(dossier.submitted_at, "submitted", _("Submitted online")))
     if dossier.received_at:
-        entries.append(
-            Entry(
-                dossier.received_at,
-                "received",
-                _("Received at the one-stop desk"),
-                [_("Appointment for the result: %(date)s") % {"date": _local(dossier.due_at)}]
-                if dossier.due_at
-                else [],
-            )
-        )
+        entries.append(Entry(dossier.received_at, "received", _("Received at the one-stop desk")))
     for step in dossier.steps.select_related("unit").order_by("order", "id"):
         if step.kind != StepKind.PROCESS or step.received_at is None or step.order == 1:
             continue

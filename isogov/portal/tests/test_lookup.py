@@ -209,3 +209,8 @@ def test_the_apology_shows_with_its_new_date_and_its_letter_by_token(
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.content)).pages)
     assert dossier.code in text and reason in text
     assert client.get("/tra-cuu/h/" + "z" * 24 + "/xin-loi.pdf").status_code == 404
+
+
+def test_an_old_receipts_link_fills_in_the_code_only(client: Client, db: Any) -> None:
+    form = client.get("/tra-cuu/", {"ma": "000.00.15.H26-260309-0001"}).context["form"]
+    assert form["ma"].value() == "000.00.15.H26-260309-0001" and not form["thong_tin"].value()

@@ -67,7 +67,9 @@ def _result(request: HttpRequest, dossier: Dossier, form: LookupForm | None) -> 
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        context = {"form": LookupForm(), "nav_current": "lookup"}
+        # Receipts printed before the token links carry ``?ma=<code>``: the code is filled in,
+        # the second factor is asked for.
+        context = {"form": _fresh(request.GET.get("ma", "")[:64]), "nav_current": "lookup"}
         return render(request, "portal/lookup.html", context)
     form = LookupForm(request.POST)
     if not form.is_valid():
