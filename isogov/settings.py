@@ -184,6 +184,20 @@ ISOGOV_THROTTLE_RATES: dict[str, str | None] = {
     "token": os.environ.get("ISOGOV_THROTTLE_TOKEN", "10/minute") or None,
     "api_key": os.environ.get("ISOGOV_THROTTLE_API_KEY", "600/minute") or None,
 }
+# The public lookup (docs/portal.md): failed tries per client address and per dossier code
+# (or contact) within the window, before the lookup answers "try again later" (HTTP 429).
+ISOGOV_LOOKUP_IP_FAILURES = int(os.environ.get("ISOGOV_LOOKUP_IP_FAILURES", "20"))
+ISOGOV_LOOKUP_CODE_FAILURES = int(os.environ.get("ISOGOV_LOOKUP_CODE_FAILURES", "5"))
+ISOGOV_LOOKUP_WINDOW_SECONDS = int(os.environ.get("ISOGOV_LOOKUP_WINDOW_SECONDS", "900"))
+# "Hồ sơ của tôi": the one-time link's life, and how far back the dossiers are listed.
+ISOGOV_APPLICANT_LINK_MINUTES = int(os.environ.get("ISOGOV_APPLICANT_LINK_MINUTES", "30"))
+ISOGOV_APPLICANT_DOSSIER_MONTHS = int(os.environ.get("ISOGOV_APPLICANT_DOSSIER_MONTHS", "12"))
+# The agency the public home shows first (its electronic identifier); empty: the first agency
+# with public procedures, by name. Visitors may pick another (?co_quan=).
+# The public transparency page's figures are computed at most once per this many seconds per
+# agency (the registry reads the year's dossiers); 0: at every request.
+ISOGOV_TRANSPARENCY_CACHE_SECONDS = int(os.environ.get("ISOGOV_TRANSPARENCY_CACHE_SECONDS", "600"))
+ISOGOV_PORTAL_AGENCY = os.environ.get("ISOGOV_PORTAL_AGENCY", "")
 # Sessions: signed out after ISOGOV_SESSION_IDLE_MINUTES without a request, and in any case
 # ISOGOV_SESSION_MAX_HOURS after signing in (ASVS 3.3.1, 3.3.2).
 ISOGOV_SESSION_IDLE_MINUTES = int(os.environ.get("ISOGOV_SESSION_IDLE_MINUTES", "30"))

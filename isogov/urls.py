@@ -4,12 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
-from .dossiers import views as dossier_views
-from .indicators import views as indicator_views
 from .qms.urls import public_urlpatterns as qms_public
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/agency/<str:code>/", views.agency_dashboard, name="agency-dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -31,17 +28,14 @@ urlpatterns = [
         name="calendar-national-delete",
     ),
     path("calendar/", include("isogov.workcal.urls")),
-    path("thu-tuc/", include("isogov.catalog.public_urls")),
     path("catalog/", include("isogov.catalog.urls")),
     path("dossiers/", include("isogov.dossiers.urls")),
     path("iso/", include("isogov.qms.urls")),
     *qms_public,
-    path("tra-cuu/", dossier_views.public_lookup, name="public-lookup"),
-    # Public transparency (issue 10 item 7): in indicators until a portal app exists.
-    path("minh-bach/", indicator_views.transparency, name="transparency"),
     path("reports/", include("isogov.indicators.urls")),
     path("feedback/", include("isogov.feedback.urls")),
     path("integrations/", include("isogov.integrations.urls")),
+    # Every public page: home, catalogue, lookup, transparency … (docs/portal.md).
     path("", include("isogov.portal.urls")),
     path("", include("isogov.accounts.urls")),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,12 +35,6 @@ from isogov.workcal.services import calendar_override_create
 from isogov.workcal.views import calendar_page, moved_message
 
 from .dashboards import city_dashboard, leader_dashboard
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return redirect("accounts:login")
 
 
 @login_required

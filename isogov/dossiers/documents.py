@@ -55,7 +55,9 @@ def _applicant(dossier: Dossier) -> pdf.Applicant:
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?ma={dossier.code}"
+    """The receipt's QR link: the public lookup by the dossier's unguessable token, which shows
+    this dossier without the applicant's phone number (portal, docs/portal.md)."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/h/{dossier.access_token}/"
 
 
 def _officer(dossier: Dossier) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+import datetime as dt
+import secrets
+
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from isogov.accounts.models import Agency, RoleAssignment, Unit, User
 from isogov.accounts.selectors import user_scope
@@ -203,22 +206,92 @@ def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> Q
     return qs.order_by("register_line")
 
 
-def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
-    """The public lookup: a code and the applicant's phone number or e-mail (second factor)."""
-    dossier = _by_code(Dossier.objects.select_related("agency"), code)
-    if dossier is None:
-        raise NotFound()
-    second = phone.strip()
+def _second_factor_matches(dossier: Dossier, second: str) -> bool:
+    """The applicant's phone number, ID or tax number, or e-mail, as given at submission."""
+    second = second.strip()
     if "@" in second:
         # A dossier may carry an e-mail and no phone (applicants.py): the e-mail finds it.
-        if not dossier.applicant_email or second.casefold() != dossier.applicant_email.casefold():
-            raise NotFound()
-        return dossier
+        email = dossier.applicant_email
+        return bool(email) and secrets.compare_digest(
+            second.casefold().encode(), email.casefold().encode()
+        )
+    compact = "".join(ch for ch in second if ch.isalnum()).upper()
+    id_number = "".join(ch for ch in dossier.applicant_id_number if ch.isalnum()).upper()
+    if (
+        id_number
+        and len(compact) >= 9
+        and secrets.compare_digest(compact.encode(), id_number.encode())
+    ):
+        return True
     digits = "".join(ch for ch in second if ch.isdigit())
     stored = "".join(ch for ch in dossier.applicant_phone if ch.isdigit())
-    if len(digits) < 9 or not stored or stored[-9:] != digits[-9:]:
+    return (
+        len(digits) >= 9
+        and bool(stored)
+        and secrets.compare_digest(stored[-9:].encode(), digits[-9:].encode())
+    )
+
+
+def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
+    """The public lookup: a code and a second factor, the applicant's phone number, ID number
+    or e-mail. ``NotFound`` alike for an unknown code and a wrong second factor.
+
+    One indexed read whatever is typed (the code as typed and upper-cased; codes and
+    references are stored upper-case): an unknown code costs what a known one does, and a
+    public page never scans the table.
+    """
+    value = code.strip()[:64]
+    dossier = (
+        Dossier.objects.select_related("agency")
+        .filter(_code_or_reference(*sorted({value, value.upper()})))
+        .first()
+        if value
+        else None
+    )
+    if dossier is None or not _second_factor_matches(dossier, phone):
         raise NotFound()
     return dossier
+
+
+def dossier_by_access_token(*, token: str) -> Dossier:
+    """The dossier an applicant's link (the receipt's QR code) names; ``NotFound`` otherwise."""
+    token = token.strip()
+    dossier = (
+        Dossier.objects.select_related("agency").filter(access_token=token).first()
+        if 16 <= len(token) <= 32
+        else None
+    )
+    if dossier is None:
+        raise NotFound()
+    return dossier
+
+
+def dossiers_of_contact(*, contact: str, since: dt.datetime) -> QuerySet[Dossier]:
+    """The dossiers submitted or received since ``since`` whose applicant gave this e-mail or
+    (normalised) phone number: "Hồ sơ của tôi" after the one-time link proved the contact."""
+    email = "@" in contact
+    match = Q(applicant_email__iexact=contact) if email else Q(applicant_phone=contact)
+    return (
+        Dossier.objects.filter(match)
+        .filter(Q(received_at__gte=since) | Q(received_at__isnull=True, created_at__gte=since))
+        .select_related("agency")
+        .order_by("-created_at")
+    )
+
+
+def contact_has_dossiers(*, contact: str, since: dt.datetime) -> bool:
+    return dossiers_of_contact(contact=contact, since=since).exists()
+
+
+def procedure_usage(*, agency: Agency, since: dt.datetime, limit: int) -> list[str]:
+    """The codes of the agency's most used procedures: the most dossiers received since."""
+    rows = (
+        Dossier.objects.filter(agency=agency, received_at__gte=since)
+        .values("procedure_code")
+        .annotate(count=Count("id"))
+        .order_by("-count", "procedure_code")[:limit]
+    )
+    return [row["procedure_code"] for row in rows]
 
 
 def intake_procedure_choices(*, agency: Agency) -> list[tuple[str, str]]:

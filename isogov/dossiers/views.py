@@ -8,7 +8,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -436,29 +436,5 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "q": q,
             "rows": zip(dossiers, data.rows, strict=True),
             "years": range(first, clock.today().year + 1),
-        },
-    )
-
-
-def public_lookup(request: HttpRequest) -> HttpResponse:
-    """Public dossier lookup: the code and the applicant's phone number, no sign-in."""
-    code = request.GET.get("ma", "").strip()
-    phone = request.GET.get("dien_thoai", "").strip()
-    dossier = None
-    not_found = False
-    if code and phone:
-        try:
-            dossier = selectors.dossier_lookup_public(code=code, phone=phone)
-        except NotFound:
-            not_found = True
-    return render(
-        request,
-        "dossiers/public_lookup.html",
-        {
-            "code": code,
-            "phone": phone,
-            "dossier": dossier,
-            "not_found": not_found,
-            "national_code": NATIONAL_CODE[Status(dossier.status)] if dossier else None,
         },
     )

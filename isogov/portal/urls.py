@@ -1,13 +1,41 @@
-"""Pages of the `portal` app."""
+"""Every public page (ARCHITECTURE.md: public pages live in ``portal``), under the site's root.
+
+Each page's view sits in its own module of ``views`` (home, catalogue, lookup, my_dossiers,
+transparency, status_texts); other pages append their paths below their own comment, and the
+navigation bar links ``portal:submit`` and ``portal:feedback`` as soon as they exist
+(``templatetags/portal.py``).
+"""
 
 from django.urls import path
 
 from . import feedback
+from .views import catalogue, home, lookup, my_dossiers, status_texts, transparency
 
 app_name = "portal"
 
-urlpatterns: list = [
-    # Citizens' voice (issue 12 items 4 and 5): feedback, its follow-up, answers, ratings.
+urlpatterns = [
+    # --- home (issue 12 item 1) ---
+    path("", home.home, name="home"),
+    # --- catalogue ---
+    path("thu-tuc/", catalogue.procedure_list_public, name="procedure-list"),
+    path("thu-tuc/<str:code>/", catalogue.procedure_detail_public, name="procedure-detail"),
+    path(
+        "thu-tuc/<str:code>/mau/<int:paper_id>/",
+        catalogue.paper_template_download,
+        name="paper-template",
+    ),
+    # --- lookup (item 3): code + second factor by POST, or the receipt's token link ---
+    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("tra-cuu/h/<str:token>/", lookup.by_token, name="lookup-token"),
+    path("tra-cuu/h/<str:token>/ket-qua/", lookup.result_download, name="lookup-result"),
+    path("tra-cuu/h/<str:token>/xin-loi.pdf", lookup.apology_pdf, name="lookup-apology"),
+    path("ho-so-cua-toi/", my_dossiers.my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/l/<str:token>/", my_dossiers.redeem, name="my-dossiers-link"),
+    # --- transparency ---
+    path("minh-bach/", transparency.transparency, name="transparency"),
+    # --- staff: the agency's wording of the lookup's statuses (in-app administration) ---
+    path("quan-tri/van-ban-tra-cuu/", status_texts.status_texts, name="status-texts"),
+    # --- citizens' voice (issue 12 items 4 and 5): feedback, its follow-up, answers, ratings ---
     path("phan-anh/", feedback.feedback_start, name="feedback"),
     path("phan-anh/theo-doi/", feedback.feedback_follow, name="feedback-follow"),
     path("phan-anh/hoi-dap/", feedback.feedback_answers, name="feedback-answers"),

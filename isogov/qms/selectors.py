@@ -510,3 +510,9 @@ def document_get(*, user: User, pk: int) -> ControlledDocument:
     if document is None:
         raise NotFound()
     return document
+
+
+def quality_policy_public(*, agency: Agency) -> QualityPolicy | None:
+    """The agency's quality policy in force (the latest signed version), for the public pages
+    (§5.2.2); ``None`` if it has none yet."""
+    return QualityPolicy.objects.filter(agency=agency).order_by("-number").first()

@@ -155,3 +155,9 @@ def calendar_review_reminder(*, agency: Agency, today: dt.date) -> ReviewReminde
     if CalendarReview.objects.filter(agency=agency, year=next_year).exists():
         return None
     return ReviewReminder(year=next_year, is_overdue=today.month == 12)
+
+
+def office_hours(*, agency: Agency) -> tuple[tuple[dt.time, dt.time], tuple[dt.time, dt.time]]:
+    """The agency's morning and afternoon opening hours (the defaults when it set none)."""
+    row = AgencyCalendar.objects.filter(agency=agency).first() or AgencyCalendar(agency=agency)
+    return (row.morning_start, row.morning_end), (row.afternoon_start, row.afternoon_end)

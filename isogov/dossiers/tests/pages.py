@@ -58,6 +58,7 @@ def page_data(desk: Any) -> dict[str, Any]:
     )
     return {
         "received": received.code,
+        "token": received.access_token,
         "moved": moved.code,
         "appraised": appraised.code,
         "draft": draft.number,
@@ -78,7 +79,8 @@ def public_pages(data: dict[str, Any]) -> list[str]:
         "/thu-tuc/?q=CFS",
         f"/thu-tuc/{CFS}/",
         "/tra-cuu/",
-        f"/tra-cuu/?ma={data['received']}&dien_thoai={data['phone']}",
+        f"/tra-cuu/h/{data['token']}/",
+        "/ho-so-cua-toi/",
         "/login/",
         "/minh-bach/",
         f"/minh-bach/?co_quan={data['agency_code']}",
@@ -153,6 +155,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/quan-tri/co-quan/them/",
             "/quan-tri/khoa-dang-nhap/",
             "/quan-tri/khoa-api/",
+            "/quan-tri/van-ban-tra-cuu/",
             "/tai-khoan/xac-thuc-hai-yeu-to/",
         ],
     }

@@ -152,7 +152,7 @@ def test_public_lookup_page_finds_a_lowercase_code_with_the_email(
         dossier = services.dossier_receive(
             actor=desk.user("motcua"), data=intake(desk, phone="", email="nhung@example.vn")
         )
-    found = client.get("/tra-cuu/", {"ma": dossier.code.lower(), "dien_thoai": "nhung@example.vn"})
-    assert found.context["dossier"] == dossier
-    missed = client.get("/tra-cuu/", {"ma": dossier.code, "dien_thoai": "0912345678"})
-    assert missed.context["dossier"] is None and missed.context["not_found"]
+    found = client.post("/tra-cuu/", {"ma": dossier.code.lower(), "thong_tin": "nhung@example.vn"})
+    assert found.context["found"].dossier == dossier
+    missed = client.post("/tra-cuu/", {"ma": dossier.code, "thong_tin": "0912345678"})
+    assert "found" not in missed.context and missed.context["error"]

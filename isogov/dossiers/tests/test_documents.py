@@ -165,12 +165,12 @@ def test_register_as_xlsx_and_pdf(client: Client, desk: Any, handled: Dossier) -
 
 
 def test_public_lookup_needs_the_phone_number(client: Client, handled: Dossier) -> None:
-    found = client.get("/tra-cuu/", {"ma": handled.code, "dien_thoai": "0912 345 678"})
-    assert "Đã trả kết quả" in found.content.decode()
-    wrong = client.get(
-        "/tra-cuu/", {"ma": handled.code, "dien_thoai": "0900000000"}
+    found = client.post("/tra-cuu/", {"ma": handled.code, "thong_tin": "0912 345 678"})
+    assert 'id="lookup-result"' in found.content.decode()
+    wrong = client.post(
+        "/tra-cuu/", {"ma": handled.code, "thong_tin": "0900000000"}
     ).content.decode()
-    assert "Đã trả kết quả" not in wrong and "Không tìm thấy hồ sơ" in wrong
+    assert 'id="lookup-result"' not in wrong and "Không tìm thấy hồ sơ" in wrong
 
 
 def test_the_register_of_a_year_uses_the_forms_of_that_year(client: Client, desk: Any) -> None:

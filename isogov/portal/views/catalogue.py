@@ -1,4 +1,5 @@
-"""Public catalogue pages (no sign-in): the list with filters and search, and the detail page."""
+"""Public catalogue pages ``/thu-tuc/`` (no sign-in): the list with filters and search, the
+detail page and the form templates. The catalogue app gives the selectors."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from isogov.core.errors import NotFound
-
-from .models import ChannelKind, OnlineLevel, Paper, ProcedureLevel
-from .selectors import (
+from isogov.catalog.models import ChannelKind, OnlineLevel, Paper, ProcedureLevel
+from isogov.catalog.selectors import (
     agencies_with_procedures,
     procedure_agencies,
     procedure_get_public,
@@ -18,6 +17,7 @@ from .selectors import (
     version_in_force_detail,
     version_process,
 )
+from isogov.core.errors import NotFound
 
 PAGE_SIZE = 50
 
@@ -40,7 +40,7 @@ def procedure_list_public(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "catalog/public_list.html",
+        "portal/procedure_list.html",
         {
             "page": page,
             "filters": filters,
@@ -50,6 +50,7 @@ def procedure_list_public(request: HttpRequest) -> HttpResponse:
             "levels": ProcedureLevel.choices,
             "channels": ChannelKind.choices,
             "online_levels": OnlineLevel.choices,
+            "nav_current": "procedures",
         },
     )
 
@@ -61,13 +62,14 @@ def procedure_detail_public(request: HttpRequest, code: str) -> HttpResponse:
     common_fees = list(version.fees.all())
     return render(
         request,
-        "catalog/public_detail.html",
+        "portal/procedure_detail.html",
         {
             "procedure": procedure,
             "version": version,
             "channels": [(channel, [*channel.fees.all(), *common_fees]) for channel in channels],
             "process": version_process(version=version),
             "agencies": procedure_agencies(procedure=procedure),
+            "nav_current": "procedures",
         },
     )
 

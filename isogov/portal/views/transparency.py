@@ -1,9 +1,7 @@
 """The public transparency page ``/minh-bach/`` (issue 10 item 7, no sign-in).
 
-Public pages belong to ``portal`` (ARCHITECTURE.md); there is no portal app yet, and the
-catalogue's and the lookup's public views sit in layers below ``indicators`` that may not read
-the registry, so the page lives here until the portal exists. Every figure comes from the
-indicators registry (docs/indicators.md); the catalogue gives only the legal times.
+Every figure comes from the indicators registry (docs/indicators.md); the catalogue gives only
+the legal times.
 """
 
 from __future__ import annotations
@@ -11,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency
@@ -21,8 +22,9 @@ from isogov.catalog.selectors import in_force_filter
 from isogov.core import clock
 from isogov.dossiers.models import Dossier
 from isogov.dossiers.transitions import Status
+from isogov.indicators.registry import Result, Scope, evaluate_all
 
-from .registry import Result, Scope, evaluate_all
+from ..agency import public_agencies
 
 PERIOD_CODES = ["count.received", "count.finished", "2.1", "2.2", "5.4"]
 
@@ -52,11 +54,6 @@ class Period:
         if self.on_time.denominator is None or self.on_time.numerator is None:
             return None
         return int(self.on_time.denominator) - int(self.on_time.numerator)
-
-
-def public_agencies() -> list[Agency]:
-    """The agencies that carry out procedures for the public."""
-    return list(Agency.objects.filter(procedures__is_active=True).distinct().order_by("name"))
 
 
 def _period(agency: Agency, label: str, date_from: dt.date, date_to: dt.date) -> Period:
@@ -95,41 +92,66 @@ def _legal_times(procedure_ids: list[int], today: dt.date) -> dict[int, tuple[st
     return {pk: (names[pk], "; ".join(items)) for pk, items in found.items()}
 
 
+def _compute(agency: Agency) -> tuple[list[Period], list[ProcedureTime]]:
+    today = clock.today()
+    month = _period(agency, _("This month"), today.replace(day=1), today)
+    year = _period(agency, _("This year"), today.replace(month=1, day=1), today)
+    year_start = dt.datetime.combine(year.date_from, dt.time(), tzinfo=clock.LOCAL_TZ)
+    # The procedures with a dossier finished this year: their 2.2, month and year.
+    ids = sorted(
+        set(
+            Dossier.objects.filter(agency=agency, finished_at__gte=year_start)
+            .exclude(status=Status.STOPPED)
+            .values_list("procedure_version__procedure_id", flat=True)
+        )
+    )
+    legal = _legal_times(ids, today)
+    rows = []
+    for procedure in Procedure.objects.filter(pk__in=ids).order_by("code"):
+        scope = Scope(agency=agency, procedure=procedure)
+        rows.append(
+            ProcedureTime(
+                procedure,
+                *legal.get(procedure.pk, (procedure.code, "—")),
+                evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0],
+                evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0],
+            )
+        )
+    return [month, year], rows
+
+
+def _figures(agency: Agency) -> tuple[list[Period], list[ProcedureTime]]:
+    """The figures, computed at most once per ``ISOGOV_TRANSPARENCY_CACHE_SECONDS`` per agency and
+    language: the registry reads every dossier of the year (seconds for a busy agency), a public
+    page may not (docs/portal.md). 0: computed at each request."""
+    seconds = settings.ISOGOV_TRANSPARENCY_CACHE_SECONDS
+    if seconds <= 0:
+        return _compute(agency)
+    key = f"portal:transparency:{agency.pk}:{clock.today():%Y%m%d}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute(agency)
+        cache.set(key, figures, seconds)
+    return figures
+
+
 def transparency(request: HttpRequest) -> HttpResponse:
     """Per agency, this month and this year: the counts, the average processing time per
     procedure against its legal time, and the satisfaction score once ratings exist."""
     agencies = public_agencies()
     code = request.GET.get("co_quan", "").strip()[:64]
     agency = next((a for a in agencies if a.code == code), None)
-    context: dict[str, object] = {"agencies": agencies, "agency": agency, "code": code}
+    context: dict[str, object] = {
+        "agencies": agencies,
+        "agency": agency,
+        "code": code,
+        "nav_current": "transparency",
+    }
     status = 200
     if code and agency is None:
         context["error"] = _("There is no agency with the code “%(code)s”.") % {"code": code}
         status = 404
     if agency is not None:
-        today = clock.today()
-        month = _period(agency, _("This month"), today.replace(day=1), today)
-        year = _period(agency, _("This year"), today.replace(month=1, day=1), today)
-        year_start = dt.datetime.combine(year.date_from, dt.time(), tzinfo=clock.LOCAL_TZ)
-        # The procedures with a dossier finished this year: their 2.2, month and year.
-        ids = sorted(
-            set(
-                Dossier.objects.filter(agency=agency, finished_at__gte=year_start)
-                .exclude(status=Status.STOPPED)
-                .values_list("procedure_version__procedure_id", flat=True)
-            )
-        )
-        legal = _legal_times(ids, today)
-        rows = []
-        for procedure in Procedure.objects.filter(pk__in=ids).order_by("code"):
-            scope = Scope(agency=agency, procedure=procedure)
-            rows.append(
-                ProcedureTime(
-                    procedure,
-                    *legal.get(procedure.pk, (procedure.code, "—")),
-                    evaluate_all(scope, month.date_from, month.date_to, only=["2.2"])[0],
-                    evaluate_all(scope, year.date_from, year.date_to, only=["2.2"])[0],
-                )
-            )
-        context.update({"periods": [month, year], "procedures": rows})
-    return render(request, "indicators/transparency.html", context, status=status)
+        periods, rows = _figures(agency)
+        context.update({"periods": periods, "procedures": rows})
+    return render(request, "portal/transparency.html", context, status=status)
