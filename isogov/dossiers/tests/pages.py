@@ -48,7 +48,10 @@ def page_data(desk: Any) -> dict[str, Any]:
         procedures=[Procedure.objects.get(code=CFS)],
     )
     job = import_job_create(actor=lanhdao, name="catalogue.json", content=b"{}")
+    online = services.dossier_submit_online(data=intake(desk, channel="online_partial"))
     return {
+        "online": online.code,
+        "online_token": online.access_token,
         "received": received.code,
         "moved": moved.code,
         "appraised": appraised.code,
@@ -75,6 +78,9 @@ def public_pages(data: dict[str, Any]) -> list[str]:
         "/minh-bach/",
         f"/minh-bach/?co_quan={data['agency_code']}",
         "/khong-co-trang-nay/",
+        "/nop-truc-tuyen/",
+        f"/nop-truc-tuyen/{data['agency_code']}/{CFS}/",
+        f"/nop-truc-tuyen/ho-so/{data['online_token']}/",
     ]
 
 
@@ -92,6 +98,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/dossiers/register/",
             received,
             moved,
+            f"/dossiers/{data['online']}/",
             "/calendar/",
             "/catalog/",
         ],
