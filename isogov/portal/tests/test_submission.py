@@ -437,3 +437,24 @@ def test_the_e_result_downloads_with_the_token_once_approved(desk: Any) -> None:
     assert b"".join(response.streaming_content) == PDF
     assert _signed_in("motcua").get(f"/dossiers/{dossier.code}/result/file/").status_code == 200
     assert _signed_in("tuphap").get(f"/dossiers/{dossier.code}/result/file/").status_code == 404
+
+
+def test_the_staff_scan_and_result_file_are_checked_the_same_way(desk: Any) -> None:
+    from isogov.core.errors import ValidationFailed
+
+    dossier = services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    paper = dossier.papers.get()
+    before = private_files()
+    with pytest.raises(ValidationFailed) as refused:
+        services.dossier_attach_scan(
+            actor=desk.user("motcua"),
+            code=dossier.code,
+            version=dossier.version,
+            paper_id=paper.pk,
+            file=SimpleUploadedFile("scan.pdf", b"<html>not a scan</html>", "application/pdf"),
+        )
+    assert "file" in refused.value.details
+    assert paper.name in str(refused.value.message)
+    assert private_files() == before
+    paper.refresh_from_db()
+    assert not paper.scan
