@@ -38,6 +38,7 @@ from isogov.dossiers.online import (
     online_offer,
     online_offers,
 )
+from isogov.dossiers.rulesets import ruleset_by_code, ruleset_in_force
 from isogov.dossiers.transitions import Status
 from isogov.notifications.models import Channel
 
@@ -177,6 +178,7 @@ def submit_procedure(request: HttpRequest, agency: str, procedure: str) -> HttpR
             "form": form,
             "fees": fees,
             "channel_label": ChannelKind(offer.channel_kind).label,
+            "decision_hours": ruleset_in_force(clock.today()).online_decision_within_working_hours,
             "max_file_mb": settings_mb("ISOGOV_UPLOAD_MAX_FILE_BYTES"),
             "max_dossier_mb": settings_mb("ISOGOV_UPLOAD_MAX_DOSSIER_BYTES"),
         },
@@ -244,6 +246,7 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
     )
     return {
         "dossier": dossier,
+        "decision_hours": ruleset_by_code(dossier.ruleset).online_decision_within_working_hours,
         "status_label": STATUS_LABELS.get(dossier.status, dossier.status),
         "received": dossier.received_at is not None,
         "intake_overdue": intake_overdue,
