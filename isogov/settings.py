@@ -385,6 +385,18 @@ ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS = int(
     os.environ.get("ISOGOV_SUPPLEMENT_REPLY_WORKING_DAYS", "0")
 )
 
+# Online submission (docs/online-submission.md). Uploaded papers live in a private directory,
+# served only through views that check who asks, never under MEDIA_URL. [A] The limits and the
+# one-time code's life and attempts are the agency's choice, not the law's.
+ISOGOV_PRIVATE_DIR = Path(os.environ.get("ISOGOV_PRIVATE_DIR", DATA_DIR / "private"))
+ISOGOV_UPLOAD_MAX_FILE_BYTES = int(os.environ.get("ISOGOV_UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024))
+ISOGOV_UPLOAD_MAX_DOSSIER_BYTES = int(
+    os.environ.get("ISOGOV_UPLOAD_MAX_DOSSIER_BYTES", 30 * 1024 * 1024)
+)
+ISOGOV_OTP_TTL_MINUTES = int(os.environ.get("ISOGOV_OTP_TTL_MINUTES", "10"))
+ISOGOV_OTP_MAX_ATTEMPTS = int(os.environ.get("ISOGOV_OTP_MAX_ATTEMPTS", "5"))
+ISOGOV_OTP_MAX_SENDS = int(os.environ.get("ISOGOV_OTP_MAX_SENDS", "5"))
+
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"

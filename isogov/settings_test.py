@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings with background jobs run inline."""
 
 import tempfile
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 from .settings import HUEY
@@ -18,3 +19,5 @@ ISOGOV_TRANSPARENCY_CACHE_SECONDS = 0
 # Audit checkpoints of the test databases, never those of a real installation.
 ISOGOV_AUDIT_KEY = "test-audit-key"
 ISOGOV_AUDIT_CHECKPOINT_FILE = f"{_TMP}/audit-checkpoints.jsonl"
+# Uploaded papers of the test runs, never in the installation's private directory.
+ISOGOV_PRIVATE_DIR = Path(_TMP) / "private"

@@ -154,6 +154,10 @@ def backup_create(archive: Path) -> dict[str, Any]:
         members = {db_member: db_file}
         for path in _media_files(media_root):
             members[f"media/{path.relative_to(media_root).as_posix()}"] = path
+        # The uploaded papers and results, kept out of MEDIA_ROOT (dossiers/uploads.py).
+        private_root = Path(settings.ISOGOV_PRIVATE_DIR)
+        for path in _media_files(private_root):
+            members[f"private/{path.relative_to(private_root).as_posix()}"] = path
         manifest = {
             "format": FORMAT,
             "engine": connection.vendor,
@@ -234,6 +238,9 @@ def backup_restore(archive: Path) -> dict[str, Any]:
         media = work_dir / "media"
         if media.exists():
             shutil.copytree(media, media_root, dirs_exist_ok=True)
+        private = work_dir / "private"
+        if private.exists():
+            shutil.copytree(private, Path(settings.ISOGOV_PRIVATE_DIR), dirs_exist_ok=True)
         if restored != manifest["tables"]:
             differ = [t for t in manifest["tables"] if restored.get(t) != manifest["tables"][t]]
             raise BackupError(f"restored tables differ from the manifest: {differ[:5]}")

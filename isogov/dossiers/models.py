@@ -15,6 +15,7 @@ from isogov.core.models import TimeStampedModel, VersionedModel
 from .codes import short_reference
 from .deadlines import Outcome
 from .transitions import NATIONAL_CODE, Status
+from .uploads import get_private_storage
 
 STATUS_CHOICES = [
     (Status.SUBMITTED_ONLINE.value, _("Submitted online")),
@@ -182,7 +183,14 @@ class Dossier(VersionedModel):
     result_number = models.CharField(_("result number"), max_length=100, blank=True)
     result_summary = models.CharField(_("result"), max_length=500, blank=True)
     result_signer = models.CharField(_("signed by"), max_length=200, blank=True)
-    result_file = models.FileField(_("result file"), upload_to="dossiers/results/", blank=True)
+    # Served only through views that check who asks (never a /media/ URL): uploads.py.
+    result_file = models.FileField(
+        _("result file"),
+        upload_to="dossiers/results/",
+        storage=get_private_storage,
+        max_length=200,
+        blank=True,
+    )
     result_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("result approved by"),
@@ -348,7 +356,17 @@ class DossierPaper(models.Model):
     name = models.CharField(_("paper"), max_length=500)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
-    scan = models.FileField(_("scan"), upload_to="dossiers/papers/", blank=True)
+    scan = models.FileField(
+        _("scan"),
+        upload_to="dossiers/papers/",
+        storage=get_private_storage,
+        max_length=200,
+        blank=True,
+    )
+    # The applicant's file name of an uploaded paper (display only) and when it came online
+    # (at submission, or with an online supplement).
+    scan_name = models.CharField(_("file name"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
     originals_returned_at = models.DateTimeField(_("originals returned at"), null=True, blank=True)
 
     class Meta:
@@ -516,3 +534,53 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.scope} {self.last}"
+
+
+class OnlineDraft(TimeStampedModel):
+    """An online submission not confirmed yet: the applicant's details and uploaded papers,
+    waiting for the one-time code sent to their e-mail or phone (docs/online-submission.md).
+
+    Resumed by its link (``token``); the form's idempotency key is unique, so a form sent twice
+    makes one draft, and a draft confirmed twice makes one dossier (``dossier``).
+    """
+
+    token = models.CharField(max_length=32, unique=True, default=new_access_token, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    procedure_code = models.CharField(_("procedure code"), max_length=50)
+    channel_kind = models.CharField(_("channel"), max_length=20)
+    applicant = models.JSONField(_("applicant"), default=dict)
+    request_summary = models.CharField(_("request"), max_length=500, blank=True)
+    # Where the one-time code goes: "email" or "sms", and to whom.
+    confirm_channel = models.CharField(max_length=10)
+    confirm_recipient = models.CharField(max_length=254)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="online_draft"
+    )
+
+    class Meta:
+        verbose_name = _("online submission draft")
+        verbose_name_plural = _("online submission drafts")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} {self.pk}"
+
+
+class OnlineDraftPaper(models.Model):
+    """A paper uploaded with a draft; the dossier's paper takes over the same stored file."""
+
+    draft = models.ForeignKey(OnlineDraft, on_delete=models.CASCADE, related_name="papers")
+    name = models.CharField(_("paper"), max_length=500)
+    file = models.FileField(storage=get_private_storage, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["draft", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -296,6 +296,17 @@ ACTIONS: tuple[Action, ...] = (
         ),
         primary_rank=1,
     ),
+    # The applicant uploads the missing papers by the dossier's link (its token): the papers
+    # are attached and the desk told; the desk then records "supplement received" (or, before
+    # receipt, accepts the dossier), which is where the clock restarts.
+    Action(
+        "supplement_online",
+        _("Supplement uploaded online"),
+        frozenset({S.SUPPLEMENT_REQUESTED, S.INCOMPLETE_AT_INTAKE}),
+        frozenset(),
+        frozenset({A.PUBLIC}),
+        "dossier_supplement_online",
+    ),
     Action(
         "close_unanswered",
         _("Closed: supplement not received in time"),
@@ -520,8 +531,11 @@ ACTIONS: tuple[Action, ...] = (
 )
 BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}
 # The actions an officer takes on an existing dossier (the per-action endpoints and buttons).
+# The applicant's own actions (public, by the dossier's token) are the portal's, not these.
 DOSSIER_ACTIONS = tuple(
-    action for action in ACTIONS if not action.creates and A.SYSTEM not in action.authority
+    action
+    for action in ACTIONS
+    if not action.creates and not action.authority & {A.SYSTEM, A.PUBLIC}
 )
 # Statuses no action leads out of (custody records aside).
 TERMINAL = frozenset(

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),
     path("<str:code>/forms/<str:form>.pdf", views.form_pdf, name="form"),
+    path("<str:code>/papers/<int:paper_id>/file/", views.paper_file, name="paper-file"),
+    path("<str:code>/result/file/", views.result_file, name="result-file"),
 ]

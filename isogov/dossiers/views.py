@@ -8,7 +8,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, exports, selectors, services
+from . import documents, exports, selectors, services, uploads
 from . import register as dossier_register
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
@@ -385,6 +385,37 @@ def act(request: AuthenticatedHttpRequest, code: str, name: str) -> HttpResponse
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": action.label})
     return redirect(reverse("dossiers:detail", kwargs={"code": code}))
+
+
+def _file_dossier(request: HttpRequest, code: str) -> Dossier:
+    """The dossier of a file, for the staff who may see it; 404 for anybody else, signed in or
+    not (a file's address says nothing of whether the dossier exists)."""
+    if not request.user.is_authenticated:
+        raise NotFound()
+    return selectors.dossier_get(user=request.user, code=code)
+
+
+def paper_file(request: HttpRequest, code: str, paper_id: int) -> HttpResponseBase:
+    """An uploaded or scanned paper, for the staff who may see the dossier (else 404)."""
+    dossier = _file_dossier(request, code)
+    paper = dossier.papers.filter(pk=paper_id).exclude(scan="").first()
+    if paper is None:
+        raise NotFound()
+    extension = paper.scan.name.rsplit(".", 1)[-1]
+    return uploads.file_response(
+        paper.scan.name, download_name=f"{dossier.code}-{paper.pk}.{extension}"
+    )
+
+
+def result_file(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The signed result file, for the staff who may see the dossier (else 404)."""
+    dossier = _file_dossier(request, code)
+    if not dossier.result_file:
+        raise NotFound()
+    extension = dossier.result_file.name.rsplit(".", 1)[-1]
+    return uploads.file_response(
+        dossier.result_file.name, download_name=f"{dossier.code}-ket-qua.{extension}"
+    )
 
 
 @login_required

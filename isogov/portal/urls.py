@@ -8,7 +8,7 @@ navigation bar links ``portal:submit`` and ``portal:feedback`` as soon as they e
 
 from django.urls import path
 
-from . import feedback
+from . import feedback, submission
 from .views import catalogue, home, lookup, my_dossiers, status_texts, transparency
 
 app_name = "portal"
@@ -41,4 +41,36 @@ urlpatterns = [
     path("phan-anh/hoi-dap/", feedback.feedback_answers, name="feedback-answers"),
     path("phan-anh/h/<str:token>/", feedback.feedback_item, name="feedback-item"),
     path("danh-gia/<str:token>/", feedback.rate, name="rate"),
+    # --- online submission (item 2; docs/online-submission.md) ---
+    path("nop-truc-tuyen/", submission.submit, name="submit"),
+    path(
+        "nop-truc-tuyen/ban-nhap/<str:token>/",
+        submission.submission_draft,
+        name="submission-draft",
+    ),
+    path(
+        "nop-truc-tuyen/ho-so/<str:token>/",
+        submission.submission_status,
+        name="submission-status",
+    ),
+    path(
+        "nop-truc-tuyen/ho-so/<str:token>/giay-to/<int:paper_id>/",
+        submission.paper_download,
+        name="paper-download",
+    ),
+    path(
+        "nop-truc-tuyen/ho-so/<str:token>/bieu-mau/<str:form>.pdf",
+        submission.form_download,
+        name="submission-form",
+    ),
+    path(
+        "nop-truc-tuyen/ho-so/<str:token>/ket-qua/",
+        submission.result_download,
+        name="result-download",
+    ),
+    path(
+        "nop-truc-tuyen/<str:agency>/<str:procedure>/",
+        submission.submit_procedure,
+        name="submit-procedure",
+    ),
 ]

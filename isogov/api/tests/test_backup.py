@@ -41,6 +41,11 @@ def _seeded(desk: Any, tmp_path: Path, settings: Any) -> tuple[Path, bytes]:
     upload.parent.mkdir(parents=True)
     content = b"%PDF-1.4 a scanned application form \xe1\xba\xa1"
     upload.write_bytes(content)
+    # An applicant's upload, in the private directory (dossiers/uploads.py).
+    settings.ISOGOV_PRIVATE_DIR = tmp_path / "private"
+    private = tmp_path / "private" / "online" / "giay-to.pdf"
+    private.parent.mkdir(parents=True)
+    private.write_bytes(content)
     checkpoint_write()
     return upload, content
 
@@ -80,6 +85,7 @@ def test_sqlite_backup_restores_every_table_and_file(
     assert fingerprints_of(copy.cursor(), tables) == source
     copy.close()
     assert (tmp_path / "copy" / "media" / "scans" / upload.name).read_bytes() == content
+    assert (tmp_path / "copy" / "private" / "online" / "giay-to.pdf").read_bytes() == content
     verified = _isogov(env, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
     assert "audit chain OK" in verified.stdout

@@ -67,7 +67,16 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "dossier_id", "previous_due_at", "new_due_at", "reason", "approved_by_id", "created_at",
         "outgoing_number", "outgoing_symbol",
     ),
-    DossierPaper: ("dossier_id", "name", "originals", "copies", "scan", "originals_returned_at"),
+    DossierPaper: (
+        "dossier_id",
+        "name",
+        "originals",
+        "copies",
+        "scan",
+        "scan_name",
+        "uploaded_at",
+        "originals_returned_at",
+    ),
     DossierFee: ("dossier_id", "name", "amount_vnd", "note"),
 }  # fmt: skip
 
@@ -403,7 +412,7 @@ class RowMaker:
             )
         for paper in plan.papers:
             if paper.is_required:
-                self.batch.papers.append((dossier_id, paper.name, 1, 0, "", None))
+                self.batch.papers.append((dossier_id, paper.name, 1, 0, "", "", None, None))
         for fee in plan.fees:
             self.batch.fees.append((dossier_id, fee.name, fee.amount_vnd, fee.note))
         returned = story.returned_at is not None

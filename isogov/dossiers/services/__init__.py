@@ -60,6 +60,12 @@ from .intake import (
     dossier_submit_online,
 )
 from .notices import NOT_NOTICE_EDITOR, NOTICE_EDITORS, notice_template_update
+from .online import (
+    dossier_supplement_online,
+    online_code_resend,
+    online_draft_confirm,
+    online_draft_create,
+)
 from .recalendar import Moved, dossier_calendar_preview, dossier_calendar_recompute
 from .results import (
     dossier_approve_result,
@@ -148,8 +154,12 @@ __all__ = [
     "dossier_step_send_back",
     "dossier_stop",
     "dossier_submit_online",
+    "dossier_supplement_online",
     "dossier_supplement_received",
     "notice_template_update",
+    "online_code_resend",
+    "online_draft_confirm",
+    "online_draft_create",
     "refresh_deadline",
     "transfer_due_at",
 ]

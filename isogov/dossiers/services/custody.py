@@ -14,6 +14,7 @@ from ..models import (
     CustodyIncident,
     DossierPaper,
 )
+from ..uploads import check_file
 from ._kernel import _begin, _event, _save
 
 ORIGINALS_RETURNED = gettext_lazy("The originals of this paper were already returned.")
@@ -83,7 +84,9 @@ def dossier_attach_scan(
         data={"paper_id": paper_id, "file": file},
     )
     paper, file = values["paper_id"], values["file"]
-    paper.scan.save(f"{dossier.code}-{paper.pk}-{file.name}", file, save=False)
+    # Checked from its content like an applicant's upload, stored privately (uploads.py).
+    checked = check_file(file, label=paper.name, field="file")
+    paper.scan.save(f"{dossier.code}-{paper.pk}.{checked.extension}", file, save=False)
     paper.save(update_fields=["scan"])
     _event(dossier, actor=actor, action="attach_scan", message=paper.name)
     _save(dossier)

@@ -77,6 +77,9 @@ class PaperInput:
     name: str
     originals: int = 0
     copies: int = 0
+    # An online submission's uploaded file (a name in the private storage, uploads.py).
+    scan: str = ""
+    scan_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,15 @@ def _store(dossier: Dossier, data: IntakeInput, plan: IntakePlan) -> None:
     insert_rows([dossier])
     insert_rows(
         [
-            DossierPaper(dossier=dossier, name=p.name, originals=p.originals, copies=p.copies)
+            DossierPaper(
+                dossier=dossier,
+                name=p.name,
+                originals=p.originals,
+                copies=p.copies,
+                scan=p.scan,
+                scan_name=p.scan_name,
+                uploaded_at=dossier.submitted_at if p.scan else None,
+            )
             for p in data.papers
         ]
     )

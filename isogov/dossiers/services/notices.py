@@ -50,8 +50,11 @@ def _desk_place(dossier: Dossier) -> str:
     return f"{agency.name}, {agency.address}" if agency.address else agency.name
 
 
-def _notify(dossier: Dossier, milestone: Milestone, **fields: str) -> None:
-    """Tell the applicant of a milestone: one message per channel they gave, after commit."""
+def _notify(
+    dossier: Dossier, milestone: Milestone, *, email_extra: str = "", **fields: str
+) -> None:
+    """Tell the applicant of a milestone: one message per channel they gave, after commit.
+    ``email_extra`` is a paragraph added to the e-mail only (a link to a form)."""
     context = {
         "agency": dossier.agency.name,
         "code": dossier.code,
@@ -74,7 +77,8 @@ def _notify(dossier: Dossier, milestone: Milestone, **fields: str) -> None:
             channel=channel,
             recipient=recipient,
             subject=template_render(text.subject, context) if channel == Channel.EMAIL else "",
-            body=template_render(text.body, context),
+            body=template_render(text.body, context)
+            + (f"\n\n{email_extra}" if email_extra and channel == Channel.EMAIL else ""),
             agency_code=dossier.agency.code,
             object_type="dossiers.dossier",
             object_id=str(dossier.pk),
@@ -93,11 +97,27 @@ def promise_sentence(service_due_at: dt.datetime | None) -> str:
     return " " + _("The agency promises the result by %(date)s.") % {"date": _local(service_due_at)}
 
 
+def applicant_form_link(dossier: Dossier, form: str) -> str:
+    """The applicant's link to one of the dossier's forms (by its token, on the portal)."""
+    from django.urls import reverse  # the portal's URL name: no import of the app above
+
+    path = reverse("portal:submission-form", args=[dossier.access_token, form])
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
 def _receipt_notice(dossier: Dossier) -> None:
     with translation.override("vi"):
+        # An online applicant was not at the desk: form 01 with the appointment comes by e-mail
+        # (Decree 118/2025 art. 17.3), as the link to its PDF.
+        extra = ""
+        if dossier.submitted_at is not None:
+            extra = _("Receipt and appointment (form 01): %(link)s") % {
+                "link": applicant_form_link(dossier, "receipt")
+            }
         _notify(
             dossier,
             Milestone.RECEIVED,
+            email_extra=extra,
             due=_local(dossier.promised_due_at) + _promise_sentence(dossier),
         )
 

@@ -16,6 +16,7 @@ from .. import deadlines
 from ..models import Dossier, ReturnMethod
 from ..permissions import signing_step
 from ..transitions import RESULT_READY, Status
+from ..uploads import check_file
 from ._kernel import (
     _begin,
     _calendar,
@@ -26,6 +27,8 @@ from ._kernel import (
 )
 from .notices import _finished_notice, _refusal_notice, _returned_notice
 from .steps import _complete_current, _finish_step
+
+RESULT_FILE_LABEL = gettext_lazy("Signed result file")
 
 
 @transaction.atomic
@@ -76,7 +79,10 @@ def dossier_record_result(
     dossier.result_approved_by = None
     dossier.result_approved_at = None
     if file is not None:
-        dossier.result_file.save(f"{dossier.code}-{file.name}", file, save=False)
+        # The electronic result the applicant downloads by the token once approved: checked
+        # from its content and stored privately (uploads.py).
+        checked = check_file(file, label=str(RESULT_FILE_LABEL), field="file")
+        dossier.result_file.save(f"{dossier.code}.{checked.extension}", file, save=False)
     _event(dossier, actor=actor, action="record_result", data={"number": dossier.result_number})
     _save(
         dossier,

@@ -56,7 +56,10 @@ def page_data(desk: Any) -> dict[str, Any]:
         scopes=["push_dossiers", "receive_webhooks"],
         expires_in_days=365,
     )
+    online = services.dossier_submit_online(data=intake(desk, channel="online_partial"))
     return {
+        "online": online.code,
+        "online_token": online.access_token,
         "received": received.code,
         "token": received.access_token,
         "moved": moved.code,
@@ -88,6 +91,9 @@ def public_pages(data: dict[str, Any]) -> list[str]:
         "/phan-anh/theo-doi/",
         "/phan-anh/hoi-dap/",
         "/khong-co-trang-nay/",
+        "/nop-truc-tuyen/",
+        f"/nop-truc-tuyen/{data['agency_code']}/{CFS}/",
+        f"/nop-truc-tuyen/ho-so/{data['online_token']}/",
     ]
 
 
@@ -105,6 +111,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/dossiers/register/",
             received,
             moved,
+            f"/dossiers/{data['online']}/",
             "/calendar/",
             "/catalog/",
             "/feedback/",
