@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from isogov.dossiers.tests.test_browser_pages import AXE_RUN, PHONE, WIDTH, Walk
+from isogov.dossiers.tests.walk import AXE_RUN, PHONE, WIDTH, Walk
 
 
 def check_current(walk: Walk, label: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from isogov.dossiers.tests.conftest import at
-from isogov.dossiers.tests.test_browser_pages import PHONE, Walk
+from isogov.dossiers.tests.walk import PHONE, Walk
 from isogov.feedback.models import FeedbackItem, Rating
 from isogov.feedback.services import rating_invite
 from isogov.feedback.tests.helpers import returned_dossier
