@@ -1,7 +1,12 @@
 """Pages of the `integrations` app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dossiers/<str:code>/panel/", views.dossier_panel, name="dossier-panel"),
+    path("dossiers/<str:code>/sync/", views.dossier_sync_retry, name="dossier-sync-retry"),
+]
