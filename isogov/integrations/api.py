@@ -135,5 +135,5 @@ class DossierBatchView(APIView):
 
 
 api_urlpatterns = [
-    path("integrations/dossiers/", DossierBatchView.as_view(), name="integrations-dossiers"),
+    path("v1/integrations/dossiers/", DossierBatchView.as_view(), name="integrations-dossiers"),
 ]
