@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from isogov.catalog.models import ChannelKind, Procedure, ProcedureChannel, Proc
 from isogov.catalog.transitions import VersionStatus
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
+from isogov.core.inserts import insert_rows
 from isogov.core.text import fold_vietnamese
 from isogov.dossiers.deadlines import Outcome
 from isogov.dossiers.generator.rows import read_counters, write_counters
@@ -141,13 +142,14 @@ def _int_code(text: str, low: int, high: int) -> int | None:
 
 
 def _parse_records(records: Sequence[Any], problems: Problems) -> list[Parsed]:
+    back = wire.names_back()
     parsed = []
     seen: set[str] = set()
     for row, raw in enumerate(records, start=1):
         if not isinstance(raw, Mapping):
             problems.add("records", row, "MaHoSo", _("A record must be an object."))
             continue
-        raw = wire.unrename(raw)
+        raw = wire.unrename(raw, back)
         code = _text(raw, "MaHoSo")
         if not code:
             problems.add("records", row, "MaHoSo", _("The dossier code is required."))
@@ -204,7 +206,7 @@ def _parse_records(records: Sequence[Any], problems: Problems) -> list[Parsed]:
                     if isinstance(item, Mapping)
                     else None
                 )
-                back = (
+                answered = (
                     wire.parse_time(_text(item, "NgayTiepNhanBoSung"))
                     if isinstance(item, Mapping)
                     else None
@@ -214,8 +216,8 @@ def _parse_records(records: Sequence[Any], problems: Problems) -> list[Parsed]:
                     "records", row, "DanhSachHoSoBoSung", _("Not a date (yyyyMMddHHmmss expected).")
                 )
                 continue
-            if asked and back and back > asked:
-                waited += int((back - asked).total_seconds())
+            if asked and answered and answered > asked:
+                waited += int((answered - asked).total_seconds())
         parsed.append(
             Parsed(row, raw, code, portal_code, status_code or 0, times, supplements, waited)
         )
@@ -239,12 +241,13 @@ class Entry:
 
 
 def _parse_history(history: Sequence[Any], problems: Problems) -> list[Entry]:
+    back = wire.names_back()
     entries = []
     for row, raw in enumerate(history, start=1):
         if not isinstance(raw, Mapping):
             problems.add("history", row, "MaHoSo", _("An entry must be an object."))
             continue
-        raw = wire.unrename(raw)
+        raw = wire.unrename(raw, back)
         code = _text(raw, "MaHoSo")
         if not code:
             problems.add("history", row, "MaHoSo", _("The dossier code is required."))
@@ -535,6 +538,33 @@ UPDATED = (
 )
 
 
+def _insert(objs: Sequence[Any]) -> None:
+    """``core.inserts.insert_rows`` (the intake's fast path, ADR 0005) in chunks the database's
+    limit on parameters takes; the primary keys are set."""
+    if not objs:
+        return
+    per = max(1, 30_000 // len(type(objs[0])._meta.concrete_fields))
+    for start in range(0, len(objs), per):
+        insert_rows(objs[start : start + per])
+
+
+def _update(dossiers: Sequence[Dossier], names: Sequence[str]) -> None:
+    """One prepared ``UPDATE`` run for every re-sent dossier (``bulk_update``'s CASE per column
+    costs more than the database's work)."""
+    if not dossiers:
+        return
+    fields: list[Any] = [Dossier._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(Dossier._meta.db_table)} SET {columns} WHERE id = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
+        for d in dossiers
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _store(
     agency: Agency,
     source: str,
@@ -568,8 +598,8 @@ def _store(
         d.register_line = counters.next(f"register:{clock.to_local(at).year}")
     if counters.touched:
         write_counters(agency.pk, counters)
-    Dossier.objects.bulk_create(new, batch_size=500)
-    Dossier.objects.bulk_update(changed, UPDATED, batch_size=500)
+    _insert(new)
+    _update(changed, UPDATED)
     result.created, result.updated = len(new), len(changed)
     if progress:
         progress(len(plans), total)
@@ -671,8 +701,8 @@ def _store(
                         data={"key": key, "status_code": 8},
                     )
                 )
-    DossierEvent.objects.bulk_create(events, batch_size=1000)
-    DossierStep.objects.bulk_create(steps, batch_size=1000)
+    _insert(events)
+    _insert(steps)
     result.history = len(events)
     if progress:
         progress(total, total)
