@@ -47,6 +47,12 @@ DEFAULTS: dict[str, Any] = {
 
 INBOUND_DEFAULTS: dict[str, Any] = {
     "MAX_BATCH": 20_000,  # records per API call
+    # The periodic pull (every 15 minutes): GET this URL for {"records", "history"} (empty: off).
+    "PULL_URL": "",
+    "PULL_TOKEN": "",  # sent as "Authorization: Bearer …" when set
+    "PULL_SOURCE": "",  # the source system's name stored on the dossiers it brings
+    "PULL_AGENCY": "",  # the electronic identifier of the agency they belong to
+    "PULL_TIMEOUT": 60,
 }
 
 

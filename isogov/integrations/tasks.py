@@ -1,4 +1,5 @@
-"""Huey tasks: push pending dossiers to the portal every minute, and right after a retry."""
+"""Huey tasks: push pending dossiers to the portal every minute (and right after a retry);
+import uploaded files; pull the configured endpoint every 15 minutes (ISO-layer mode)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -14,3 +15,17 @@ def sync_push_task() -> int:
 @db_periodic_task(crontab(minute="*"))
 def sync_periodic() -> int:
     return sync_run()
+
+
+@db_task()
+def inbound_file_task(job_id: int) -> None:
+    from .files import inbound_job_run
+
+    inbound_job_run(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def inbound_pull_periodic() -> int:
+    from .pull import inbound_pull
+
+    return inbound_pull()
