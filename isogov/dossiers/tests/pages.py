@@ -132,5 +132,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/quan-tri/co-quan/them/",
             "/quan-tri/khoa-dang-nhap/",
             "/tai-khoan/xac-thuc-hai-yeu-to/",
+            "/integrations/mappings/",
+            "/integrations/imports/",
         ],
     }

@@ -145,7 +145,7 @@ def test_the_periodic_pull_imports_the_endpoint_batch(desk: Any) -> None:
     seen: list[str] = []
 
     class Feed(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             seen.append(self.headers.get("Authorization", ""))
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
