@@ -6,6 +6,7 @@ default. The defaults give a working single-machine installation on SQLite.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -258,6 +259,10 @@ HUEY_IMMEDIATE = env_bool("ISOGOV_HUEY_IMMEDIATE", False)
 # above) its target a measured objective is "at risk" rather than "missed" [A].
 ISOGOV_QMS_REMINDER_LEAD_DAYS = int(os.environ.get("ISOGOV_QMS_REMINDER_LEAD_DAYS", "7"))
 ISOGOV_QMS_AT_RISK_MARGIN = os.environ.get("ISOGOV_QMS_AT_RISK_MARGIN", "2")
+# Integrations (docs/integrations.md): the portal adapter and the inbound pull, each a JSON
+# object overriding the defaults of isogov/integrations/conf.py.
+ISOGOV_PORTAL = json.loads(os.environ.get("ISOGOV_PORTAL") or "{}")
+ISOGOV_INBOUND = json.loads(os.environ.get("ISOGOV_INBOUND") or "{}")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
