@@ -9,8 +9,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from isogov.core.errors import ValidationFailed
-from isogov.dossiers.actions import available_actions
+from isogov.core.errors import ConflictError, ValidationFailed
+from isogov.dossiers.actions import available_actions, dossier_act
 from isogov.dossiers.models import Dossier, DossierEvent, DossierStep
 from isogov.dossiers.selectors import dossier_register
 from isogov.dossiers.tests.conftest import CFS
@@ -106,8 +106,17 @@ def test_a_crafted_feed_is_imported_and_counted(desk: Any) -> None:
                         "supplement_requested", "finished", "returned"]  # fmt: skip
     step = DossierStep.objects.get(dossier=one)
     assert step.unit_label == "Phòng Xuất bản" and step.due_at is not None
-    # Read-only: the action table offers nothing, even to the desk.
+    # Read-only: the action table offers nothing, even to the desk, and no service runs on it.
     assert available_actions(dossier=one, user=desk.user("motcua")) == []
+    with pytest.raises(ConflictError) as refused:
+        dossier_act(
+            name="return_originals",
+            actor=desk.user("motcua"),
+            dossier=one,
+            version=one.version,
+            data={},
+        )
+    assert refused.value.code == "external"
 
     # Hand-computed 2.1 for May 2026: EXT-1 late (two supplements), EXT-2 on time (ends
     # exactly at its appointment), EXT-4 late (a day after): 1 of 3.

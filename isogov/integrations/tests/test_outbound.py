@@ -33,7 +33,9 @@ def _portal(url: str) -> dict[str, Any]:
         "AUTH_URL": f"{url}/auth",
         "USERNAME": "isogov",
         "PASSWORD": "isogov",
-        "TIMEOUT": 1,
+        # Generous under a loaded machine: only the injected delay should time out.
+        "TIMEOUT": 2,
+        "MAX_ATTEMPTS": 50,
     }
 
 
@@ -131,7 +133,7 @@ def test_a_hundred_dossiers_reach_the_fake_portal(desk: Any) -> None:
 def test_faults_end_in_the_same_state(desk: Any, tmp_path: Path) -> None:
     dossiers = _hundred(desk)
     db = str(tmp_path / "portal.sqlite3")
-    faults = {"fail_every": 3, "timeout_calls": [10], "delay": 1.5, "exists_next": True}
+    faults = {"fail_every": 3, "timeout_calls": [10], "delay": 3, "exists_next": True}
     portal = FakePortal(0, db=db, faults=faults)
     port = portal.server_address[1]
     portal.start()
