@@ -295,6 +295,10 @@ ISOGOV_QMS_AT_RISK_MARGIN = os.environ.get("ISOGOV_QMS_AT_RISK_MARGIN", "2")
 # address and hour; 0 switches the limit off.
 ISOGOV_FEEDBACK_SUBMIT_PER_HOUR = int(os.environ.get("ISOGOV_FEEDBACK_SUBMIT_PER_HOUR", "10"))
 ISOGOV_FEEDBACK_FOLLOW_PER_HOUR = int(os.environ.get("ISOGOV_FEEDBACK_FOLLOW_PER_HOUR", "60"))
+# Integrations (docs/integrations.md): the portal adapter and the inbound pull, each a JSON
+# object overriding the defaults of isogov/integrations/conf.py.
+ISOGOV_PORTAL = json.loads(os.environ.get("ISOGOV_PORTAL") or "{}")
+ISOGOV_INBOUND = json.loads(os.environ.get("ISOGOV_INBOUND") or "{}")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

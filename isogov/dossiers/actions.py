@@ -106,6 +106,8 @@ def available_actions(*, dossier: Dossier, user: User, held: Held | None = None)
     roles not at all when the caller has them (``held``; the services leave them on the
     dossier they return as ``_held``).
     """
+    if dossier.source:
+        return []  # an external dossier is handled in its source system (read-only here)
     held = held if held is not None else held_roles(user=user, agency=dossier.agency)
     offered = []
     for action in DOSSIER_ACTIONS:

@@ -218,6 +218,14 @@ class Dossier(VersionedModel):
         ),
     )
 
+    # An external dossier (docs/integrations.md, ISO-layer mode): imported from the system of
+    # record (the provincial one-stop system), read-only here, keyed by its source and code.
+    # Empty for isogov's own dossiers.
+    source = models.CharField(_("source system"), max_length=64, blank=True, default="")
+    external_code = models.CharField(
+        _("code in the source system"), max_length=64, blank=True, default=""
+    )
+
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
@@ -253,7 +261,12 @@ class Dossier(VersionedModel):
                 fields=["reference"],
                 condition=~models.Q(reference=""),
                 name="dossier_reference_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_code"],
+                condition=~models.Q(source=""),
+                name="dossier_external_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +281,11 @@ class Dossier(VersionedModel):
     def slip_number(self) -> str:
         """The number printed on a slip (form 02/03) of a visit not received: "PT-2026-0001"."""
         return short_reference(self.reference) if self.reference else ""
+
+    @property
+    def is_external(self) -> bool:
+        """Imported from its system of record: nothing is done to it here."""
+        return bool(self.source)
 
     @property
     def national_status(self) -> int:

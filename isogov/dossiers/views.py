@@ -32,6 +32,7 @@ from .forms import IntakeForm
 from .inputs import FORMS, form_data
 from .listing import apply_filters, list_filters
 from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind, StepKind
+from .panels import panel_urls
 from .permissions import Held, held_roles, next_step
 from .queues import Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
@@ -361,6 +362,7 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "forms": documents.forms_of(dossier),
         "incident_kinds": IncidentKind.choices,
         "waiting_hours": Decimal(dossier.waiting_seconds) / 3600,
+        "panels": panel_urls(dossier.code),
     }
     return render(request, "dossiers/detail.html", context)
 

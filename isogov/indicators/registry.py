@@ -171,6 +171,19 @@ class Result:
 
 
 REGISTRY: dict[str, Measure] = {}
+# Figures of registered measures computed from data an app above this one keeps (e.g. 1.4 from
+# the portal sync state of ``integrations``): that app supplies the function at ready time, so
+# this app never imports it. A measure whose supplier is missing has no data.
+SUPPLIERS: dict[str, Callable[[Context], Figure]] = {}
+
+
+def supply(code: str, compute: Callable[[Context], Figure]) -> None:
+    SUPPLIERS[code] = compute
+
+
+def supplied(code: str, ctx: Context) -> Figure:
+    compute = SUPPLIERS.get(code)
+    return compute(ctx) if compute is not None else Figure.no_data()
 
 
 def register(measure: Measure) -> Measure:

@@ -48,7 +48,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "result_collector_name", "result_collector_id_number", "result_tracking_number",
         "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
         "result_file", "result_approved_by_id", "result_approved_at", "register_line",
-        "stop_number", "stop_symbol", "search_text", "access_token",
+        "stop_number", "stop_symbol", "search_text", "access_token", "source", "external_code",
     ),
     DossierStep: (
         "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
@@ -481,5 +481,7 @@ class RowMaker:
                 f"{code.casefold()} {applicant.folded} "
                 f"{self._fold(plan.version_name + ' ' + plan.procedure_code)}",
                 new_access_token(),
+                "",  # source: a native dossier
+                "",
             )
         )

@@ -78,6 +78,9 @@ CLOCK_RESUMED = gettext_lazy(
     "Full dossier received: the clock resumes; new appointment %(due)s; "
     "%(hours).1f working hours spent waiting in all."
 )
+EXTERNAL_READ_ONLY = gettext_lazy(
+    "This dossier is handled in its source system (%(source)s): it is read-only here."
+)
 DECISION_ISSUED = gettext_lazy(
     "The decision (no. %(number)s) has already been issued: the dossier can no longer be "
     "withdrawn or stopped (Decree 118/2025 art. 21)."
@@ -124,6 +127,8 @@ def _begin(
     dossier = _lock(
         code=code, version=version, check_stale=Authority.SYSTEM not in action.authority
     )
+    if dossier.source:
+        raise ConflictError(EXTERNAL_READ_ONLY % {"source": dossier.source}, code="external")
     if not allowed_in(action, dossier.status):
         raise _wrong_state(dossier)
     values = validate(action, dossier=dossier, data=data or {})

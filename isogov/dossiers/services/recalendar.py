@@ -51,7 +51,8 @@ def _candidates(agency: Agency | None, date: dt.date | None) -> QuerySet[Dossier
     agency (a national day). ``date`` None: every day (office hours), so every open dossier
     not yet due by the start of today; a due time already passed stays as it was."""
     start = dt.datetime.combine(date or clock.today(), dt.time(), tzinfo=clock.LOCAL_TZ)
-    dossiers = Dossier.objects.filter(status__in=RUNNING)
+    # An external dossier keeps the due times its source system gave (docs/integrations.md).
+    dossiers = Dossier.objects.filter(status__in=RUNNING, source="")
     if agency is not None:
         dossiers = dossiers.filter(agency=agency)
     if date is not None:

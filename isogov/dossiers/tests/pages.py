@@ -164,5 +164,7 @@ def officer_pages(data: dict[str, Any]) -> dict[str, list[str]]:
             "/quan-tri/khoa-api/",
             "/quan-tri/van-ban-tra-cuu/",
             "/tai-khoan/xac-thuc-hai-yeu-to/",
+            "/integrations/mappings/",
+            "/integrations/imports/",
         ],
     }

@@ -8,7 +8,7 @@ from isogov.core import clock
 from isogov.workcal.selectors import calendar_for
 
 from ..queries import versions_decided_in
-from ..registry import Context, Direction, Figure, Measure, MeasureUnit, register
+from ..registry import Context, Direction, Figure, Measure, MeasureUnit, register, supplied
 
 SOURCE = "QĐ 766/QĐ-TTg, Phụ lục; indicators.md A"
 
@@ -62,8 +62,9 @@ def published_complete(ctx: Context) -> Figure:
 
 
 def synced_to_portal(ctx: Context) -> Figure:
-    """1.4: no synchronisation with the national portal is recorded yet."""
-    return Figure.no_data()
+    """1.4: the sync state is kept by ``integrations`` (above this app), which supplies the
+    figure at app ready (``registry.supply``); without it, no data."""
+    return supplied("1.4", ctx)
 
 
 register(

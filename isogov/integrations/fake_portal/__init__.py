@@ -1,0 +1,1 @@
+"""A fake national portal for tests, demos and development (``isogov fake-portal``)."""

@@ -1,0 +1,1 @@
+"""Standalone mode: our dossiers and their progress pushed to the portal."""
