@@ -52,10 +52,10 @@ def test_home_has_search_lookup_contact_hours_policy_and_the_public_menu(
         "Phản ánh kiến nghị",
         "Minh bạch",
     ]
-    # Until the feedback pages exist, their item is text, not a dead link; submission points
-    # to the procedures offered fully online.
-    assert '<span data-nav="feedback">' in nav
-    assert 'href="/thu-tuc/?online_level=full"' in nav
+    # Each item opens its page: online submission and feedback are real pages now.
+    assert 'href="/nop-truc-tuyen/" data-nav="submit"' in nav
+    assert 'href="/phan-anh/" data-nav="feedback"' in nav
+    assert "<span" not in nav
     assert 'href="/login/"' in html
 
 
