@@ -19,6 +19,8 @@ from isogov.catalog.selectors import (
 )
 from isogov.core.errors import NotFound
 
+ONLINE_KINDS = frozenset({ChannelKind.ONLINE_PARTIAL, ChannelKind.ONLINE_FULL})
+
 PAGE_SIZE = 50
 
 
@@ -60,6 +62,8 @@ def procedure_detail_public(request: HttpRequest, code: str) -> HttpResponse:
     version = version_in_force_detail(procedure=procedure)
     channels = list(version.channels.all())
     common_fees = list(version.fees.all())
+    agencies = procedure_agencies(procedure=procedure)
+    online = any(channel.kind in ONLINE_KINDS for channel in channels)
     return render(
         request,
         "portal/procedure_detail.html",
@@ -68,7 +72,9 @@ def procedure_detail_public(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "channels": [(channel, [*channel.fees.all(), *common_fees]) for channel in channels],
             "process": version_process(version=version),
-            "agencies": procedure_agencies(procedure=procedure),
+            "agencies": agencies,
+            # Offered online: submit it from here (docs/online-submission.md).
+            "submit_agencies": agencies if online else [],
             "nav_current": "procedures",
         },
     )
