@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a flood of sign-in tries is refused before anything else runs (docs/security.md).
+    "isogov.accounts.middleware.SignInGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "isogov.core.middleware.RequestIdMiddleware",
@@ -174,6 +176,9 @@ ISOGOV_LOCKOUT_IP_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_IP_FAILURES", "3
 ISOGOV_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_WINDOW_SECONDS", "900"))
 ISOGOV_LOCKOUT_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_SECONDS", "60"))
 ISOGOV_LOCKOUT_MAX_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_MAX_SECONDS", "3600"))
+# Sign-in POSTs per minute from one address that each worker process lets through to the
+# locks above (0: no gate); the rest get 429 before Django does any work.
+ISOGOV_SIGNIN_GATE_PER_MINUTE = int(os.environ.get("ISOGOV_SIGNIN_GATE_PER_MINUTE", "30"))
 # Trusted reverse proxies in front of the server (nginx: 1); 0 trusts only REMOTE_ADDR.
 ISOGOV_PROXY_COUNT = int(os.environ.get("ISOGOV_PROXY_COUNT", "0"))
 # API request rates (DRF syntax "N/second|minute|hour|day"; empty: no limit).
@@ -198,6 +203,11 @@ ISOGOV_2FA_REQUIRED_ROLES = env_list(
 ISOGOV_2FA_EXEMPT_DEMO = env_bool("ISOGOV_2FA_EXEMPT_DEMO", not PRODUCTION)
 # API tokens expire this many days after they were issued.
 ISOGOV_TOKEN_DAYS = int(os.environ.get("ISOGOV_TOKEN_DAYS", "30"))
+# Password reset by e-mail: the link works once, for this many minutes; requests per client
+# address and per e-mail address per hour (more are refused, resp. silently not sent).
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("ISOGOV_PASSWORD_RESET_MINUTES", "60"))
+ISOGOV_PASSWORD_RESET_PER_IP = int(os.environ.get("ISOGOV_PASSWORD_RESET_PER_IP", "10"))
+ISOGOV_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("ISOGOV_PASSWORD_RESET_PER_EMAIL", "3"))
 
 # Audit checkpoints (isogov/audit/checkpoints.py): the signing key lives outside the database.
 ISOGOV_AUDIT_KEY = os.environ.get("ISOGOV_AUDIT_KEY", "")

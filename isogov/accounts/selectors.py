@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from isogov.core.errors import NotFound
 from isogov.core.sql import fetch_one
 
-from .models import Agency, AgencyPredecessor, RoleAssignment, Unit, User
+from .models import Agency, AgencyPredecessor, ApiToken, RoleAssignment, Unit, User
 from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
 
 
@@ -254,3 +254,10 @@ def agency_predecessor_get(*, user: User, pk: int) -> AgencyPredecessor:
     if link is None or not agency_list(user=user).filter(pk=link.successor_id).exists():
         raise NotFound()
     return link
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens that have not expired, newest first."""
+    from django.utils import timezone
+
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at")

@@ -22,6 +22,7 @@ from .agencies import (
     admin_unit_detail,
     admin_unit_set_active,
 )
+from .password_reset import password_reset, password_reset_confirm, password_reset_sent
 from .security import (
     LoginView,
     LogoutView,
@@ -67,6 +68,9 @@ __all__ = [
     "admin_user_set_active",
     "login_second_step",
     "logout_everywhere",
+    "password_reset",
+    "password_reset_confirm",
+    "password_reset_sent",
     "two_factor_setup",
 ]
 
