@@ -194,7 +194,7 @@ def revision_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def revision_attachment(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_attachment(request: AuthenticatedHttpRequest, pk: int, number: int) -> FileResponse:
     """The attached original, for everyone who may read the document."""
     document: ControlledDocument = document_get(user=request.user, pk=pk)
     revision = document.revisions.filter(number=number).first()
