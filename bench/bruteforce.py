@@ -172,13 +172,14 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
         loads.append(_loadavg())
-        # Each phase starts with no locks left by the previous one.
+        # Each phase starts with no locks and no throttle counts left by the previous one.
         subprocess.run(
             [
                 str(BIN / "isogov"),
                 "shell",
                 "-c",
-                "from isogov.accounts.models import LoginLock; LoginLock.objects.all().delete()",
+                "from isogov.accounts.models import LoginLock; LoginLock.objects.all().delete(); "
+                "from django.core.cache import cache; cache.clear()",
             ],
             env=_env(data_dir),
             check=True,

@@ -163,6 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Argon2id first (ASVS 2.4.1); older hashes still verify and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
+    "isogov.accounts.hashers.OwaspArgon2PasswordHasher",  # OWASP's Argon2id parameters
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
