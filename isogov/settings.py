@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a flood of sign-in tries is refused before anything else runs (docs/security.md).
+    "isogov.accounts.middleware.SignInGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "isogov.core.middleware.RequestIdMiddleware",
@@ -162,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Argon2id first (ASVS 2.4.1); older hashes still verify and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
+    "isogov.accounts.hashers.OwaspArgon2PasswordHasher",  # OWASP's Argon2id parameters
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
@@ -175,6 +178,9 @@ ISOGOV_LOCKOUT_IP_FAILURES = int(os.environ.get("ISOGOV_LOCKOUT_IP_FAILURES", "3
 ISOGOV_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_WINDOW_SECONDS", "900"))
 ISOGOV_LOCKOUT_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_SECONDS", "60"))
 ISOGOV_LOCKOUT_MAX_SECONDS = int(os.environ.get("ISOGOV_LOCKOUT_MAX_SECONDS", "3600"))
+# Sign-in POSTs per minute from one address that each worker process lets through to the
+# locks above (0: no gate); the rest get 429 before Django does any work.
+ISOGOV_SIGNIN_GATE_PER_MINUTE = int(os.environ.get("ISOGOV_SIGNIN_GATE_PER_MINUTE", "30"))
 # Trusted reverse proxies in front of the server (nginx: 1); 0 trusts only REMOTE_ADDR.
 ISOGOV_PROXY_COUNT = int(os.environ.get("ISOGOV_PROXY_COUNT", "0"))
 # API request rates (DRF syntax "N/second|minute|hour|day"; empty: no limit).
@@ -231,6 +237,11 @@ ISOGOV_PORTAL_PROCEDURE_LEVELS: dict[str, str] = json.loads(
 )
 # Outbox channels delivered by an app above ``notifications`` (channel → dotted sender).
 ISOGOV_OUTBOX_SENDERS = {"webhook": "isogov.integrations.webhooks.delivery.webhook_send"}
+# Password reset by e-mail: the link works once, for this many minutes; requests per client
+# address and per e-mail address per hour (more are refused, resp. silently not sent).
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("ISOGOV_PASSWORD_RESET_MINUTES", "60"))
+ISOGOV_PASSWORD_RESET_PER_IP = int(os.environ.get("ISOGOV_PASSWORD_RESET_PER_IP", "10"))
+ISOGOV_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("ISOGOV_PASSWORD_RESET_PER_EMAIL", "3"))
 
 # Audit checkpoints (isogov/audit/checkpoints.py): the signing key lives outside the database.
 ISOGOV_AUDIT_KEY = os.environ.get("ISOGOV_AUDIT_KEY", "")

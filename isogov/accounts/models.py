@@ -327,3 +327,32 @@ class ApiKey(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.key_id} ({self.name})"
+
+
+class ApiToken(models.Model):
+    """One of a user's named API tokens (mã truy cập API), e.g. one per script or device.
+
+    Only the SHA-256 of the key is stored; the key is shown once, when it is made. A token
+    expires ``ISOGOV_TOKEN_DAYS`` after it was made, is revoked by its owner one by one, and
+    all of them by a password change or "log out everywhere" (ASVS 3.5.2, 3.3.3).
+    ``last_used_at`` is refreshed at most once a minute.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    prefix = models.CharField(_("first characters"), max_length=8)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

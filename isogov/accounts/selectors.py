@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from isogov.core.errors import NotFound
 from isogov.core.sql import fetch_one
 
-from .models import Agency, AgencyPredecessor, ApiKey, RoleAssignment, Unit, User
+from .models import Agency, AgencyPredecessor, ApiKey, ApiToken, RoleAssignment, Unit, User
 from .roles import SUBTREE_ROLES, UNIT_SCOPED_ROLES, Role
 
 
@@ -284,3 +284,10 @@ def api_key_get(*, user: User, pk: int) -> ApiKey:
     if found is None:
         raise NotFound()
     return found
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens that have not expired, newest first."""
+    from django.utils import timezone
+
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at")

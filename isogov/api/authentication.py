@@ -18,6 +18,7 @@ from rest_framework.request import Request
 
 from isogov.accounts.api_keys import KEYWORD, api_key_split
 from isogov.accounts.services.api_keys import KEY_UNKNOWN, ApiKeyRefused, api_key_authenticate
+from isogov.accounts.services.security import api_token_find, api_token_used
 
 TOKEN_EXPIRED = _("The token has expired or was revoked; ask for a new one.")
 
@@ -29,23 +30,37 @@ class TokenAuthentication(DrfTokenAuthentication):
     one more query per request (bench/api_write.py). A token that is unknown or whose user is
     inactive is left to DRF, which refuses it with its own message. A token older than
     ``ISOGOV_TOKEN_DAYS``, or issued before the user's last password change, is deleted and
-    refused (ASVS 3.5.2, 3.3.3).
+    refused (ASVS 3.5.2, 3.3.3). Named tokens (``accounts.ApiToken``, several per user) are
+    looked up by the SHA-256 of the key; DRF's single token is still accepted.
     """
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        named = api_token_find(key=key)
+        if named is not None:
+            self._refuse_if_stale(named, created=named.created_at, expires=named.expires_at)
+            api_token_used(token=named)
+            return named.user, named
+        # The single unnamed token of earlier versions (DRF's), still honoured until it expires.
         tokens = self.get_model()._default_manager.select_related("user", "user__agency")
         token: Any = tokens.filter(key=key).first()
         if token is None or not token.user.is_active:
             return super().authenticate_credentials(key)
-        changed = token.user.password_changed_at
+        expires = token.created + dt.timedelta(days=settings.ISOGOV_TOKEN_DAYS)
+        self._refuse_if_stale(token, created=token.created, expires=expires)
+        return token.user, token
+
+    @staticmethod
+    def _refuse_if_stale(token: Any, *, created: dt.datetime, expires: dt.datetime) -> None:
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(TOKEN_EXPIRED)
+        changed = user.password_changed_at
         now = timezone.now()
-        expired = token.created < now - dt.timedelta(days=settings.ISOGOV_TOKEN_DAYS)
         # A change stamped after "now" is a clock moved back (tests travel in time, seeding
         # writes history): only a change that already happened revokes older tokens.
-        if expired or (changed is not None and token.created < changed <= now):
+        if expires <= now or (changed is not None and created < changed <= now):
             token.delete()
             raise exceptions.AuthenticationFailed(TOKEN_EXPIRED)
-        return token.user, token
 
 
 class ApiKeyAuthentication(BaseAuthentication):

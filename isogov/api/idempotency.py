@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,17 @@ class _Discard(Exception):
         self.response = response
 
 
+def _allows(request: HttpRequest) -> bool:
+    """Whether the view at this path takes this method (else it answers 405, stored nowhere)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    method = (request.method or "").lower()
+    return view_class is None or hasattr(view_class, method)
+
+
 class IdempotencyMiddleware:
     """Applies to API writes (``/api/v1/`` but the token endpoints) that carry the header."""
 
@@ -77,8 +89,14 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:  # anonymous: the view refuses it anyway
             return self.get_response(request)
+        if not _allows(request):  # the view answers 405 itself
+            return self.get_response(request)
         if len(key) > 200:
             return _error(400, "validation_failed", _("The idempotency key is too long."))
+        if not all("!" <= char <= "~" for char in key):
+            return _error(
+                400, "validation_failed", _("The idempotency key must be printable ASCII.")
+            )
         body_hash = hashlib.sha256(request.body).hexdigest()
         cutoff = timezone.now() - dt.timedelta(hours=settings.ISOGOV_IDEMPOTENCY_HOURS)
         IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__lt=cutoff).delete()

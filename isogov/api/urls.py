@@ -1,6 +1,6 @@
 """``/api/v1/``: every app's API views, the token endpoint, and the OpenAPI schema."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from isogov.catalog.api import (
@@ -26,7 +26,14 @@ from isogov.qms.api import QmsCoverageApi
 from isogov.workcal.api import CalendarDaysApi, CalendarDueApi
 
 from .permissions import ApiDocsPermission
-from .views import ApiKeyMeApi, TokenObtainApi, TokenRevokeApi
+from .views import (
+    ApiKeyMeApi,
+    ApiNotFound,
+    TokenDetailApi,
+    TokenListApi,
+    TokenObtainApi,
+    TokenRevokeApi,
+)
 
 app_name = "api"
 
@@ -35,6 +42,8 @@ urlpatterns = [
     path("v1/qms/coverage/", QmsCoverageApi.as_view(), name="qms-coverage"),
     path("v1/auth/token/revoke/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("v1/auth/api-key/", ApiKeyMeApi.as_view(), name="auth-api-key"),
+    path("v1/auth/tokens/", TokenListApi.as_view(), name="auth-tokens"),
+    path("v1/auth/tokens/<int:pk>/", TokenDetailApi.as_view(), name="auth-token-detail"),
     path("v1/calendar/due", CalendarDueApi.as_view(), name="calendar-due"),
     path("v1/calendar/days", CalendarDaysApi.as_view(), name="calendar-days"),
     path("v1/procedures/", ProcedureListApi.as_view(), name="procedures"),
@@ -97,4 +106,6 @@ urlpatterns = [
     ),
     *feedback_api,
     *integrations_api,
+    # Last: anything else under /api/ is the API's JSON 404.
+    re_path(r"^.*/$", ApiNotFound.as_view(), name="not-found"),
 ]

@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from isogov.accounts.api_keys import api_key_of
-from isogov.accounts.models import ApiKeyScope
-from isogov.accounts.services.security import user_token_revoke
+from isogov.accounts.models import ApiKeyScope, ApiToken
+from isogov.accounts.selectors import api_token_list
+from isogov.accounts.services.security import api_token_create, api_token_revoke, user_token_revoke
 from isogov.accounts.services.two_factor import two_factor_check, two_factor_device
 from isogov.core.api import ErrorOutputSerializer
-from isogov.core.errors import ApplicationError, TooManyAttempts
+from isogov.core.errors import ApplicationError, NotFound, TooManyAttempts
 
 from .throttles import TokenThrottle
+
+
+class WrongCredentials(ApplicationError):
+    """A wrong username, password or authenticator code (HTTP 401)."""
+
+    status_code = 401
+
+
+@extend_schema(exclude=True)
+class ApiNotFound(APIView):
+    """Any other path under ``/api/`` ending in a slash: the API's JSON 404, not the HTML page
+    (a path without its slash is still redirected by ``APPEND_SLASH``)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    def _missing(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound()
+
+    get = post = put = patch = delete = _missing
 
 
 class TokenObtainApi(APIView):
@@ -41,9 +62,18 @@ class TokenObtainApi(APIView):
             help_text="The authenticator app's code, for users with two-factor sign-in.",
         )
 
+        name = serializers.CharField(
+            required=False,
+            max_length=100,
+            help_text="A name for the token, e.g. the script or device that uses it.",
+        )
+
     @extend_schema_serializer(component_name="Token")
     class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField()
+        token = serializers.CharField(help_text="The key: shown only this once.")
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        expires_at = serializers.DateTimeField()
 
     @extend_schema(
         operation_id="auth_token",
@@ -51,6 +81,9 @@ class TokenObtainApi(APIView):
         responses={
             200: OutputSerializer,
             400: ErrorOutputSerializer,
+            401: OpenApiResponse(
+                ErrorOutputSerializer, description="Wrong credentials, or the code is missing."
+            ),
             429: OpenApiResponse(ErrorOutputSerializer, description="Locked or throttled."),
         },
     )
@@ -67,18 +100,22 @@ class TokenObtainApi(APIView):
             wait = math.ceil((until - timezone.now()).total_seconds())
             raise TooManyAttempts(retry_after=max(wait, 1))
         if user is None or not user.is_active:
-            raise ApplicationError(_("Wrong username or password."), code="authentication_failed")
+            raise WrongCredentials(_("Wrong username or password."), code="authentication_failed")
         if two_factor_device(user) is not None and not two_factor_check(
             user=user, code=data.validated_data.get("otp", "")
         ):
             message = _("The code of the authenticator app is missing or wrong.")
-            raise ApplicationError(message, code="otp_required", details={"otp": [message]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            raise WrongCredentials(message, code="otp_required", details={"otp": [message]})
+        token, key = api_token_create(
+            actor=user, name=data.validated_data.get("name") or _("API token")
+        )
+        return Response(
+            {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
+        )
 
 
 class TokenRevokeApi(APIView):
-    """Revoke the API token this request is signed with (and any other of yours)."""
+    """Revoke every API token of yours, the one this request is signed with included."""
 
     @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -111,3 +148,48 @@ class ApiKeyMeApi(APIView):
     @extend_schema(operation_id="api_key_me", responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(api_key_of(request)).data)
+
+
+@extend_schema_serializer(component_name="ApiToken")
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The key's first characters, to recognise it.")
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField(help_text="The token this request is signed with.")
+
+
+class TokenListApi(APIView):
+    """Your API tokens, newest first, with when each was last used."""
+
+    @extend_schema(operation_id="auth_tokens", responses={200: ApiTokenSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        current = request.auth.pk if isinstance(request.auth, ApiToken) else None
+        rows = [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "last_used_at": t.last_used_at,
+                "current": t.pk == current,
+            }
+            for t in api_token_list(user=request.user)  # type: ignore[arg-type]
+        ]
+        return Response(ApiTokenSerializer(rows, many=True).data)
+
+
+class TokenDetailApi(APIView):
+    """Revoke one of your API tokens."""
+
+    @extend_schema(
+        operation_id="auth_token_delete",
+        request=None,
+        responses={204: None, 404: ErrorOutputSerializer},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        api_token_revoke(actor=request.user, token_id=pk)  # type: ignore[arg-type]
+        return Response(status=204)

@@ -161,6 +161,9 @@ def _sector(sector: Sector) -> dict[str, str]:
 class ProcedureListApi(APIView):
     """Procedures in force (public), and registering a new procedure (catalogue managers)."""
 
+    # Named so that the schema shows the paginated envelope the list answers with.
+    pagination_class = PageNumberPagination
+
     class ProcedureListItemSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
@@ -197,6 +200,10 @@ class ProcedureListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
+        for name, allowed in (("channel", CHANNEL_KINDS), ("online_level", ONLINE_LEVELS)):
+            if name in params and params[name] not in allowed:
+                message = _("Must be one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}
+                raise ValidationFailed(f"{name}: {message}", details={name: [message]})
         results = procedure_search(
             q=params.get("q", ""),
             sector=params.get("sector", ""),
@@ -205,7 +212,7 @@ class ProcedureListApi(APIView):
             online_level=params.get("online_level", ""),
             agency_code=params.get("agency", ""),
         ).prefetch_related("channels")
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(results, request, view=self) or []
         items = [_list_item(v) for v in page]
         return paginator.get_paginated_response(items)

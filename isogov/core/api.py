@@ -15,7 +15,7 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError, RequestTooLarge, TooManyAttempts
+from .errors import ApplicationError, RequestTooLarge, TooManyAttempts, ValidationFailed
 
 BODY_TOO_LARGE = gettext_lazy("The request body is larger than %(size)d bytes.")
 
@@ -67,6 +67,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int | None:
+        """DRF falls back to the default size for a bad ``page_size``; we name the field."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if values:
+            raw = values[-1]
+            if len(values) > 1 or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+                message = _("Give one whole number from 1 to %(max)d.") % {
+                    "max": self.max_page_size
+                }
+                raise ValidationFailed(
+                    f"page_size: {message}", details={"page_size": [str(message)]}
+                )
+        return super().get_page_size(request)
 
 
 @extend_schema_serializer(component_name="ErrorBody")

@@ -518,6 +518,8 @@ class DossierQueueApi(APIView):
         responses={200: OutputSerializer, 400: ErrorOutputSerializer},
     )
     def get(self, request: Request) -> Response:
+        if request.query_params.get("tab") == "":  # DRF would read an empty value as absent
+            raise ValidationFailed(_("Choose a tab."), details={"tab": [str(_("Choose a tab."))]})
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         queue = dossier_queue_tabs(user=_user(request), tab=filters.validated_data["tab"])

@@ -185,7 +185,10 @@ def audit_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk)
-    return pdf_response(audit_report_pdf(audit), f"bao-cao-danh-gia-noi-bo-{audit.pk}.pdf")
+    if audit.report_pdf:  # the report as issued, frozen
+        with audit.report_pdf.open("rb") as stored:
+            return pdf_response(stored.read(), f"bao-cao-danh-gia-noi-bo-{audit.pk}.pdf")
+    return pdf_response(audit_report_pdf(audit), f"bao-cao-danh-gia-noi-bo-{audit.pk}-du-thao.pdf")
 
 
 NC_LIST_HANDLERS: dict[str, Handler] = {

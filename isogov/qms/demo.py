@@ -211,6 +211,7 @@ def seed_qms(*, agency: Agency) -> QmsSeed:
             number="112/QĐ-SKHCN",
             signed_on=today - dt.timedelta(days=15),
         )
+    with clock.as_of(_at(today - dt.timedelta(days=14))):
         review.announcement_mark(
             actor=thuky,
             announcement_id=announcement.pk,

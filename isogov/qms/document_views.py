@@ -4,7 +4,7 @@ document with its revisions, the actions the table allows, and who has not read 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from .models import ControlledDocument, DocumentRevision, DocumentType
 from .pdf import revision_pdf
 from .selectors import document_get, document_list
 from .services import documents as svc
-from .transitions import RevisionAction, RevisionStatus, actions_for
+from .transitions import Party, RevisionAction, RevisionStatus, actions_for
 from .views_common import (
     agency_of,
     attempt,
@@ -86,13 +86,8 @@ def document_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     current = next((r for r in revisions if r.status not in ("published", "obsolete")), None)
     published = next((r for r in revisions if r.status == RevisionStatus.PUBLISHED), None)
-    actions = (
-        actions_for(
-            status=current.status, parties=svc.parties_of(user=request.user, revision=current)
-        )
-        if current
-        else []
-    )
+    parties = svc.parties_of(user=request.user, revision=current) if current else frozenset()
+    actions = actions_for(status=current.status, parties=parties) if current else []
     readers = list(svc.revision_readers(revision=published)) if published else []
     read_ids = (
         set(published.acknowledgements.values_list("user_id", flat=True)) if published else set()
@@ -104,6 +99,7 @@ def document_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         current=current,
         published=published,
         actions=actions,
+        may_attach=bool({Party.AUTHOR, Party.SECRETARY} & parties),
         unread=[u for u in readers if u.pk not in read_ids],
         read_count=len(read_ids),
         may_read=published is not None
@@ -174,3 +170,35 @@ def revision_pdf_view(request: AuthenticatedHttpRequest, pk: int, number: int) -
         with revision.pdf.open("rb") as stored:
             return pdf_response(stored.read(), f"{document.code}-{number:02d}.pdf")
     return pdf_response(revision_pdf(revision), f"{document.code}-{number:02d}-du-thao.pdf")
+
+
+@login_required
+@require_POST
+def revision_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Attach the Word or PDF original to a revision in progress."""
+    revision = DocumentRevision.objects.filter(pk=pk).first()
+    if revision is None:
+        raise NotFound()
+    document = document_get(user=request.user, pk=revision.document_id)
+    return attempt(
+        request,
+        lambda: svc.revision_attach(
+            actor=request.user,
+            revision_id=revision.pk,
+            version=request.POST.get("version"),
+            upload=request.FILES.get("attachment"),
+        ),
+        done=_("The file was attached."),
+        back=reverse("qms:document", args=[document.pk]),
+    )
+
+
+@login_required
+def revision_attachment(request: AuthenticatedHttpRequest, pk: int, number: int) -> FileResponse:
+    """The attached original, for everyone who may read the document."""
+    document: ControlledDocument = document_get(user=request.user, pk=pk)
+    revision = document.revisions.filter(number=number).first()
+    if revision is None or not revision.attachment:
+        raise NotFound()
+    name = revision.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(revision.attachment.open("rb"), as_attachment=True, filename=name)

@@ -19,6 +19,12 @@ urlpatterns = [
         document_views.revision_pdf_view,
         name="revision-pdf",
     ),
+    path(
+        "tai-lieu/<int:pk>/lan-<int:number>/dinh-kem/",
+        document_views.revision_attachment,
+        name="revision-attachment",
+    ),
+    path("ban-hanh/<int:pk>/dinh-kem/", document_views.revision_attach, name="revision-attach"),
     path("tai-lieu/<int:pk>/lan-moi/", document_views.revision_new, name="revision-new"),
     path("ban-hanh/<int:pk>/<str:action>/", document_views.revision_action, name="revision-action"),
     path("danh-gia/", audit_views.audits, name="audits"),

@@ -35,6 +35,7 @@ from .models import (
     RiskKind,
     SteeringMember,
     Treatment,
+    YearlyReport,
 )
 from .pdf import announcement_pdf, review_pack_pdf, yearly_report_pdf
 from .selectors import (
@@ -144,6 +145,9 @@ SYSTEM_HANDLERS: dict[str, Handler] = {
         which=text(r, "which"),
         on=date(r, "on"),
     ),
+    "yearly": lambda r, a: review_svc.yearly_report_submit(
+        actor=r.user, agency=a, year=integer(r, "year"), on=date(r, "submitted_on")
+    ),
     "inspection": lambda r, a: review_svc.inspection_record(
         actor=r.user,
         agency=a,
@@ -175,6 +179,7 @@ def system(request: AuthenticatedHttpRequest) -> HttpResponse:
         records=QmsRecord.objects.filter(agency=agency),
         announcements=ConformityAnnouncement.objects.filter(agency=agency),
         inspections=ExternalInspection.objects.filter(agency=agency),
+        yearly_reports=YearlyReport.objects.filter(agency=agency).order_by("-year"),
         year=clock.today().year,
     )
     return render(request, "qms/system.html", context)
@@ -192,6 +197,15 @@ OBJECTIVE_HANDLERS: dict[str, Handler] = {
         owner=person(r, a, "owner"),
         measure_code=text(r, "measure_code", required=False),
         unit=unit_of(r, a, "unit"),
+    ),
+    "plan": lambda r, a: system_svc.objective_plan_add(
+        actor=r.user,
+        objective=_objective(r, a),
+        what=text(r, "what"),
+        who=person(r, a, "who"),
+        due_on=date(r, "due_on"),
+        resources=text(r, "resources", required=False),
+        evaluation=text(r, "evaluation", required=False),
     ),
     "enter": lambda r, a: system_svc.objective_enter_value(
         actor=r.user, objective=_objective(r, a), day=date(r, "day"), value=number(r, "value")
@@ -279,6 +293,7 @@ RISK_HANDLERS: dict[str, Handler] = {
         residual_impact=integer(r, "residual_impact"),
         accepted_until=date(r, "accepted_until", required=False),
     ),
+    "matrix": lambda r, a: risk_svc.matrix_set(actor=r.user, agency=a, size=integer(r, "size")),
     "approve": lambda r, a: risk_svc.risk_approve(
         actor=r.user, risk_id=_risk(r, a).pk, version=r.POST.get("version")
     ),

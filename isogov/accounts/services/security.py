@@ -8,20 +8,31 @@ hashed, so an attack costs the server one indexed read per try.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from isogov.audit.services import audit_record
-from isogov.core.errors import NotFound
+from isogov.core.errors import NotFound, ValidationFailed
+from isogov.notifications.models import Channel
+from isogov.notifications.services import outbox_enqueue
 
-from ..models import LoginLock, User
+from ..models import ApiToken, LoginLock, User
 from ._kernel import _require_admin
 
 LOCK_NOT_FOUND = _("There is no such sign-in lock.")
+TOKEN_NOT_FOUND = _("You have no such API token.")
+TOKEN_NAME_NEEDED = _("Name the token, e.g. after the script or device that uses it.")
+# A user keeps at most this many tokens; making one more revokes the least recently used.
+TOKENS_PER_USER = 20
+LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
 def _user_key(username: str) -> str:
@@ -83,8 +94,35 @@ def login_failed(*, username: str, ip: str) -> dt.datetime | None:
                 target=lock,
                 after={"until": lock.locked_until.isoformat(), "locks": lock.lock_count},
             )
+            if key.startswith("user:"):
+                _tell_locked_user(username=username, until=lock.locked_until)
         lock.save()
     return started
+
+
+LOCKED_SUBJECT = _("Your isogov account was locked for a while")
+LOCKED_BODY = _(
+    "Someone entered a wrong password for the account %(username)s several times, so signing "
+    "in to it is locked until %(time)s. If it was you, wait and try again. If it was not, "
+    "change your password once you are signed in, or ask the system administrator."
+)
+
+
+def _tell_locked_user(*, username: str, until: dt.datetime) -> None:
+    """ASVS 2.2.3: an e-mail to the owner of a locked account, through the outbox (sent after
+    the commit). An unknown username gets nothing, and the page answers the same either way."""
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if user is None or not user.email:
+        return
+    when = date_format(timezone.localtime(until), "H:i d/m/Y")
+    outbox_enqueue(
+        channel=Channel.EMAIL,
+        recipient=user.email,
+        subject=str(LOCKED_SUBJECT),
+        body=str(LOCKED_BODY % {"username": user.username, "time": when}),
+        object_type="accounts.lock",
+        object_id=str(user.pk),
+    )
 
 
 @transaction.atomic
@@ -116,13 +154,70 @@ def user_log_out_everywhere(*, actor: User) -> User:
     user.session_epoch += 1
     user.save(update_fields=["session_epoch"])
     Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     audit_record(actor=user, action="user.logged_out_everywhere", target=user)
     return user
 
 
 @transaction.atomic
 def user_token_revoke(*, actor: User) -> None:
-    """Revoke the user's own API token."""
+    """Revoke every API token of the user."""
     deleted, _rows = Token.objects.filter(user=actor).delete()
+    deleted += ApiToken.objects.filter(user=actor).delete()[0]
     if deleted:
         audit_record(actor=actor, action="user.token_revoked", target=actor)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a named API token; returns it and its key, which is shown only this once."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(TOKEN_NAME_NEEDED, details={"name": [str(TOKEN_NAME_NEEDED)]})
+    now = timezone.now()
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:100],
+        key_hash=_hash(key),
+        prefix=key[:8],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.ISOGOV_TOKEN_DAYS),
+    )
+    surplus = ApiToken.objects.filter(user=actor).order_by(
+        F("last_used_at").desc(nulls_last=True), "-created_at"
+    )[TOKENS_PER_USER:]
+    ApiToken.objects.filter(pk__in=[t.pk for t in surplus]).delete()
+    audit_record(actor=actor, action="user.token_created", target=token, after={"name": name})
+    return token, key
+
+
+def api_token_find(*, key: str) -> ApiToken | None:
+    """The token with this key, with its user (and home agency), or None."""
+    return (
+        ApiToken.objects.select_related("user", "user__agency").filter(key_hash=_hash(key)).first()
+    )
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Stamp the token's last use, at most once a minute (no write per request)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens."""
+    token = ApiToken.objects.filter(user=actor, pk=token_id).first()
+    if token is None:
+        raise NotFound(TOKEN_NOT_FOUND)
+    audit_record(
+        actor=actor, action="user.token_revoked", target=token, before={"name": token.name}
+    )
+    token.delete()

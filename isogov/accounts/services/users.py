@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from isogov.audit.services import audit_record
 from isogov.core.errors import check_version, full_clean_or_fail
 
-from ..models import Agency, RoleAssignment, Unit, User
+from ..models import Agency, ApiToken, RoleAssignment, Unit, User
 from ..roles import Role
 from ._kernel import (
     ALREADY_IN_STATE,
@@ -155,7 +155,9 @@ def user_reset_password(
     password = _validated_password(password, user) if chosen else _temporary_password()
     user.set_password(password)
     _bump(user, ["password", "password_changed_at"])
-    Token.objects.filter(user=user).delete()  # ASVS 3.3.3: a new password revokes the tokens
+    # ASVS 3.3.3: a new password revokes the tokens.
+    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     # The password itself is never audited; only that it changed and how.
     audit_record(
         actor=actor,

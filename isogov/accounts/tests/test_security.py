@@ -152,7 +152,7 @@ def test_token_endpoint_is_throttled_with_retry_after(
     settings.ISOGOV_THROTTLE_RATES = {"anon": None, "user": None, "token": "3/minute"}
     url = "/api/v1/auth/token/"
     statuses = [client.post(url, {"username": "x", "password": "y"}).status_code for _ in range(3)]
-    assert statuses == [400, 400, 400]
+    assert statuses == [401, 401, 401]
     response = client.post(url, {"username": "motcua", "password": DEMO_PASSWORD})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
@@ -271,3 +271,25 @@ def test_change_in_django_admin_is_audited(client: Any, demo: Any) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.filter(action="admin.change", actor_label="root").get()
     assert event.object_id == str(unit.pk) and "name" in event.reason.lower()
+
+
+def test_sign_in_gate_refuses_a_flood_before_django_works(demo: Any, settings: Any) -> None:
+    """Past the per-address rate, a sign-in POST gets 429 without a query or a hash."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ISOGOV_SIGNIN_GATE_PER_MINUTE = 3
+    attacker = Client(REMOTE_ADDR="10.6.6.6")
+    url = "/api/v1/auth/token/"
+    body = {"username": "motcua", "password": "wrong-password"}
+    assert [attacker.post(url, body).status_code for _ in range(3)] == [401, 401, 401]
+    with CaptureQueriesContext(connection) as queries:
+        refused = attacker.post(url, body)
+        page = attacker.post("/login/", body)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "throttled"
+    assert page.status_code == 429 and "Thử lại" in page.content.decode()
+    assert len(queries) == 0
+    # Another address, and reads from this one, are not affected.
+    assert Client(REMOTE_ADDR="10.7.7.7").post(url, body).status_code == 401
+    assert attacker.get("/thu-tuc/").status_code == 200

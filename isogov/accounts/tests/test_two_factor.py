@@ -93,7 +93,7 @@ def test_token_endpoint_asks_for_the_code(client: Client, demo: Any) -> None:
     secret, _codes = _enrolled(demo.user("lanhdao"))
     url = "/api/v1/auth/token/"
     refused = client.post(url, {"username": "lanhdao", "password": DEMO_PASSWORD})
-    assert refused.status_code == 400 and refused.json()["error"]["code"] == "otp_required"
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "otp_required"
     code = totp.code_at(secret, totp.current_step())
     granted = client.post(url, {"username": "lanhdao", "password": DEMO_PASSWORD, "otp": code})
     assert granted.status_code == 200 and granted.json()["token"]

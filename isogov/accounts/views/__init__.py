@@ -23,6 +23,7 @@ from .agencies import (
     admin_unit_set_active,
 )
 from .api_keys import admin_api_key_create, admin_api_key_list, admin_api_key_revoke
+from .password_reset import password_reset, password_reset_confirm, password_reset_sent
 from .security import (
     LoginView,
     LogoutView,
@@ -71,6 +72,9 @@ __all__ = [
     "admin_user_set_active",
     "login_second_step",
     "logout_everywhere",
+    "password_reset",
+    "password_reset_confirm",
+    "password_reset_sent",
     "two_factor_setup",
 ]
 

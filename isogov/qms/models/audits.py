@@ -60,6 +60,8 @@ class Audit(VersionedModel):
     )
     summary = models.TextField(_("conclusion"), blank=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    # Printed once when the lead auditor reports, and served as stored from then on.
+    report_pdf = models.FileField(_("frozen report PDF"), upload_to="qms/audits/", blank=True)
 
     class Meta:
         verbose_name = _("internal audit")

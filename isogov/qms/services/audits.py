@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,13 @@ def audit_report(*, actor: User, audit_id: int, version: object, summary: str) -
     audit.reported_on = clock.today()
     audit.version += 1
     audit.save()
+    # The issued report is frozen: later changes to findings or nonconformities do not alter it.
+    from ..pdf import audit_report_pdf
+
+    audit.report_pdf.save(
+        f"bao-cao-danh-gia-{audit.pk}.pdf", ContentFile(audit_report_pdf(audit)), save=False
+    )
+    audit.save(update_fields=["report_pdf"])
     record(actor=actor, action="audit.report", target=audit, agency=audit.agency)
     return audit
 

@@ -33,6 +33,17 @@ NOT_PUBLISHED = _("Only a published revision can be acknowledged.")
 NOT_DISTRIBUTED = _("This revision was not distributed to your unit.")
 ALREADY_READ = _("You have already acknowledged this revision.")
 NEEDS_CHANGE_SUMMARY = _("Summarise what changes in this revision.")
+ATTACHMENT_KIND = _("Attach a Word (.docx, .doc) or PDF file.")
+ATTACHMENT_SIZE = _("The attachment is larger than %(mb)s MB.")
+ATTACHMENT_FROZEN = _("A published or obsolete revision cannot change its attachment.")
+ATTACHMENT_WHO = _("Only the revision's author or the ISO secretary may attach a file.")
+ATTACHMENT_MAX_MB = 20
+# What each accepted extension's file starts with (a renamed file of another kind is refused).
+ATTACHMENT_MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
 
 PARTY_LABELS = {
     Party.AUTHOR: _("author"),
@@ -331,3 +342,44 @@ def document_register(
         approver=approver,
         content=content,
     )
+
+
+@transaction.atomic
+def revision_attach(
+    *, actor: User, revision_id: int, version: Any, upload: Any
+) -> DocumentRevision:
+    """Attach the Word or PDF original to a revision that is not yet published (§7.5.2)."""
+    revision = (
+        DocumentRevision.objects.select_for_update(of=("self",))
+        .select_related("document", "document__agency")
+        .get(pk=revision_id)
+    )
+    check_version(stored=revision.version, sent=version)
+    if revision.status in (RevisionStatus.PUBLISHED, RevisionStatus.OBSOLETE):
+        raise ConflictError(ATTACHMENT_FROZEN)
+    if not {Party.AUTHOR, Party.SECRETARY} & parties_of(user=actor, revision=revision):
+        raise PermissionDenied(ATTACHMENT_WHO)
+    if upload is None:
+        raise fail("attachment", ATTACHMENT_KIND)
+    name = str(getattr(upload, "name", "") or "")
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in ATTACHMENT_MAGIC:
+        raise fail("attachment", ATTACHMENT_KIND)
+    if upload.size > ATTACHMENT_MAX_MB * 1024 * 1024:
+        raise fail("attachment", ATTACHMENT_SIZE, mb=ATTACHMENT_MAX_MB)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_MAGIC[extension]):
+        raise fail("attachment", ATTACHMENT_KIND)
+    code = revision.document.code.replace("/", "-")
+    revision.attachment.save(f"{code}-{revision.number:02d}{extension}", upload, save=False)
+    revision.version += 1
+    revision.save(update_fields=["attachment", "version", "updated_at"])
+    record(
+        actor=actor,
+        action="revision.attach",
+        target=revision,
+        agency=revision.document.agency,
+        file=revision.attachment.name,
+    )
+    return revision

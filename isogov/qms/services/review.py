@@ -26,6 +26,9 @@ from ._common import LEADERS, fail, record, require_manager
 
 NOT_A_LEADER = _("Only the agency's leader may do this.")
 NO_SCOPE = _("Set the QMS scope before announcing conformity.")
+FUTURE_DAY = _("The day cannot be in the future.")
+REPORT_DAY_YEAR = _("The report of %(year)s is sent in %(year)s or in the following year.")
+NO_ANNOUNCEMENT = _("Choose a decision from the list.")
 FUTURE_MEETING = _("A management review is recorded once it has been held.")
 
 # Circular 26/2014: corrective actions reported within 2 months of the inspection record ([A]
@@ -128,8 +131,14 @@ def announcement_mark(
     *, actor: User, announcement_id: int, which: str, on: dt.date
 ) -> ConformityAnnouncement:
     """Record the notice to the Department of Science and Technology, or the posting."""
-    announcement = ConformityAnnouncement.objects.select_for_update().get(pk=announcement_id)
+    announcement = (
+        ConformityAnnouncement.objects.select_for_update().filter(pk=announcement_id).first()
+    )
+    if announcement is None:
+        raise fail("announcement", NO_ANNOUNCEMENT)
     require_manager(actor=actor, agency=announcement.agency)
+    if on > clock.today():
+        raise fail("on", FUTURE_DAY)
     if which == "notified":
         announcement.dost_notified_on = on
     elif which == "posted":
@@ -177,4 +186,22 @@ def yearly_report_open(*, agency: Agency, year: int) -> YearlyReport:
     report, _created = YearlyReport.objects.get_or_create(
         agency=agency, year=year, defaults={"due_on": yearly_report_due(year)}
     )
+    return report
+
+
+@transaction.atomic
+def yearly_report_submit(*, actor: User, agency: Agency, year: int, on: dt.date) -> YearlyReport:
+    """Record the day the yearly report was sent (appendix II of Decision 19/2014)."""
+    require_manager(actor=actor, agency=agency)
+    if not 2014 <= year <= 2100:
+        raise fail("year", _("Choose a year from 2014 to 2100."))
+    if on.year not in (year, year + 1):
+        raise fail("submitted_on", REPORT_DAY_YEAR, year=year)
+    if on > clock.today():
+        raise fail("submitted_on", FUTURE_DAY)
+    report = yearly_report_open(agency=agency, year=year)
+    report = YearlyReport.objects.select_for_update().get(pk=report.pk)
+    report.submitted_on = on
+    report.save(update_fields=["submitted_on", "updated_at"])
+    record(actor=actor, action="yearly_report.submit", target=report, agency=agency, year=year)
     return report

@@ -71,6 +71,57 @@ def test_audit_report_pdf(desk: Any) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_issued_audit_report_is_frozen(desk: Any) -> None:
+    """Issued once at the report, stored, and served unchanged when the data changes later."""
+    from isogov.qms.models import Audit, Finding
+
+    audit = audits.audit_plan(
+        actor=desk.user("thuky"),
+        agency=desk.department,
+        title="Đánh giá nội bộ đợt 1",
+        scope="Bộ phận Một cửa",
+        units=[unit(desk, "MC")],
+        processes=[],
+        clauses=["8.5"],
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 6, 2),
+        lead_auditor=desk.user("danhgia"),
+        team=[desk.user("danhgia")],
+    )
+    audits.finding_record(
+        actor=desk.user("danhgia"),
+        audit_id=audit.pk,
+        grade="observation",
+        clause="8.5",
+        description="Sổ giao nhận ghi thiếu giờ",
+        evidence="Sổ tuần 1",
+    )
+    draft = _get(desk, f"/iso/danh-gia/{audit.pk}/bao-cao.pdf")
+    assert "Sổ giao nhận ghi thiếu giờ" in draft
+    audit.refresh_from_db()
+    assert not audit.report_pdf
+    audits.audit_report(
+        actor=desk.user("danhgia"), audit_id=audit.pk, version=audit.version, summary="Phù hợp."
+    )
+    audit.refresh_from_db()
+    assert audit.report_pdf.name.startswith("qms/audits/")
+    with audit.report_pdf.open("rb") as frozen:
+        stored = frozen.read()
+    issued = _get(desk, f"/iso/danh-gia/{audit.pk}/bao-cao.pdf")
+    # The data changes after the report was issued...
+    Finding.objects.filter(audit=audit).update(description="Nội dung sửa sau khi ban hành")
+    Audit.objects.filter(pk=audit.pk).update(title="Tên đã đổi")
+    later = Client()
+    later.force_login(desk.user("thuky"))
+    response = later.get(f"/iso/danh-gia/{audit.pk}/bao-cao.pdf")
+    # ...and the issued report is the same bytes, with the original text.
+    assert response.content == stored
+    assert issued == " ".join(text_of(response.content).split())
+    assert "Sổ giao nhận ghi thiếu giờ" in issued and "Đánh giá nội bộ đợt 1" in issued
+    assert "Nội dung sửa sau khi ban hành" not in issued and "Tên đã đổi" not in issued
+
+
+@time_machine.travel(NOW, tick=False)
 def test_management_review_pack_pdf(desk: Any) -> None:
     system.context_issue_add(
         actor=desk.user("thuky"),
