@@ -198,6 +198,10 @@ class Dossier(VersionedModel):
     stop_number = models.PositiveIntegerField(_("stop notice number"), null=True, blank=True)
     stop_symbol = models.CharField(_("stop notice symbol"), max_length=50, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    # Searched through their own indexes (dossiers/search.py): the last nine digits of the phone
+    # and the digits of the ID or tax number.
+    applicant_phone_key = models.CharField(max_length=9, editable=False, blank=True, default="")
+    applicant_id_key = models.CharField(max_length=50, editable=False, blank=True, default="")
     access_token = models.CharField(
         _("applicant's access token"),
         max_length=32,
@@ -236,6 +240,8 @@ class Dossier(VersionedModel):
                 condition=models.Q(finished_at__isnull=True),
                 name="dossier_agency_open",
             ),
+            models.Index(fields=["applicant_phone_key"], name="dossier_phone_key"),
+            models.Index(fields=["applicant_id_key"], name="dossier_id_key"),
         ]
         permissions = [
             ("register_backdated", _("Can register back-dated postal or migrated dossiers")),

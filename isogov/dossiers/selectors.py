@@ -10,7 +10,6 @@ from isogov.catalog.models import ProcedureVersion
 from isogov.catalog.selectors import in_force_filter
 from isogov.core import clock
 from isogov.core.errors import NotFound
-from isogov.core.text import search_terms
 
 from .models import CustodyIncident, Dossier, DossierEvent, DossierStep, Payment
 from .permissions import Held, step_refusal
@@ -20,6 +19,7 @@ from .queues import OPEN_STATUSES as OPEN_STATUSES
 from .queues import QueueRow as QueueRow
 from .queues import dossier_queue as dossier_queue
 from .queues import dossier_queue_tabs as dossier_queue_tabs
+from .search import search_filter
 
 
 def dossier_list(*, user: User) -> QuerySet[Dossier]:
@@ -182,10 +182,9 @@ def dossier_unit_choices(*, dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dossier]:
-    """Search by code, applicant name, phone, ID number or procedure (diacritics ignored)."""
-    qs = dossier_list(user=user)
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    """Search by code, applicant name, phone, ID number or procedure (diacritics ignored;
+    ``search.search_filter`` says which index answers which query)."""
+    qs = search_filter(dossier_list(user=user), q)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -198,9 +197,7 @@ def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> Q
     qs = dossier_list(user=user).filter(
         agency=agency, register_line__isnull=False, received_at__year=year
     )
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
-    return qs.order_by("register_line")
+    return search_filter(qs, q).order_by("register_line")
 
 
 def dossier_lookup_public(*, code: str, phone: str) -> Dossier:

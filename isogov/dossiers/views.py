@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from isogov.workcal.selectors import calendar_for
 
 from . import documents, exports, selectors, services
 from . import register as dossier_register
+from . import search as search_index
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
@@ -85,9 +87,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             rows=exports.dossier_rows(found),
         )
     results: list[Dossier] = []
-    total = None
+    total, capped = None, False
     if filters.is_set:
-        total = found.count()
+        total, capped = search_index.capped_count(found)
         results = list(found[:200])
     return render(
         request,
@@ -98,6 +100,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "filters": filters,
             "results": results,
             "total": total,
+            "capped": capped,
+            "cap_label": _("More than %(cap)s dossiers")
+            % {"cap": number_format(search_index.SEARCH_COUNT_CAP, force_grouping=True)},
             "statuses": STATUS_CHOICES,
         },
         status=400 if filters.errors else 200,

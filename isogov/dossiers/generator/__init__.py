@@ -43,6 +43,7 @@ from ..demo import SUMMARIES, demo_applicant, demo_officers, officer_for
 from ..models import Dossier, DossierStep
 from ..permissions import step_refusal
 from ..rulesets import RuleSet, ruleset_in_force
+from ..search import id_key, phone_key
 from ..transitions import Status
 from .history import SLOT_US, Actors, Simulator, Story
 from .load import daily_counts, day_weights
@@ -90,6 +91,8 @@ def _applicants(count: int) -> list[Applicant]:
                 email=clean.email,
                 representative_name=raw.representative_name.strip(),
                 folded=fold_vietnamese(f"{clean.name} {clean.phone} {clean.id_number}"),
+                phone_key=phone_key(clean.phone),
+                id_key=id_key(clean.id_number),
             )
         )
     return pool
