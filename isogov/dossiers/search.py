@@ -7,8 +7,9 @@ A query is read as one of three kinds, each answered through an index:
   ``code >= P AND code < P || U+10FFFF`` over the binary index; on PostgreSQL ``LIKE 'P%'``,
   which uses the ``varchar_pattern_ops`` index Django adds to a unique ``CharField``);
 - **a phone or ID number** (nine digits or more, blanks, dots, dashes, brackets and ``+``
-  ignored; not the end of a code, ``261202-0001``): the normalised columns ``applicant_phone_key`` (the last nine digits, the rule of the
-  public lookup) and ``applicant_id_key`` (the digits of the ID or tax number), each indexed;
+  ignored; not the end of a code, ``261202-0001``): the normalised columns
+  ``applicant_phone_key`` (the last nine digits, the rule of the public lookup) and
+  ``applicant_id_key`` (the digits of the ID or tax number), each indexed;
 - **anything else** (a name, a procedure, part of a code): the folded ``search_text`` (code,
   reference, applicant, phone, ID number, procedure; diacritics ignored, ``core.text``). On
   SQLite through the FTS5 table ``dossiers_dossier_fts`` (external content, kept in step by
@@ -37,6 +38,7 @@ PHONE_KEY_DIGITS = 9
 FTS_TABLE = "dossiers_dossier_fts"
 TRGM_INDEX = "dossier_search_trgm"
 _CODE_PREFIX = re.compile(r"[0-9a-z]+(\.[0-9a-z]+)+\.?-[0-9]{0,6}(-[0-9a-z]*)?")
+_CODE_WHOLE = re.compile(r"[0-9a-z]+(\.[0-9a-z]+)+-[0-9]{6}-[0-9]{4,}")
 _CODE_TAIL = re.compile(r"[0-9]{6}-[0-9]{4,}")  # "261202-0001": the date and number of a code
 _NUMBER_SEPARATORS = re.compile(r"[\s.\-()+/]")
 _ASCII_DIGITS = frozenset("0123456789")
@@ -123,6 +125,8 @@ def search_filter(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
     compact = fold_vietnamese(text).replace(" ", "")
     if _CODE_PREFIX.fullmatch(compact):
         prefix = compact.upper()
+        if _CODE_WHOLE.fullmatch(compact):  # the unique index, whatever the statistics say
+            return qs.filter(code=prefix)
         if connections[qs.db].vendor == "sqlite":
             return qs.filter(code__gte=prefix, code__lt=prefix + _TOP)
         return qs.filter(code__startswith=prefix)

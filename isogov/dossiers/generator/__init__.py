@@ -33,6 +33,7 @@ from isogov.catalog.intake import IntakePlan, IntakePlanError, intake_plan
 from isogov.catalog.models import AgencyProcedure
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
+from isogov.core.sql import refresh_statistics
 from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import MemoisedCalendar
 from isogov.workcal.selectors import calendar_for
@@ -276,9 +277,11 @@ def demo_generate(
     simulator = Simulator(calendar=calendar, until=until, actors=actors, seed=rng.randrange(2**32))
     applicants = _applicants(min(APPLICANTS, max(len(chosen), 1)))
     with _bulk_cache():
-        return _generate(
+        result = _generate(
             agency, actors, simulator, chosen, applicants, rng, batch_size, progress, started
         )
+    refresh_statistics()  # the planner needs to know the tables grew
+    return result
 
 
 @contextmanager
