@@ -19,6 +19,7 @@ from .queues import OPEN_STATUSES as OPEN_STATUSES
 from .queues import QueueRow as QueueRow
 from .queues import dossier_queue as dossier_queue
 from .queues import dossier_queue_tabs as dossier_queue_tabs
+from .register import register_query
 from .search import search_filter
 
 
@@ -194,10 +195,7 @@ def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dos
 
 def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> QuerySet[Dossier]:
     """The register (sổ theo dõi hồ sơ, form 06/07): received dossiers of one agency-year."""
-    qs = dossier_list(user=user).filter(
-        agency=agency, register_line__isnull=False, received_at__year=year
-    )
-    return search_filter(qs, q).order_by("register_line")
+    return register_query(dossier_list(user=user), agency=agency, year=year, q=q)
 
 
 def dossier_lookup_public(*, code: str, phone: str) -> Dossier:
