@@ -12,7 +12,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
 from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
+from isogov.core.text import grouped
 from isogov.workcal.selectors import calendar_for
 
 from . import documents, exports, register_jobs, selectors, services
@@ -110,7 +110,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "total": total,
             "capped": capped,
             "cap_label": _("More than %(cap)s dossiers")
-            % {"cap": number_format(search_index.SEARCH_COUNT_CAP, force_grouping=True)},
+            % {"cap": grouped(search_index.SEARCH_COUNT_CAP)},
             "statuses": STATUS_CHOICES,
         },
         status=400 if filters.errors else 200,
