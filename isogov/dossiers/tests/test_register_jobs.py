@@ -28,7 +28,7 @@ ROWS = 2000
 def year(desk: Any) -> list[str]:
     """A 2026 register of a few thousand rows (the generator), one applicant named like a
     formula; the codes in register order."""
-    demo_generate(agency=desk.department, dossiers=ROWS, months=4, seed=5, until=UNTIL)
+    demo_generate(agency=desk.department, dossiers=ROWS, months=6, seed=3, until=UNTIL)
     listed = Dossier.objects.filter(
         agency=desk.department, register_line__isnull=False, received_at__year=2026
     ).order_by("register_line")
