@@ -7,7 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
@@ -81,6 +83,58 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     f"page_size: {message}", details={"page_size": [str(message)]}
                 )
         return super().get_page_size(request)
+
+
+class _CappedPaginator(Paginator):
+    """Counts no further than ``cap`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``)."""
+
+    cap = 1000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
+class CappedPageNumberPagination(PageNumberPagination):
+    """Pages whose ``count`` stops at ``COUNT_CAP``: a search over a million rows is not counted
+    to the end. ``count_capped`` says there are more; the pages reach as far as the count."""
+
+    COUNT_CAP = 1000
+
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": getattr(paginator, "capped", False),
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def django_paginator_class(self, object_list: Any, per_page: int) -> Paginator:  # type: ignore[override]
+        paginator = _CappedPaginator(object_list, per_page)
+        paginator.cap = self.COUNT_CAP
+        return paginator
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = (
+            f"How many match, counted up to {self.COUNT_CAP}; past that the count stays at "
+            f"{self.COUNT_CAP}, ``count_capped`` is true and the pages end there (narrow the "
+            "search)."
+        )
+        response["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when more than {self.COUNT_CAP} match.",
+        }
+        response["required"] = [*response.get("required", []), "count_capped"]
+        return response
 
 
 @extend_schema_serializer(component_name="ErrorBody")

@@ -25,3 +25,18 @@ def fold_vietnamese(text: str | None) -> str:
 def search_terms(query: str | None) -> list[str]:
     """The folded words of a search query; a record matches when it contains them all."""
     return [term for term in fold_vietnamese(query).split(" ") if term]
+
+
+def grouped(number: int) -> str:
+    """A whole number with the active language's thousands separator: 9.999 in Vietnamese,
+    9,999 in English (the Vietnamese formats group nothing by default)."""
+    from django.utils import numberformat
+    from django.utils.formats import get_format
+
+    return numberformat.format(
+        number,
+        decimal_sep=get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from isogov.accounts.models import Agency, User
 from isogov.accounts.selectors import agency_get, user_primary_agency
 from isogov.catalog.models import ChannelKind
-from isogov.core.api import ErrorOutputSerializer, PageNumberPagination
+from isogov.core.api import CappedPageNumberPagination, ErrorOutputSerializer
 from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
@@ -333,7 +333,7 @@ class PaperInputSerializer(serializers.Serializer):
 class DossierCollectionApi(APIView):
     """``GET``: search the dossiers the user may see. ``POST``: receive a dossier at the desk."""
 
-    pagination_class = PageNumberPagination
+    pagination_class = CappedPageNumberPagination
 
     @extend_schema_serializer(component_name="DossierSearchFilter")
     class FilterSerializer(serializers.Serializer):

@@ -206,6 +206,10 @@ class Dossier(VersionedModel):
     stop_number = models.PositiveIntegerField(_("stop notice number"), null=True, blank=True)
     stop_symbol = models.CharField(_("stop notice symbol"), max_length=50, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    # Searched through their own indexes (dossiers/search.py): the last nine digits of the phone
+    # and the digits of the ID or tax number.
+    applicant_phone_key = models.CharField(max_length=9, editable=False, blank=True, default="")
+    applicant_id_key = models.CharField(max_length=50, editable=False, blank=True, default="")
     access_token = models.CharField(
         _("applicant's access token"),
         max_length=32,
@@ -252,6 +256,8 @@ class Dossier(VersionedModel):
                 condition=models.Q(finished_at__isnull=True),
                 name="dossier_agency_open",
             ),
+            models.Index(fields=["applicant_phone_key"], name="dossier_phone_key"),
+            models.Index(fields=["applicant_id_key"], name="dossier_id_key"),
         ]
         permissions = [
             ("register_backdated", _("Can register back-dated postal or migrated dossiers")),
@@ -602,3 +608,53 @@ class OnlineDraftPaper(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegisterExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RegisterExport(TimeStampedModel):
+    """The register of a year as a PDF or XLSX file, built by the background worker
+    (``register_jobs``), with its progress for the page that waits for it."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("year"))
+    q = models.CharField(_("search"), max_length=200, blank=True)
+    kind = models.CharField(_("format"), max_length=10, choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RegisterExportStatus.choices,
+        default=RegisterExportStatus.QUEUED,
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="dossiers/registers/", blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register file")
+        verbose_name_plural = _("register files")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}-{self.year}.{self.kind}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RegisterExportStatus.DONE, RegisterExportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency
@@ -27,6 +28,7 @@ from isogov.core.errors import ValidationFailed
 from .models import ClockStop, Dossier, DossierStep, Extension, StepKind
 from .pdf.forms import Form, form_number_and_title
 from .rulesets import RULE_SETS, FormSet, ruleset_in_force
+from .search import search_filter
 
 # The oldest year anyone may ask for, before the rule-set check says more: keeps absurd input
 # (-1, 1, 10000, twenty digits) away from the database's date functions.
@@ -105,6 +107,61 @@ def register_year(value: str | None) -> int:
         message = YEAR_BEFORE_RULES % {"year": year, "first": FIRST_REGISTER_YEAR}
         raise ValidationFailed(message, details={"year": [message]})
     return year
+
+
+REGISTER_PAGE_ROWS = 50
+NOT_IN_RANGE = _("“%(value)s” is not a number from %(low)s to %(high)s.")
+
+
+def register_number(value: str | None, *, field: str, low: int, high: int) -> int | None:
+    """A whole number from a query string within ``low``–``high`` (``None`` when not given);
+    ``ValidationFailed`` naming ``field`` otherwise."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not _INTEGER.fullmatch(text) or len(text) > 6 or not low <= int(text) <= high:
+        message = NOT_IN_RANGE % {"value": text[:20], "low": low, "high": high}
+        raise ValidationFailed(message, details={field: [message]})
+    return int(text)
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """One month of a register, counted by the database."""
+
+    month: int
+    received: int
+    finished: int
+    returned: int
+    late: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.received // REGISTER_PAGE_ROWS))
+
+
+def register_month_totals(dossiers: QuerySet[Dossier]) -> dict[int, MonthTotals]:
+    """The register's totals for each month of receipt (Vietnam time), in one grouped query."""
+    rows = (
+        dossiers.order_by()
+        .annotate(month=ExtractMonth("received_at", tzinfo=clock.LOCAL_TZ))
+        .values("month")
+        .annotate(
+            received=Count("id"),
+            finished=Count("id", filter=Q(finished_at__isnull=False)),
+            returned=Count("id", filter=Q(returned_at__isnull=False)),
+            late=Count("id", filter=Q(outcome="late")),
+        )
+    )
+    totals = {row["month"]: MonthTotals(**row) for row in rows}
+    return {m: totals.get(m, MonthTotals(m, 0, 0, 0, 0)) for m in range(1, 13)}
+
+
+def register_month(dossiers: QuerySet[Dossier], year: int, month: int) -> QuerySet[Dossier]:
+    """The dossiers of the register received in ``month`` of ``year`` (Vietnam time)."""
+    start = dt.datetime(year, month, 1, tzinfo=clock.LOCAL_TZ)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=clock.LOCAL_TZ)
+    return dossiers.filter(received_at__gte=start, received_at__lt=end)
 
 
 def register_form_set(year: int) -> FormSet:
@@ -217,6 +274,15 @@ def register_data(*, agency: Agency, year: int, dossiers: list[Dossier]) -> Regi
     prefetch_related_objects(dossiers, *_prefetches())
     rows = [_register_row(d, agency) for d in dossiers if d.received_at is not None]
     return RegisterData(agency_name=agency.name, year=year, rows=rows)
+
+
+def register_query(
+    qs: QuerySet[Dossier], *, agency: Agency, year: int, q: str
+) -> QuerySet[Dossier]:
+    """``qs`` narrowed to the agency's register of ``year`` (received dossiers, ``q`` searched
+    as the search page searches), in register order."""
+    qs = qs.filter(agency=agency, register_line__isnull=False, received_at__year=year)
+    return search_filter(qs, q).order_by("register_line")
 
 
 def register_rows(*, agency: Agency, dossiers: QuerySet[Dossier]) -> Iterator[RegisterRow]:

@@ -13,7 +13,6 @@ from isogov.catalog.models import ProcedureVersion
 from isogov.catalog.selectors import in_force_filter
 from isogov.core import clock
 from isogov.core.errors import NotFound
-from isogov.core.text import search_terms
 
 from .models import CustodyIncident, Dossier, DossierEvent, DossierStep, Payment
 from .permissions import Held, step_refusal
@@ -23,6 +22,8 @@ from .queues import OPEN_STATUSES as OPEN_STATUSES
 from .queues import QueueRow as QueueRow
 from .queues import dossier_queue as dossier_queue
 from .queues import dossier_queue_tabs as dossier_queue_tabs
+from .register import register_query
+from .search import search_filter
 
 
 def dossier_list(*, user: User) -> QuerySet[Dossier]:
@@ -185,10 +186,9 @@ def dossier_unit_choices(*, dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dossier]:
-    """Search by code, applicant name, phone, ID number or procedure (diacritics ignored)."""
-    qs = dossier_list(user=user)
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    """Search by code, applicant name, phone, ID number or procedure (diacritics ignored;
+    ``search.search_filter`` says which index answers which query)."""
+    qs = search_filter(dossier_list(user=user), q)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -198,12 +198,7 @@ def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dos
 
 def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> QuerySet[Dossier]:
     """The register (sổ theo dõi hồ sơ, form 06/07): received dossiers of one agency-year."""
-    qs = dossier_list(user=user).filter(
-        agency=agency, register_line__isnull=False, received_at__year=year
-    )
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
-    return qs.order_by("register_line")
+    return register_query(dossier_list(user=user), agency=agency, year=year, q=q)
 
 
 def _second_factor_matches(dossier: Dossier, second: str) -> bool:

@@ -3,7 +3,7 @@
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from isogov.core import clock
 from isogov.core.errors import ApplicationError
@@ -36,3 +36,11 @@ def dossiers_close_unanswered() -> int:
         else:
             closed += 1
     return closed
+
+
+@db_task()
+def register_export_task(job_id: int) -> str:
+    """Build a register file queued from the register page (``register_jobs``)."""
+    from .register_jobs import register_export_run
+
+    return str(register_export_run(job_id=job_id).status)

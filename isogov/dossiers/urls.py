@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.intake, name="intake"),
     path("new/checklist/", views.intake_checklist, name="intake-checklist"),
     path("register/", views.register, name="register"),
+    path("register/files/<int:pk>/", views.register_export, name="register-export"),
     path("notices/", notice_views.notice_templates, name="notice-templates"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +22,26 @@ from isogov.accounts.selectors import user_primary_agency
 from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
-from isogov.core.errors import ApplicationError, NotFound
+from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
+from isogov.core.text import grouped
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, exports, selectors, services, uploads
+from . import documents, exports, register_jobs, selectors, services, uploads
 from . import register as dossier_register
+from . import search as search_index
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
 from .forms import IntakeForm
 from .inputs import FORMS, form_data
 from .listing import apply_filters, list_filters
-from .models import STATUS_CHOICES, Dossier, DossierStep, IncidentKind, StepKind
+from .models import (
+    STATUS_CHOICES,
+    Dossier,
+    DossierStep,
+    IncidentKind,
+    RegisterExport,
+    RegisterExportStatus,
+    StepKind,
+)
 from .panels import panel_urls
 from .permissions import Held, held_roles, next_step
 from .queues import Tab
@@ -86,9 +96,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             rows=exports.dossier_rows(found),
         )
     results: list[Dossier] = []
-    total = None
+    total, capped = None, False
     if filters.is_set:
-        total = found.count()
+        total, capped = search_index.capped_count(found)
         results = list(found[:200])
     return render(
         request,
@@ -99,6 +109,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "filters": filters,
             "results": results,
             "total": total,
+            "capped": capped,
+            "cap_label": _("More than %(cap)s dossiers")
+            % {"cap": grouped(search_index.SEARCH_COUNT_CAP)},
             "statuses": STATUS_CHOICES,
         },
         status=400 if filters.errors else 200,
@@ -432,33 +445,73 @@ def form_pdf(request: AuthenticatedHttpRequest, code: str, form: str) -> HttpRes
     return response
 
 
+# A register up to this many rows is still built inside the request; a larger one goes to the
+# background worker (``register_jobs``).
+REGISTER_DIRECT_ROWS = 2000
+
+
 @login_required
 def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    """The register (sổ theo dõi hồ sơ) of the user's agency for one year; PDF and XLSX."""
+    """The register (sổ theo dõi hồ sơ) of the user's agency for one year: the page shows one
+    month, 50 rows a page, with the months' totals counted in SQL; the year's PDF and XLSX are
+    built in the background (a small one at once); CSV is streamed."""
     agency = _agency(request)
     # A year that is no number, absurd or before the first rule set is a 400 naming it.
     year = dossier_register.register_year(request.GET.get("year"))
     form_set = dossier_register.register_form_set(year)
-    q = request.GET.get("q", "")
+    q = request.GET.get("q", "")[:200]
     listed = selectors.dossier_register(user=request.user, agency=agency, year=year, q=q)
     export = request.GET.get("format", "")
-    if export in exports.FORMATS:
-        # Streamed in constant memory, whatever the year's size.
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in ("pdf", "xlsx"):
+            message = _("Choose PDF or XLSX.")
+            raise ValidationFailed(message, details={"kind": [message]})
+        job = register_jobs.register_export_request(
+            actor=request.user, agency=agency, year=year, kind=kind, q=q
+        )
+        return redirect("dossiers:register-export", pk=job.pk)
+    if export == "csv":
         rows = dossier_register.register_rows(agency=agency, dossiers=listed)
+        body = dossier_register.register_csv_stream(rows=rows)
+        return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
+    if export in ("xlsx", "pdf"):
+        if listed[: REGISTER_DIRECT_ROWS + 1].count() > REGISTER_DIRECT_ROWS:
+            job = register_jobs.register_export_request(
+                actor=request.user, agency=agency, year=year, kind=export, q=q
+            )
+            return redirect("dossiers:register-export", pk=job.pk)
         if export == "xlsx":
+            rows = dossier_register.register_rows(agency=agency, dossiers=listed)
             body = dossier_register.register_xlsx_stream(
                 agency_name=agency.name, year=year, rows=rows, form_set=form_set
             )
-        else:
-            body = dossier_register.register_csv_stream(rows=rows)
-        return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
-    dossiers = list(listed)
-    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
-    if export == "pdf":
+            return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
+        data = dossier_register.register_data(agency=agency, year=year, dossiers=list(listed))
         body_pdf = dossier_register.render_register_pdf(data, form_set=form_set)
         response = HttpResponse(body_pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
         return response
+    totals = dossier_register.register_month_totals(listed)
+    month = dossier_register.register_number(
+        request.GET.get("month"), field="month", low=1, high=12
+    )
+    if month is None:
+        # The latest month with dossiers (the current one, in a year under way).
+        filled = [m for m, t in totals.items() if t.received]
+        month = filled[-1] if filled else min(clock.today().month, 12)
+    chosen = totals[month]
+    page = (
+        dossier_register.register_number(
+            request.GET.get("page"), field="page", low=1, high=chosen.pages
+        )
+        or 1
+    )
+    size = dossier_register.REGISTER_PAGE_ROWS
+    dossiers = list(
+        dossier_register.register_month(listed, year, month)[(page - 1) * size : page * size]
+    )
+    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
     first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(
         request,
@@ -467,7 +520,33 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "agency": agency,
             "year": year,
             "q": q,
+            "month": month,
+            "page": page,
+            "pages": range(1, chosen.pages + 1),
+            "totals": list(totals.values()),
+            "chosen": chosen,
+            "year_total": sum(t.received for t in totals.values()),
             "rows": zip(dossiers, data.rows, strict=True),
             "years": range(first, clock.today().year + 1),
+            "jobs": RegisterExport.objects.filter(agency=agency, year=year)[:5],
         },
     )
+
+
+@login_required
+def register_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """A register file being built: its progress (htmx polls the fragment), then its link;
+    ``?download=1`` sends the file."""
+    agency = _agency(request)
+    job = RegisterExport.objects.filter(pk=pk, agency=agency).first()
+    if job is None:
+        raise NotFound()
+    if request.GET.get("download") == "1":
+        if job.status != RegisterExportStatus.DONE or not job.file:
+            raise NotFound()
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=f"so-theo-doi-{job.year}.{job.kind}"
+        )
+    polled = request.headers.get("HX-Request") == "true"
+    template = "dossiers/_register_export.html" if polled else "dossiers/register_export.html"
+    return render(request, template, {"job": job})

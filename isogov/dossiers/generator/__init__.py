@@ -33,6 +33,7 @@ from isogov.catalog.intake import IntakePlan, IntakePlanError, intake_plan
 from isogov.catalog.models import AgencyProcedure
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
+from isogov.core.sql import refresh_statistics
 from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import MemoisedCalendar
 from isogov.workcal.selectors import calendar_for
@@ -43,6 +44,7 @@ from ..demo import SUMMARIES, demo_applicant, demo_officers, officer_for
 from ..models import Dossier, DossierStep
 from ..permissions import step_refusal
 from ..rulesets import RuleSet, ruleset_in_force
+from ..search import id_key, phone_key
 from ..transitions import Status
 from .history import SLOT_US, Actors, Simulator, Story
 from .load import daily_counts, day_weights
@@ -90,6 +92,8 @@ def _applicants(count: int) -> list[Applicant]:
                 email=clean.email,
                 representative_name=raw.representative_name.strip(),
                 folded=fold_vietnamese(f"{clean.name} {clean.phone} {clean.id_number}"),
+                phone_key=phone_key(clean.phone),
+                id_key=id_key(clean.id_number),
             )
         )
     return pool
@@ -273,9 +277,11 @@ def demo_generate(
     simulator = Simulator(calendar=calendar, until=until, actors=actors, seed=rng.randrange(2**32))
     applicants = _applicants(min(APPLICANTS, max(len(chosen), 1)))
     with _bulk_cache():
-        return _generate(
+        result = _generate(
             agency, actors, simulator, chosen, applicants, rng, batch_size, progress, started
         )
+    refresh_statistics()  # the planner needs to know the tables grew
+    return result
 
 
 @contextmanager

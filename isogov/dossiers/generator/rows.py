@@ -48,7 +48,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "result_collector_name", "result_collector_id_number", "result_tracking_number",
         "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
         "result_file", "result_approved_by_id", "result_approved_at", "register_line",
-        "stop_number", "stop_symbol", "search_text", "access_token", "source", "external_code",
+        "stop_number", "stop_symbol", "search_text", "applicant_phone_key", "applicant_id_key",
+        "access_token", "source", "external_code",
     ),
     DossierStep: (
         "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
@@ -95,6 +96,8 @@ class Applicant:
     email: str
     representative_name: str
     folded: str  # the folded "name phone id number" of the search text
+    phone_key: str  # search.phone_key(phone)
+    id_key: str  # search.id_key(id_number)
 
 
 @dataclass
@@ -480,6 +483,8 @@ class RowMaker:
                 # ``search_text_of``: code, reference (none), name, phone, ID, procedure.
                 f"{code.casefold()} {applicant.folded} "
                 f"{self._fold(plan.version_name + ' ' + plan.procedure_code)}",
+                applicant.phone_key,
+                applicant.id_key,
                 new_access_token(),
                 "",  # source: a native dossier
                 "",

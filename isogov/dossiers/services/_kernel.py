@@ -13,6 +13,7 @@ from isogov.accounts.models import Agency, User
 from isogov.audit.services import audit_record
 from isogov.core import clock
 from isogov.core.errors import (
+    ApplicationError,
     ConflictError,
     NotFound,
     PermissionDenied,
@@ -21,6 +22,7 @@ from isogov.core.errors import (
 )
 from isogov.core.inserts import insert_rows
 from isogov.core.sql import fetch_one
+from isogov.core.text import grouped
 from isogov.workcal.engine import WorkingCalendar
 from isogov.workcal.selectors import calendar_for
 
@@ -302,13 +304,32 @@ def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
     sequence = _next_number(agency, f"day:{day.isoformat()}")
     # A deployment on a national centralised system uses the Circular 04/2025 format.
     configured = settings.ISOGOV_DOSSIER_CODE_FORMAT
-    return codes.dossier_code(
-        code_format=CodeFormat(configured) if configured else ruleset.code_format,
-        system_id=settings.ISOGOV_DOSSIER_SYSTEM_ID,
-        agency_code=agency.code,
-        received_on=day,
-        sequence=sequence,
-    )
+    try:
+        return codes.dossier_code(
+            code_format=CodeFormat(configured) if configured else ruleset.code_format,
+            system_id=settings.ISOGOV_DOSSIER_SYSTEM_ID,
+            agency_code=agency.code,
+            received_on=day,
+            sequence=sequence,
+        )
+    except codes.SequenceExhausted as error:
+        # The transaction rolls back, the counter with it: nothing is stored.
+        message = DAY_SEQUENCE_EXHAUSTED % {"max": grouped(codes.MAX_DAILY_SEQUENCE_01_2018)}
+        raise DaySequenceExhausted(message, code="sequence_exhausted") from error
+
+
+DAY_SEQUENCE_EXHAUSTED = gettext_lazy(
+    "The agency has already received %(max)s dossiers today, the most that the dossier code of "
+    "Circular 01/2018 can number. Ask the administrator to switch to the code of Circular "
+    "04/2025 (ISOGOV_DOSSIER_CODE_FORMAT), whose numbers have no such limit."
+)
+
+
+class DaySequenceExhausted(ApplicationError):
+    """No dossier code is left for the day in the code format in use (a 409: it is the state
+    of the agency's day, not the request, that says no)."""
+
+    status_code = 409
 
 
 def _new_reference(agency: Agency, kind: codes.ReferenceKind, at: dt.datetime) -> str:

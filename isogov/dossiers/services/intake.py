@@ -23,7 +23,6 @@ from isogov.core.errors import (
 )
 from isogov.core.inserts import insert_rows
 from isogov.core.sql import execute
-from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import Unit as TimeUnit
 
 from .. import codes
@@ -35,6 +34,7 @@ from ..models import (
     DossierStep,
 )
 from ..rulesets import ruleset_in_force
+from ..search import index_dossier
 from ..transitions import BY_NAME, Status
 from ._kernel import (
     BACKDATE_FORBIDDEN,
@@ -196,22 +196,9 @@ def _new_dossier(
 
 
 def _index(dossier: Dossier) -> None:
-    """The folded text searched by code, reference, name, phone, ID number and procedure."""
-    dossier.search_text = search_text_of(
-        dossier.code,
-        dossier.reference,
-        dossier.applicant_name,
-        dossier.applicant_phone,
-        dossier.applicant_id_number,
-        dossier.procedure_name,
-        dossier.procedure_code,
-    )
-
-
-def search_text_of(*parts: str) -> str:
-    """The folded search text of a dossier from its code, reference, applicant's name, phone,
-    ID number, procedure name and code (in that order)."""
-    return fold_vietnamese(" ".join(parts))
+    """The folded text searched by code, reference, name, phone, ID number and procedure, and
+    the phone and ID number keys (``search.index_dossier``)."""
+    index_dossier(dossier)
 
 
 def receipt_message(promised_due_at: dt.datetime | None, service_due_at: dt.datetime | None) -> str:

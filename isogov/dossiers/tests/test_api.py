@@ -357,3 +357,16 @@ def test_only_unit_heads_and_leaders_may_hold_the_assignment(desk: Any) -> None:
     head = held_roles(user=desk.user("truongphong"), agency=dossier.agency)
     desk_officer = held_roles(user=desk.user("motcua"), agency=dossier.agency)
     assert may_hold(assign, head) and not may_hold(assign, desk_officer)
+
+
+def test_a_day_without_codes_left_is_a_409_that_stores_nothing(desk: Any) -> None:
+    from isogov.dossiers.models import DossierCounter
+
+    DossierCounter.objects.create(agency=desk.department, scope="day:2026-03-09", last=9999)
+    response = post_intake(client_for(desk, "motcua"), at(3, 9, 8))
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "sequence_exhausted"
+    assert "9.999 hồ sơ" in error["message"] and "04/2025" in error["message"]
+    assert not Dossier.objects.exists()
+    assert DossierCounter.objects.get(scope="day:2026-03-09").last == 9999

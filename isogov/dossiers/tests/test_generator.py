@@ -21,10 +21,10 @@ from isogov.dossiers.generator import demo_generate
 from isogov.dossiers.generator.load import tet_breaks
 from isogov.dossiers.generator.rows import COLUMNS
 from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
+from isogov.dossiers.search import id_key, phone_key, search_text_of
 from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput, dossier_receive
 from isogov.dossiers.services._kernel import _calendar, _ruleset
 from isogov.dossiers.services.clock import first_step_due_at, refresh_deadline
-from isogov.dossiers.services.intake import search_text_of
 from isogov.dossiers.transitions import BY_NAME, Status, may_lead_to
 from isogov.workcal.selectors import calendar_for
 
@@ -143,6 +143,8 @@ def test_generated_dossiers_are_consistent_with_their_steps_events_and_deadlines
             dossier.procedure_name,
             dossier.procedure_code,
         )
+        assert dossier.applicant_phone_key == phone_key(dossier.applicant_phone)
+        assert dossier.applicant_id_key == id_key(dossier.applicant_id_number)
         assert dossier.received_by_id is not None
     # About 5 % late among the returned ones; supplements, apologies, withdrawals all occur.
     returned = sum(outcomes.values())

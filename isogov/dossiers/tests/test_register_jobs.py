@@ -1,0 +1,116 @@
+"""The register by month and page, and the year's files built by the background job
+(issue 15 §3): a year of a few thousand rows, read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from isogov.core import clock
+from isogov.dossiers import register_jobs
+from isogov.dossiers.generator import demo_generate
+from isogov.dossiers.models import Dossier, RegisterExport
+
+pytestmark = pytest.mark.django_db
+
+CODE_LINK = r'<a href="/dossiers/(\d{3}\.[^/"]+)/">'  # a dossier's own page, not the menu's
+UNTIL = dt.datetime(2026, 5, 29, 17, 0, tzinfo=clock.LOCAL_TZ)
+ROWS = 2800  # about 2,200 of them in 2026: more than one PDF part of 2,000 rows
+
+
+@pytest.fixture
+def year(desk: Any) -> list[str]:
+    """A 2026 register of a few thousand rows (the generator), one applicant named like a
+    formula; the codes in register order."""
+    demo_generate(agency=desk.department, dossiers=ROWS, months=6, seed=3, until=UNTIL)
+    listed = Dossier.objects.filter(
+        agency=desk.department, register_line__isnull=False, received_at__year=2026
+    ).order_by("register_line")
+    first = listed.first()
+    assert first is not None
+    Dossier.objects.filter(pk=first.pk).update(applicant_name="=HYPERLINK(1)")
+    return list(listed.values_list("code", flat=True))
+
+
+def _build(client: Client, kind: str, django_capture_on_commit_callbacks: Any) -> Any:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dossiers/register/?year=2026", {"kind": kind})
+    assert response.status_code == 302
+    job = RegisterExport.objects.get(pk=int(re.findall(r"/files/(\d+)/", response.url)[0]))
+    assert (job.status, job.done, job.total) == ("done", job.total, job.total)
+    page = client.get(response.url).content.decode()
+    assert "Tải sổ theo dõi năm 2026" in page and "?download=1" in page
+    download = client.get(response.url, {"download": "1"})
+    assert download.status_code == 200
+    return job, b"".join(download.streaming_content)
+
+
+def test_the_years_xlsx_is_built_by_the_job_with_formulas_as_text(
+    client: Client, desk: Any, year: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(desk.user("motcua"))
+    job, body = _build(client, "xlsx", django_capture_on_commit_callbacks)
+    assert job.total == len(year) > 2000
+    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).active
+    codes = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert codes == year
+    first = next(sheet.iter_rows(min_row=4, max_row=4))
+    assert first[4].value == "'=HYPERLINK(1)" and first[4].data_type == "s"
+    # Another agency's officer cannot see the file.
+    client.force_login(desk.user("tuphap"))
+    assert client.get(f"/dossiers/register/files/{job.pk}/", {"download": "1"}).status_code == 404
+
+
+def test_the_years_pdf_is_built_in_parts_with_pages_numbered_on(
+    client: Client,
+    desk: Any,
+    year: list[str],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(register_jobs, "PDF_CHUNK_ROWS", 700)  # four parts
+    client.force_login(desk.user("motcua"))
+    _job, body = _build(client, "pdf", django_capture_on_commit_callbacks)
+    reader = PdfReader(io.BytesIO(body))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 40
+    numbers = [int(re.findall(r"Trang (\d+)", text)[-1]) for text in pages]
+    assert numbers == list(range(1, len(pages) + 1))
+    assert "SỔ THEO DÕI HỒ SƠ" in pages[0] and "(tiếp theo)" in pages[1]
+    text = re.sub(r"\s+", "", "".join(pages))
+    assert all(code in text for code in (year[0], year[700], year[-1]))
+
+
+def test_the_page_shows_a_month_fifty_rows_at_a_time_with_sql_totals(
+    client: Client, desk: Any, year: list[str]
+) -> None:
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/register/", {"year": 2026, "month": 3}).content.decode()
+    march = Dossier.objects.filter(
+        register_line__isnull=False,
+        received_at__gte=dt.datetime(2026, 3, 1, tzinfo=clock.LOCAL_TZ),
+        received_at__lt=dt.datetime(2026, 4, 1, tzinfo=clock.LOCAL_TZ),
+    ).order_by("register_line")
+    codes = list(march.values_list("code", flat=True))
+    assert len(codes) > 100
+    shown = re.findall(CODE_LINK, page)
+    assert shown == codes[:50]
+    second = client.get("/dossiers/register/", {"year": 2026, "month": 3, "page": 2})
+    assert re.findall(CODE_LINK, second.content.decode()) == codes[50:100]
+    totals = re.findall(r"<td>(\d+)</td><td>\d+</td><td>\d+</td><td>\d+</td></tr>", page)
+    assert sum(int(n) for n in totals) == len(year)
+    assert f"<td>{len(codes)}</td>" in page
+    bad = client.get("/dossiers/register/", {"year": 2026, "month": 13})
+    assert bad.status_code == 400 and "13" in bad.content.decode()
+    last = -(-len(codes) // 50)
+    assert (
+        client.get("/dossiers/register/", {"year": 2026, "month": 3, "page": last + 1}).status_code
+        == 400
+    )

@@ -1,0 +1,125 @@
+"""Search through indexes (issue 15 §2): code prefix, folded name words, phone and ID number
+keys, the capped count; on SQLite (FTS5) and on PostgreSQL (pg_trgm) alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from isogov.dossiers import search, services
+from isogov.dossiers.models import Dossier
+from isogov.dossiers.selectors import dossier_search
+
+from .conftest import at, intake
+
+pytestmark = pytest.mark.django_db
+
+
+def _receive(desk: Any, minute: int, **applicant: str) -> Dossier:
+    with time_machine.travel(at(3, 9, 8, minute), tick=False):
+        return services.dossier_receive(actor=desk.user("motcua"), data=intake(desk, **applicant))
+
+
+def _codes(desk: Any, q: str, user: str = "motcua") -> set[str]:
+    return set(dossier_search(user=desk.user(user), q=q).values_list("code", flat=True))
+
+
+@pytest.fixture
+def three(desk: Any) -> tuple[Dossier, Dossier, Dossier]:
+    return (
+        _receive(desk, 0),  # Nguyễn Thị Hồng Nhung, 0912345678, 031190001234
+        _receive(
+            desk, 1, name="Trần Văn Bình", phone="+84 987 654 321", id_number="0101234567-001"
+        ),
+        _receive(
+            desk, 2, name="Công ty TNHH Sách Đông Á", phone="0243 826 1234", id_number="0200123456"
+        ),
+    )
+
+
+def test_names_are_found_by_folded_word_starts(desk: Any, three: Any) -> None:
+    nhung, binh, company = (d.code for d in three)
+    assert _codes(desk, "nguyen thi hong") == {nhung}
+    assert _codes(desk, "Nguyễn Nhung") == {nhung}  # words need not be adjacent
+    assert _codes(desk, "HỒN") == {nhung}  # the start of a word, diacritics ignored
+    assert _codes(desk, "dong a") == {company}
+    assert _codes(desk, "binh") == {binh}
+    assert _codes(desk, "nguyen binh") == set()
+    assert _codes(desk, "cfs") == {nhung, binh, company}  # the procedure is searched too
+    assert _codes(desk, "\"'*-") == {nhung, binh, company}  # no word: no narrowing, no error
+
+
+def test_codes_are_found_whole_or_by_their_start(desk: Any, three: Any) -> None:
+    nhung, binh, company = (d.code for d in three)
+    assert _codes(desk, nhung) == {nhung}
+    assert _codes(desk, f"  {nhung.lower()} ") == {nhung}
+    day_prefix = nhung.rsplit("-", 1)[0] + "-"
+    assert _codes(desk, day_prefix) == {nhung, binh, company}
+    assert _codes(desk, day_prefix + "9") == set()
+    # The end of a code is no code prefix: the words of the search text find it.
+    assert _codes(desk, nhung.split("-", 1)[1]) == {nhung}
+
+
+def test_phone_and_id_numbers_are_found_through_their_keys(desk: Any, three: Any) -> None:
+    nhung, binh, company = three
+    assert (binh.applicant_phone_key, binh.applicant_id_key) == ("987654321", "0101234567001")
+    assert _codes(desk, "0912 345 678") == {nhung.code}
+    assert _codes(desk, "+84 912.345.678") == {nhung.code}
+    assert _codes(desk, "0987654321") == {binh.code}
+    assert _codes(desk, "031190001234") == {nhung.code}
+    assert _codes(desk, "0101234567-001") == {binh.code}
+    assert _codes(desk, "0243 826 1234") == {company.code}
+    assert _codes(desk, "0999999999") == set()
+    # Another agency's officer finds nothing of this one.
+    assert _codes(desk, "0912345678", user="tuphap") == set()
+
+
+def test_the_text_index_follows_every_change_of_the_search_text(desk: Any, three: Any) -> None:
+    nhung = three[0]
+    Dossier.objects.filter(pk=nhung.pk).update(search_text="le quang vinh")
+    assert _codes(desk, "vinh") == {nhung.code}
+    assert nhung.code not in _codes(desk, "nhung")
+    Dossier.objects.filter(pk=nhung.pk).delete()
+    assert _codes(desk, "vinh") == set()
+
+
+def test_the_text_index_is_put_back_after_a_table_rebuild(desk: Any, three: Any) -> None:
+    nhung = three[0]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER dossiers_dossier_fts_update")
+        assert search.ensure_search_index(connection) is True
+        Dossier.objects.filter(pk=nhung.pk).update(search_text="le quang vinh")
+        assert _codes(desk, "vinh") == {nhung.code}
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.TRGM_INDEX]
+            )
+            (definition,) = cursor.fetchone()
+        assert "gin_trgm_ops" in definition
+    assert search.ensure_search_index(connection) is False  # nothing missing now
+
+
+def test_counts_stop_at_the_cap_on_the_page_and_in_the_api(
+    client: Client, desk: Any, three: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 2)
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/search/", {"q": "cfs"}).content.decode()
+    assert "Hơn 2 hồ sơ" in page
+    assert all(d.code in page for d in three)
+    page = client.get("/dossiers/search/", {"q": "binh"}).content.decode()
+    assert "Hơn 2" not in page and "1 hồ sơ" in page
+    from isogov.core.api import CappedPageNumberPagination
+
+    monkeypatch.setattr(CappedPageNumberPagination, "COUNT_CAP", 2)
+    data = client.get("/api/v1/dossiers/", {"q": "cfs"}).json()
+    assert (data["count"], data["count_capped"], len(data["results"])) == (2, True, 2)
+    data = client.get("/api/v1/dossiers/", {"q": "binh"}).json()
+    assert (data["count"], data["count_capped"]) == (1, False)
+    assert search.capped_count(Dossier.objects.all(), cap=5) == (3, False)
