@@ -145,7 +145,10 @@ class ApiKeyMeApi(APIView):
         expires_at = serializers.DateTimeField()
         last_used_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(operation_id="api_key_me", responses={200: OutputSerializer})
+    @extend_schema(
+        operation_id="api_key_me",
+        responses={200: OutputSerializer, 403: ErrorOutputSerializer},
+    )
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(api_key_of(request)).data)
 

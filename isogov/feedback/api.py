@@ -51,6 +51,9 @@ class FeedbackListApi(APIView):
     """The feedback items the caller handles (their agency's, or their unit's), oldest due
     first."""
 
+    # Named so that the schema shows the paginated envelope the list answers with.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         operation_id="feedback_list",
         tags=["feedback"],

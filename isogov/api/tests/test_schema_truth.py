@@ -72,3 +72,19 @@ def test_schema_documents_401_400_404(api: Client) -> None:
     assert "401" in paths["/api/v1/auth/token/"]["post"]["responses"]
     listing = paths["/api/v1/procedures/"]["get"]["responses"]["200"]
     assert "Paginated" in listing["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_lists_answer_the_paginated_envelope_and_key_endpoints_document_403(api: Client) -> None:
+    import yaml
+
+    schema = yaml.safe_load(api.get("/api/schema/").content)
+    paths = schema["paths"]
+    listing = api.get("/api/v1/feedback/?agency=&kind=conduct")
+    assert listing.status_code == 200 and set(listing.json()) >= {"count", "results"}
+    for path in ("/api/v1/feedback/", "/api/v1/integrations/webhooks/deliveries/"):
+        answer = paths[path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert "Paginated" in answer["schema"]["$ref"], path
+    # A person's token on an endpoint for machine clients' keys: 403, and documented.
+    assert api.get("/api/v1/auth/api-key/").status_code == 403
+    assert "403" in paths["/api/v1/auth/api-key/"]["get"]["responses"]
+    assert "403" in paths["/api/v1/integrations/webhooks/deliveries/"]["get"]["responses"]

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from isogov.accounts.api_keys import api_key_has_scope, api_key_of
 from isogov.accounts.models import ApiKeyScope
-from isogov.core.api import PageNumberPagination
+from isogov.core.api import ErrorOutputSerializer, PageNumberPagination
 
 from . import selectors, services
 from .models import WebhookEventType
@@ -57,9 +57,12 @@ class WebhookDeliveryListApi(APIView):
     """The key's agency's webhook deliveries, newest first."""
 
     permission_classes = [ReceivesWebhooks]
+    # Named so that the schema shows the paginated envelope the list answers with.
+    pagination_class = PageNumberPagination
 
     @extend_schema(
-        operation_id="webhook_deliveries", responses={200: DeliverySerializer(many=True)}
+        operation_id="webhook_deliveries",
+        responses={200: DeliverySerializer(many=True), 403: ErrorOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         key = api_key_of(request)
@@ -77,7 +80,9 @@ class WebhookDeliveryReplayApi(APIView):
     permission_classes = [ReceivesWebhooks]
 
     @extend_schema(
-        operation_id="webhook_delivery_replay", request=None, responses={202: DeliverySerializer}
+        operation_id="webhook_delivery_replay",
+        request=None,
+        responses={202: DeliverySerializer, 403: ErrorOutputSerializer, 404: ErrorOutputSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         key = api_key_of(request)
