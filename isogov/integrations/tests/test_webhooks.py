@@ -221,8 +221,12 @@ def test_only_wanted_events_of_active_subscriptions_are_queued(desk: Any) -> Non
 
 
 def test_an_event_committed_late_is_still_sent_and_a_lost_one_is_forgotten(desk: Any) -> None:
-    subscription, _secret = subscribe(desk, "https://kho.example.vn/hooks")
     officer = desk.user("motcua")
+    # The cursor starts at the last event stored. On PostgreSQL the id sequence has run ahead
+    # of the rows (earlier tests' rolled-back inserts), and a gap wider than the reader tracks
+    # would hide the one made here: an event of this test's own first puts the two together.
+    dossier_services.dossier_receive(actor=officer, data=intake(desk, name="Lê Văn Đầu"))
+    subscription, _secret = subscribe(desk, "https://kho.example.vn/hooks")
     first = dossier_services.dossier_receive(actor=officer, data=intake(desk))
     dossier_services.dossier_receive(actor=officer, data=intake(desk, name="Trần Văn An"))
     cursor = WebhookCursor.objects.get()
