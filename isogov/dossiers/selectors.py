@@ -304,3 +304,9 @@ def intake_procedure_choices(*, agency: Agency) -> list[tuple[str, str]]:
     for version in versions:
         names.setdefault(version.procedure.code, f"{version.procedure.code} — {version.name}")
     return list(names.items())
+
+
+def result_released(dossier: Dossier) -> bool:
+    """The electronic result may go to the applicant: a signed file, approved for release by the
+    leader (ISO 9001 §8.6). The one rule behind every public download of it."""
+    return bool(dossier.result_file) and dossier.result_approved_at is not None

@@ -39,6 +39,7 @@ from isogov.dossiers.online import (
     online_offers,
 )
 from isogov.dossiers.rulesets import ruleset_by_code, ruleset_in_force
+from isogov.dossiers.selectors import result_released
 from isogov.dossiers.transitions import Status
 from isogov.notifications.models import Channel
 
@@ -259,14 +260,9 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
         "forms": [
             (key, label) for key, label in documents.forms_of(dossier) if key in APPLICANT_FORMS
         ],
-        "result_ready": _result_released(dossier),
+        "result_ready": result_released(dossier),
         "accept": uploads.ACCEPT,
     }
-
-
-def _result_released(dossier: Dossier) -> bool:
-    """The electronic result may be downloaded: a file, approved for release (ISO 9001 §8.6)."""
-    return bool(dossier.result_file) and dossier.result_approved_at is not None
 
 
 @never_cache
@@ -307,7 +303,7 @@ def paper_download(request: HttpRequest, token: str, paper_id: int) -> HttpRespo
 def result_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The electronic result, once approved for release, with the dossier's token (else 404)."""
     dossier = dossier_by_token(token)
-    if not _result_released(dossier):
+    if not result_released(dossier):
         raise NotFound()
     extension = dossier.result_file.name.rsplit(".", 1)[-1]
     return uploads.file_response(

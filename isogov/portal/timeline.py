@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from isogov.core import clock
 from isogov.dossiers.deadlines import Outcome
 from isogov.dossiers.models import Dossier, ReturnMethod, StepKind
+from isogov.dossiers.selectors import result_released
 from isogov.dossiers.transitions import Status
 
 from .status_texts import status_text
@@ -208,8 +209,7 @@ def public_dossier(dossier: Dossier) -> PublicDossier:
         fees_due=fees_due,
         place=place,
         has_apology=bool(extensions) and dossier.received_at is not None,
-        has_result_file=bool(dossier.result_file)
-        and dossier.status in (Status.FINISHED, Status.RETURNED),
+        has_result_file=result_released(dossier),
         applicant=mask_name(dossier.applicant_name),
         phone=mask_phone(dossier.applicant_phone),
         email=mask_email(dossier.applicant_email),

@@ -85,7 +85,9 @@ def test_the_e_result_is_served_only_with_the_token_once_ready(client: Client, d
     dossier.result_file.save("giay-chung-nhan.pdf", ContentFile(b"%PDF-1.4 result"), save=True)
     url = f"/tra-cuu/h/{dossier.access_token}/ket-qua/"
     assert client.get(url).status_code == 404  # not ready yet
-    Dossier.objects.filter(pk=dossier.pk).update(status=Status.FINISHED, finished_at=at(3, 12, 9))
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Status.FINISHED, finished_at=at(3, 12, 9), result_approved_at=at(3, 12, 10)
+    )
     html = _lookup(client, dossier.code, PHONE).content.decode()
     assert f'href="{url}"' in html
     download = client.get(url)
