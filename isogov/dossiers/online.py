@@ -94,18 +94,6 @@ def draft_by_token(token: str) -> OnlineDraft:
     return draft
 
 
-def dossier_by_token(token: str) -> Dossier:
-    """The dossier the applicant's link names; ``NotFound`` for any other token."""
-    dossier = (
-        Dossier.objects.select_related("agency").filter(access_token=_token(token)).first()
-        if _token(token)
-        else None
-    )
-    if dossier is None:
-        raise NotFound()
-    return dossier
-
-
 # What the applicant sees of the timeline: the outcomes of the desk and the handling, with the
 # reasons the law makes the agency give (forms 02 and 03), never internal notes.
 APPLICANT_EVENTS = frozenset(

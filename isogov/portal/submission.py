@@ -33,13 +33,12 @@ from isogov.dossiers.models import STATUS_CHOICES, ApplicantKind, Dossier
 from isogov.dossiers.online import (
     applicant_timeline,
     awaiting_papers,
-    dossier_by_token,
     draft_by_token,
     online_offer,
     online_offers,
 )
 from isogov.dossiers.rulesets import ruleset_by_code, ruleset_in_force
-from isogov.dossiers.selectors import result_released
+from isogov.dossiers.selectors import dossier_by_access_token, result_released
 from isogov.dossiers.transitions import Status
 from isogov.notifications.models import Channel
 
@@ -269,7 +268,7 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def submission_status(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's page of one dossier; a POST uploads the papers asked for (form 02)."""
-    dossier = dossier_by_token(token)
+    dossier = dossier_by_access_token(token=token)
     error = ""
     if request.method == "POST":
         files = {
@@ -292,7 +291,7 @@ def submission_status(request: HttpRequest, token: str) -> HttpResponse:
 
 def paper_download(request: HttpRequest, token: str, paper_id: int) -> HttpResponseBase:
     """A paper of the dossier, for whoever holds the dossier's link (else 404)."""
-    dossier = dossier_by_token(token)
+    dossier = dossier_by_access_token(token=token)
     paper = dossier.papers.filter(pk=paper_id).exclude(scan="").first()
     if paper is None:
         raise NotFound()
@@ -302,7 +301,7 @@ def paper_download(request: HttpRequest, token: str, paper_id: int) -> HttpRespo
 
 def result_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The electronic result, once approved for release, with the dossier's token (else 404)."""
-    dossier = dossier_by_token(token)
+    dossier = dossier_by_access_token(token=token)
     if not result_released(dossier):
         raise NotFound()
     extension = dossier.result_file.name.rsplit(".", 1)[-1]
@@ -313,7 +312,7 @@ def result_download(request: HttpRequest, token: str) -> HttpResponseBase:
 
 def form_download(request: HttpRequest, token: str, form: str) -> HttpResponse:
     """One of the applicant's forms (01 receipt, 02, 03, 04, 05) as PDF, by the token."""
-    dossier = dossier_by_token(token)
+    dossier = dossier_by_access_token(token=token)
     offered = {key for key, _label in documents.forms_of(dossier)} & APPLICANT_FORMS
     if form not in offered:
         raise NotFound()
