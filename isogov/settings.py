@@ -77,8 +77,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a flood of sign-in tries is refused before anything else runs (docs/security.md).
-    "isogov.accounts.middleware.SignInGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "isogov.core.middleware.RequestIdMiddleware",
@@ -97,6 +95,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "isogov.urls"
+# The WSGI application wraps Django in the sign-in gate (accounts/gate.py).
 WSGI_APPLICATION = "isogov.wsgi.application"
 
 TEMPLATES = [

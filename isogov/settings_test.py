@@ -16,7 +16,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 ISOGOV_THROTTLE_RATES = {"anon": None, "user": None, "token": None}
 # Figures computed at each request: the layers roll data back under an unchanged cache key.
 ISOGOV_TRANSPARENCY_CACHE_SECONDS = 0
-ISOGOV_SIGNIN_GATE_PER_MINUTE = 0  # likewise the sign-in gate (accounts/middleware.py)
+ISOGOV_SIGNIN_GATE_PER_MINUTE = 0  # likewise the sign-in gate (accounts/gate.py)
 # Audit checkpoints of the test databases, never those of a real installation.
 ISOGOV_AUDIT_KEY = "test-audit-key"
 ISOGOV_AUDIT_CHECKPOINT_FILE = f"{_TMP}/audit-checkpoints.jsonl"
