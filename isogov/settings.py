@@ -317,10 +317,14 @@ if REDIS_URL:
         "immediate": HUEY_IMMEDIATE,
     }
 else:
+    # Huey's SQLite queue with ``synchronous`` NORMAL instead of a full disk sync at every
+    # enqueue (isogov/core/queue.py; what a power cut may lose: docs/operations.md, "The job
+    # queue"). ISOGOV_QUEUE_SYNCHRONOUS=FULL restores the sync.
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "isogov.core.queue.SqliteHuey",
         "name": "isogov",
         "filename": str(DATA_DIR / "huey.sqlite3"),
+        "synchronous": os.environ.get("ISOGOV_QUEUE_SYNCHRONOUS", "NORMAL"),
         "immediate": HUEY_IMMEDIATE,
     }
 
