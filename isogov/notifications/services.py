@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -61,10 +63,50 @@ def outbox_enqueue(
     return message
 
 
+# At most one delivery job waits in the queue: a flag in the queue's own key-value store, set
+# (atomically: ``put_if_empty``) by whoever queues the job and cleared by the job before it reads
+# the outbox. A message committed while the flag is set is committed before the job clears it,
+# so the job's read sees it; one committed later finds the flag cleared and queues a new job.
+DELIVERY_QUEUED = "isogov.outbox.delivery-queued"
+# A flag older than this names a job that was lost (a worker killed mid-job, a power cut under
+# ``synchronous=NORMAL``): the minute's delivery clears it. Until then, and always, the minute's
+# delivery sends whatever is due, so a lost job delays messages by a minute, never drops them.
+DELIVERY_QUEUED_STALE_SECONDS = 600
+
+
 def _schedule_delivery() -> None:
+    """Queue a delivery job after a commit, unless one is already waiting."""
     from .tasks import outbox_deliver_task
 
-    outbox_deliver_task()
+    huey = outbox_deliver_task.huey
+    # A plain read first: while a job waits, a commit costs the queue no write at all.
+    if huey.get(DELIVERY_QUEUED, peek=True) is not None:
+        return
+    if not huey.put_if_empty(DELIVERY_QUEUED, time.time()):
+        return
+    try:
+        outbox_deliver_task()
+    except Exception:
+        huey.delete(DELIVERY_QUEUED)  # queued nothing: the next commit tries again
+        raise
+
+
+def delivery_job_started(huey: Any) -> None:
+    """Clear the flag as a delivery job starts, before it reads the outbox."""
+    huey.delete(DELIVERY_QUEUED)
+
+
+def delivery_flag_expire(huey: Any, *, now: float | None = None) -> bool:
+    """Clear a flag left by a lost job (older than ``DELIVERY_QUEUED_STALE_SECONDS``)."""
+    queued_at = huey.get(DELIVERY_QUEUED, peek=True)
+    if queued_at is None:
+        return False
+    if (now if now is not None else time.time()) - float(queued_at) < (
+        DELIVERY_QUEUED_STALE_SECONDS
+    ):
+        return False
+    huey.delete(DELIVERY_QUEUED)
+    return True
 
 
 def outbox_deliver_one(*, message_id: int) -> bool:
@@ -112,14 +154,22 @@ def outbox_deliver_one(*, message_id: int) -> bool:
     return sent
 
 
-def outbox_deliver_due(*, limit: int = 200) -> int:
-    """Deliver every pending message whose time has come; returns how many were sent."""
-    due_ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for message_id in due_ids if outbox_deliver_one(message_id=message_id))
+def outbox_deliver_due(*, limit: int = 200, rounds: int = 1) -> int:
+    """Deliver the pending messages whose time has come, ``limit`` at a time for at most
+    ``rounds`` reads (a failed one is due again only later); returns how many were sent."""
+    sent = 0
+    for _round in range(rounds):
+        due_ids = list(
+            OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=clock.now()
+            )
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        sent += sum(1 for message_id in due_ids if outbox_deliver_one(message_id=message_id))
+        if len(due_ids) < limit:
+            break
+    return sent
 
 
 def notice_template_save(

@@ -1,16 +1,22 @@
-"""Huey tasks: deliver the outbox after each commit and every minute (retries)."""
+"""Huey tasks: deliver the outbox after a commit (one job waiting at most) and every minute
+(retries, and whatever a lost job would have sent)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .services import outbox_deliver_due
+from .services import delivery_flag_expire, delivery_job_started, outbox_deliver_due
+
+# A delivery job reads up to this many batches of 200 before it leaves the rest to the next one.
+JOB_ROUNDS = 25
 
 
 @db_task()
-def outbox_deliver_task() -> int:
-    return outbox_deliver_due()
+def outbox_deliver_task() -> None:
+    delivery_job_started(outbox_deliver_task.huey)
+    outbox_deliver_due(rounds=JOB_ROUNDS)
 
 
 @db_periodic_task(crontab(minute="*"))
-def outbox_deliver_periodic() -> int:
-    return outbox_deliver_due()
+def outbox_deliver_periodic() -> None:
+    outbox_deliver_due(rounds=JOB_ROUNDS)
+    delivery_flag_expire(outbox_deliver_periodic.huey)
