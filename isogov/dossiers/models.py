@@ -258,6 +258,13 @@ class Dossier(VersionedModel):
             ),
             models.Index(fields=["applicant_phone_key"], name="dossier_phone_key"),
             models.Index(fields=["applicant_id_key"], name="dossier_id_key"),
+            # The hourly closure of unanswered supplement requests (tasks.py) reads only the
+            # dossiers waiting for a supplement, a few among a million, not every dossier.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status=Status.SUPPLEMENT_REQUESTED.value),
+                name="dossier_awaiting_supplement",
+            ),
         ]
         permissions = [
             ("register_backdated", _("Can register back-dated postal or migrated dossiers")),

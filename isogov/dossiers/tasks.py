@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db.models import QuerySet
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -15,6 +16,16 @@ from .transitions import Status
 logger = logging.getLogger(__name__)
 
 
+def awaiting_supplement() -> QuerySet[Dossier]:
+    """The dossiers waiting for a supplement, in id order, read through their partial index
+    (``dossier_awaiting_supplement``) rather than by a scan of every dossier."""
+    return (
+        Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED)
+        .select_related("agency")
+        .order_by("pk")
+    )
+
+
 @db_periodic_task(crontab(minute="15", hour="*"))
 def dossiers_close_unanswered() -> int:
     """Decree 118/2025 art. 19.5: close dossiers whose supplement went unanswered 15 days.
@@ -25,8 +36,7 @@ def dossiers_close_unanswered() -> int:
     """
     now = clock.now()
     closed = 0
-    waiting = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED).select_related("agency")
-    for dossier in waiting.iterator():
+    for dossier in awaiting_supplement().iterator():
         if not close_unanswered_due(dossier, now):
             continue
         try:
