@@ -10,8 +10,10 @@ the files go to a temporary folder).
 
 Each file is built in a child process by ``register_jobs.register_export_run`` (what the Huey
 task runs: the job row, progress updates, the file saved to media storage); the child prints
-the time, the rows, the file's size and its peak resident memory
-(``getrusage(RUSAGE_SELF).ru_maxrss``) next to the peak before the build began.
+the time (wall clock and CPU), the rows, the file's size, its resident memory when the build
+began and the peak during the build: Linux's ``VmHWM``, reset just before the build
+(``/proc/self/clear_refs``), so that neither the parent's memory, which ``ru_maxrss`` carries
+across ``fork`` and ``exec``, nor the child's ``migrate`` counts.
 """
 
 from __future__ import annotations
@@ -51,17 +53,33 @@ def child(kind: str, db: str, media: str, year: int) -> None:
     call_command("migrate", verbosity=0)  # a kept database may predate the job table
     agency = Agency.objects.get(code=DEPARTMENT_CODE)
     job = RegisterExport.objects.create(agency=agency, year=year, kind=kind)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    Path("/proc/self/clear_refs").write_text("5")  # the peak from here on (Linux ≥ 4.0)
+    before = _memory_mb("VmRSS")
+    cpu = _cpu_seconds()
     started = time.monotonic()
     job = register_export_run(job_id=job.pk)
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = _cpu_seconds() - cpu
+    peak = _memory_mb("VmHWM")
     size = job.file.size if job.file else 0
     print(
-        f"| {kind.upper()} | {job.status} | {job.done:,} | {seconds:.1f} s | "
+        f"| {kind.upper()} | {job.status} | {job.done:,} | {seconds:.1f} s | {cpu:.1f} s | "
         f"{job.done / max(seconds, 1e-9):,.0f} rows/s | {size / 2**20:.1f} MB | "
-        f"{before / 1024:.0f} MB | {peak / 1024:.0f} MB |"
+        f"{before:.0f} MB | {peak:.0f} MB |"
     )
+
+
+def _memory_mb(field: str) -> float:
+    """A line of /proc/self/status (``VmRSS``: now; ``VmHWM``: peak since the last reset)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -107,8 +125,8 @@ def main() -> None:
             print(f"generated {size:,} dossiers of 2026 in {time.monotonic() - started:.0f} s")
             connection.close()
         print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (shared machine)")
-        print("| file | status | rows | time | rate | size | peak RSS before | peak RSS after |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        print("| file | status | rows | time | CPU | rate | size | RSS at start | peak RSS |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         sys.stdout.flush()
         for kind in kinds:
             subprocess.run(
