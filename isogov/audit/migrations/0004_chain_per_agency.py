@@ -5,7 +5,8 @@ the system chain (``agency_code`` ""), so the chain written so far keeps verifyi
 same sequence numbers and hashes, and so do the checkpoints already signed. New events of an
 agency start that agency's own chain at #1.
 
-On SQLite, changing the columns rebuilds the table, which drops its append-only triggers
+On PostgreSQL the heads' id sequence is moved past the hand-made id 1. On SQLite, changing the
+columns rebuilds the table, which drops its append-only triggers
 (``0002_append_only_triggers``): they are created again here, the same.
 """
 
@@ -32,6 +33,18 @@ def sqlite_triggers(apps, schema_editor):
         return
     for statement in SQLITE_TRIGGERS:
         schema_editor.execute(statement, params=None)
+
+
+def head_id_sequence(apps, schema_editor):
+    """0003 inserted the head with id 1 by hand, which PostgreSQL's id sequence did not count:
+    move it past the existing rows, so that an agency's new head gets a free id."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        "SELECT setval(pg_get_serial_sequence('audit_auditchainhead', 'id'), "
+        "COALESCE((SELECT MAX(id) FROM audit_auditchainhead), 0) + 1, false)",
+        params=None,
+    )
 
 
 class Migration(migrations.Migration):
@@ -65,4 +78,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('chain', 'seq'), name='audit_event_chain_seq'),
         ),
         migrations.RunPython(sqlite_triggers, sqlite_triggers),
+        migrations.RunPython(head_id_sequence, migrations.RunPython.noop),
     ]
