@@ -1,7 +1,7 @@
 """Benchmark: do writers queue behind each other? Intake throughput of several processes.
 
-``.venv/bin/python bench/pg_writers.py [SECONDS] [--rounds N] [--sqlite]`` (default 15 s per
-measure, 2 rounds). Creates its own PostgreSQL database (``BENCH_POSTGRES_URL``, default
+``.venv/bin/python bench/pg_writers.py [SECONDS] [--rounds N] [--sqlite] [--queries]`` (default
+15 s per measure, 2 rounds). Creates its own PostgreSQL database (``BENCH_POSTGRES_URL``, default
 ``postgres://postgres@127.0.0.1:5432/postgres`` for the server; the database is
 ``isogov_bench_writers_<pid>``, dropped at the end), or with ``--sqlite`` a temporary SQLite
 file. Seeds the demo and four agencies with the sample catalogue, a desk unit and a desk
@@ -14,7 +14,8 @@ officer each, then measures in the same run, interleaved round by round:
 each process forked after Django is set up, with its own connection, calling
 ``dossier_receive`` in a loop for SECONDS after a common start. Prints the dossiers per second,
 the ratios to one process (targets, issue 15 §5: 4 agencies ≥ 3×, 2 on one agency ≥ 1.6×),
-the machine's ``uptime`` before and after, and ``audit verify`` at the end. Not a timed test.
+the machine's ``uptime`` before and after, and ``audit verify`` at the end (``--queries``: list
+one intake's statements and stop). Not a timed test.
 """
 
 from __future__ import annotations
@@ -199,7 +200,11 @@ def main() -> None:
     dossier_receive(actor=officer, data=_intake(agency, 99_999_001))
     with CaptureQueriesContext(connection) as queries:
         dossier_receive(actor=officer, data=_intake(agency, 99_999_002))
-    print(f"statements per intake (without COMMIT): {len(queries)}")
+    print(f"statements per intake (with BEGIN and COMMIT): {len(queries)}")
+    if "--queries" in sys.argv:
+        for query in queries:
+            print(f"  {query['time']}s {query['sql'][:110]}")
+        return
     print(f"uptime before: {_uptime()}")
     scenarios = {
         "1 process": [(1, 1)],
