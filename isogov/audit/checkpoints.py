@@ -1,11 +1,16 @@
-"""Checkpoints of the audit chain, kept outside the database (ASVS 7.3.3).
+"""Checkpoints of the audit chains, kept outside the database (ASVS 7.3.3).
 
 Anyone who can rewrite the audit tables (a database superuser, a stolen backup restored with
-changes) can rehash the whole chain and cut its tail, and the chain alone still verifies. A
-checkpoint is the head's sequence number and hash, signed with HMAC-SHA256 under a key that is
-not in the database, appended to a file the application only appends to, and written to the
-log. ``audit_verify_chain`` compares the chain with every checkpoint: a rehashed event or a cut
-tail contradicts the first checkpoint at or after it.
+changes) can rehash a whole chain and cut its tail, and the chain alone still verifies. A
+checkpoint is one chain's name (the agency code, "" for the system chain), its head's sequence
+number and hash, signed with HMAC-SHA256 under a key that is not in the database, appended to a
+file the application only appends to, and written to the log; each run writes one line per
+chain. ``audit_verify_chain`` compares each chain with every checkpoint of it: a rehashed event
+or a cut tail contradicts the first checkpoint at or after it.
+
+Lines written before the chains were split carry no chain: they are the system chain's, which
+continues that single chain with the same numbers and hashes (ADR 0002), and their signature
+covers what it covered then.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ logger = logging.getLogger("isogov.audit.checkpoint")
 @dataclass(frozen=True)
 class Checkpoint:
     line: int
+    chain: str
     seq: int
     hash: str
     at: str
@@ -50,32 +56,39 @@ def _key() -> bytes:
     return path.read_text().strip().encode()
 
 
-def _signature(seq: int, head_hash: str, at: str) -> str:
-    message = f"{seq}:{head_hash}:{at}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+def _signature(chain: str | None, seq: int, head_hash: str, at: str) -> str:
+    """The MAC of a line; ``chain`` None for a line written before the chains were split."""
+    message = f"{seq}:{head_hash}:{at}" if chain is None else f"{chain}:{seq}:{head_hash}:{at}"
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def checkpoint_write() -> Checkpoint | None:
-    """Append the chain head's checkpoint to the file and the log (nothing before any event)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None or head.last_seq == 0:
-        return None
+def checkpoint_write() -> list[Checkpoint]:
+    """Append every chain head's checkpoint to the file and the log, one line per chain with
+    events (nothing before any event)."""
+    heads = AuditChainHead.objects.filter(last_seq__gt=0).order_by("id")
     at = timezone.now().astimezone(dt.UTC).isoformat()
-    record = {
-        "seq": head.last_seq,
-        "hash": head.last_hash,
-        "at": at,
-        "mac": _signature(head.last_seq, head.last_hash, at),
-    }
-    line = json.dumps(record, sort_keys=True)
+    written, lines = [], []
+    for head in heads:
+        record = {
+            "chain": head.agency_code,
+            "seq": head.last_seq,
+            "hash": head.last_hash,
+            "at": at,
+            "mac": _signature(head.agency_code, head.last_seq, head.last_hash, at),
+        }
+        lines.append(json.dumps(record, sort_keys=True, ensure_ascii=False))
+        written.append(Checkpoint(0, head.agency_code, head.last_seq, head.last_hash, at, True))
+    if not lines:
+        return []
     path = Path(settings.ISOGOV_AUDIT_CHECKPOINT_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+        handle.write("".join(line + "\n" for line in lines))
         handle.flush()
         os.fsync(handle.fileno())
-    logger.info("audit checkpoint %s", line)
-    return Checkpoint(0, head.last_seq, head.last_hash, at, True)
+    for line in lines:
+        logger.info("audit checkpoint %s", line)
+    return written
 
 
 def checkpoint_list() -> list[Checkpoint]:
@@ -89,10 +102,12 @@ def checkpoint_list() -> list[Checkpoint]:
             continue
         try:
             record = json.loads(text)
+            chain = record.get("chain")
             seq, head_hash, at = int(record["seq"]), str(record["hash"]), str(record["at"])
-            valid = hmac.compare_digest(str(record["mac"]), _signature(seq, head_hash, at))
-        except (ValueError, KeyError, TypeError):
-            found.append(Checkpoint(number, 0, "", "", False))
+            mac = _signature(None if chain is None else str(chain), seq, head_hash, at)
+            valid = hmac.compare_digest(str(record["mac"]), mac)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            found.append(Checkpoint(number, "", 0, "", "", False))
             continue
-        found.append(Checkpoint(number, seq, head_hash, at, valid))
+        found.append(Checkpoint(number, str(chain or ""), seq, head_hash, at, valid))
     return found

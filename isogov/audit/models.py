@@ -10,12 +10,16 @@ class AuditEvent(models.Model):
     """One recorded action (sự kiện nhật ký).
 
     Events are never updated or deleted: database triggers refuse both. Each event stores the
-    hash of the previous one, so an edit made behind the application's back breaks the chain
-    and ``isogov audit verify`` names the first broken link. Actor and agency are copied as
+    hash of the previous event of its chain, so an edit made behind the application's back
+    breaks the chain and ``isogov audit verify`` names the first broken link. There is one chain
+    per agency and one for the events of no agency (the system chain, which also holds every
+    event written before the chains were split); ``chain`` is the id of its ``AuditChainHead``
+    and ``seq`` the event's number in that chain (ADR 0002). Actor and agency are copied as
     plain values (not foreign keys) so that nothing ever has to rewrite an event.
     """
 
-    seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    chain = models.BigIntegerField(_("chain"), default=1, editable=False)
+    seq = models.BigIntegerField(_("sequence"), editable=False)
     occurred_at = models.DateTimeField(_("occurred at"), editable=False, db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, editable=False)
     actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
@@ -35,16 +39,22 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["seq"]
+        ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
 
 class AuditChainHead(models.Model):
-    """The last link of the chain; its row lock serialises appends (one row, id 1)."""
+    """The last link of one chain: the agency's (``agency_code``), or the system chain ("",
+    id 1, which continues the single chain of before). Its row lock serialises the appends to
+    that chain only, so writers for different agencies never wait for each other."""
 
+    agency_code = models.CharField(max_length=64, unique=True, blank=True, default="")
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
@@ -52,4 +62,4 @@ class AuditChainHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"#{self.last_seq} {self.last_hash[:12]}"
+        return f"{self.agency_code or 'system'} #{self.last_seq} {self.last_hash[:12]}"

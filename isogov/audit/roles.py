@@ -3,7 +3,8 @@
 The owner role (the one in ``DATABASE_URL`` when running ``migrate``) owns every table. The
 application role gets every privilege on the other tables, but only SELECT and INSERT on the
 audit events, so even with the maintenance flag it cannot UPDATE, DELETE or TRUNCATE them;
-the chain head, which each append moves forward, it may also UPDATE.
+the chain heads (one per agency), which each append creates or moves forward, it may also
+INSERT and UPDATE.
 """
 
 from __future__ import annotations

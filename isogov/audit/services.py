@@ -14,7 +14,7 @@ from isogov.core.inserts import insert_rows
 from isogov.core.sql import execute, fetch_one
 
 from .chain import GENESIS_HASH, event_hash, normalise
-from .checkpoints import checkpoint_list
+from .checkpoints import Checkpoint, checkpoint_list
 from .models import AuditChainHead, AuditEvent
 
 
@@ -33,22 +33,38 @@ def _agency_code(agency: Any) -> str:
 
 
 _HEAD = AuditChainHead._meta.db_table
+_EVENTS = AuditEvent._meta.db_table
 
 
-def _lock_head() -> tuple[int, str]:
-    """The chain head, locked until the transaction ends (the row is created if missing)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    select = f"SELECT last_seq, last_hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608
-    row = fetch_one(select)
-    if row is None:  # just after a flush
-        execute(
-            f"INSERT INTO {_HEAD} (id, last_seq, last_hash) VALUES (1, 0, %s) "  # noqa: S608
-            "ON CONFLICT (id) DO NOTHING",
-            [GENESIS_HASH],
+def _advance_head(agency_code: str) -> tuple[int, int, str]:
+    """Move the agency's chain head one event on, and lock it until the transaction ends.
+
+    One statement creates the head on the agency's first event, or takes the existing row's
+    lock and counts the event: it returns the chain's id, the new event's number and the hash
+    of the previous event (the last hash is set by ``_append``). Only writers of the same
+    agency wait here for each other (ADR 0002).
+    """
+    row = fetch_one(
+        f"INSERT INTO {_HEAD} (agency_code, last_seq, last_hash) VALUES (%s, 1, %s) "  # noqa: S608
+        f"ON CONFLICT (agency_code) DO UPDATE SET last_seq = {_HEAD}.last_seq + 1 "
+        "RETURNING id, last_seq, last_hash",
+        [agency_code, GENESIS_HASH],
+    )
+    assert row is not None  # an upsert always returns its row
+    return int(row[0]), int(row[1]), str(row[2])
+
+
+def _append(event: AuditEvent) -> None:
+    """Insert the event and set its hash as the chain's last: one round trip on PostgreSQL
+    (the head's UPDATE rides on the INSERT as a data-modifying ``WITH``), two on SQLite."""
+    update = f"UPDATE {_HEAD} SET last_hash = %s WHERE id = %s"  # noqa: S608
+    if connection.vendor == "postgresql":
+        insert_rows(
+            [event], with_sql=f"WITH head AS ({update}) ", with_params=[event.hash, event.chain]
         )
-        row = fetch_one(select)
-    assert row is not None
-    return int(row[0]), str(row[1])
+        return
+    insert_rows([event])
+    execute(update, [event.hash, event.chain])
 
 
 def audit_record(
@@ -68,15 +84,16 @@ def audit_record(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     actor_id, actor_label = _actor_fields(actor)
+    agency_code = _agency_code(agency)
     # No savepoint of its own: an event that cannot be written fails the caller's transaction.
     with transaction.atomic(savepoint=False):
-        last_seq, last_hash = _lock_head()
+        chain, seq, last_hash = _advance_head(agency_code)
         fields: dict[str, Any] = {
-            "seq": last_seq + 1,
+            "seq": seq,
             "occurred_at": clock.now(),
             "actor_id": actor_id,
             "actor_label": actor_label,
-            "agency_code": _agency_code(agency),
+            "agency_code": agency_code,
             "action": action,
             "object_type": object_type,
             "object_id": str(object_id),
@@ -86,12 +103,8 @@ def audit_record(
             "request_id": current_request_id(),
             "prev_hash": last_hash,
         }
-        event = AuditEvent(**fields, hash=event_hash(**fields))
-        insert_rows([event])
-        execute(
-            f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1",  # noqa: S608
-            [event.seq, event.hash],
-        )
+        event = AuditEvent(**fields, chain=chain, hash=event_hash(**fields))
+        _append(event)
     return event
 
 
@@ -100,46 +113,82 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     problem: str = ""
+    chain: str | None = None  # the agency code of the broken chain ("" the system chain)
+    chains: int = 0
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
+    @property
+    def chain_label(self) -> str:
+        return chain_label(self.chain or "")
+
+
+def chain_label(agency_code: str) -> str:
+    return f"the chain of agency {agency_code}" if agency_code else "the system chain"
+
 
 def audit_verify_chain() -> VerifyResult:
-    """Walk the whole chain in order and name the first broken link, then compare the chain
-    with every signed checkpoint (``checkpoints.py``) and name the first it contradicts."""
+    """Walk every chain in order and name the first broken link, then compare each chain with
+    every signed checkpoint of it (``checkpoints.py``) and name the first it contradicts.
+
+    A checkpoint of a chain whose head is gone (its events all removed) is contradicted too.
+    """
     checkpoints = checkpoint_list()
-    wanted = {c.seq for c in checkpoints}
-    hashes: dict[int, str] = {}
-    result = _walk(wanted, hashes)
-    if not result.ok:
-        return result
+    heads = {h.agency_code: h for h in AuditChainHead.objects.order_by("id")}
+    checked = 0
+    for head in heads.values():
+        wanted = {c.seq for c in checkpoints if c.chain == head.agency_code}
+        hashes: dict[int, str] = {}
+        result = _walk(head, wanted, hashes)
+        checked += result.checked
+        if not result.ok:
+            return _broken(checked, result.broken_seq, result.problem, head.agency_code)
+        for checkpoint in checkpoints:
+            if checkpoint.chain != head.agency_code:
+                continue
+            problem = _contradiction(checkpoint, hashes, result.checked)
+            if problem:
+                return _broken(checked, checkpoint.seq, problem, head.agency_code)
+    orphans = AuditEvent.objects.exclude(chain__in=[h.pk for h in heads.values()])
+    orphan = orphans.order_by("id").first()
+    if orphan is not None:
+        return _broken(
+            checked, orphan.seq, f"event #{orphan.seq} belongs to no chain ({orphan.chain})", ""
+        )
     for checkpoint in checkpoints:
-        where = f"checkpoint line {checkpoint.line} ({checkpoint.at or 'unreadable'})"
-        if not checkpoint.valid_signature:
-            return VerifyResult(result.checked, checkpoint.seq, f"{where} has a bad signature")
-        if checkpoint.seq not in hashes:
-            return VerifyResult(
-                result.checked,
-                checkpoint.seq,
-                f"the chain ends at #{result.checked} but {where} saw #{checkpoint.seq}: "
-                "events were cut off",
-            )
-        if hashes[checkpoint.seq] != checkpoint.hash:
-            return VerifyResult(
-                result.checked,
-                checkpoint.seq,
-                f"event #{checkpoint.seq} differs from {where}: the chain was rewritten",
-            )
-    return result
+        if checkpoint.chain not in heads:
+            problem = _contradiction(checkpoint, {}, 0)
+            return _broken(checked, checkpoint.seq, problem, checkpoint.chain)
+    return VerifyResult(checked, chains=len(heads))
 
 
-def _walk(wanted: set[int], hashes: dict[int, str]) -> VerifyResult:
+def _broken(checked: int, seq: int | None, problem: str, chain: str) -> VerifyResult:
+    return VerifyResult(checked, seq, problem, chain)
+
+
+def _contradiction(checkpoint: Checkpoint, hashes: dict[int, str], length: int) -> str:
+    """What the chain (``hashes`` of the checkpointed events, ``length`` events) contradicts
+    in ``checkpoint``; "" when nothing."""
+    where = f"checkpoint line {checkpoint.line} ({checkpoint.at or 'unreadable'})"
+    if not checkpoint.valid_signature:
+        return f"{where} has a bad signature"
+    if checkpoint.seq not in hashes:
+        return f"the chain ends at #{length} but {where} saw #{checkpoint.seq}: events were cut off"
+    if hashes[checkpoint.seq] != checkpoint.hash:
+        return f"event #{checkpoint.seq} differs from {where}: the chain was rewritten"
+    return ""
+
+
+def _walk(head: AuditChainHead, wanted: set[int], hashes: dict[int, str]) -> VerifyResult:
+    """One chain, in order. An agency chain's events all name that agency; the system chain
+    holds events of any agency written before the chains were split (ADR 0002)."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+    events = AuditEvent.objects.filter(chain=head.pk).order_by("seq")
+    for event in events.iterator(chunk_size=2000):
         if event.seq in wanted:
             hashes[event.seq] = event.hash
         if event.seq != expected_seq:
@@ -149,6 +198,10 @@ def _walk(wanted: set[int], hashes: dict[int, str]) -> VerifyResult:
         if event.prev_hash != expected_prev:
             return VerifyResult(
                 checked, event.seq, f"event #{event.seq} does not point at the previous event"
+            )
+        if head.agency_code and event.agency_code != head.agency_code:
+            return VerifyResult(
+                checked, event.seq, f"event #{event.seq} names agency {event.agency_code!r}"
             )
         recomputed = event_hash(
             seq=event.seq,
@@ -172,12 +225,15 @@ def _walk(wanted: set[int], hashes: dict[int, str]) -> VerifyResult:
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != checked:
+    if head.last_seq != checked:
         return VerifyResult(
             checked,
             checked + 1,
             f"the chain ends at #{checked} but #{head.last_seq} events were written",
+        )
+    if head.last_hash != expected_prev:
+        return VerifyResult(
+            checked, checked, f"the head's hash is not that of the last event #{checked}"
         )
     return VerifyResult(checked)
 

@@ -12,5 +12,5 @@ _EVERY = max(1, settings.ISOGOV_AUDIT_CHECKPOINT_MINUTES)
 
 
 @db_periodic_task(crontab(minute="0" if _EVERY >= 60 else f"*/{_EVERY}"))
-def audit_checkpoint_periodic() -> Checkpoint | None:
+def audit_checkpoint_periodic() -> list[Checkpoint]:
     return checkpoint_write()

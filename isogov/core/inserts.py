@@ -126,8 +126,14 @@ def _value(column: _Column, obj: models.Model, conn: BaseDatabaseWrapper) -> Any
     return field.get_db_prep_save(value, conn)
 
 
-def insert_rows(objs: Sequence[models.Model]) -> None:
-    """Insert ``objs`` (all of one model) in one statement; their primary keys are set."""
+def insert_rows(
+    objs: Sequence[models.Model], *, with_sql: str = "", with_params: Sequence[Any] = ()
+) -> None:
+    """Insert ``objs`` (all of one model) in one statement; their primary keys are set.
+
+    ``with_sql`` (PostgreSQL) puts a ``WITH`` clause before the ``INSERT``, e.g. a
+    data-modifying statement that then travels in the same round trip (``audit.services``).
+    """
     if not objs:
         return
     model = type(objs[0])
@@ -136,7 +142,7 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
     now = timezone.now()
     now_db = conn.ops.adapt_datetimefield_value(now)
     adapt_datetime = _datetime_adapter(conn)
-    params: list[Any] = []
+    params: list[Any] = list(with_params)
     append = params.append
     for obj in objs:
         if type(obj) is not model:
@@ -173,7 +179,12 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
                     append(adapt_datetime(value))
                     continue
             append(_value(column, obj, conn))
-    sql = statement.sql_head + ", ".join([statement.row_sql] * len(objs)) + statement.returning_sql
+    sql = (
+        with_sql
+        + statement.sql_head
+        + ", ".join([statement.row_sql] * len(objs))
+        + statement.returning_sql
+    )
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         if statement.returning_sql:

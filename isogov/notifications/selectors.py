@@ -34,6 +34,19 @@ def notice_template_get(*, agency_code: str, milestone: str, channel: str) -> No
     return _text(milestone, channel, row)
 
 
+def notice_templates_get(
+    *, agency_code: str, milestone: str, channels: list[str]
+) -> dict[str, NoticeText]:
+    """``notice_template_get`` for several channels of one milestone, in one query."""
+    rows = {
+        row.channel: row
+        for row in NoticeTemplate.objects.filter(
+            agency_code=agency_code, milestone=milestone, channel__in=channels
+        )
+    }
+    return {channel: _text(milestone, channel, rows.get(channel)) for channel in channels}
+
+
 def notice_template_list(*, agency_code: str) -> list[NoticeText]:
     """Every milestone × channel of an agency, in milestone order, e-mail before SMS."""
     rows = {

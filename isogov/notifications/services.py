@@ -43,24 +43,48 @@ def outbox_enqueue(
     object_id: str = "",
 ) -> OutboxMessage:
     """Write a message to the outbox in the current transaction; it leaves after commit."""
-    message = OutboxMessage(
-        channel=Channel(channel),
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        next_attempt_at=clock.now(),
-        agency_code=agency_code,
-        object_type=object_type,
-        object_id=object_id,
+    [message] = outbox_enqueue_all(
+        [
+            {
+                "channel": channel,
+                "recipient": recipient,
+                "body": body,
+                "subject": subject,
+                "agency_code": agency_code,
+                "object_type": object_type,
+                "object_id": object_id,
+            }
+        ]
     )
-    insert_rows([message])
+    return message
+
+
+def outbox_enqueue_all(messages: list[dict[str, str]]) -> list[OutboxMessage]:
+    """``outbox_enqueue`` for several messages (each the same keywords), in one INSERT."""
+    now = clock.now()
+    rows = [
+        OutboxMessage(
+            channel=Channel(m["channel"]),
+            recipient=m["recipient"],
+            subject=m.get("subject", ""),
+            body=m["body"],
+            next_attempt_at=now,
+            agency_code=m.get("agency_code", ""),
+            object_type=m.get("object_type", ""),
+            object_id=m.get("object_id", ""),
+        )
+        for m in messages
+    ]
+    if not rows:
+        return rows
+    insert_rows(rows)
     # One delivery job per transaction is enough: it sends every message that is due.
     connection = transaction.get_connection()
     if not any(
         callback is _schedule_delivery for _ids, callback, _robust in connection.run_on_commit
     ):
         transaction.on_commit(_schedule_delivery)
-    return message
+    return rows
 
 
 # At most one delivery job waits in the queue: a flag in the queue's own key-value store, set

@@ -84,10 +84,9 @@ def test_checkpoint_is_signed_appended_and_logged(
 
 def test_rehashed_and_truncated_chain_is_caught_by_the_first_checkpoint_it_contradicts() -> None:
     _events(4)
-    first = checkpoint_write()
+    [first] = checkpoint_write()
     _events(4)
     checkpoint_write()
-    assert first is not None
     with audit_maintenance(), transaction.atomic():
         AuditEvent.objects.filter(seq=first.seq - 1).update(reason="rewritten")
     _rehash_from(first.seq - 1)
@@ -104,8 +103,7 @@ def test_rehashed_and_truncated_chain_is_caught_by_the_first_checkpoint_it_contr
 
 def test_cut_tail_alone_is_caught() -> None:
     _events(5)
-    checkpoint = checkpoint_write()
-    assert checkpoint is not None
+    [checkpoint] = checkpoint_write()
     _cut_tail(checkpoint.seq - 2)
     result = audit_verify_chain()
     assert not result.ok and "cut off" in result.problem

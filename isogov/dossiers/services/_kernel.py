@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext_lazy
 
 from isogov.accounts.models import Agency, User
@@ -301,7 +303,11 @@ def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
     gets it when the desk accepts it), never to a visit that was not received.
     """
     day = clock.to_local(at).date()
-    sequence = _next_number(agency, f"day:{day.isoformat()}")
+    return _code_of(agency, ruleset, day, _next_number(agency, f"day:{day.isoformat()}"))
+
+
+def _code_of(agency: Agency, ruleset: RuleSet, day: dt.date, sequence: int) -> str:
+    """The code of the ``sequence``-th dossier received by the agency on ``day``."""
     # A deployment on a national centralised system uses the Circular 04/2025 format.
     configured = settings.ISOGOV_DOSSIER_CODE_FORMAT
     try:
@@ -316,6 +322,36 @@ def _new_code(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> str:
         # The transaction rolls back, the counter with it: nothing is stored.
         message = DAY_SEQUENCE_EXHAUSTED % {"max": grouped(codes.MAX_DAILY_SEQUENCE_01_2018)}
         raise DaySequenceExhausted(message, code="sequence_exhausted") from error
+
+
+def _receipt_numbers(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> tuple[str, int]:
+    """The dossier code and the register line of a dossier received at ``at``, from the day's
+    and the year's counters in one statement (``_next_number``'s upsert for both rows).
+
+    Intake calls it last, just before the dossier's notices and the commit: the two counter
+    rows stay locked until the commit and every desk of the agency waits for them, so the less
+    work after them, the less the desks queue (issue 15 §5). The rows are always locked day
+    first, then register, as ``_new_code`` then ``_next_number`` do on acceptance.
+    """
+    local = clock.to_local(at)
+    day_scope, register_scope = f"day:{local.date().isoformat()}", f"register:{local.year}"
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, scope, last) VALUES (%s, %s, 1), (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING scope, last",
+            [agency.pk, day_scope, agency.pk, register_scope],
+        )
+        numbers = {str(scope): int(last) for scope, last in cursor.fetchall()}
+    code = _code_of(agency, ruleset, local.date(), numbers[day_scope])
+    return code, numbers[register_scope]
+
+
+def provisional_code() -> str:
+    """A unique stand-in for the code of a dossier whose number is taken just before the
+    commit (``_receipt_numbers``); no other transaction ever sees it."""
+    return f"~{uuid.uuid4().hex}"
 
 
 DAY_SEQUENCE_EXHAUSTED = gettext_lazy(

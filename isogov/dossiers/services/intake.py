@@ -52,12 +52,20 @@ from ._kernel import (
     _new_code,
     _new_reference,
     _next_number,
+    _receipt_numbers,
     _ruleset,
     _save,
     _transition,
+    provisional_code,
 )
 from .clock import DEADLINE_FIELDS, first_step_due_at, refresh_deadline
-from .notices import _receipt_notice, _refusal_notice, _supplement_notice, promise_sentence
+from .notices import (
+    _receipt_notice,
+    _receipt_texts,
+    _refusal_notice,
+    _supplement_notice,
+    promise_sentence,
+)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -137,8 +145,12 @@ def _new_dossier(
     at: dt.datetime,
     plan: IntakePlan,
     is_backdated: bool = False,
+    numbered: bool = True,
 ) -> Dossier:
-    """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees)."""
+    """A dossier with its code, not saved yet (``_store`` saves it with its papers and fees).
+
+    ``numbered=False``: a received dossier gets a provisional code, and its number is taken
+    just before the commit (``_number_at_the_end``)."""
     ruleset = ruleset_in_force(clock.to_local(at).date())
     applicant = data.applicant
     try:
@@ -159,7 +171,7 @@ def _new_dossier(
     # submission and a visit not received get a reference of their own series instead.
     if status == Status.RECEIVED:
         reference = ""
-        code = _new_code(data.agency, ruleset, at)
+        code = _new_code(data.agency, ruleset, at) if numbered else provisional_code()
     else:
         kind = codes.ONLINE if status == Status.SUBMITTED_ONLINE else codes.SLIP
         reference = code = _new_reference(data.agency, kind, at)
@@ -314,8 +326,11 @@ def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
     dossier.current_step = rows[0]
 
 
-def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> list[DossierStep]:
-    """Receipt time, code, appointment, register line and the steps to open (nothing saved)."""
+def _mark_received(
+    dossier: Dossier, *, actor: User | None, at: dt.datetime, numbered: bool = True
+) -> list[DossierStep]:
+    """Receipt time, code, appointment, register line and the steps to open (nothing saved);
+    ``numbered=False`` leaves the register line to ``_number_at_the_end``."""
     if dossier.code == dossier.reference:
         # Received now (an online submission, or a visit completed after form 02): the code
         # carries the receipt date and a number of that day (Circular 01/2018 art. 19); the
@@ -328,8 +343,30 @@ def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> 
     dossier.received_at = at
     dossier.received_by = actor
     refresh_deadline(dossier, is_new=True)
-    dossier.register_line = _next_number(dossier.agency, f"register:{clock.to_local(at).year}")
+    if numbered:
+        year = clock.to_local(at).year
+        dossier.register_line = _next_number(dossier.agency, f"register:{year}")
     return _plan_steps(dossier, at)
+
+
+def _number_at_the_end(dossier: Dossier, at: dt.datetime) -> None:
+    """Give the stored dossier its code and register line, and its first step as current, in
+    one UPDATE. The agency's day and register counters are taken here, after every other row
+    of the intake is written, so they stay locked only for the notices and the commit: other
+    desks of the agency queue for that much, not for the whole intake (issue 15 §5)."""
+    dossier.code, dossier.register_line = _receipt_numbers(dossier.agency, _ruleset(dossier), at)
+    _index(dossier)
+    execute(
+        f"UPDATE {Dossier._meta.db_table} SET code = %s, register_line = %s, "  # noqa: S608
+        "search_text = %s, current_step_id = %s WHERE id = %s",
+        [
+            dossier.code,
+            dossier.register_line,
+            dossier.search_text,
+            dossier.current_step_id,
+            dossier.pk,
+        ],
+    )
 
 
 @transaction.atomic
@@ -345,16 +382,19 @@ def dossier_receive(
         message = MISSING_PAPERS % {"papers": "; ".join(missing)}
         raise ValidationFailed(message, details={"papers": [message]})
     dossier = _new_dossier(
-        data, actor=actor, status=Status.RECEIVED, at=at, plan=plan, is_backdated=backdated
+        data,
+        actor=actor,
+        status=Status.RECEIVED,
+        at=at,
+        plan=plan,
+        is_backdated=backdated,
+        numbered=False,
     )
-    steps = _mark_received(dossier, actor=actor, at=at)
+    steps = _mark_received(dossier, actor=actor, at=at, numbered=False)
     _store(dossier, data, plan)
     _open_steps(dossier, steps)
-    # The one column not known before the steps existed.
-    execute(
-        f"UPDATE {Dossier._meta.db_table} SET current_step_id = %s WHERE id = %s",  # noqa: S608
-        [dossier.current_step_id, dossier.pk],
-    )
+    texts = _receipt_texts(dossier)  # read now: no counter is locked yet
+    # The timeline event and the audit event (the agency's chain) need no code.
     _event(
         dossier,
         actor=actor,
@@ -369,7 +409,9 @@ def dossier_receive(
             "backdated": backdated,
         },
     )
-    _receipt_notice(dossier)
+    # Last: the counters, the code and the current step, then the notices that print the code.
+    _number_at_the_end(dossier, at)
+    _receipt_notice(dossier, texts)
     dossier._held = held  # type: ignore[attr-defined]  # its next actions, without a query
     return dossier
 

@@ -24,8 +24,14 @@ from isogov.core import clock
 from isogov.core.errors import PermissionDenied
 from isogov.notifications.models import Channel, NoticeTemplate
 from isogov.notifications.notices import Milestone, template_render
-from isogov.notifications.selectors import notice_template_get
-from isogov.notifications.services import notice_template_save, outbox_enqueue
+from isogov.notifications.selectors import (
+    NoticeText,
+    notice_templates_get,
+)
+from isogov.notifications.services import (
+    notice_template_save,
+    outbox_enqueue_all,
+)
 from isogov.workcal.engine import Unit as TimeUnit
 
 from .. import deadlines
@@ -50,11 +56,33 @@ def _desk_place(dossier: Dossier) -> str:
     return f"{agency.name}, {agency.address}" if agency.address else agency.name
 
 
+def _recipients(dossier: Dossier) -> list[tuple[str, str]]:
+    """The channels the applicant gave, each with its recipient."""
+    pairs = ((Channel.EMAIL, dossier.applicant_email), (Channel.SMS, dossier.applicant_phone))
+    return [(channel, recipient) for channel, recipient in pairs if recipient]
+
+
+def _notice_texts(dossier: Dossier, milestone: Milestone) -> dict[str, NoticeText]:
+    """The agency's wording of a milestone for the applicant's channels (one query, or none)."""
+    channels = [channel for channel, _recipient in _recipients(dossier)]
+    if not channels:
+        return {}
+    return notice_templates_get(
+        agency_code=dossier.agency.code, milestone=milestone, channels=channels
+    )
+
+
 def _notify(
-    dossier: Dossier, milestone: Milestone, *, email_extra: str = "", **fields: str
+    dossier: Dossier,
+    milestone: Milestone,
+    *,
+    email_extra: str = "",
+    texts: dict[str, NoticeText] | None = None,
+    **fields: str,
 ) -> None:
     """Tell the applicant of a milestone: one message per channel they gave, after commit.
-    ``email_extra`` is a paragraph added to the e-mail only (a link to a form)."""
+    ``email_extra`` is a paragraph added to the e-mail only (a link to a form); ``texts`` the
+    wording read beforehand (``_notice_texts``), e.g. before intake locks its counters."""
     context = {
         "agency": dossier.agency.name,
         "code": dossier.code,
@@ -64,25 +92,26 @@ def _notify(
         "procedure": dossier.procedure_name,
         **fields,
     }
-    for channel, recipient in (
-        (Channel.EMAIL, dossier.applicant_email),
-        (Channel.SMS, dossier.applicant_phone),
-    ):
-        if not recipient:
-            continue
-        text = notice_template_get(
-            agency_code=dossier.agency.code, milestone=milestone, channel=channel
+    if texts is None:
+        texts = _notice_texts(dossier, milestone)
+    messages = []
+    for channel, recipient in _recipients(dossier):
+        text = texts[channel]
+        messages.append(
+            {
+                "channel": channel,
+                "recipient": recipient,
+                "subject": template_render(text.subject, context)
+                if channel == Channel.EMAIL
+                else "",
+                "body": template_render(text.body, context)
+                + (f"\n\n{email_extra}" if email_extra and channel == Channel.EMAIL else ""),
+                "agency_code": dossier.agency.code,
+                "object_type": "dossiers.dossier",
+                "object_id": str(dossier.pk),
+            }
         )
-        outbox_enqueue(
-            channel=channel,
-            recipient=recipient,
-            subject=template_render(text.subject, context) if channel == Channel.EMAIL else "",
-            body=template_render(text.body, context)
-            + (f"\n\n{email_extra}" if email_extra and channel == Channel.EMAIL else ""),
-            agency_code=dossier.agency.code,
-            object_type="dossiers.dossier",
-            object_id=str(dossier.pk),
-        )
+    outbox_enqueue_all(messages)
 
 
 def _promise_sentence(dossier: Dossier) -> str:
@@ -105,7 +134,13 @@ def applicant_form_link(dossier: Dossier, form: str) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
-def _receipt_notice(dossier: Dossier) -> None:
+def _receipt_texts(dossier: Dossier) -> dict[str, NoticeText]:
+    """The receipt notice's wording, read before intake takes its counters."""
+    with translation.override("vi"):
+        return _notice_texts(dossier, Milestone.RECEIVED)
+
+
+def _receipt_notice(dossier: Dossier, texts: dict[str, NoticeText] | None = None) -> None:
     with translation.override("vi"):
         # An online applicant was not at the desk: form 01 with the appointment comes by e-mail
         # (Decree 118/2025 art. 17.3), as the link to its PDF.
@@ -119,6 +154,7 @@ def _receipt_notice(dossier: Dossier) -> None:
             Milestone.RECEIVED,
             email_extra=extra,
             due=_local(dossier.promised_due_at) + _promise_sentence(dossier),
+            texts=texts,
         )
 
 

@@ -1,4 +1,4 @@
-"""``isogov audit verify``: walk the hash chain and name the first broken link."""
+"""``isogov audit verify``: walk every hash chain and name the first broken link."""
 
 from typing import Any
 
@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from isogov.audit.checkpoints import checkpoint_write
 from isogov.audit.roles import postgres_roles_setup
-from isogov.audit.services import audit_verify_chain
+from isogov.audit.services import audit_verify_chain, chain_label
 
 
 class Command(BaseCommand):
     help = (
-        "Audit trail tools. 'verify' checks the hash chain of every event against the signed "
-        "checkpoints; 'checkpoint' appends one; 'setup-roles' creates the PostgreSQL roles."
+        "Audit trail tools. 'verify' checks every hash chain (one per agency, and the system "
+        "chain) against the signed checkpoints; 'checkpoint' appends one per chain; "
+        "'setup-roles' creates the PostgreSQL roles."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,9 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "checkpoint":
-            checkpoint = checkpoint_write()
-            seq = checkpoint.seq if checkpoint else 0
-            self.stdout.write(f"audit checkpoint at #{seq}")
+            checkpoints = checkpoint_write()
+            for checkpoint in checkpoints:
+                self.stdout.write(
+                    f"audit checkpoint of {chain_label(checkpoint.chain)} at #{checkpoint.seq}"
+                )
+            if not checkpoints:
+                self.stdout.write("audit checkpoint: no events yet")
             return
         if options["action"] == "setup-roles":
             for line in postgres_roles_setup(
@@ -35,7 +40,11 @@ class Command(BaseCommand):
         result = audit_verify_chain()
         if not result.ok:
             raise CommandError(
-                f"audit chain BROKEN at event #{result.broken_seq}: {result.problem} "
-                f"({result.checked} events verified before it)"
+                f"audit chain BROKEN at event #{result.broken_seq} of {result.chain_label}: "
+                f"{result.problem} ({result.checked} events verified before it)"
             )
-        self.stdout.write(self.style.SUCCESS(f"audit chain OK: {result.checked} events verified"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"audit chain OK: {result.checked} events verified in {result.chains} chain(s)"
+            )
+        )
