@@ -118,3 +118,13 @@ def test_token_name_and_id_bad_input(client: Client, demo: Any) -> None:
     assert made["name"] == "Mã truy cập API"
     assert _api(made["token"]).delete("/api/v1/auth/tokens/0/").status_code == 404
     assert ApiToken.objects.count() == 1
+
+
+def test_me_names_the_token_s_user_and_agency(client: Client, demo: Any) -> None:
+    key = _token(client)["token"]
+    me = _api(key).get("/api/v1/me/")
+    assert me.status_code == 200
+    body = me.json()
+    assert body["username"] == "motcua"
+    assert body["agency"] == demo.user("motcua").agency.code
+    assert client.get("/api/v1/me/").status_code in {401, 403}
