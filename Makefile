@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/dossier_queue.py
 	$(BIN)/python bench/api_write.py
 	$(BIN)/python bench/bruteforce.py
+	$(BIN)/python bench/http_edge.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -118,24 +118,28 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite (embedded default): WAL journal so readers never block the writer, a busy timeout so
 # concurrent writers wait instead of failing, and IMMEDIATE transactions so a transaction takes
-# the write lock at BEGIN (no deadlock when two readers both try to upgrade to writers).
+# the write lock at BEGIN (no deadlock when two readers both try to upgrade to writers); writers
+# queue on a file lock that wakes the next one at once (isogov/core/sqlite/base.py). Connections
+# are kept between requests (ISOGOV_DB_CONN_MAX_AGE seconds, both databases): opening one costs
+# the pragmas, and closing the last one checkpoints the WAL (bench/http_edge.py).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+CONN_MAX_AGE = int(os.environ.get("ISOGOV_DB_CONN_MAX_AGE", "60"))
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=int(os.environ.get("ISOGOV_DB_CONN_MAX_AGE", "60")),
-            conn_health_checks=True,
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "isogov.core.sqlite",
             "NAME": os.environ.get("ISOGOV_SQLITE_PATH", str(DATA_DIR / "isogov.sqlite3")),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
             "OPTIONS": {
                 "timeout": int(os.environ.get("ISOGOV_SQLITE_TIMEOUT", "30")),
                 "transaction_mode": "IMMEDIATE",
+                "writer_lock": env_bool("ISOGOV_SQLITE_WRITER_LOCK", True),
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),

@@ -4,11 +4,15 @@ import tempfile
 from pathlib import Path
 
 from .settings import *  # noqa: F403
-from .settings import HUEY
+from .settings import DATABASES, HUEY
 
 _TMP = tempfile.mkdtemp(prefix="isogov-test-")
 
 HUEY = {**HUEY, "immediate": True}
+if DATABASES["default"]["ENGINE"] == "isogov.core.sqlite":
+    # An in-memory database per test process, as for Django's own SQLite backend (which
+    # pytest-django recognises by its name only).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

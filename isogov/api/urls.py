@@ -29,6 +29,7 @@ from .permissions import ApiDocsPermission
 from .views import (
     ApiKeyMeApi,
     ApiNotFound,
+    MeApi,
     TokenDetailApi,
     TokenListApi,
     TokenObtainApi,
@@ -39,6 +40,7 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("v1/me/", MeApi.as_view(), name="me"),
     path("v1/qms/coverage/", QmsCoverageApi.as_view(), name="qms-coverage"),
     path("v1/auth/token/revoke/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("v1/auth/api-key/", ApiKeyMeApi.as_view(), name="auth-api-key"),

@@ -123,6 +123,28 @@ class TokenRevokeApi(APIView):
         return Response(status=204)
 
 
+class MeApi(APIView):
+    """The signed-in user: who the token (or session) belongs to, and their home agency.
+
+    A client's first call, to check its token; it runs no query beyond the authentication
+    (the token's user is read with their agency), so ``bench/http_edge.py`` uses it as the
+    server's trivial authenticated endpoint.
+    """
+
+    @extend_schema_serializer(component_name="Me")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        full_name = serializers.CharField()
+        agency = serializers.CharField(
+            source="agency.code", allow_null=True, default=None, help_text="The home agency."
+        )
+
+    @extend_schema(operation_id="me", responses={200: OutputSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(request.user).data)
+
+
 class ApiKeyIsUsable(BasePermission):
     """Any usable API key (the authentication class refused the others with 401)."""
 

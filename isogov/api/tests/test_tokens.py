@@ -118,3 +118,28 @@ def test_token_name_and_id_bad_input(client: Client, demo: Any) -> None:
     assert made["name"] == "Mã truy cập API"
     assert _api(made["token"]).delete("/api/v1/auth/tokens/0/").status_code == 404
     assert ApiToken.objects.count() == 1
+
+
+def test_me_names_the_token_s_user_and_agency(client: Client, demo: Any) -> None:
+    key = _token(client)["token"]
+    me = _api(key).get("/api/v1/me/")
+    assert me.status_code == 200
+    body = me.json()
+    assert body["username"] == "motcua"
+    assert body["agency"] == demo.user("motcua").agency.code
+    assert client.get("/api/v1/me/").status_code in {401, 403}
+
+
+def test_the_user_rate_counts_in_a_window_from_the_first_request(
+    client: Client, demo: Any, settings: Any
+) -> None:
+    settings.ISOGOV_THROTTLE_RATES = {"anon": None, "user": "3/minute", "token": None}
+    api = _api(_token(client)["token"])
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert [api.get("/api/v1/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
+        clock.shift(dt.timedelta(seconds=45))
+        refused = api.get("/api/v1/me/")
+        assert refused.status_code == 429
+        assert 1 <= int(refused["Retry-After"]) <= 15
+        clock.shift(dt.timedelta(seconds=16))  # the window that opened at the first request ended
+        assert [api.get("/api/v1/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
