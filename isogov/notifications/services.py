@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +121,23 @@ def outbox_deliver_due(*, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for message_id in due_ids if outbox_deliver_one(message_id=message_id))
+
+
+def outbox_prune() -> int:
+    """Empty the body of each message sent more than ``ISOGOV_OUTBOX_BODY_RETENTION_DAYS`` ago.
+
+    The row stays (channel, recipient, subject, about what, when it was sent): that the
+    applicant was told stays on record. Only the text goes, which the dossier's timeline and
+    its audit trail already hold the facts of, and which may carry a link that should not
+    outlive its use (a password reset). Pending and failed messages keep their body, for a
+    retry or an operator. Returns how many bodies were emptied.
+    """
+    cutoff = clock.now() - dt.timedelta(days=settings.ISOGOV_OUTBOX_BODY_RETENTION_DAYS)
+    return (
+        OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff)
+        .exclude(body="")
+        .update(body="")
+    )
 
 
 def notice_template_save(

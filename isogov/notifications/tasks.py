@@ -1,9 +1,10 @@
-"""Huey tasks: deliver the outbox after each commit and every minute (retries)."""
+"""Huey tasks: deliver the outbox after each commit and every minute (retries); empty the
+bodies of messages sent long ago once a day."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .services import outbox_deliver_due
+from .services import outbox_deliver_due, outbox_prune
 
 
 @db_task()
@@ -14,3 +15,8 @@ def outbox_deliver_task() -> int:
 @db_periodic_task(crontab(minute="*"))
 def outbox_deliver_periodic() -> int:
     return outbox_deliver_due()
+
+
+@db_periodic_task(crontab(minute="40", hour="2"))
+def outbox_prune_periodic() -> int:
+    return outbox_prune()
