@@ -84,8 +84,13 @@ class Dossier(VersionedModel):
             "or an online submission's tracking number (kept after the code is given)."
         ),
     )
+    # Indexed by the (agency, status) index below, of which it is the first column.
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossiers"
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     procedure_version = models.ForeignKey(
         ProcedureVersion,
@@ -125,6 +130,8 @@ class Dossier(VersionedModel):
         _("accept or return the online submission by"), null=True, blank=True
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # No index on the officers (received, approved, finished, acted): nothing looks dossiers,
+    # steps or events up by them but the check before deleting a user (issue 15 §4).
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("received by"),
@@ -132,6 +139,7 @@ class Dossier(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     is_backdated = models.BooleanField(_("registered after the fact"), default=False)
     handling_unit = models.ForeignKey(
@@ -200,6 +208,7 @@ class Dossier(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     result_approved_at = models.DateTimeField(_("result approved at"), null=True, blank=True)
     register_line = models.PositiveIntegerField(_("register line"), null=True, blank=True)
@@ -351,6 +360,7 @@ class DossierStep(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     outcome = models.CharField(
         _("handling outcome"), max_length=10, choices=OUTCOME_CHOICES, blank=True
@@ -541,7 +551,12 @@ class DossierEvent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=50)
     from_status = models.CharField(_("from"), max_length=30, blank=True)
