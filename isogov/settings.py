@@ -238,6 +238,9 @@ ISOGOV_PORTAL_PROCEDURE_LEVELS: dict[str, str] = json.loads(
         "ISOGOV_PORTAL_PROCEDURE_LEVELS", '{"1": "central", "2": "province", "3": "commune"}'
     )
 )
+# The body of an outbox message is emptied this many days after it was sent (the row stays) [A]:
+# no rule was found on how long the text of a notice must be kept.
+ISOGOV_OUTBOX_BODY_RETENTION_DAYS = int(os.environ.get("ISOGOV_OUTBOX_BODY_RETENTION_DAYS", "90"))
 # Outbox channels delivered by an app above ``notifications`` (channel → dotted sender).
 ISOGOV_OUTBOX_SENDERS = {"webhook": "isogov.integrations.webhooks.delivery.webhook_send"}
 # Password reset by e-mail: the link works once, for this many minutes; requests per client

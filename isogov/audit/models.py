@@ -20,13 +20,11 @@ class AuditEvent(models.Model):
 
     chain = models.BigIntegerField(_("chain"), default=1, editable=False)
     seq = models.BigIntegerField(_("sequence"), editable=False)
-    occurred_at = models.DateTimeField(_("occurred at"), editable=False, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, editable=False)
     actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
-    agency_code = models.CharField(
-        _("agency"), max_length=64, blank=True, db_index=True, editable=False
-    )
-    action = models.CharField(_("action"), max_length=100, db_index=True, editable=False)
+    agency_code = models.CharField(_("agency"), max_length=64, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=100, editable=False)
     object_type = models.CharField(_("object type"), max_length=100, blank=True, editable=False)
     object_id = models.CharField(_("object id"), max_length=100, blank=True, editable=False)
     before = models.JSONField(_("before"), null=True, blank=True, editable=False)
@@ -34,13 +32,15 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True, editable=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
-    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # Only (chain, seq) is indexed (its uniqueness): each chain is read in its order, and
+        # nothing looks events up by time, agency, action, object or hash (issue 15 §4: each
+        # index costs some 20-80 bytes an event, and there are about ten events a dossier).
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq")
         ]

@@ -617,7 +617,7 @@ def _store(
     for dossier_id, data, to_status in (
         DossierEvent.objects.filter(dossier_id__in=ids, action="external")
         .order_by("at", "id")
-        .values_list("dossier_id", "data", "to_status")
+        .values_list("dossier_id", "own_data", "to_status")  # external: never an audit twin
     ):
         stored.setdefault(dossier_id, set()).add((data or {}).get("key", ""))
         if to_status:
@@ -650,8 +650,8 @@ def _store(
                 action="external",
                 from_status=before,
                 to_status=status if status != before else "",
-                message=entry.text,
-                data={
+                own_message=entry.text,
+                own_data={
                     "key": entry.key,
                     "officer": officer,
                     "title": _text(entry.raw, "ChucDanh"),
@@ -701,7 +701,7 @@ def _store(
                         action="external",
                         from_status=last_status.get(d.pk, ""),
                         to_status=Status.STOPPED,
-                        data={"key": key, "status_code": 8},
+                        own_data={"key": key, "status_code": 8},
                     )
                 )
     _insert(events)

@@ -46,7 +46,8 @@ class OutboxMessage(TimeStampedModel):
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    # Read only with the status: the (status, next_attempt_at) index below serves it.
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     agency_code = models.CharField(_("agency"), max_length=64, blank=True)

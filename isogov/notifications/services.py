@@ -7,6 +7,7 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +195,23 @@ def outbox_deliver_due(*, limit: int = 200, rounds: int = 1) -> int:
         if len(due_ids) < limit:
             break
     return sent
+
+
+def outbox_prune() -> int:
+    """Empty the body of each message sent more than ``ISOGOV_OUTBOX_BODY_RETENTION_DAYS`` ago.
+
+    The row stays (channel, recipient, subject, about what, when it was sent): that the
+    applicant was told stays on record. Only the text goes, which the dossier's timeline and
+    its audit trail already hold the facts of, and which may carry a link that should not
+    outlive its use (a password reset). Pending and failed messages keep their body, for a
+    retry or an operator. Returns how many bodies were emptied.
+    """
+    cutoff = clock.now() - dt.timedelta(days=settings.ISOGOV_OUTBOX_BODY_RETENTION_DAYS)
+    return (
+        OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff)
+        .exclude(body="")
+        .update(body="")
+    )
 
 
 def notice_template_save(

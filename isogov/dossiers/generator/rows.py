@@ -58,7 +58,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "note",
     ),
     DossierEvent: (
-        "dossier_id", "at", "actor_id", "action", "from_status", "to_status", "message", "data",
+        "dossier_id", "at", "actor_id", "action", "from_status", "to_status", "own_message",
+        "own_data", "audit_event_id",
     ),
     ClockStop: (
         "dossier_id", "started_at", "ended_at", "reason", "legal_basis", "items",
@@ -360,6 +361,7 @@ class RowMaker:
                         "",
                         message,
                         handover(step_ids[int(str(data["step"]))], str(data["outcome"])),
+                        None,
                     )
                 )
                 continue
@@ -396,6 +398,7 @@ class RowMaker:
                     act.to_status,
                     message,
                     json(data),
+                    None,  # no audit event of its own: the batch has one (``__init__``)
                 )
             )
         if story.stop is not None:

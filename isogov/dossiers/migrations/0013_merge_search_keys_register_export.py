@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0012_merge_online_submission_external_source'),
-        ('dossiers', '0012_register_export'),
+        ("dossiers", "0012_merge_online_submission_external_source"),
+        ("dossiers", "0012_register_export"),
     ]
 
-    operations = [
-    ]
+    operations = []

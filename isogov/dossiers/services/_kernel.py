@@ -202,6 +202,19 @@ def _event(
     reason: str = "",
 ) -> None:
     now = clock.now()
+    data = data or {}
+    audit = audit_record(
+        actor=actor,
+        action=f"dossier.{action}",
+        target=dossier,
+        agency=dossier.agency,
+        before={"status": from_status} if from_status else None,
+        after={"status": to_status or dossier.status, **data},
+        reason=reason or message,
+    )
+    # The message and the data are read from the audit event when it holds them as they are
+    # (``DossierEvent.message``, ``.data``); otherwise the event keeps its own.
+    shared = (reason or message) == message and "status" not in data
     insert_rows(
         [
             DossierEvent(
@@ -209,21 +222,13 @@ def _event(
                 at=now,
                 actor=actor,
                 action=action,
-                message=message,
+                own_message="" if shared else message,
+                own_data={} if shared else data,
                 from_status=from_status,
                 to_status=to_status,
-                data=data or {},
+                audit_event=audit if shared else None,
             )
         ]
-    )
-    audit_record(
-        actor=actor,
-        action=f"dossier.{action}",
-        target=dossier,
-        agency=dossier.agency,
-        before={"status": from_status} if from_status else None,
-        after={"status": to_status or dossier.status, **(data or {})},
-        reason=reason or message,
     )
 
 

@@ -103,7 +103,7 @@ def test_json_enums_and_nulls_are_stored_alike(desk: Any) -> None:
             message=f"Đã tiếp nhận {n}",
             data={"due_at": "2026-02-25T16:00:00+07:00", "list": [1, "hai", None], "n": 1.5},
         ),
-        "message",
+        "own_message",
     )
     _both(
         lambda n: AuditEvent(

@@ -12,6 +12,7 @@ from isogov.notifications.services import (
     MAX_ATTEMPTS,
     outbox_deliver_due,
     outbox_enqueue,
+    outbox_prune,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,3 +87,44 @@ def test_one_delivery_job_sends_every_message_of_the_transaction() -> None:
         assert len(connection.run_on_commit) == 1
     assert sorted(m.subject for m in mail.outbox) == ["Hai", "Một"]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_sent_bodies_are_emptied_after_the_retention_and_the_row_stays(
+    settings: pytest.FixtureRequest,
+) -> None:
+    settings.ISOGOV_OUTBOX_BODY_RETENTION_DAYS = 30  # type: ignore[attr-defined]
+
+    def enqueue(at: dt.datetime, **message: str) -> None:
+        with time_machine.travel(at, tick=False), transaction.atomic():
+            outbox_enqueue(**message)
+
+    enqueue(
+        dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC),
+        channel="email",
+        recipient="a@example.vn",
+        subject="S",
+        body="old",
+    )
+    settings.ISOGOV_SMS_BACKEND = f"{__name__}.FailingSms"  # type: ignore[attr-defined]
+    enqueue(
+        dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+        channel="sms",
+        recipient="0912345678",
+        body="still pending",
+    )
+    enqueue(
+        dt.datetime(2026, 3, 31, 8, tzinfo=dt.UTC),
+        channel="email",
+        recipient="b@example.vn",
+        subject="T",
+        body="new",
+    )
+    with time_machine.travel(dt.datetime(2026, 4, 2, 9, tzinfo=dt.UTC), tick=False):
+        assert outbox_prune() == 1
+        assert outbox_prune() == 0  # nothing left to empty
+    rows = {m.recipient: m for m in OutboxMessage.objects.all()}
+    assert rows["a@example.vn"].body == ""
+    assert rows["a@example.vn"].subject == "S"  # the row and what it was stay
+    assert rows["a@example.vn"].sent_at is not None
+    assert rows["b@example.vn"].body == "new"  # sent within the retention
+    assert rows["0912345678"].body == "still pending"  # not sent: kept for a retry
