@@ -69,6 +69,7 @@ from .online import (
 from .recalendar import Moved, dossier_calendar_preview, dossier_calendar_recompute
 from .results import (
     dossier_approve_result,
+    dossier_rating_token,
     dossier_record_result,
     dossier_refuse,
     dossier_return_result,
@@ -135,6 +136,7 @@ __all__ = [
     "dossier_close_unanswered",
     "dossier_intake_incomplete",
     "dossier_intake_refuse",
+    "dossier_rating_token",
     "dossier_receive",
     "dossier_record_incident",
     "dossier_record_payment",

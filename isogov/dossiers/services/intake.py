@@ -32,6 +32,7 @@ from ..models import (
     DossierFee,
     DossierPaper,
     DossierStep,
+    new_access_token,
 )
 from ..rulesets import ruleset_in_force
 from ..search import index_dossier
@@ -327,6 +328,8 @@ def _mark_received(dossier: Dossier, *, actor: User | None, at: dt.datetime) -> 
         _index(dossier)
     dossier.received_at = at
     dossier.received_by = actor
+    # The receipt prints the rating link beside the lookup link (Decree 61/2018 art. 31).
+    dossier.rating_token = dossier.rating_token or new_access_token()
     refresh_deadline(dossier, is_new=True)
     dossier.register_line = _next_number(dossier.agency, f"register:{clock.to_local(at).year}")
     return _plan_steps(dossier, at)
@@ -449,6 +452,7 @@ def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
         "search_text",
         "received_at",
         "received_by",
+        "rating_token",
         "register_line",
         "current_step",
         "handling_unit",
