@@ -299,17 +299,6 @@ def paper_download(request: HttpRequest, token: str, paper_id: int) -> HttpRespo
     return uploads.file_response(paper.scan.name, download_name=f"giay-to-{paper.pk}.{extension}")
 
 
-def result_download(request: HttpRequest, token: str) -> HttpResponseBase:
-    """The electronic result, once approved for release, with the dossier's token (else 404)."""
-    dossier = dossier_by_access_token(token=token)
-    if not result_released(dossier):
-        raise NotFound()
-    extension = dossier.result_file.name.rsplit(".", 1)[-1]
-    return uploads.file_response(
-        dossier.result_file.name, download_name=f"{dossier.code}-ket-qua.{extension}"
-    )
-
-
 def form_download(request: HttpRequest, token: str, form: str) -> HttpResponse:
     """One of the applicant's forms (01 receipt, 02, 03, 04, 05) as PDF, by the token."""
     dossier = dossier_by_access_token(token=token)
