@@ -74,6 +74,7 @@ from .results import (
     dossier_refuse,
     dossier_return_result,
 )
+from .retention import Purged, online_drafts_purge
 from .steps import (
     NO_EARLIER_STEP,
     NOT_IN_UNIT,
@@ -124,6 +125,7 @@ __all__ = [
     "IntakeInput",
     "Moved",
     "PaperInput",
+    "Purged",
     "close_unanswered_due",
     "dossier_accept",
     "dossier_answer_opinion",
@@ -162,6 +164,7 @@ __all__ = [
     "online_code_resend",
     "online_draft_confirm",
     "online_draft_create",
+    "online_drafts_purge",
     "refresh_deadline",
     "transfer_due_at",
 ]
