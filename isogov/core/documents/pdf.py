@@ -110,10 +110,20 @@ class Document(FPDF):
         if beside is not None and self.get_y() >= beside[1]:
             self.end_beside()
         self.set_x(self.l_margin)
+        height = LINE_MM * size / BODY_PT
         for text, bold in parts:
             self.set_font(FONT, "B" if bold else "", size)
-            self.write(LINE_MM * size / BODY_PT, nfc(text))
-        self.ln(LINE_MM * size / BODY_PT)
+            text = nfc(text)
+            # fpdf2 cuts a run's first word where the line ends; a word that fits on a line of
+            # its own goes to the next line whole (an ID number is never split in two).
+            first = text.split(" ", 1)[0]
+            room = self.w - self.r_margin - self.get_x()
+            if first and self.get_x() > self.l_margin:
+                width = self.get_string_width(first)
+                if room < width <= self.epw:
+                    self.ln(height)
+            self.write(height, text)
+        self.ln(height)
         self.set_font(FONT, size=BODY_PT)
 
     def field(self, label: str, value: str, *, bold: bool = False) -> None:
