@@ -188,6 +188,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponseBase:
             "dossier": page.dossier,
             "errors": errors,
             "values": request.POST,
+            "nav_current": "feedback",
             **RATING_CHOICES,
         },
         status=400 if errors else 200,

@@ -448,6 +448,18 @@ def test_the_e_result_downloads_with_the_token_once_approved(desk: Any) -> None:
     assert _signed_in("tuphap").get(f"/dossiers/{dossier.code}/result/file/").status_code == 404
 
 
+def test_the_status_page_shows_the_papers_of_an_event_and_none_of_its_other_data(
+    desk: Any,
+) -> None:
+    from isogov.dossiers.tests.conftest import at
+    from isogov.feedback.tests.helpers import returned_dossier
+
+    dossier = returned_dossier(desk, at(3, 2, 9))
+    page = Client().get(f"/nop-truc-tuyen/ho-so/{dossier.access_token}/").content.decode()
+    assert 'id="applicant-timeline"' in page and 'id="public-nav"' in page
+    assert "at_desk" not in page and "tracking_number" not in page
+
+
 def test_the_staff_scan_and_result_file_are_checked_the_same_way(desk: Any) -> None:
     from isogov.core.errors import ValidationFailed
 
