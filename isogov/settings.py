@@ -421,6 +421,9 @@ ISOGOV_UPLOAD_MAX_DOSSIER_BYTES = int(
 ISOGOV_OTP_TTL_MINUTES = int(os.environ.get("ISOGOV_OTP_TTL_MINUTES", "10"))
 ISOGOV_OTP_MAX_ATTEMPTS = int(os.environ.get("ISOGOV_OTP_MAX_ATTEMPTS", "5"))
 ISOGOV_OTP_MAX_SENDS = int(os.environ.get("ISOGOV_OTP_MAX_SENDS", "5"))
+# [A] Days a draft never confirmed by its one-time code is kept (from its last change) before
+# the worker deletes it with its uploaded files (``dossiers.services.online_drafts_purge``).
+ISOGOV_ONLINE_DRAFT_RETENTION_DAYS = int(os.environ.get("ISOGOV_ONLINE_DRAFT_RETENTION_DAYS", "7"))
 
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -60,6 +60,14 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/h/{dossier.access_token}/"
 
 
+def rating_url(dossier: Dossier) -> str:
+    """The receipt's second QR link: the dossier's one-time satisfaction rating (Decree
+    61/2018 art. 31), usable once the result has been returned (docs/feedback.md)."""
+    if not dossier.rating_token:
+        return ""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/danh-gia/{dossier.rating_token}/"
+
+
 def _officer(dossier: Dossier) -> str:
     return dossier.received_by.display_name if dossier.received_by else ""
 
@@ -141,6 +149,7 @@ def receipt(dossier: Dossier) -> bytes:
             register_line=str(dossier.register_line or ""),
             officer_name=_officer(dossier),
             lookup_url=lookup_url(dossier),
+            rating_url=rating_url(dossier),
             reissued_at=reissued_at,
         )
     return pdf.render_receipt(data, form_set=_form_set(dossier))

@@ -232,6 +232,11 @@ class Dossier(VersionedModel):
             "and nothing else, without the applicant's phone number."
         ),
     )
+    # The one-time satisfaction rating link (Decree 61/2018 art. 31), printed on the receipt
+    # and sent with the result; ``feedback`` spends it (docs/decisions/0011-feedback.md).
+    rating_token = models.CharField(
+        max_length=32, null=True, blank=True, unique=True, editable=False
+    )
 
     # An external dossier (docs/integrations.md, ISO-layer mode): imported from the system of
     # record (the provincial one-stop system), read-only here, keyed by its source and code.

@@ -10,7 +10,7 @@ from isogov.core import clock
 from isogov.core.errors import ApplicationError
 
 from .models import Dossier
-from .services import close_unanswered_due, dossier_close_unanswered
+from .services import close_unanswered_due, dossier_close_unanswered, online_drafts_purge
 from .transitions import Status
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,13 @@ def dossiers_close_unanswered() -> int:
         else:
             closed += 1
     return closed
+
+
+@db_periodic_task(crontab(minute="40", hour="*"))
+def dossiers_purge_online_drafts() -> int:
+    """Delete the online drafts never confirmed for ``ISOGOV_ONLINE_DRAFT_RETENTION_DAYS`` [A]
+    with their uploaded files (``services.online_drafts_purge``, which logs and audits)."""
+    return online_drafts_purge().drafts
 
 
 @db_task()

@@ -207,8 +207,10 @@ class RatingChannel(models.TextChoices):
 class Rating(TimeStampedModel):
     """A satisfaction rating (phiếu đánh giá) of a dossier's handling or of a desk officer.
 
-    One per dossier through its one-time token (created when the result is returned); any
-    number from the counter tablet. The criteria are those of Decree 61/2018 art. 31.1 a–i.
+    One per dossier through the dossier's one-time token (``Dossier.rating_token``, issued
+    with the receipt, usable once the result has been returned; the row is made by the
+    invitation or by the rating itself); any number from the counter tablet. The criteria are
+    those of Decree 61/2018 art. 31.1 a–i.
     """
 
     agency = models.ForeignKey(
@@ -223,7 +225,6 @@ class Rating(TimeStampedModel):
         related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel.choices)
-    token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
     officer = models.ForeignKey(
         User,
         verbose_name=_("officer rated"),
@@ -299,6 +300,11 @@ class Rating(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.channel} {self.overall or '—'}"
+
+    @property
+    def token(self) -> str | None:
+        """The dossier's one-time rating token; None for the counter tablet."""
+        return self.dossier.rating_token if self.dossier is not None else None
 
     @property
     def is_lower_trust(self) -> bool:

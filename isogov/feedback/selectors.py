@@ -18,7 +18,8 @@ from isogov.accounts.selectors import user_scope
 from isogov.core import clock
 from isogov.core.errors import NotFound
 from isogov.core.text import fold_vietnamese
-from isogov.dossiers.models import DossierStep
+from isogov.dossiers.models import Dossier, DossierStep
+from isogov.dossiers.transitions import Status as DossierStatus
 
 from .deadlines import DEFAULT_DAYS, DeadlineDays, Facts, is_on_time
 from .models import FeedbackItem, FeedbackSetting, Rating, RatingChannel
@@ -167,15 +168,29 @@ def staff_choices(*, agency: Agency) -> QuerySet[User]:
     )
 
 
-def rating_get_by_token(*, token: str) -> Rating:
-    rating = (
-        Rating.objects.select_related("dossier", "agency").filter(token=token).first()
+@dataclass(frozen=True)
+class RatingPage:
+    """What the rating link shows: the dossier its token belongs to (by its code and procedure
+    only) and its token rating, None until invited or rated."""
+
+    dossier: Dossier
+    rating: Rating | None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.dossier.status == DossierStatus.RETURNED
+
+
+def rating_page_by_token(*, token: str) -> RatingPage:
+    dossier = (
+        Dossier.objects.select_related("agency").filter(rating_token=token).first()
         if token
         else None
     )
-    if rating is None:
+    if dossier is None:
         raise NotFound()
-    return rating
+    rating = Rating.objects.filter(dossier=dossier, channel=RatingChannel.TOKEN).first()
+    return RatingPage(dossier=dossier, rating=rating)
 
 
 # --- Reads for the indicators and the QMS ---------------------------------------------------

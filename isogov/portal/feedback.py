@@ -168,8 +168,9 @@ RATING_CHOICES = {
 
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, token: str) -> HttpResponseBase:
-    """Rate a returned dossier with its one-time token (Decree 61/2018 art. 31)."""
-    rating = selectors.rating_get_by_token(token=token)
+    """Rate a returned dossier with the one-time token of its receipt and its result (Decree
+    61/2018 art. 31). Before the result is returned the page only says when it can be used."""
+    page = selectors.rating_page_by_token(token=token)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -182,10 +183,12 @@ def rate(request: HttpRequest, token: str) -> HttpResponseBase:
         request,
         "portal/feedback/rate.html",
         {
-            "rating": rating,
-            "dossier": rating.dossier,
+            "page": page,
+            "rating": page.rating,
+            "dossier": page.dossier,
             "errors": errors,
             "values": request.POST,
+            "nav_current": "feedback",
             **RATING_CHOICES,
         },
         status=400 if errors else 200,

@@ -129,7 +129,11 @@ def submit(request: HttpRequest) -> HttpResponse:
                 word in fold_vietnamese(f"{offer.procedure_code} {offer.name}") for word in words
             )
         ]
-    return render(request, "portal/submission/pick.html", {"offers": offers, "q": query})
+    return render(
+        request,
+        "portal/submission/pick.html",
+        {"offers": offers, "q": query, "nav_current": "submit"},
+    )
 
 
 # --- 2. details and papers ----------------------------------------------------------------
@@ -181,6 +185,7 @@ def submit_procedure(request: HttpRequest, agency: str, procedure: str) -> HttpR
             "decision_hours": ruleset_in_force(clock.today()).online_decision_within_working_hours,
             "max_file_mb": settings_mb("ISOGOV_UPLOAD_MAX_FILE_BYTES"),
             "max_dossier_mb": settings_mb("ISOGOV_UPLOAD_MAX_DOSSIER_BYTES"),
+            "nav_current": "submit",
         },
         status=400 if form.errors else 200,
     )
@@ -223,6 +228,7 @@ def submission_draft(request: HttpRequest, token: str) -> HttpResponse:
             "error": error,
             "recipient": _masked(draft.confirm_recipient),
             "by_email": draft.confirm_channel == Channel.EMAIL,
+            "nav_current": "submit",
         },
         status=status,
     )
@@ -250,8 +256,10 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(dossier.status, dossier.status),
         "received": dossier.received_at is not None,
         "intake_overdue": intake_overdue,
+        # The papers a request or an upload named, if any (the rest of an event's data is
+        # the staff's, not the applicant's).
         "events": [
-            (event, EVENT_LABELS.get(event.action, event.action))
+            (event, EVENT_LABELS.get(event.action, event.action), (event.data or {}).get("items"))
             for event in applicant_timeline(dossier)
         ],
         "papers": dossier.papers.exclude(scan=""),
@@ -261,6 +269,7 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
         ],
         "result_ready": result_released(dossier),
         "accept": uploads.ACCEPT,
+        "nav_current": "submit",
     }
 
 
@@ -297,17 +306,6 @@ def paper_download(request: HttpRequest, token: str, paper_id: int) -> HttpRespo
         raise NotFound()
     extension = paper.scan.name.rsplit(".", 1)[-1]
     return uploads.file_response(paper.scan.name, download_name=f"giay-to-{paper.pk}.{extension}")
-
-
-def result_download(request: HttpRequest, token: str) -> HttpResponseBase:
-    """The electronic result, once approved for release, with the dossier's token (else 404)."""
-    dossier = dossier_by_access_token(token=token)
-    if not result_released(dossier):
-        raise NotFound()
-    extension = dossier.result_file.name.rsplit(".", 1)[-1]
-    return uploads.file_response(
-        dossier.result_file.name, download_name=f"{dossier.code}-ket-qua.{extension}"
-    )
 
 
 def form_download(request: HttpRequest, token: str, form: str) -> HttpResponse:

@@ -27,7 +27,8 @@ urlpatterns = [
     # --- lookup (item 3): code + second factor by POST, or the receipt's token link ---
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("tra-cuu/h/<str:token>/", lookup.by_token, name="lookup-token"),
-    path("tra-cuu/h/<str:token>/ket-qua/", lookup.result_download, name="lookup-result"),
+    # The electronic result's one address (the lookup page and the online status page link it).
+    path("tra-cuu/h/<str:token>/ket-qua/", lookup.result_download, name="result-download"),
     path("tra-cuu/h/<str:token>/xin-loi.pdf", lookup.apology_pdf, name="lookup-apology"),
     path("ho-so-cua-toi/", my_dossiers.my_dossiers, name="my-dossiers"),
     path("ho-so-cua-toi/l/<str:token>/", my_dossiers.redeem, name="my-dossiers-link"),
@@ -63,10 +64,11 @@ urlpatterns = [
         submission.form_download,
         name="submission-form",
     ),
+    # Its first address, in links already sent: a permanent redirect to the one above.
     path(
         "nop-truc-tuyen/ho-so/<str:token>/ket-qua/",
-        submission.result_download,
-        name="result-download",
+        lookup.result_download_moved,
+        name="result-download-moved",
     ),
     path(
         "nop-truc-tuyen/<str:agency>/<str:procedure>/",

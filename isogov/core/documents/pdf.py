@@ -55,6 +55,7 @@ class Document(FPDF):
         self.corner_label = corner_label
         self.number_pages = number_pages
         self.continuation = continuation
+        self._beside: tuple[float, float] | None = None
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         margin = 12 if page_format == "A5" else 10
@@ -84,13 +85,45 @@ class Document(FPDF):
         self.set_font(FONT, size=7)
         self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="C")
 
+    def wrap_beside(self, width: float, bottom: float) -> None:
+        """Narrow the paragraphs by ``width`` at the right (a picture is there) until one
+        starts below ``bottom``."""
+        self.end_beside()
+        if width > 0:
+            self.set_right_margin(self.r_margin + width)
+            self._beside = (width, bottom)
+
+    def end_beside(self, *, below: bool = False) -> None:
+        """Give the paragraphs their full width again; ``below``: move under the picture."""
+        beside = self._beside
+        if beside is None:
+            return
+        width, bottom = beside
+        self.set_right_margin(self.r_margin - width)
+        self._beside = None
+        if below:
+            self.set_y(max(self.get_y(), bottom))
+
     def runs(self, *parts: tuple[str, bool], size: float = BODY_PT) -> None:
         """One paragraph of (text, bold) runs, wrapped at the margins."""
+        beside = self._beside
+        if beside is not None and self.get_y() >= beside[1]:
+            self.end_beside()
         self.set_x(self.l_margin)
+        height = LINE_MM * size / BODY_PT
         for text, bold in parts:
             self.set_font(FONT, "B" if bold else "", size)
-            self.write(LINE_MM * size / BODY_PT, nfc(text))
-        self.ln(LINE_MM * size / BODY_PT)
+            text = nfc(text)
+            # fpdf2 cuts a run's first word where the line ends; a word that fits on a line of
+            # its own goes to the next line whole (an ID number is never split in two).
+            first = text.split(" ", 1)[0]
+            room = self.w - self.r_margin - self.get_x()
+            if first and self.get_x() > self.l_margin:
+                width = self.get_string_width(first)
+                if room < width <= self.epw:
+                    self.ln(height)
+            self.write(height, text)
+        self.ln(height)
         self.set_font(FONT, size=BODY_PT)
 
     def field(self, label: str, value: str, *, bold: bool = False) -> None:
@@ -279,3 +312,28 @@ def qr_png(url: str) -> io.BytesIO:
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=2)
     buffer.seek(0)
     return buffer
+
+
+QR_MM = 20.0
+QR_CAPTION_PT = 6
+
+
+def qr_codes(pdf: Document, codes: Sequence[tuple[str, str]]) -> tuple[float, float]:
+    """Draw QR codes of ``(url, caption)`` side by side at the top right of the current line,
+    each captioned below, the last one rightmost; return the (width, height) they take, so
+    that the text beside them wraps before them and the text after them starts below."""
+    if not codes:
+        return 0.0, 0.0
+    top = pdf.get_y()
+    gap = 2.0
+    right = pdf.w - pdf.r_margin
+    caption_mm = QR_CAPTION_PT * 0.55
+    for index, (url, caption) in enumerate(reversed(codes)):
+        x = right - (index + 1) * QR_MM - index * gap
+        pdf.image(qr_png(url), x=x, y=top, w=QR_MM, h=QR_MM, alt_text=nfc(caption))
+        pdf.set_font(FONT, size=QR_CAPTION_PT)
+        pdf.set_xy(x, top + QR_MM)
+        pdf.cell(QR_MM, caption_mm, nfc(caption), align="C")
+    pdf.set_font(FONT, size=BODY_PT)
+    pdf.set_xy(pdf.l_margin, top)
+    return len(codes) * (QR_MM + gap), QR_MM + caption_mm + 1

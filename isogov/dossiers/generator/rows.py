@@ -49,7 +49,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
         "result_file", "result_approved_by_id", "result_approved_at", "register_line",
         "stop_number", "stop_symbol", "search_text", "applicant_phone_key", "applicant_id_key",
-        "access_token", "source", "external_code",
+        "access_token", "rating_token", "source", "external_code",
     ),
     DossierStep: (
         "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
@@ -489,6 +489,7 @@ class RowMaker:
                 applicant.phone_key,
                 applicant.id_key,
                 new_access_token(),
+                new_access_token(),  # rating_token: every generated dossier was received
                 "",  # source: a native dossier
                 "",
             )

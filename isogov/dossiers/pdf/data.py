@@ -78,6 +78,7 @@ class ReceiptData:
     register_line: str = ""  # số thứ tự
     officer_name: str = ""  # người tiếp nhận hồ sơ
     lookup_url: str = ""  # encoded in the QR code; no QR when ""
+    rating_url: str = ""  # the rating link's QR code beside it; none when ""
     # Re-issued after the full supplement arrived (Decree 61/2018 art. 19.4): when, else None.
     reissued_at: dt.datetime | None = None
 

@@ -14,7 +14,7 @@ from isogov.core.documents.pdf import (
     SIGN_HINT,
     Document,
     document_title,
-    qr_png,
+    qr_codes,
     render_document,
     signatures,
     table,
@@ -57,24 +57,20 @@ def render_receipt(
                     False,
                 )
             )
-        qr_size = 20.0
+        # The lookup link and, beside it, the one-time rating link (Decree 61/2018 art. 31;
+        # usable once the result has been returned).
+        codes = [
+            (url, caption)
+            for url, caption in ((data.rating_url, "Đánh giá"), (data.lookup_url, "Tra cứu"))
+            if url
+        ]
         qr_top = pdf.get_y()
-        if data.lookup_url:
-            pdf.image(
-                qr_png(data.lookup_url),
-                x=pdf.w - pdf.r_margin - qr_size,
-                y=qr_top,
-                w=qr_size,
-                h=qr_size,
-                alt_text="QR",
-            )
-            # Text beside the QR code wraps before it.
-            pdf.set_right_margin(pdf.r_margin + qr_size + 2)
+        qr_width, qr_height = qr_codes(pdf, codes)
+        # Text beside the QR codes wraps before them; the applicant's fields below them do not.
+        pdf.wrap_beside(qr_width, qr_top + qr_height)
         pdf.field("Mã hồ sơ:", data.dossier_code, bold=True)
         applicant_fields(pdf, data.applicant, label="Tiếp nhận hồ sơ của:")
-        if data.lookup_url:
-            pdf.set_right_margin(pdf.r_margin - qr_size - 2)
-            pdf.set_y(max(pdf.get_y(), qr_top + qr_size + 1))
+        pdf.end_beside(below=True)
         pdf.field("Nội dung yêu cầu giải quyết:", data.request, bold=True)
         pdf.runs(("1. Thành phần hồ sơ nộp gồm:", False))
         if data.papers:
@@ -113,6 +109,12 @@ def render_receipt(
         )
         if data.lookup_url:
             pdf.runs(("Tra cứu tình trạng hồ sơ: ", False), (data.lookup_url, False), size=7)
+        if data.rating_url:
+            pdf.runs(
+                ("Đánh giá sau khi nhận kết quả: ", False),
+                (data.rating_url, False),
+                size=7,
+            )
         signatures(
             pdf,
             (

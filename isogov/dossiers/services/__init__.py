@@ -69,10 +69,12 @@ from .online import (
 from .recalendar import Moved, dossier_calendar_preview, dossier_calendar_recompute
 from .results import (
     dossier_approve_result,
+    dossier_rating_token,
     dossier_record_result,
     dossier_refuse,
     dossier_return_result,
 )
+from .retention import Purged, online_drafts_purge
 from .steps import (
     NO_EARLIER_STEP,
     NOT_IN_UNIT,
@@ -123,6 +125,7 @@ __all__ = [
     "IntakeInput",
     "Moved",
     "PaperInput",
+    "Purged",
     "close_unanswered_due",
     "dossier_accept",
     "dossier_answer_opinion",
@@ -135,6 +138,7 @@ __all__ = [
     "dossier_close_unanswered",
     "dossier_intake_incomplete",
     "dossier_intake_refuse",
+    "dossier_rating_token",
     "dossier_receive",
     "dossier_record_incident",
     "dossier_record_payment",
@@ -160,6 +164,7 @@ __all__ = [
     "online_code_resend",
     "online_draft_confirm",
     "online_draft_create",
+    "online_drafts_purge",
     "refresh_deadline",
     "transfer_due_at",
 ]

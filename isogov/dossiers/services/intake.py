@@ -32,6 +32,7 @@ from ..models import (
     DossierFee,
     DossierPaper,
     DossierStep,
+    new_access_token,
 )
 from ..rulesets import ruleset_in_force
 from ..search import index_dossier
@@ -342,6 +343,8 @@ def _mark_received(
         _index(dossier)
     dossier.received_at = at
     dossier.received_by = actor
+    # The receipt prints the rating link beside the lookup link (Decree 61/2018 art. 31).
+    dossier.rating_token = dossier.rating_token or new_access_token()
     refresh_deadline(dossier, is_new=True)
     if numbered:
         year = clock.to_local(at).year
@@ -491,6 +494,7 @@ def _accept(dossier: Dossier, actor: User, action: str) -> Dossier:
         "search_text",
         "received_at",
         "received_by",
+        "rating_token",
         "register_line",
         "current_step",
         "handling_unit",

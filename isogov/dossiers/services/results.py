@@ -13,7 +13,7 @@ from isogov.core import clock
 from isogov.core.errors import ValidationFailed
 
 from .. import deadlines
-from ..models import Dossier, ReturnMethod
+from ..models import Dossier, ReturnMethod, new_access_token
 from ..permissions import signing_step
 from ..transitions import RESULT_READY, Status
 from ..uploads import check_file
@@ -218,3 +218,17 @@ def dossier_return_result(
     )
     _returned_notice(dossier)
     return dossier
+
+
+def dossier_rating_token(dossier: Dossier) -> str:
+    """The dossier's one-time rating token (Decree 61/2018 art. 31): the one its receipt
+    printed, or one issued now for a dossier received before receipts printed it. Call it
+    inside the caller's transaction; two callers at once get the same token."""
+    if not dossier.rating_token:
+        Dossier.objects.filter(pk=dossier.pk, rating_token__isnull=True).update(
+            rating_token=new_access_token()
+        )
+        dossier.rating_token = Dossier.objects.values_list("rating_token", flat=True).get(
+            pk=dossier.pk
+        )
+    return dossier.rating_token or ""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -93,6 +94,17 @@ def test_receipt_pdf_reads_back_code_applicant_and_appointment(
     # apology's new date (27/2) does not rewrite it.
     assert "16 giờ 00 phút, ngày 25 tháng 02 năm 2026" in text
     assert "27 tháng 02" not in text
+
+
+def test_receipt_pdf_prints_the_dossiers_rating_link_and_its_qr_code(
+    client: Client, desk: Any, handled: Dossier
+) -> None:
+    client.force_login(desk.user("motcua"))
+    pdf = client.get(f"/dossiers/{handled.code}/forms/receipt.pdf").content
+    assert handled.rating_token
+    url = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/danh-gia/{handled.rating_token}/"
+    assert url in _text(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 2  # the lookup and the rating
 
 
 def test_control_sheet_is_generated_from_the_step_log(

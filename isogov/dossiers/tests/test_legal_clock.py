@@ -255,7 +255,11 @@ def test_online_dossier_gets_its_code_with_the_receipt_date_and_keeps_its_refere
         online = services.dossier_submit_online(data=intake(desk, channel="online_partial"))
     # Not received yet: a reference of the agency's 2026 online series, no date segment.
     assert online.code == online.reference == "000.00.15.H26-TT-2026-0001"
+    assert online.rating_token is None  # the rating link comes with the receipt
     act(at(3, 9, 8), services.dossier_accept, online, None)
+    # Received through the desk's one receipt path: its rating link for form 01, stored.
+    stored = Dossier.objects.get(pk=online.pk).rating_token
+    assert stored and stored == online.rating_token and stored != online.access_token
     # Accepted Mon 9/3 08:00 as the first dossier received that day: 260309-0001, not 260306.
     assert online.code == "000.00.15.H26-260309-0001"
     assert online.reference == "000.00.15.H26-TT-2026-0001"

@@ -9,8 +9,10 @@ import unicodedata
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from pypdf import PdfReader
 
+from isogov.core.documents.pdf import qr_png
 from isogov.core.documents.text import vn_date, vn_datetime, vnd_text
 from isogov.dossiers.pdf import (
     NO_STOP_NOTICE,
@@ -333,6 +335,35 @@ def test_receipt_prints_decomposed_input_as_precomposed_vietnamese() -> None:
 
 def test_receipt_without_lookup_url_has_no_qr() -> None:
     assert image_count(render_receipt(receipt(lookup_url=""))) == 0
+
+
+def qr_images(pdf: bytes, page: int = 0) -> list[tuple[int, int, bytes]]:
+    """The page's images as (width, height, one byte per pixel, black or white), left to right."""
+    reader = PdfReader(io.BytesIO(pdf))
+    images = []
+    for image in reader.pages[page].images:
+        grey = image.image.convert("L")
+        images.append(
+            (grey.width, grey.height, bytes(0 if v < 128 else 255 for v in grey.tobytes()))
+        )
+    return images
+
+
+def qr_of(url: str) -> tuple[int, int, bytes]:
+    grey = Image.open(qr_png(url)).convert("L")
+    return grey.width, grey.height, bytes(0 if v < 128 else 255 for v in grey.tobytes())
+
+
+def test_receipt_prints_the_rating_qr_code_beside_the_lookup_qr_code() -> None:
+    rating = "https://dichvucong.haiphong.gov.vn/danh-gia/AbC-123_xyz/"
+    pdf = render_receipt(receipt(rating_url=rating))
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    images = qr_images(pdf)
+    # Both QR codes, pixel for pixel the codes of the two links.
+    assert sorted(images) == sorted([qr_of(rating), qr_of(receipt().lookup_url)])
+    text = text_of(pdf)
+    assert "Đánh giá" in text and "Tra cứu" in text
+    assert f"Đánh giá sau khi nhận kết quả: {rating}" in text
 
 
 def test_receipt_with_many_papers_flows_onto_numbered_pages_with_the_heading_repeated() -> None:

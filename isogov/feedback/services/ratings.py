@@ -4,20 +4,19 @@ counter tablet's (Decree 61/2018 art. 31)."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from isogov.accounts.models import Agency, RoleAssignment, User
 from isogov.audit.services import audit_record
 from isogov.core import clock
 from isogov.core.errors import NotFound, PermissionDenied
+from isogov.dossiers import documents
 from isogov.dossiers.models import Dossier
+from isogov.dossiers.services import dossier_rating_token
 from isogov.dossiers.transitions import Status as DossierStatus
 from isogov.notifications.services import outbox_enqueue
 
@@ -47,28 +46,37 @@ from ._common import (
 
 
 def rating_url(rating: Rating) -> str:
-    path = reverse("portal:rate", kwargs={"token": rating.token})
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+    """The rating link of a token rating (the one its dossier's receipt printed)."""
+    return documents.rating_url(rating.dossier) if rating.dossier is not None else ""
 
 
 @transaction.atomic
 def rating_invite(*, dossier: Dossier) -> Rating:
-    """The dossier's one-time rating token (created once), with the invitation in the outbox
-    the first time (Circular 01/2018 art. 12.2: the form goes with the result)."""
-    existing = Rating.objects.filter(dossier=dossier, channel=RatingChannel.TOKEN).first()
-    if existing is not None:
-        return existing
-    rating = Rating.objects.create(
-        agency=dossier.agency,
-        dossier=dossier,
-        channel=RatingChannel.TOKEN,
-        token=secrets.token_urlsafe(18),
-        officer=dossier.received_by,
-        invited_at=clock.now(),
+    """The dossier's token rating row, with the invitation in the outbox the first time
+    (Circular 01/2018 art. 12.2: the form goes with the result). The link is the one printed on
+    the receipt; a dossier received before receipts printed one gets its token now."""
+    token = dossier_rating_token(dossier)
+    rating = (
+        Rating.objects.select_for_update()
+        .filter(dossier=dossier, channel=RatingChannel.TOKEN)
+        .first()
     )
+    if rating is not None and (rating.invited_at is not None or rating.rated_at is not None):
+        return rating
+    if rating is None:
+        rating = Rating(
+            agency=dossier.agency,
+            dossier=dossier,
+            channel=RatingChannel.TOKEN,
+            officer=dossier.received_by,
+        )
+    rating.invited_at = clock.now()
+    rating.save()
+    url = documents.rating_url(dossier)
+    assert token and url
     body = _(
         "Thank you for using our services. Please rate how dossier %(code)s was handled: %(url)s"
-    ) % {"code": dossier.code, "url": rating_url(rating)}
+    ) % {"code": dossier.code, "url": url}
     subject = _("Rate the handling of dossier %(code)s") % {"code": dossier.code}
     for channel, recipient in (
         ("email", dossier.applicant_email),
@@ -150,15 +158,34 @@ def _open_from_rating(rating: Rating, source: str) -> FeedbackItem:
 
 @transaction.atomic
 def rating_submit(*, token: str, data: Mapping[str, Any]) -> Rating:
-    """Record the applicant's rating through the dossier's one-time token."""
-    rating = Rating.objects.select_for_update().filter(token=token).first() if token else None
-    if rating is None or rating.channel != RatingChannel.TOKEN:
+    """Record the applicant's rating through the dossier's one-time token: refused before the
+    result has been returned, and once the token has been spent."""
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("agency")
+        .filter(rating_token=token)
+        .first()
+        if token
+        else None
+    )
+    if dossier is None:
         raise NotFound()
-    if rating.rated_at is not None:
+    rating = (
+        Rating.objects.select_for_update()
+        .filter(dossier=dossier, channel=RatingChannel.TOKEN)
+        .first()
+    )
+    if rating is not None and rating.rated_at is not None:
         raise PermissionDenied(RATING_USED)
-    dossier = Dossier.objects.get(pk=rating.dossier_id or 0)
     if dossier.status != DossierStatus.RETURNED:
         raise PermissionDenied(RATING_TOO_EARLY)
+    if rating is None:  # rated from the receipt's QR code before the invitation went out
+        rating = Rating(
+            agency=dossier.agency,
+            dossier=dossier,
+            channel=RatingChannel.TOKEN,
+            officer=dossier.received_by,
+        )
     for name, value in _answers(data).items():
         setattr(rating, name, value)
     rating.rated_at = clock.now()

@@ -13,6 +13,7 @@ from isogov.dossiers import services as dossier_services
 from isogov.dossiers.tests.conftest import at, intake
 from isogov.feedback import services
 from isogov.feedback.models import FeedbackItem, FeedbackSource, Rating, RatingChannel
+from isogov.feedback.services._common import RATING_TOO_EARLY
 from isogov.notifications.models import OutboxMessage
 
 from .helpers import returned_dossier
@@ -129,3 +130,48 @@ def test_the_counter_tablet_rates_the_officer_at_the_desk_as_lower_trust(demo: A
             data={"overall": "satisfied"},
         )
     assert Rating.objects.count() == 1
+
+
+def test_the_receipt_issues_the_token_that_the_return_sends_and_spends_once(desk: Any) -> None:
+    with time_machine.travel(at(3, 2, 9), tick=False):
+        received = dossier_services.dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    token = received.rating_token or ""
+    assert len(token) >= 20 and token != received.access_token
+    # Before the result is returned the token is refused, and nothing is recorded.
+    with pytest.raises(PermissionDenied) as early:
+        services.rating_submit(token=token, data=ANSWERS)
+    assert str(early.value.message) == str(RATING_TOO_EARLY)
+    assert not Rating.objects.exists()
+    dossier = returned_dossier(desk, at(3, 2, 9))
+    token = dossier.rating_token or ""
+    with time_machine.travel(at(3, 10, 9), tick=False):
+        assert services.rating_invitations_send() == 1
+    message = OutboxMessage.objects.get(object_type="dossiers.dossier", object_id=dossier.code)
+    assert f"/danh-gia/{token}/" in message.body  # the link the receipt printed
+    done = services.rating_submit(token=token, data=ANSWERS)
+    assert done.dossier == dossier and done.overall == "satisfied"
+    with pytest.raises(PermissionDenied):
+        services.rating_submit(token=token, data=ANSWERS)
+    assert Rating.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_rating_from_the_receipt_before_the_invitation_is_not_invited_again(desk: Any) -> None:
+    dossier = returned_dossier(desk, at(3, 2, 9))
+    services.rating_submit(token=dossier.rating_token or "", data=ANSWERS)
+    assert services.rating_invitations_send() == 0
+    assert not OutboxMessage.objects.filter(body__contains="/danh-gia/").exists()
+
+
+def test_a_dossier_received_before_receipts_printed_a_token_gets_one_at_return(
+    desk: Any,
+) -> None:
+    dossier = returned_dossier(desk, at(3, 2, 9))
+    type(dossier).objects.filter(pk=dossier.pk).update(rating_token=None)
+    with time_machine.travel(at(3, 10, 9), tick=False):
+        assert services.rating_invitations_send() == 1
+    dossier.refresh_from_db()
+    assert dossier.rating_token
+    message = OutboxMessage.objects.get(object_type="dossiers.dossier", object_id=dossier.code)
+    assert f"/danh-gia/{dossier.rating_token}/" in message.body
+    services.rating_submit(token=dossier.rating_token, data=ANSWERS)
+    assert Rating.objects.get(dossier=dossier).rated_at is not None

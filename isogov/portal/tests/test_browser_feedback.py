@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import time_machine
 
-from isogov.dossiers.tests.conftest import at
+from isogov.dossiers.services import dossier_receive
+from isogov.dossiers.tests.conftest import at, intake
 from isogov.dossiers.tests.walk import PHONE, Walk
 from isogov.feedback.models import FeedbackItem, Rating
 from isogov.feedback.services import rating_invite
@@ -72,8 +74,15 @@ def test_a_complaint_is_answered_and_rated_and_a_dossier_rated_by_its_link(
     assert (item.kind, item.status, item.answer_rating) == ("conduct", "answered", "satisfied")
     assert item.answered_at is not None and item.answered_at <= item.answer_due_at
 
-    # A returned dossier is rated through its one-time link, which then says it was used.
+    # The receipt's rating link before the result is returned: it says when it will work.
     dossier = returned_dossier(desk, at(3, 2, 9))
+    with time_machine.travel(at(3, 2, 9), tick=False):
+        waiting = dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    walk.visit("anonymous", f"/danh-gia/{waiting.rating_token}/")
+    assert "chưa được trả kết quả" in page.inner_text("#rating-not-yet")
+    assert page.locator("#rating-form").count() == 0
+
+    # A returned dossier is rated through its one-time link, which then says it was used.
     rating = rating_invite(dossier=dossier)
     walk.visit("anonymous", f"/danh-gia/{rating.token}/")
     page.check("#id_overall_very_satisfied")

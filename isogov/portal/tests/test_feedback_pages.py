@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from isogov.dossiers.tests.conftest import at
+from isogov.dossiers.services import dossier_receive
+from isogov.dossiers.tests.conftest import at, intake
 from isogov.feedback.models import FeedbackItem, Rating
 from isogov.feedback.services import rating_invite
 from isogov.feedback.tests.helpers import FORM, returned_dossier
@@ -80,6 +82,23 @@ def test_the_rating_page_takes_one_answer(desk: Any, client: Client) -> None:
     again = client.post(url, {"overall": "dissatisfied"})
     assert again.status_code == 400 and "đã được sử dụng" in again.content.decode()
     assert Rating.objects.get().overall == "very_satisfied"
+
+
+def test_the_receipts_rating_link_waits_for_the_result_and_shows_nothing_personal(
+    desk: Any, client: Client
+) -> None:
+    with time_machine.travel(at(3, 2, 9), tick=False):
+        dossier = dossier_receive(actor=desk.user("motcua"), data=intake(desk))
+    url = reverse("portal:rate", args=[dossier.rating_token])
+    html = client.get(url).content.decode()
+    assert 'id="rating-not-yet"' in html and 'id="rating-form"' not in html
+    assert "chưa được trả kết quả" in html
+    for personal in (dossier.applicant_name, dossier.applicant_phone, dossier.applicant_email):
+        assert personal and personal not in html
+    refused = client.post(url, {"overall": "satisfied"})
+    assert refused.status_code == 400 and 'id="rating-not-yet"' in refused.content.decode()
+    assert not Rating.objects.exists()
+    assert client.get(reverse("portal:rate", args=["no-such-token"])).status_code == 404
 
 
 def test_the_api_lists_the_agencys_items_and_accepts_a_public_submission(

@@ -93,7 +93,12 @@ def test_the_e_result_is_served_only_with_the_token_once_ready(client: Client, d
     download = client.get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 result"
+    assert f"{dossier.code}-ket-qua.pdf" in download["Content-Disposition"]
+    assert "no-store" in download["Cache-Control"]
     assert client.get("/tra-cuu/h/" + "y" * 24 + "/ket-qua/").status_code == 404
+    # The first address of the e-result, in e-mails already sent, moved here for good.
+    moved = client.get(f"/nop-truc-tuyen/ho-so/{dossier.access_token}/ket-qua/")
+    assert moved.status_code == 301 and moved["Location"] == url
 
 
 def _access_line(response: Any) -> tuple[str, str, int, int]:

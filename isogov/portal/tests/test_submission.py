@@ -428,15 +428,36 @@ def test_the_e_result_downloads_with_the_token_once_approved(desk: Any) -> None:
         signer="Lê Văn Ký",
         file=result,
     )
-    download = f"/nop-truc-tuyen/ho-so/{dossier.access_token}/ket-qua/"
+    download = f"/tra-cuu/h/{dossier.access_token}/ket-qua/"  # the e-result's one address
+    old_link = f"/nop-truc-tuyen/ho-so/{dossier.access_token}/ket-qua/"
+    status_page = f"/nop-truc-tuyen/ho-so/{dossier.access_token}/"
     assert Client().get(download).status_code == 404  # not approved yet
+    assert Client().get(old_link, follow=True).status_code == 404
     assert Client().get(download.replace(dossier.access_token, "B" * 24)).status_code == 404
+    assert 'id="result-download"' not in Client().get(status_page).content.decode()
     dossier = act(clock.now(), services.dossier_approve_result, dossier, None)
+    assert f'href="{download}"' in Client().get(status_page).content.decode()
     response = Client().get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
+    # A link already sent with the first address still gets the file, through one 301.
+    moved = Client().get(old_link, follow=True)
+    assert moved.redirect_chain == [(download, 301)]
+    assert b"".join(moved.streaming_content) == PDF
     assert _signed_in("motcua").get(f"/dossiers/{dossier.code}/result/file/").status_code == 200
     assert _signed_in("tuphap").get(f"/dossiers/{dossier.code}/result/file/").status_code == 404
+
+
+def test_the_status_page_shows_the_papers_of_an_event_and_none_of_its_other_data(
+    desk: Any,
+) -> None:
+    from isogov.dossiers.tests.conftest import at
+    from isogov.feedback.tests.helpers import returned_dossier
+
+    dossier = returned_dossier(desk, at(3, 2, 9))
+    page = Client().get(f"/nop-truc-tuyen/ho-so/{dossier.access_token}/").content.decode()
+    assert 'id="applicant-timeline"' in page and 'id="public-nav"' in page
+    assert "at_desk" not in page and "tracking_number" not in page
 
 
 def test_the_staff_scan_and_result_file_are_checked_the_same_way(desk: Any) -> None:

@@ -2,7 +2,8 @@
 
 - By the dossier code and a second factor (the applicant's phone, ID number or e-mail), sent by
   POST: personal data never lands in a URL, so never in an access log or a browser history.
-- By the receipt's QR link ``/tra-cuu/h/<token>/``: the dossier's unguessable token.
+- By the receipt's QR link ``/tra-cuu/h/<token>/``: the dossier's unguessable token; under it
+  the electronic result (``…/ket-qua/``, the one address of every e-result link) and the apology.
 
 An unknown code and a wrong second factor give the same page, status and work (one indexed
 read, ``dossiers.selectors.dossier_lookup_public``). Failures are counted per client address and
@@ -13,17 +14,22 @@ not the code exists.
 from __future__ import annotations
 
 from django import forms
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from isogov.core.clientip import client_ip
 from isogov.core.errors import NotFound
-from isogov.dossiers import documents
+from isogov.dossiers import documents, uploads
 from isogov.dossiers.models import Dossier
-from isogov.dossiers.selectors import dossier_by_access_token, dossier_lookup_public
+from isogov.dossiers.selectors import (
+    dossier_by_access_token,
+    dossier_lookup_public,
+    result_released,
+)
 
 from .. import throttle
 from ..timeline import public_dossier
@@ -106,16 +112,22 @@ def by_token(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def result_download(request: HttpRequest, token: str) -> FileResponse:
-    """The electronic result, only with the dossier's token, once the result is ready."""
+    """The electronic result, the one public download of it (``portal:result-download``): by
+    the dossier's token, once the leader approved it for release (``result_released``), served
+    as every private file is (``uploads.file_response``). The older path under the online
+    submission, ``/nop-truc-tuyen/ho-so/<token>/ket-qua/``, redirects here permanently."""
     dossier = _by_token(request, token)
-    found = public_dossier(dossier)
-    if not found.has_result_file:
+    if not result_released(dossier):
         raise NotFound()
-    return FileResponse(
-        dossier.result_file.open("rb"),
-        as_attachment=True,
-        filename=f"ket-qua-{dossier.code}.{dossier.result_file.name.rsplit('.', 1)[-1]}",
+    extension = dossier.result_file.name.rsplit(".", 1)[-1]
+    return uploads.file_response(
+        dossier.result_file.name, download_name=f"{dossier.code}-ket-qua.{extension}"
     )
+
+
+def result_download_moved(request: HttpRequest, token: str) -> HttpResponsePermanentRedirect:
+    """The e-result's first address, in links already sent: 301 to the one address."""
+    return HttpResponsePermanentRedirect(reverse("portal:result-download", args=[token]))
 
 
 def apology_pdf(request: HttpRequest, token: str) -> HttpResponse:
