@@ -15,7 +15,7 @@ from isogov.audit.models import AuditEvent
 from isogov.audit.services import audit_verify_chain
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
-from isogov.dossiers import deadlines
+from isogov.dossiers import deadlines, generator
 from isogov.dossiers.demo import PLANS, _walk, demo_officers
 from isogov.dossiers.generator import demo_generate
 from isogov.dossiers.generator.load import tet_breaks
@@ -279,6 +279,62 @@ def test_a_generated_dossier_has_the_rows_of_one_handled_through_the_services(de
     # The demo's officers record and approve as the generator's; any remaining difference
     # would be a field one of them writes and the other does not.
     assert twin_shape == made_shape
+
+
+@pytest.mark.django_db
+def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worked out in this process or in two forked workers, batch by batch, the same rows
+    (but the random access tokens), outgoing numbers included."""
+    made: dict[int, list[Any]] = {0: [], 2: []}
+    token = COLUMNS[Dossier].index("access_token")
+    for workers, out in made.items():
+        monkeypatch.setattr(generator, "_write", lambda _agency, batch, out=out: out.append(batch))
+        demo_generate(
+            agency=desk.department,
+            dossiers=400,
+            months=6,
+            seed=5,
+            until=UNTIL,
+            batch_size=90,
+            workers=workers,
+        )
+    assert len(made[0]) == len(made[2]) == 5
+    for alone, forked in zip(made[0], made[2], strict=True):
+        assert alone.job == forked.job
+        assert alone.pending == forked.pending and alone.counters == forked.counters
+        for table in ("steps", "events", "stops", "extensions", "papers", "fees"):
+            assert getattr(alone.batch, table) == getattr(forked.batch, table), table
+        strip = [row[:token] + row[token + 1 :] for row in alone.batch.dossiers]
+        assert strip == [row[:token] + row[token + 1 :] for row in forked.batch.dossiers]
+    # Consecutive batches: keys and counters follow on.
+    first, second = made[0][0].job, made[0][1].job
+    assert second.dossier_id == first.dossier_id + 90
+    assert second.step_id == first.step_id + len(made[0][0].batch.steps)
+    assert sum(len(m.pending) for m in made[0]) >= 1  # some stop notice or apology to number
+
+
+@pytest.mark.django_db
+def test_a_batch_is_refused_when_a_dossier_was_received_meanwhile(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agency = desk.department
+    real_write = generator._write
+
+    def received_meanwhile(agency_: Any, made: Any) -> None:
+        # Between planning and writing, the desk took the day's next code.
+        scope = min(scope for scope in made.job.counters if scope.startswith("day:"))
+        DossierCounter.objects.update_or_create(
+            agency=agency, scope=scope, defaults={"last": made.job.counters[scope] + 1}
+        )
+        real_write(agency_, made)
+
+    monkeypatch.setattr(generator, "_write", received_meanwhile)
+    with pytest.raises(ValidationFailed) as caught:
+        demo_generate(agency=agency, dossiers=20, months=6, seed=9, until=UNTIL, workers=0)
+    assert "agency" in caught.value.details
+    assert not Dossier.objects.filter(agency=agency).exists()
 
 
 @pytest.mark.django_db
