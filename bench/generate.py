@@ -5,7 +5,8 @@
 settings (WAL), migrated and seeded with the demo agencies and catalogue (no dossiers), then
 ``demo_generate`` of N dossiers over the M months before now, with their steps, timeline events,
 clock stops, apologies, papers, fees and one audit event per batch. Prints the rate, the rows
-written, the database size, ``isogov audit verify``'s verdict and the load average; ``--keep``
+written, the database size, ``isogov audit verify``'s verdict, the CPU seconds of the writing
+process and of its workers (``ISOGOV_GENERATE_WORKERS``) and the load average; ``--keep``
 leaves the last database (its path is printed) for ``bench/export.py --db``.
 """
 
@@ -37,7 +38,7 @@ from isogov.accounts.demo import seed_demo  # noqa: E402
 from isogov.accounts.models import Agency  # noqa: E402
 from isogov.audit.services import audit_verify_chain  # noqa: E402
 from isogov.catalog.demo import DEPARTMENT_CODE, seed_catalog  # noqa: E402
-from isogov.dossiers.generator import demo_generate  # noqa: E402
+from isogov.dossiers.generator import default_workers, demo_generate  # noqa: E402
 from isogov.dossiers.management.commands.demo import ProgressBar  # noqa: E402
 from isogov.dossiers.models import Dossier, DossierEvent, DossierStep  # noqa: E402
 
@@ -74,12 +75,21 @@ def main() -> None:
             fresh_database()
             agency = Agency.objects.get(code=DEPARTMENT_CODE)
             load_before = os.getloadavg()
+            times_before = os.times()
             started = time.monotonic()
             demo_generate(
                 agency=agency, dossiers=size, months=months, progress=ProgressBar(sys.stderr)
             )
             seconds = time.monotonic() - started
+            times_after = os.times()
             load_after = os.getloadavg()
+            # CPU seconds of this (writing) process and of the workers it forked.
+            cpu_writer = (times_after.user + times_after.system) - (
+                times_before.user + times_before.system
+            )
+            cpu_workers = (times_after.children_user + times_after.children_system) - (
+                times_before.children_user + times_before.children_system
+            )
             dossiers = Dossier.objects.count()
             steps = DossierStep.objects.count()
             events = DossierEvent.objects.count()
@@ -98,6 +108,8 @@ def main() -> None:
                 f"({(dossiers + steps + events) / seconds:,.0f} rows/s); "
                 f"database {size_mb:,.0f} MB; "
                 f"audit verify: {'OK' if verdict.ok else 'BROKEN'} ({verdict.checked} events); "
+                f"CPU {cpu_writer:.1f} s writing + {cpu_workers:.1f} s in "
+                f"{default_workers()} workers; "
                 f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
             )
             sys.stdout.flush()

@@ -243,6 +243,42 @@ def processing_time(ctx: Context) -> tuple[int, float]:
     return ctx.once("processing_time", compute)
 
 
+def processing_time_by_procedure(ctx: Context) -> dict[int, tuple[int, float]]:
+    """``processing_time`` of every procedure of the scope at once: procedure id → (dossiers
+    finished in the period, their processing seconds less the supplement waits), from one
+    grouped query per part and one over the clock stops, instead of a few queries per
+    procedure. Each part's sum is rounded as ``dossier_counts`` rounds it, so each figure is the
+    one ``processing_time`` gives for that procedure's scope."""
+    procedure = "procedure_version__procedure_id"
+    finished_q = Q(finished_at__gte=ctx.start, finished_at__lt=ctx.end) & ~Q(status=Status.STOPPED)
+    found: dict[int, tuple[int, float]] = {}
+    for part in _parts(ctx):
+        rows = (
+            part.filter(finished_q)
+            .order_by()
+            .values(procedure)
+            .annotate(n=Count("pk"), seconds=Sum(SecondsBetween("received_at", "finished_at")))
+        )
+        for row in rows:
+            count, seconds = found.get(row[procedure], (0, 0.0))
+            found[row[procedure]] = (count + row["n"], seconds + round(row["seconds"] or 0))
+    stops = (
+        ClockStop.objects.filter(
+            dossier__in=scoped_dossiers(ctx).filter(finished_q).values("pk"),
+            ended_at__isnull=False,
+        )
+        .order_by()
+        .values(f"dossier__{procedure}")
+        .annotate(waited=Sum(SecondsBetween("started_at", "ended_at")))
+    )
+    for row in stops:
+        key = row[f"dossier__{procedure}"]
+        if key in found:
+            count, seconds = found[key]
+            found[key] = (count, seconds - float(row["waited"] or 0))
+    return found
+
+
 def received_facts(ctx: Context) -> dict[str, int]:
     """Counts over the dossiers received in the period that read their papers, fees and
     payments (3.6, 4.2): one query each, run only when a measure asks."""

@@ -12,12 +12,20 @@ services' pure rules, ``rows.py`` writes them). What it does not write, on purpo
 - **no notices** in the outbox: nobody is to be told about invented past dossiers.
 
 Re-running **appends**: each run adds ``dossiers`` more, numbered after those already there
-(the day's codes and the year's register lines continue the agency's counters).
+(the day's codes and the year's register lines continue the agency's counters). Run it when
+nobody is receiving: a batch that finds the counters or keys moved since the run was planned
+is refused.
+
+Speed (docs/benchmarks.md): the batches are worked out in forked worker processes while this
+one writes (``batches.py``); each batch is one transaction of one ``executemany`` per table,
+with SQLite's ``synchronous = OFF`` and a larger page cache for the run only, and the
+full-text lines of the batch written in one statement (``rows.insert_dossiers``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -46,15 +54,20 @@ from ..permissions import step_refusal
 from ..rulesets import RuleSet, ruleset_in_force
 from ..search import id_key, phone_key
 from ..transitions import Status
-from .history import SLOT_US, Actors, Simulator, Story
+from .batches import Context, Made, plan_jobs, run
+from .history import SLOT_US, Actors
 from .load import daily_counts, day_weights
-from .rows import Applicant, RowMaker, next_ids, read_counters, write_counters
+from .rows import Applicant, next_ids, number_outgoing, read_counters, write_counters
 
 BATCH = 20_000
 BULK_CACHE_KIB = -262_144  # 256 MiB (negative: KiB, SQLite's convention)
 APPLICANTS = 5_000  # distinct invented applicants
 TOO_MANY = gettext_lazy(
     "More than %(max)d dossiers would be received on one day: ask for more months."
+)
+CHANGED = gettext_lazy(
+    "Dossiers were received while the history was generated: run the generator when nobody "
+    "is receiving."
 )
 NO_PROCEDURE = gettext_lazy("The agency has no procedure with an internal process to receive.")
 
@@ -237,6 +250,7 @@ def demo_generate(
     until: dt.datetime | None = None,
     batch_size: int = BATCH,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> GenerateResult:
     """Generate ``dossiers`` demo dossiers received over the ``months`` before ``until``."""
     started = time.monotonic()
@@ -274,106 +288,116 @@ def demo_generate(
     if not distinct:
         raise ValidationFailed(NO_PROCEDURE, details={"agency": [str(NO_PROCEDURE)]})
     actors = _actors(agency, distinct)
-    simulator = Simulator(calendar=calendar, until=until, actors=actors, seed=rng.randrange(2**32))
     applicants = _applicants(min(APPLICANTS, max(len(chosen), 1)))
-    with _bulk_cache():
-        result = _generate(
-            agency, actors, simulator, chosen, applicants, rng, batch_size, progress, started
-        )
+    jobs = plan_jobs(
+        chosen,
+        batch_size=batch_size,
+        counters=read_counters(agency.pk).values,
+        dossier_id=next_ids(Dossier),
+        step_id=next_ids(DossierStep),
+        rng=rng,
+    )
+    context = Context(
+        agency_id=agency.pk,
+        agency_code=agency.code,
+        agency_short=agency.short_name or agency.code,
+        actors=actors,
+        calendar=calendar,
+        until=until,
+        chosen=chosen,
+        applicants=applicants,
+        summaries=SUMMARIES,
+    )
+    if workers is None:
+        workers = default_workers()
+    total = len(chosen)
+    done = steps = events = 0
+    first_code = last_code = ""
+    with _bulk_settings():
+        for made in run(context, jobs, workers):
+            _write(agency, made)
+            first_code = first_code or made.codes[0]
+            last_code = made.codes[-1]
+            done += len(made.batch.dossiers)
+            steps += len(made.batch.steps)
+            events += len(made.batch.events)
+            if progress is not None:
+                progress(done, total)
     refresh_statistics()  # the planner needs to know the tables grew
-    return result
+    return GenerateResult(done, steps, events, first_code, last_code, time.monotonic() - started)
+
+
+def default_workers() -> int:
+    """Processes that work out batches while this one writes: one per core, at most four
+    (the single writer is the limit beyond that; ``ISOGOV_GENERATE_WORKERS`` overrides)."""
+    configured = os.environ.get("ISOGOV_GENERATE_WORKERS", "")
+    if configured.isdigit():
+        return int(configured)
+    return min(os.cpu_count() or 1, 4)
 
 
 @contextmanager
-def _bulk_cache() -> Iterator[None]:
-    """SQLite: a larger page cache while the batches go in (the indexes outgrow the default)."""
+def _bulk_settings() -> Iterator[None]:
+    """SQLite, while the batches go in: a larger page cache (the indexes outgrow the default)
+    and ``synchronous = OFF`` (no fsync at each commit: a crash of the machine, not of the
+    process, could lose the last batches; demo data only). WAL stays as configured. Both are
+    set back afterwards. Inside a caller's transaction (the tests) the safety level cannot
+    change and stays."""
     if connection.vendor != "sqlite":
         yield
         return
+    outside = not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         row = cursor.fetchone()
-        previous = int(row[0]) if row else -2000
+        cache = int(row[0]) if row else -2000
+        cursor.execute("PRAGMA synchronous")
+        row = cursor.fetchone()
+        synchronous = int(row[0]) if row else 1
         cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        if outside:
+            cursor.execute("PRAGMA synchronous = OFF")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
-
-
-def _generate(
-    agency: Agency,
-    actors: Actors,
-    simulator: Simulator,
-    chosen: list[tuple[dt.datetime, IntakePlan, RuleSet]],
-    applicants: list[Applicant],
-    rng: random.Random,
-    batch_size: int,
-    progress: Progress | None,
-    started: float,
-) -> GenerateResult:
-    total = len(chosen)
-    done = steps = events = 0
-    first_code = last_code = ""
-    for start in range(0, total, batch_size):
-        part = chosen[start : start + batch_size]
-        stories = [
-            simulator.story(received_at=at, plan=plan, ruleset=ruleset)
-            for at, plan, ruleset in part
-        ]
-        codes_ = _write(agency, actors, stories, applicants, rng)
-        first_code = first_code or codes_[0]
-        last_code = codes_[-1]
-        done += len(stories)
-        steps += sum(len(story.steps) for story in stories)
-        events += sum(len(story.acts) for story in stories)
-        if progress is not None:
-            progress(done, total)
-    return GenerateResult(done, steps, events, first_code, last_code, time.monotonic() - started)
+            cursor.execute(f"PRAGMA cache_size = {cache}")
+            if outside:
+                cursor.execute(f"PRAGMA synchronous = {synchronous}")
 
 
 @transaction.atomic
-def _write(
-    agency: Agency,
-    actors: Actors,
-    stories: list[Story],
-    applicants: list[Applicant],
-    rng: random.Random,
-) -> list[str]:
-    """One batch in one transaction, with its audit event."""
+def _write(agency: Agency, made: Made) -> None:
+    """One batch in one transaction: its rows, the agency's counters, its audit event."""
     counters = read_counters(agency.pk)
-    maker = RowMaker(
-        agency_id=agency.pk,
-        agency_code=agency.code,
-        agency_short=agency.short_name or agency.code,
-        desk_id=actors.desk,
-        approve_id=actors.approve,
-        counters=counters,
-        dossier_id=next_ids(Dossier),
-        step_id=next_ids(DossierStep),
-        summaries=SUMMARIES,
-    )
-    first_id = maker.dossier_id
-    pick = rng.randrange
-    for story in stories:
-        maker.add(story, applicants[pick(len(applicants))])
-    maker.batch.write()
+    job = made.job
+    moved = any(counters.values.get(scope, 0) != value for scope, value in job.counters.items())
+    if moved or next_ids(Dossier) != job.dossier_id or next_ids(DossierStep) != job.step_id:
+        raise ValidationFailed(CHANGED, details={"agency": [str(CHANGED)]})
+    number_outgoing(made.batch, made.pending, counters)
+    for scope, value in made.counters.items():
+        counters.values[scope] = value
+        counters.touched.add(scope)
+    made.batch.write()
     write_counters(agency.pk, counters)
+    _audit_batch(agency, made)
+
+
+def _audit_batch(agency: Agency, made: Made) -> None:
+    """The batch's one audit event, chained (and hashed) like every other by ``audit_record``."""
     audit_record(
         actor=None,
         action="dossier.generate",
         object_type=Dossier._meta.label_lower,
-        object_id=f"{first_id}-{maker.dossier_id - 1}",
+        object_id=f"{made.job.dossier_id}-{made.job.dossier_id + len(made.codes) - 1}",
         agency=agency,
         after={
             "generated_demo_data": True,
-            "dossiers": len(stories),
-            "steps": len(maker.batch.steps),
-            "events": len(maker.batch.events),
-            "first_code": maker.codes[0],
-            "last_code": maker.codes[-1],
+            "dossiers": len(made.codes),
+            "steps": len(made.batch.steps),
+            "events": len(made.batch.events),
+            "first_code": made.codes[0],
+            "last_code": made.codes[-1],
         },
         reason="Demo history generated by isogov demo generate (not real dossiers).",
     )
-    return maker.codes

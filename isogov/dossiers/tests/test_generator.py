@@ -9,20 +9,31 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
+from isogov.accounts.models import User
 from isogov.audit.models import AuditEvent
 from isogov.audit.services import audit_verify_chain
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
-from isogov.dossiers import deadlines
+from isogov.dossiers import deadlines, generator
 from isogov.dossiers.demo import PLANS, _walk, demo_officers
 from isogov.dossiers.generator import demo_generate
 from isogov.dossiers.generator.load import tet_breaks
 from isogov.dossiers.generator.rows import COLUMNS
 from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
 from isogov.dossiers.search import id_key, phone_key, search_text_of
-from isogov.dossiers.services import ApplicantInput, IntakeInput, PaperInput, dossier_receive
+from isogov.dossiers.services import (
+    ApplicantInput,
+    IntakeInput,
+    PaperInput,
+    dossier_approve_result,
+    dossier_receive,
+    dossier_record_result,
+    dossier_return_result,
+    dossier_step_complete,
+)
 from isogov.dossiers.services._kernel import _calendar, _ruleset
 from isogov.dossiers.services.clock import first_step_due_at, refresh_deadline
 from isogov.dossiers.transitions import BY_NAME, Status, may_lead_to
@@ -279,6 +290,157 @@ def test_a_generated_dossier_has_the_rows_of_one_handled_through_the_services(de
     # The demo's officers record and approve as the generator's; any remaining difference
     # would be a field one of them writes and the other does not.
     assert twin_shape == made_shape
+
+
+# Columns that differ between two dossiers by construction: keys, the numbers the agency's
+# counters give (code, register line; the search text holds the code) and the random token.
+OWN = {"id", "code", "register_line", "search_text", "access_token", "current_step_id"}
+
+
+@pytest.mark.django_db
+def test_a_generated_dossier_equals_the_same_one_handled_through_the_services(desk: Any) -> None:
+    """Field by field: a generated dossier, then the same inputs (procedure, applicant, papers,
+    receipt time, each action at the generated time by the generated officer) through the
+    services; the dossier, its steps and its timeline are equal but for the own columns."""
+    agency = desk.department
+    _generate(agency, count=300, seed=11)
+    twin = (
+        Dossier.objects.filter(
+            agency=agency, status=Status.RETURNED, supplement_count=0, appointment_moves=0
+        )
+        .order_by("id")
+        .first()
+    )
+    assert twin is not None
+    data = IntakeInput(
+        agency=agency,
+        procedure_code=twin.procedure_code,
+        channel_kind=twin.channel_kind,
+        applicant=ApplicantInput(
+            name=twin.applicant_name,
+            kind=twin.applicant_kind,
+            id_number=twin.applicant_id_number,
+            address=twin.applicant_address,
+            phone=twin.applicant_phone,
+            email=twin.applicant_email,
+            representative_name=twin.representative_name,
+        ),
+        papers=[PaperInput(p.name, originals=p.originals) for p in twin.papers.order_by("id")],
+        request_summary=twin.request_summary,
+        sets_count=twin.sets_count,
+    )
+    users = {user.pk: user for user in User.objects.all()}
+    # time_machine, not clock.as_of: the rows' created_at and updated_at read Django's clock.
+    with time_machine.travel(twin.received_at, tick=False):
+        made = dossier_receive(actor=users[twin.received_by_id], data=data)
+    for event in twin.events.order_by("at", "id"):
+        calls: dict[str, Any] = {
+            "handover": (dossier_step_complete, {}),
+            "finish": (dossier_step_complete, {}),
+            "record_result": (
+                dossier_record_result,
+                {
+                    "number": twin.result_number,
+                    "summary": twin.result_summary,
+                    "signer": twin.result_signer,
+                },
+            ),
+            "approve_result": (dossier_approve_result, {}),
+            "return_result": (dossier_return_result, {"method": twin.return_method}),
+        }
+        if event.action not in calls:
+            assert event.action in ("receive", "transfer"), event.action  # within another
+            continue
+        service, extra = calls[event.action]
+        made.refresh_from_db()
+        with time_machine.travel(event.at, tick=False):
+            service(actor=users[event.actor_id], code=made.code, version=made.version, **extra)
+    made.refresh_from_db()
+
+    def row(obj: Any, names: Any, own: set[str]) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in names if name not in own}
+
+    assert row(made, COLUMNS[Dossier], OWN) == row(twin, COLUMNS[Dossier], OWN)
+    step_own = {"id", "dossier_id"}
+    made_steps = list(made.steps.order_by("order"))
+    twin_steps = list(twin.steps.order_by("order"))
+    assert [row(s, COLUMNS[DossierStep], step_own) for s in made_steps] == [
+        row(s, COLUMNS[DossierStep], step_own) for s in twin_steps
+    ]
+    keys = {s.pk: s.order for s in [*made_steps, *twin_steps]}
+
+    def timeline(dossier: Dossier) -> list[tuple[Any, ...]]:
+        lines = []
+        for e in dossier.events.order_by("at", "id"):
+            data = dict(e.data)
+            if "step" in data:  # the handover names the step's key: compare its order
+                data["step"] = keys[data["step"]]
+            lines.append((e.at, e.actor_id, e.action, e.from_status, e.to_status, e.message, data))
+        return lines
+
+    assert timeline(made) == timeline(twin)
+    assert [(p.name, p.originals, p.copies) for p in made.papers.order_by("id")] == [
+        (p.name, p.originals, p.copies) for p in twin.papers.order_by("id")
+    ]
+    assert [(f.name, f.amount_vnd) for f in made.fees.order_by("id")] == [
+        (f.name, f.amount_vnd) for f in twin.fees.order_by("id")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worked out in this process or in two forked workers, batch by batch, the same rows
+    (but the random access tokens), outgoing numbers included."""
+    made: dict[int, list[Any]] = {0: [], 2: []}
+    token = COLUMNS[Dossier].index("access_token")
+    for workers, out in made.items():
+        monkeypatch.setattr(generator, "_write", lambda _agency, batch, out=out: out.append(batch))
+        demo_generate(
+            agency=desk.department,
+            dossiers=400,
+            months=6,
+            seed=5,
+            until=UNTIL,
+            batch_size=90,
+            workers=workers,
+        )
+    assert len(made[0]) == len(made[2]) == 5
+    for alone, forked in zip(made[0], made[2], strict=True):
+        assert alone.job == forked.job
+        assert alone.pending == forked.pending and alone.counters == forked.counters
+        for table in ("steps", "events", "stops", "extensions", "papers", "fees"):
+            assert getattr(alone.batch, table) == getattr(forked.batch, table), table
+        strip = [row[:token] + row[token + 1 :] for row in alone.batch.dossiers]
+        assert strip == [row[:token] + row[token + 1 :] for row in forked.batch.dossiers]
+    # Consecutive batches: keys and counters follow on.
+    first, second = made[0][0].job, made[0][1].job
+    assert second.dossier_id == first.dossier_id + 90
+    assert second.step_id == first.step_id + len(made[0][0].batch.steps)
+    assert sum(len(m.pending) for m in made[0]) >= 1  # some stop notice or apology to number
+
+
+@pytest.mark.django_db
+def test_a_batch_is_refused_when_a_dossier_was_received_meanwhile(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agency = desk.department
+    real_write = generator._write
+
+    def received_meanwhile(agency_: Any, made: Any) -> None:
+        # Between planning and writing, the desk took the day's next code.
+        scope = min(scope for scope in made.job.counters if scope.startswith("day:"))
+        DossierCounter.objects.update_or_create(
+            agency=agency, scope=scope, defaults={"last": made.job.counters[scope] + 1}
+        )
+        real_write(agency_, made)
+
+    monkeypatch.setattr(generator, "_write", received_meanwhile)
+    with pytest.raises(ValidationFailed) as caught:
+        demo_generate(agency=agency, dossiers=20, months=6, seed=9, until=UNTIL, workers=0)
+    assert "agency" in caught.value.details
+    assert not Dossier.objects.filter(agency=agency).exists()
 
 
 @pytest.mark.django_db

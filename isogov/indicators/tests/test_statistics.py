@@ -79,6 +79,50 @@ def test_march_by_hand(march: March, desk: Any) -> None:
     assert april.total.counts["in_process_overdue"] == 1  # D2; D1 is due 2/4 09:00, later
 
 
+def test_march_by_unit_by_hand(march: March, desk: Any) -> None:
+    """A unit counts the dossiers that reached one of its steps, once each however many of its
+    steps they went through: D1, D2 and E (stopped or open at the desk) reached only the
+    first step's unit; A and B every unit of the process."""
+    with time_machine.travel(at(4, 2, 8), tick=False):
+        report = compute_report(desk.department, *MARCH, "unit")
+    steps = list(march.at_appointment.steps.order_by("order"))
+    first_unit = steps[0].unit
+    assert first_unit is not None
+    # A step without a unit (the leader's) makes a row of its own, without a code.
+    later_units = {step.unit.code if step.unit else "" for step in steps[1:]} - {first_unit.code}
+    assert later_units  # the process goes through other units
+    assert march.open_within.current_step.unit == first_unit  # type: ignore[union-attr]
+    rows = {row.code: row.counts for row in report.rows}
+    assert set(rows) == {first_unit.code, *later_units}
+    all_five = {
+        **dict.fromkeys(STAT_CATEGORIES, 0),
+        "received": 5,
+        "new": 5,
+        "new_in_person": 5,
+        "resolved": 2,
+        "resolved_on_time": 1,
+        "resolved_late": 1,
+        "in_process": 2,
+        "in_process_within": 1,
+        "in_process_overdue": 1,
+        "withdrawn": 1,
+    }
+    a_and_b = {
+        **dict.fromkeys(STAT_CATEGORIES, 0),
+        "received": 2,
+        "new": 2,
+        "new_in_person": 2,
+        "resolved": 2,
+        "resolved_on_time": 1,
+        "resolved_late": 1,
+    }
+    assert rows[first_unit.code] == all_five
+    for code in later_units:
+        assert rows[code] == a_and_b, code
+    # The total counts each dossier once, not once per unit.
+    assert report.total.counts == all_five
+
+
 def test_a_stored_month_keeps_its_report_after_a_dossier_finishes(march: March, desk: Any) -> None:
     agency = desk.department
     with time_machine.travel(at(4, 1, 0, 30), tick=False):

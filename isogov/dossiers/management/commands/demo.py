@@ -63,6 +63,13 @@ class Command(BaseCommand):
             "--until", default="", help="last day of the history, YYYY-MM-DD (default: now)"
         )
         generate.add_argument("--batch", type=int, default=20_000)
+        generate.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes working out batches while one writes (default: one per core, "
+            "at most 4; 0: all in this process)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["dossiers"] < 1 or options["months"] < 1:
@@ -88,6 +95,7 @@ class Command(BaseCommand):
                 until=until,
                 batch_size=options["batch"],
                 progress=ProgressBar(sys.stderr),
+                workers=options["workers"],
             )
         except ApplicationError as error:
             raise CommandError(str(error)) from error

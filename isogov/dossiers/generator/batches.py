@@ -1,0 +1,167 @@
+"""The generator's batches: worked out in worker processes, written by one.
+
+Working out a batch (its stories with the services' pure rules, then its rows) needs no
+database, so it runs in ``workers`` processes forked after the run is planned, while the
+writing process writes the batch before. Everything a batch's rows depend on is fixed before
+it is handed out, so the rows do not depend on how many workers there are:
+
+- its dossier and step keys (the next free keys, plus the dossiers and the steps of their
+  processes before it);
+- its day and register counters (the receipts before it, counted per day and per year);
+- its random seed (drawn in order from the run's generator).
+
+Only the outgoing numbers of stop notices and apologies depend on what happened to the
+dossiers before; the writer gives them under the batch's lock (``rows.number_outgoing``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import random
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from isogov.catalog.intake import IntakePlan
+from isogov.workcal.engine import MemoisedCalendar
+
+from ..rulesets import RuleSet
+from .history import Actors, Simulator
+from .rows import (
+    Applicant,
+    Batch,
+    Counters,
+    RowMaker,
+    day_scope,
+    receipt_day,
+    register_scope,
+)
+
+Chosen = tuple[dt.datetime, IntakePlan, RuleSet]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One batch: the dossiers ``chosen[start:end]`` and what their rows start from."""
+
+    start: int
+    end: int
+    dossier_id: int
+    step_id: int
+    counters: dict[str, int]  # the day and register counters the batch uses, before it
+    seed: int
+
+
+@dataclass
+class Made:
+    job: Job
+    batch: Batch
+    codes: list[str]
+    pending: list[tuple[str, int, str]]  # outgoing numbers to give (``rows.number_outgoing``)
+    counters: dict[str, int]  # the day and register counters after the batch
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every batch reads; set before the workers are forked (they inherit it)."""
+
+    agency_id: int
+    agency_code: str
+    agency_short: str
+    actors: Actors
+    calendar: MemoisedCalendar
+    until: dt.datetime
+    chosen: list[Chosen]
+    applicants: list[Applicant]
+    summaries: dict[str, str]
+
+
+_CONTEXT: Context | None = None
+
+
+def plan_jobs(
+    chosen: list[Chosen],
+    *,
+    batch_size: int,
+    counters: dict[str, int],
+    dossier_id: int,
+    step_id: int,
+    rng: random.Random,
+) -> list[Job]:
+    """Cut the run into batches, each with the keys and counters it starts from."""
+    jobs = []
+    running = dict(counters)
+    for start in range(0, len(chosen), batch_size):
+        part = chosen[start : start + batch_size]
+        scopes: list[tuple[str, str]] = []
+        steps = 0
+        for at, plan, _ruleset in part:
+            day = receipt_day(at)
+            scopes.append((day_scope(day), register_scope(day)))
+            steps += len(plan.steps)
+        before = {scope: running.get(scope, 0) for pair in scopes for scope in pair}
+        for pair in scopes:
+            for scope in pair:
+                running[scope] = running.get(scope, 0) + 1
+        jobs.append(
+            Job(start, start + len(part), dossier_id, step_id, before, rng.randrange(2**32))
+        )
+        dossier_id += len(part)
+        step_id += steps
+    return jobs
+
+
+def make(job: Job) -> Made:
+    """Work out one batch's stories and rows (in a worker, or in the writing process)."""
+    context = _CONTEXT
+    assert context is not None, "batches.run sets the context"
+    rng = random.Random(job.seed)
+    simulator = Simulator(
+        calendar=context.calendar,
+        until=context.until,
+        actors=context.actors,
+        seed=rng.randrange(2**32),
+    )
+    counters = Counters(dict(job.counters), set())
+    maker = RowMaker(
+        agency_id=context.agency_id,
+        agency_code=context.agency_code,
+        agency_short=context.agency_short,
+        desk_id=context.actors.desk,
+        approve_id=context.actors.approve,
+        counters=counters,
+        dossier_id=job.dossier_id,
+        step_id=job.step_id,
+        summaries=context.summaries,
+    )
+    applicants = context.applicants
+    pick = rng.randrange
+    for at, plan, ruleset in context.chosen[job.start : job.end]:
+        story = simulator.story(received_at=at, plan=plan, ruleset=ruleset)
+        maker.add(story, applicants[pick(len(applicants))])
+    after = {scope: counters.values[scope] for scope in counters.touched}
+    return Made(job, maker.batch, maker.codes, maker.pending, after)
+
+
+def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:
+    """The batches in order; with ``workers`` > 0 worked out that many at a time in forked
+    processes, at most two ahead of the writer per worker (the memory stays bounded)."""
+    global _CONTEXT
+    _CONTEXT = context
+    try:
+        if workers <= 0 or len(jobs) <= 1:
+            for job in jobs:
+                yield make(job)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            waiting = deque(pool.apply_async(make, (job,)) for job in jobs[: 2 * workers])
+            following = iter(jobs[2 * workers :])
+            while waiting:
+                made = waiting.popleft().get()
+                upcoming = next(following, None)
+                if upcoming is not None:
+                    waiting.append(pool.apply_async(make, (upcoming,)))
+                yield made
+    finally:
+        _CONTEXT = None
