@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -203,6 +204,50 @@ def wanted_layers(fixturenames: list[str], marker: Any) -> list[str]:
 
 
 _session_layers: list[SeedLayers] = []  # the session's, once its database is set up
+
+
+@pytest.fixture(scope="session")
+def db_template(request: pytest.FixtureRequest, django_db_blocker: Any) -> Path | str | None:
+    """The migrated database every test database starts as a copy of (core/tests/dbtemplate.py).
+
+    A file path on SQLite, a database name on PostgreSQL; None under ``--nomigrations``.
+    """
+    if request.config.getoption("nomigrations", False):
+        return None
+    from isogov.core.tests import dbtemplate
+
+    with django_db_blocker.unblock():
+        return dbtemplate.build()
+
+
+_template_loaders: list[Any] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings: None, db_template: Path | str | None
+) -> None:
+    """Have the test database created as a copy of the template rather than migrated afresh."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from isogov.core.tests import dbtemplate
+
+    if isinstance(db_template, str):
+        connection.settings_dict["TEST"]["TEMPLATE"] = db_template
+    elif db_template is not None:
+        loader = dbtemplate.sqlite_loader(db_template)
+        _template_loaders.append(loader)
+        connection_created.connect(loader, weak=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """pytest-django's, with the template's loader removed once the test database exists."""
+    from django.db.backends.signals import connection_created
+
+    while _template_loaders:
+        connection_created.disconnect(_template_loaders.pop())
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ import pytest
 from django.utils import translation
 
 from isogov.core.errors import STALE_VERSION
+from isogov.core.tests import dbtemplate
 
 # One shared database per run: under pytest-xdist the whole module goes to one worker.
 pytestmark = pytest.mark.xdist_group("concurrency")
@@ -67,15 +69,15 @@ class SharedDatabase:
         return self.run("race", "--gate", str(gate), "--commands", json.dumps(commands))["answers"]
 
 
-def _postgres_database(url: str) -> Iterator[str]:
-    """Create a uniquely named database next to ``url``'s and drop it afterwards."""
+def _postgres_database(url: str, template: str) -> Iterator[str]:
+    """Create a uniquely named copy of the migrated template next to ``url``'s; drop it after."""
     import psycopg
 
     parts = urlsplit(url)
     name = f"isogov_concurrency_{uuid.uuid4().hex[:12]}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
@@ -96,7 +98,12 @@ def _postgres_database(url: str) -> Iterator[str]:
         ),
     ],
 )
-def shared_db(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedDatabase]:
+def shared_db(
+    request: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_blocker: Any,
+    db_template: Path | str | None,
+) -> Iterator[SharedDatabase]:
     tmp = tmp_path_factory.mktemp(f"concurrency-{request.param}")
     env = {
         **os.environ,
@@ -106,21 +113,26 @@ def shared_db(request: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     }
     env.pop("DATABASE_URL", None)
     databases: Iterator[str] | None = None
-    if request.param == "postgresql":
-        databases = _postgres_database(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = next(databases)
-    else:
-        env["ISOGOV_SQLITE_PATH"] = str(tmp / "db.sqlite3")
+    # The database starts as a copy of the suite's migrated template (core/tests/dbtemplate.py)
+    # rather than being migrated again by a subprocess.
+    with django_db_blocker.unblock():
+        if request.param == "postgresql":
+            assert isinstance(db_template, str)
+            databases = _postgres_database(os.environ["DATABASE_URL"], db_template)
+            env["DATABASE_URL"] = next(databases)
+        else:
+            source = db_template if isinstance(db_template, Path) else dbtemplate.sqlite_template()
+            env["ISOGOV_SQLITE_PATH"] = str(tmp / "db.sqlite3")
+            shutil.copyfile(source, tmp / "db.sqlite3")
     try:
-        for command in (["migrate", "--noinput", "-v", "0"], ["seed-demo", "--no-dossiers"]):
-            subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "isogov.cli", *command],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                timeout=WAIT_S,
-            )
+        subprocess.run(
+            [sys.executable, "-m", "isogov.cli", "seed-demo", "--no-dossiers"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=WAIT_S,
+        )
         yield SharedDatabase(env, tmp)
     finally:
         if databases is not None:
