@@ -294,7 +294,15 @@ def test_a_generated_dossier_has_the_rows_of_one_handled_through_the_services(de
 
 # Columns that differ between two dossiers by construction: keys, the numbers the agency's
 # counters give (code, register line; the search text holds the code) and the random token.
-OWN = {"id", "code", "register_line", "search_text", "access_token", "current_step_id"}
+OWN = {
+    "id",
+    "code",
+    "register_line",
+    "search_text",
+    "access_token",
+    "rating_token",
+    "current_step_id",
+}
 
 
 @pytest.mark.django_db
@@ -392,9 +400,9 @@ def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
     desk: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Worked out in this process or in two forked workers, batch by batch, the same rows
-    (but the random access tokens), outgoing numbers included."""
+    (but the random access and rating tokens), outgoing numbers included."""
     made: dict[int, list[Any]] = {0: [], 2: []}
-    token = COLUMNS[Dossier].index("access_token")
+    tokens = {COLUMNS[Dossier].index("access_token"), COLUMNS[Dossier].index("rating_token")}
     for workers, out in made.items():
         monkeypatch.setattr(generator, "_write", lambda _agency, batch, out=out: out.append(batch))
         demo_generate(
@@ -412,8 +420,10 @@ def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
         assert alone.pending == forked.pending and alone.counters == forked.counters
         for table in ("steps", "events", "stops", "extensions", "papers", "fees"):
             assert getattr(alone.batch, table) == getattr(forked.batch, table), table
-        strip = [row[:token] + row[token + 1 :] for row in alone.batch.dossiers]
-        assert strip == [row[:token] + row[token + 1 :] for row in forked.batch.dossiers]
+        def strip(rows: list[tuple]) -> list[tuple]:
+            return [tuple(v for i, v in enumerate(row) if i not in tokens) for row in rows]
+
+        assert strip(alone.batch.dossiers) == strip(forked.batch.dossiers)
     # Consecutive batches: keys and counters follow on.
     first, second = made[0][0].job, made[0][1].job
     assert second.dossier_id == first.dossier_id + 90

@@ -14,6 +14,7 @@ from isogov.dossiers.tests.walk import AXE_RUN, PHONE, WIDTH, Walk
 def check_current(walk: Walk, label: str) -> None:
     """The page a form's answer left in the browser, checked as ``Walk.visit`` checks one."""
     walk.visited.append(label)
+    walk.page.wait_for_load_state("load")  # the form's answer may still be arriving
     scroll, inner = walk.page.evaluate(WIDTH)
     if scroll > inner:
         walk.problems.append(f"{label}: {scroll} px wide at {inner} px")
