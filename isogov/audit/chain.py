@@ -53,3 +53,25 @@ def event_hash(
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# The stored fields the hash covers, with ``prev_hash``: ``event_hash``'s arguments.
+HASHED_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "agency_code",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+)
+
+
+def stored_event_hash(event: Any, prev_hash: str) -> str:
+    """The hash a stored event (anything with the ``HASHED_FIELDS``) gets after ``prev_hash``."""
+    return event_hash(**{f: getattr(event, f) for f in HASHED_FIELDS}, prev_hash=prev_hash)

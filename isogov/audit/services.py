@@ -13,7 +13,7 @@ from isogov.core.context import current_request_id
 from isogov.core.inserts import insert_rows
 from isogov.core.sql import execute, fetch_one
 
-from .chain import GENESIS_HASH, event_hash, normalise
+from .chain import GENESIS_HASH, event_hash, normalise, stored_event_hash
 from .checkpoints import Checkpoint, checkpoint_list
 from .models import AuditChainHead, AuditEvent
 
@@ -203,21 +203,7 @@ def _walk(head: AuditChainHead, wanted: set[int], hashes: dict[int, str]) -> Ver
             return VerifyResult(
                 checked, event.seq, f"event #{event.seq} names agency {event.agency_code!r}"
             )
-        recomputed = event_hash(
-            seq=event.seq,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            agency_code=event.agency_code,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            before=event.before,
-            after=event.after,
-            reason=event.reason,
-            request_id=event.request_id,
-            prev_hash=event.prev_hash,
-        )
+        recomputed = stored_event_hash(event, event.prev_hash)
         if recomputed != event.hash:
             return VerifyResult(
                 checked, event.seq, f"event #{event.seq} was changed after it was written"

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from isogov.audit.chain import GENESIS_HASH, event_hash
+from isogov.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash, stored_event_hash
 from isogov.audit.checkpoints import checkpoint_list, checkpoint_write
 from isogov.audit.models import AuditChainHead, AuditEvent
 from isogov.audit.services import audit_maintenance, audit_record, audit_verify_chain
@@ -20,20 +20,6 @@ from isogov.audit.services import audit_maintenance, audit_record, audit_verify_
 pytestmark = pytest.mark.django_db
 
 HAI_PHONG, DA_NANG = "000.00.15.H26", "000.00.31.H17"
-_FIELDS = [
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "agency_code",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "reason",
-    "request_id",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +49,7 @@ def _rehash_chain_from(agency: str, seq: int) -> None:
     prev = events.get(seq=seq - 1).hash if seq > 1 else GENESIS_HASH
     with audit_maintenance(), transaction.atomic():
         for event in events.filter(seq__gte=seq).order_by("seq"):
-            new = event_hash(**{f: getattr(event, f) for f in _FIELDS}, prev_hash=prev)
+            new = stored_event_hash(event, prev)
             AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=new)
             prev = new
         AuditChainHead.objects.filter(pk=head.pk).update(last_hash=prev)
@@ -117,7 +103,7 @@ def test_an_event_moved_to_another_agency_chain_is_caught() -> None:
     _write(DA_NANG, 1)
     # Rewritten to look like Đà Nẵng's, re-hashed, and put at the end of Đà Nẵng's chain.
     head = _head(DA_NANG)
-    fields = {f: getattr(hp[1], f) for f in _FIELDS}
+    fields = {f: getattr(hp[1], f) for f in HASHED_FIELDS}
     fields.update(seq=2, agency_code=HAI_PHONG)
     new = event_hash(**fields, prev_hash=head.last_hash)
     with audit_maintenance(), transaction.atomic():

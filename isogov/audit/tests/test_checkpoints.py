@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from isogov.audit.chain import event_hash
+from isogov.audit.chain import stored_event_hash
 from isogov.audit.checkpoints import checkpoint_list, checkpoint_write
 from isogov.audit.models import AuditChainHead, AuditEvent
 from isogov.audit.services import audit_maintenance, audit_record, audit_verify_chain
@@ -35,24 +35,7 @@ def _rehash_from(seq: int) -> None:
     prev = AuditEvent.objects.get(seq=seq - 1).hash if seq > 1 else "0" * 64
     with audit_maintenance(), transaction.atomic():
         for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
-            fields = {
-                f: getattr(event, f)
-                for f in [
-                    "seq",
-                    "occurred_at",
-                    "actor_id",
-                    "actor_label",
-                    "agency_code",
-                    "action",
-                    "object_type",
-                    "object_id",
-                    "before",
-                    "after",
-                    "reason",
-                    "request_id",
-                ]
-            }
-            new = event_hash(**fields, prev_hash=prev)
+            new = stored_event_hash(event, prev)
             AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=new)
             prev = new
         AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
