@@ -168,6 +168,12 @@ def staff_choices(*, agency: Agency) -> QuerySet[User]:
     )
 
 
+def rating_open(dossier: Dossier) -> bool:
+    """A dossier's rating link takes a rating once its result has been returned (the one rule
+    behind the rating page and ``services.rating_submit``)."""
+    return dossier.status == DossierStatus.RETURNED
+
+
 @dataclass(frozen=True)
 class RatingPage:
     """What the rating link shows: the dossier its token belongs to (by its code and procedure
@@ -178,7 +184,7 @@ class RatingPage:
 
     @property
     def is_returned(self) -> bool:
-        return self.dossier.status == DossierStatus.RETURNED
+        return rating_open(self.dossier)
 
 
 def rating_page_by_token(*, token: str) -> RatingPage:

@@ -29,7 +29,7 @@ from ..models import (
     Satisfaction,
     TimeRating,
 )
-from ..selectors import KIOSK_ROLES, staff_choices
+from ..selectors import KIOSK_ROLES, rating_open, staff_choices
 from ._common import (
     BAD_CHOICE,
     INVITE_LOOK_BACK_DAYS,
@@ -177,7 +177,7 @@ def rating_submit(*, token: str, data: Mapping[str, Any]) -> Rating:
     )
     if rating is not None and rating.rated_at is not None:
         raise PermissionDenied(RATING_USED)
-    if dossier.status != DossierStatus.RETURNED:
+    if not rating_open(dossier):
         raise PermissionDenied(RATING_TOO_EARLY)
     if rating is None:  # rated from the receipt's QR code before the invitation went out
         rating = Rating(
