@@ -475,3 +475,18 @@ def test_the_command_prints_the_rate(desk: Any, capsys: Any) -> None:
     out, err = capsys.readouterr()
     assert "Generated 40 dossiers" in out and "dossiers/s" in out
     assert "100%" in err and "/s" in err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--batch", "0"), ("--batch", "-5"), ("--workers", "-1"), ("--workers", "99")],
+)
+def test_the_command_refuses_a_batch_or_workers_out_of_range_naming_it(
+    desk: Any, option: str, value: str
+) -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=option):
+        call_command("demo", "generate", "--dossiers", "5", "--months", "1", option, value)
+    assert not Dossier.objects.filter(agency=desk.department).exists()

@@ -74,6 +74,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["dossiers"] < 1 or options["months"] < 1:
             raise CommandError("--dossiers and --months must be at least 1")
+        if not 1 <= options["batch"] <= 1_000_000:
+            raise CommandError("--batch: give a number of dossiers from 1 to 1,000,000")
+        if options["workers"] is not None and not 0 <= options["workers"] <= 32:
+            raise CommandError("--workers: give a number of processes from 0 to 32")
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(f"no agency with code {options['agency']} (run isogov seed-demo)")
