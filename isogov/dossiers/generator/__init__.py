@@ -234,10 +234,15 @@ def _receipts(
             message = TOO_MANY % {"max": codes.MAX_DAILY_SEQUENCE_01_2018}
             raise ValidationFailed(message, details={"months": [str(message)]})
         midnight = dt.datetime.combine(day, dt.time(), tzinfo=clock.LOCAL_TZ)
-        opening = calendar.position(calendar.next_opening(midnight))
+        opened = calendar.next_opening(midnight)
+        opening = calendar.position(opened)
         slots = min(calendar.standard_day_us, last - opening) // SLOT_US + 1
         picks = sorted(rng.randrange(slots) for _ in range(count))
-        times.extend(calendar.instant(opening + pick * SLOT_US) for pick in picks)
+        # The day's opening has the position of the last working day's close, and ``instant``
+        # gives the earliest instant of a position: slot 0 is the opening itself.
+        times.extend(
+            opened if pick == 0 else calendar.instant(opening + pick * SLOT_US) for pick in picks
+        )
     return times
 
 
@@ -275,11 +280,16 @@ def demo_generate(
     # Every plan the run will use, so each process's officers are found once.
     chosen: list[tuple[dt.datetime, IntakePlan, RuleSet]] = []
     rulesets: dict[dt.date, RuleSet] = {}
+    in_force: dict[dt.date, list[str]] = {}
     for at in receipts:
         day = at.date()
-        plan = None
-        while plan is None:  # some procedure has a version in force that day (``any_on``)
-            plan = plans.get(rng.choice(plans.codes), day)
+        codes_ = in_force.get(day)
+        if codes_ is None:  # the procedures with a version in force that day, in the mix
+            codes_ = in_force[day] = [c for c in plans.codes if plans.get(c, day) is not None]
+        if not codes_:
+            raise ValidationFailed(NO_PROCEDURE, details={"agency": [str(NO_PROCEDURE)]})
+        plan = plans.get(rng.choice(codes_), day)
+        assert plan is not None
         ruleset = rulesets.get(day)
         if ruleset is None:
             ruleset = rulesets[day] = ruleset_in_force(day)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import random
 import statistics
 from collections import Counter
 from typing import Any
@@ -37,6 +38,7 @@ from isogov.dossiers.services import (
 from isogov.dossiers.services._kernel import _calendar, _ruleset
 from isogov.dossiers.services.clock import first_step_due_at, refresh_deadline
 from isogov.dossiers.transitions import BY_NAME, Status, may_lead_to
+from isogov.workcal.engine import MemoisedCalendar
 from isogov.workcal.selectors import calendar_for
 
 UNTIL = dt.datetime(2026, 5, 29, 17, 0, tzinfo=clock.LOCAL_TZ)
@@ -197,6 +199,18 @@ def test_the_tet_break_shows_as_a_dip(desk: Any) -> None:
     ]
     typical = statistics.median(per_day.values())
     assert statistics.mean(after) < 0.7 * typical
+
+
+@pytest.mark.django_db
+def test_every_receipt_falls_in_its_own_days_working_hours(desk: Any) -> None:
+    # Slot 0 is the opening, whose working-time position is also the last working day's close:
+    # it once came out as Monday 17:00 for a Tuesday, and the first day's hung the run.
+    calendar = MemoisedCalendar(calendar_for(agency=desk.department))
+    tuesday = dt.date(2026, 5, 26)
+    times = generator._receipts(calendar, [(tuesday, 400)], random.Random(1), UNTIL)
+    assert len(times) == 400
+    assert {clock.to_local(at).date() for at in times} == {tuesday}
+    assert min(clock.to_local(at) for at in times).time() == dt.time(7, 30)
 
 
 @pytest.mark.django_db
