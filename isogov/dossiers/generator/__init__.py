@@ -17,9 +17,11 @@ nobody is receiving: a batch that finds the counters or keys moved since the run
 is refused.
 
 Speed (docs/benchmarks.md): the batches are worked out in forked worker processes while this
-one writes (``batches.py``); each batch is one transaction of one ``executemany`` per table,
-with SQLite's ``synchronous = OFF`` and a larger page cache for the run only, and the
-full-text lines of the batch written in one statement (``rows.insert_dossiers``).
+one writes (``batches.py``); each batch is one transaction, with SQLite's ``synchronous = OFF``
+and a larger page cache for the run only, and the full-text lines of the batch written in one
+statement (``rows.insert_dossiers``). On SQLite a worker hands its rows over as a database
+image that this process copies with one ``INSERT … SELECT`` per table (``packed.py``);
+elsewhere one ``executemany`` per table (``rows.Batch.write``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -54,6 +56,7 @@ from ..permissions import step_refusal
 from ..rulesets import RuleSet, ruleset_in_force
 from ..search import id_key, phone_key
 from ..transitions import Status
+from . import packed
 from .batches import Context, Made, plan_jobs, run
 from .history import SLOT_US, Actors
 from .load import daily_counts, day_weights
@@ -317,20 +320,23 @@ def demo_generate(
         chosen=chosen,
         applicants=applicants,
         summaries=SUMMARIES,
+        pack=packed.usable(),
     )
     if workers is None:
         workers = default_workers()
     total = len(chosen)
     done = steps = events = 0
     first_code = last_code = ""
-    with _bulk_settings():
+    with _bulk_settings(), packed.attached() if context.pack else nullcontext():
         for made in run(context, jobs, workers):
+            if made.image is not None:
+                packed.load(made.image)  # outside the batch's transaction
             _write(agency, made)
             first_code = first_code or made.codes[0]
             last_code = made.codes[-1]
-            done += len(made.batch.dossiers)
-            steps += len(made.batch.steps)
-            events += len(made.batch.events)
+            done += len(made.codes)
+            steps += made.steps
+            events += made.events
             if progress is not None:
                 progress(done, total)
     refresh_statistics()  # the planner needs to know the tables grew
@@ -384,11 +390,17 @@ def _write(agency: Agency, made: Made) -> None:
     moved = any(counters.values.get(scope, 0) != value for scope, value in job.counters.items())
     if moved or next_ids(Dossier) != job.dossier_id or next_ids(DossierStep) != job.step_id:
         raise ValidationFailed(CHANGED, details={"agency": [str(CHANGED)]})
-    number_outgoing(made.batch, made.pending, counters)
+    if made.image is None:
+        number_outgoing(made.batch, made.pending, counters)
+    else:  # loaded from its image (``packed.load``)
+        numbers = packed.numbered(made.pending, counters)
     for scope, value in made.counters.items():
         counters.values[scope] = value
         counters.touched.add(scope)
-    made.batch.write()
+    if made.image is None:
+        made.batch.write()
+    else:
+        packed.write(job.dossier_id, job.dossier_id + len(made.codes) - 1, numbers)
     write_counters(agency.pk, counters)
     _audit_batch(agency, made)
 
@@ -404,8 +416,8 @@ def _audit_batch(agency: Agency, made: Made) -> None:
         after={
             "generated_demo_data": True,
             "dossiers": len(made.codes),
-            "steps": len(made.batch.steps),
-            "events": len(made.batch.events),
+            "steps": made.steps,
+            "events": made.events,
             "first_code": made.codes[0],
             "last_code": made.codes[-1],
         },

@@ -27,6 +27,7 @@ from isogov.catalog.intake import IntakePlan
 from isogov.workcal.engine import MemoisedCalendar
 
 from ..rulesets import RuleSet
+from . import packed
 from .history import Actors, Simulator
 from .rows import (
     Applicant,
@@ -60,6 +61,11 @@ class Made:
     codes: list[str]
     pending: list[tuple[str, int, str]]  # outgoing numbers to give (``rows.number_outgoing``)
     counters: dict[str, int]  # the day and register counters after the batch
+    steps: int
+    events: int
+    # On SQLite outside a transaction: the rows as a database image (``packed``), the lists
+    # of ``batch`` then empty.
+    image: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class Context:
     chosen: list[Chosen]
     applicants: list[Applicant]
     summaries: dict[str, str]
+    pack: bool = False  # hand the rows over as a SQLite image (``packed.usable``)
 
 
 _CONTEXT: Context | None = None
@@ -141,7 +148,12 @@ def make(job: Job) -> Made:
         story = simulator.story(received_at=at, plan=plan, ruleset=ruleset)
         maker.add(story, applicants[pick(len(applicants))])
     after = {scope: counters.values[scope] for scope in counters.touched}
-    return Made(job, maker.batch, maker.codes, maker.pending, after)
+    batch = maker.batch
+    made = Made(job, batch, maker.codes, maker.pending, after, len(batch.steps), len(batch.events))
+    if context.pack:
+        made.image = packed.pack(batch)
+        made.batch = Batch.empty()
+    return made
 
 
 def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:

@@ -231,7 +231,13 @@ def insert(model: type[models.Model], rows: Sequence[tuple[Any, ...]]) -> None:
         cursor.executemany(sql, rows)
 
 
-def insert_dossiers(rows: Sequence[tuple[Any, ...]]) -> None:
+def insert_dossiers(
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    copy: str | None = None,
+    first: int = 0,
+    last: int = 0,
+) -> None:
     """The dossier rows, and on SQLite their full-text lines in one statement.
 
     The FTS5 insert trigger (``search.SQLITE_TRIGGERS``) costs some 60 µs a row when fired per
@@ -239,25 +245,36 @@ def insert_dossiers(rows: Sequence[tuple[Any, ...]]) -> None:
     batch: inside the batch's transaction the trigger is dropped, the rows and their index
     lines written, and the trigger created again from the same statement the migration uses.
     The index ends as the trigger would have left it; a failed batch rolls all of it back.
+    ``copy``: instead of ``rows``, the statement that copies the dossiers ``first`` to ``last``
+    from a batch's image (``packed.write``, SQLite only).
     """
-    if not rows:
-        return
+    if copy is None:
+        if not rows:
+            return
+        first, last = rows[0][0], rows[-1][0]
     if connection.vendor != "sqlite":
         insert(Dossier, rows)
         return
     with connection.cursor() as cursor:
+
+        def dossiers() -> None:
+            if copy is None:
+                insert(Dossier, rows)
+            else:
+                cursor.execute(copy)
+
         cursor.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [FTS_TRIGGER]
         )
         if cursor.fetchone() is None:  # no full-text index on this database
-            insert(Dossier, rows)
+            dossiers()
             return
         cursor.execute(f'DROP TRIGGER "{FTS_TRIGGER}"')
-        insert(Dossier, rows)
+        dossiers()
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, search_text) "  # noqa: S608
             f"SELECT id, search_text FROM {Dossier._meta.db_table} WHERE id BETWEEN %s AND %s",
-            [rows[0][0], rows[-1][0]],
+            [first, last],
         )
         cursor.execute(SQLITE_TRIGGERS[FTS_TRIGGER])
 

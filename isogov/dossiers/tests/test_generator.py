@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from isogov.accounts.models import User
 from isogov.audit.models import AuditEvent
@@ -20,11 +21,11 @@ from isogov.core import clock
 from isogov.core.errors import ValidationFailed
 from isogov.dossiers import deadlines, generator
 from isogov.dossiers.demo import PLANS, _walk, demo_officers
-from isogov.dossiers.generator import demo_generate
+from isogov.dossiers.generator import demo_generate, packed
 from isogov.dossiers.generator.load import tet_breaks
 from isogov.dossiers.generator.rows import COLUMNS
 from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
-from isogov.dossiers.search import id_key, phone_key, search_text_of
+from isogov.dossiers.search import FTS_TABLE, id_key, phone_key, search_text_of
 from isogov.dossiers.services import (
     ApplicantInput,
     IntakeInput,
@@ -504,3 +505,61 @@ def test_the_command_refuses_a_batch_or_workers_out_of_range_naming_it(
     with pytest.raises(CommandError, match=option):
         call_command("demo", "generate", "--dossiers", "5", "--months", "1", option, value)
     assert not Dossier.objects.filter(agency=desk.department).exists()
+
+
+def _stored_rows() -> dict[str, list[tuple]]:
+    """Every row of the generator's tables as stored, but the random tokens; and the
+    full-text lines."""
+    tokens = {"access_token", "rating_token"}
+    found = {}
+    with connection.cursor() as cursor:
+        for model, names in COLUMNS.items():
+            by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+            columns = ", ".join(
+                connection.ops.quote_name(by_attname[name]) for name in names if name not in tokens
+            )
+            table = model._meta.db_table
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")  # noqa: S608
+            found[table] = cursor.fetchall()
+        cursor.execute(f"SELECT rowid, search_text FROM {FTS_TABLE} ORDER BY rowid")  # noqa: S608
+        found[FTS_TABLE] = cursor.fetchall()
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's image hand-over")
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_handed_over_as_an_image_stores_the_same_rows(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite outside a transaction the workers hand their rows over as a database image
+    (``packed``): stored, they are the rows written from memory, outgoing numbers included."""
+    arguments = {
+        "agency": desk.department,
+        "dossiers": 300,
+        "months": 6,
+        "seed": 11,
+        "until": UNTIL,
+        "batch_size": 70,
+        "workers": 2,
+    }
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():  # in a transaction: from memory
+        demo_generate(**arguments)
+        from_memory = _stored_rows()
+        raise Rollback
+    assert not Dossier.objects.exists()
+    loaded: list[int] = []
+    real_load = packed.load
+    monkeypatch.setattr(packed, "load", lambda image: (loaded.append(1), real_load(image)))
+    demo_generate(**arguments)
+    assert len(loaded) == 5  # every batch came as an image
+    from_images = _stored_rows()
+    assert from_images == from_memory
+    assert len(from_images[FTS_TABLE]) == 300
+    assert any(
+        row[COLUMNS[Dossier].index("stop_number")] for row in from_images["dossiers_dossier"]
+    )
+    assert audit_verify_chain().ok
