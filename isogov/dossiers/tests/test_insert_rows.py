@@ -114,7 +114,6 @@ def test_json_enums_and_nulls_are_stored_alike(desk: Any) -> None:
             action="test.insert",
             before=None,
             after={"status": "received"},
-            prev_hash="0" * 64,
             hash=f"{n:064d}",
         ),
         "seq",
