@@ -327,8 +327,12 @@ class StepKind(models.TextChoices):
     OPINION = "opinion", _("Opinion requested")
 
 
-class DossierStep(TimeStampedModel):
-    """One step of the internal process as it happened: who, when, due, outcome."""
+class DossierStep(models.Model):
+    """One step of the internal process as it happened: who, when, due, outcome.
+
+    No ``created_at``/``updated_at``: nothing read them, and a step's own times (received,
+    due, finished) and the dossier's timeline say when it moved (issue 15 §4).
+    """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
