@@ -125,6 +125,15 @@ def test_hash_is_stored_as_32_bytes_without_the_previous_hash() -> None:
 
 
 @pytest.mark.django_db
+def test_verify_names_an_event_whose_hash_was_overwritten_with_text() -> None:
+    events = _three_events()
+    with audit_maintenance(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET hash = 'abc' WHERE id = %s", [events[1].pk])
+    result = audit_verify_chain()
+    assert not result.ok and result.broken_seq == events[1].seq
+
+
+@pytest.mark.django_db
 def test_verify_notices_an_event_inserted_into_the_chain() -> None:
     """An event slipped in as #2, hashed on #1 as the application would, the later events
     renumbered: the event after it no longer matches its hash (its number is covered)."""
