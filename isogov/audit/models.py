@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import DigestField
+
 
 class AuditEvent(models.Model):
     """One recorded action (sự kiện nhật ký).
 
-    Events are never updated or deleted: database triggers refuse both. Each event stores the
-    hash of the previous event of its chain, so an edit made behind the application's back
-    breaks the chain and ``isogov audit verify`` names the first broken link. There is one chain
+    Events are never updated or deleted: database triggers refuse both. Each event's hash covers
+    its fields and the hash of the previous event of its chain (read from that event's row, not
+    stored twice), so an edit made behind the application's back breaks the chain and
+    ``isogov audit verify`` names the first broken link. There is one chain
     per agency and one for the events of no agency (the system chain, which also holds every
     event written before the chains were split); ``chain`` is the id of its ``AuditChainHead``
     and ``seq`` the event's number in that chain (ADR 0002). Actor and agency are copied as
@@ -31,8 +34,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"), blank=True, editable=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
-    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
-    hash = models.CharField(_("hash"), max_length=64, editable=False)
+    # SHA-256 over the hashed fields and the previous event's hash (``chain.event_hash``):
+    # stored as 32 bytes, read and written in Python as 64 hex characters.
+    hash = DigestField(_("hash"))
 
     class Meta:
         verbose_name = _("audit event")

@@ -101,9 +101,9 @@ def audit_record(
             "after": normalise(after),
             "reason": reason,
             "request_id": current_request_id(),
-            "prev_hash": last_hash,
         }
-        event = AuditEvent(**fields, chain=chain, hash=event_hash(**fields))
+        # The previous hash is covered, not stored: it is the previous event's own (ADR 0002).
+        event = AuditEvent(**fields, chain=chain, hash=event_hash(**fields, prev_hash=last_hash))
         _append(event)
     return event
 
@@ -195,18 +195,17 @@ def _walk(head: AuditChainHead, wanted: set[int], hashes: dict[int, str]) -> Ver
             return VerifyResult(
                 checked, expected_seq, f"event #{expected_seq} is missing (next is #{event.seq})"
             )
-        if event.prev_hash != expected_prev:
-            return VerifyResult(
-                checked, event.seq, f"event #{event.seq} does not point at the previous event"
-            )
         if head.agency_code and event.agency_code != head.agency_code:
             return VerifyResult(
                 checked, event.seq, f"event #{event.seq} names agency {event.agency_code!r}"
             )
-        recomputed = stored_event_hash(event, event.prev_hash)
-        if recomputed != event.hash:
+        # The link is recomputed: the hash covers the previous event's hash, which is not
+        # stored a second time, so an edited event and a re-hashed one before it both show here.
+        if stored_event_hash(event, expected_prev) != event.hash:
             return VerifyResult(
-                checked, event.seq, f"event #{event.seq} was changed after it was written"
+                checked,
+                event.seq,
+                f"event #{event.seq} was changed after it was written, or the event before it was",
             )
         expected_prev = event.hash
         expected_seq += 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from isogov.core.models import TimeStampedModel, VersionedModel
+from isogov.core.models import VersionedModel
 
 from .notices import Milestone
 
@@ -31,12 +31,16 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed (gave up)")
 
 
-class OutboxMessage(TimeStampedModel):
+class OutboxMessage(models.Model):
     """A message to an applicant or an officer, delivered by the worker after commit.
 
     Nothing is lost when delivery fails: the row stays pending and is retried with a growing
-    delay until ``MAX_ATTEMPTS``, then marked failed for an operator to look at.
+    delay until ``MAX_ATTEMPTS``, then marked failed for an operator to look at. When it was
+    written (``created_at``) and sent (``sent_at``) is kept; no ``updated_at``, which nothing
+    read (issue 15 §4).
     """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, editable=False)
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
@@ -46,8 +50,9 @@ class OutboxMessage(TimeStampedModel):
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    # Read only with the status: the (status, next_attempt_at) index below serves it.
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    # Read only for the pending messages: the partial index below holds those only. None once
+    # the message is sent.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     agency_code = models.CharField(_("agency"), max_length=64, blank=True)
@@ -57,7 +62,15 @@ class OutboxMessage(TimeStampedModel):
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        # The worker's query (pending, due, oldest first). Only pending rows are indexed: the
+        # sent ones, nearly all of the table, cost nothing in it (issue 15 §4).
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.subject}"

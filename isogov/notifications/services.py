@@ -164,6 +164,7 @@ def outbox_deliver_one(*, message_id: int) -> bool:
         else:
             message.status = OutboxStatus.SENT
             message.sent_at = clock.now()
+            message.next_attempt_at = None  # no next attempt: nothing to store or index
             message.last_error = ""
             sent = True
         message.save(
@@ -173,7 +174,6 @@ def outbox_deliver_one(*, message_id: int) -> bool:
                 "sent_at",
                 "last_error",
                 "next_attempt_at",
-                "updated_at",
             ]
         )
     return sent
@@ -198,19 +198,21 @@ def outbox_deliver_due(*, limit: int = 200, rounds: int = 1) -> int:
 
 
 def outbox_prune() -> int:
-    """Empty the body of each message sent more than ``ISOGOV_OUTBOX_BODY_RETENTION_DAYS`` ago.
+    """Empty the subject and body of each message sent more than
+    ``ISOGOV_OUTBOX_BODY_RETENTION_DAYS`` ago.
 
-    The row stays (channel, recipient, subject, about what, when it was sent): that the
+    The row stays (channel, recipient, about what, when it was written and sent): that the
     applicant was told stays on record. Only the text goes, which the dossier's timeline and
-    its audit trail already hold the facts of, and which may carry a link that should not
-    outlive its use (a password reset). Pending and failed messages keep their body, for a
-    retry or an operator. Returns how many bodies were emptied.
+    its audit trail already hold the facts of (which notice: the milestone's event at that
+    time), and which may carry a link that should not outlive its use (a password reset).
+    Pending and failed messages keep their text, for a retry or an operator. Returns how many
+    messages were emptied.
     """
     cutoff = clock.now() - dt.timedelta(days=settings.ISOGOV_OUTBOX_BODY_RETENTION_DAYS)
     return (
         OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff)
-        .exclude(body="")
-        .update(body="")
+        .exclude(body="", subject="")
+        .update(body="", subject="")
     )
 
 

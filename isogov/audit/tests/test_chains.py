@@ -50,7 +50,7 @@ def _rehash_chain_from(agency: str, seq: int) -> None:
     with audit_maintenance(), transaction.atomic():
         for event in events.filter(seq__gte=seq).order_by("seq"):
             new = stored_event_hash(event, prev)
-            AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=new)
+            AuditEvent.objects.filter(pk=event.pk).update(hash=new)
             prev = new
         AuditChainHead.objects.filter(pk=head.pk).update(last_hash=prev)
 
@@ -68,9 +68,12 @@ def test_each_agency_and_the_system_have_a_chain_numbered_from_one() -> None:
     dn = _write(DA_NANG, 2)
     system = _write(None, 1)
     assert [e.seq for e in hp] == [1, 2, 3] and [e.seq for e in dn] == [1, 2]
-    assert hp[0].prev_hash == dn[0].prev_hash == GENESIS_HASH
-    assert [e.prev_hash for e in hp[1:]] == [e.hash for e in hp[:-1]]
-    assert dn[1].prev_hash == dn[0].hash
+    # Each chain starts from the genesis hash and links to its own previous event only.
+    for chain in (hp, dn, system):
+        prevs = [GENESIS_HASH] + [e.hash for e in chain[:-1]]
+        assert [e.hash for e in chain] == [
+            stored_event_hash(e, p) for e, p in zip(chain, prevs, strict=True)
+        ]
     assert len({hp[0].chain, dn[0].chain, system[0].chain}) == 3
     assert (_head(HAI_PHONG).last_seq, _head(HAI_PHONG).last_hash) == (3, hp[-1].hash)
     assert _head("").last_hash == system[-1].hash
@@ -107,9 +110,7 @@ def test_an_event_moved_to_another_agency_chain_is_caught() -> None:
     fields.update(seq=2, agency_code=HAI_PHONG)
     new = event_hash(**fields, prev_hash=head.last_hash)
     with audit_maintenance(), transaction.atomic():
-        AuditEvent.objects.filter(pk=hp[1].pk).update(
-            chain=head.pk, seq=2, prev_hash=head.last_hash, hash=new
-        )
+        AuditEvent.objects.filter(pk=hp[1].pk).update(chain=head.pk, seq=2, hash=new)
         AuditChainHead.objects.filter(pk=head.pk).update(last_seq=2, last_hash=new)
         AuditChainHead.objects.filter(agency_code=HAI_PHONG).update(
             last_seq=1, last_hash=hp[0].hash

@@ -36,7 +36,7 @@ def _rehash_from(seq: int) -> None:
     with audit_maintenance(), transaction.atomic():
         for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
             new = stored_event_hash(event, prev)
-            AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=new)
+            AuditEvent.objects.filter(pk=event.pk).update(hash=new)
             prev = new
         AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
 

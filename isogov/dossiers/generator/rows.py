@@ -53,10 +53,9 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "access_token", "rating_token", "source", "external_code",
     ),
     DossierStep: (
-        "id", "created_at", "updated_at", "dossier_id", "order", "kind", "name", "unit_id",
-        "unit_label", "role", "allowance_value", "allowance_unit", "is_counted", "assignee_id",
-        "received_at", "due_at", "finished_at", "finished_by_id", "outcome", "late_by_seconds",
-        "note",
+        "id", "dossier_id", "order", "kind", "name", "unit_id", "unit_label", "role",
+        "allowance_value", "allowance_unit", "is_counted", "assignee_id", "received_at",
+        "due_at", "finished_at", "finished_by_id", "outcome", "late_by_seconds", "note",
     ),
     DossierEvent: (
         "dossier_id", "at", "actor_id", "action", "from_status", "to_status", "own_message",
@@ -406,8 +405,6 @@ class RowMaker:
             steps.append(
                 (
                     step_id,
-                    t(story.received_at),
-                    t(state.updated_at or story.received_at),
                     dossier_id,
                     step.order,
                     "process",

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Unit
-from isogov.core.models import TimeStampedModel
 
 from ..uploads import get_private_storage
 from .dossier import OUTCOME_CHOICES, Dossier
@@ -20,8 +19,12 @@ class StepKind(models.TextChoices):
     OPINION = "opinion", _("Opinion requested")
 
 
-class DossierStep(TimeStampedModel):
-    """One step of the internal process as it happened: who, when, due, outcome."""
+class DossierStep(models.Model):
+    """One step of the internal process as it happened: who, when, due, outcome.
+
+    No ``created_at``/``updated_at``: nothing read them, and a step's own times (received,
+    due, finished) and the dossier's timeline say when it moved (issue 15 §4).
+    """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))

@@ -37,7 +37,7 @@ def _start_step(dossier: Dossier, step: DossierStep, at: dt.datetime) -> None:
         is_counted=step.is_counted,
         promised_due_at=dossier.promised_due_at,
     )
-    step.save(update_fields=["received_at", "due_at", "updated_at"])
+    step.save(update_fields=["received_at", "due_at"])
     dossier.current_step = step
     if step.unit_id:
         dossier.handling_unit_id = step.unit_id
@@ -68,7 +68,6 @@ def _finish_step(
             "note",
             "outcome",
             "late_by_seconds",
-            "updated_at",
         ]
     )
 
@@ -162,7 +161,7 @@ def _record_assignment(dossier: Dossier, step: DossierStep, officer: User, *, ac
     if not _holds_step_role(dossier, step, officer):
         raise ValidationFailed(NOT_IN_UNIT, details={"assignee": [str(NOT_IN_UNIT)]})
     step.assignee = officer
-    step.save(update_fields=["assignee", "updated_at"])
+    step.save(update_fields=["assignee"])
     _event(
         dossier,
         actor=actor,
