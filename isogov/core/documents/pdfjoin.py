@@ -107,9 +107,8 @@ class PdfJoin:
             assert page.indirect_reference is not None
             new = ref(page.indirect_reference).idnum
             page_numbers.add(new)
-            page_objects[new] = (
-                page  # pypdf's, with what it inherits from its page tree (/MediaBox)
-            )
+            # pypdf's page, with what it inherits from the part's page tree (/MediaBox).
+            page_objects[new] = page
             self.pages.append(new)
         while pending:
             new, old = pending.pop()
