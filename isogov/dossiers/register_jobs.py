@@ -7,11 +7,11 @@ its progress on the row (the page polls it with htmx), and the page then offers 
 Both files are written in constant memory, ``CHUNK_ROWS`` dossiers read at a time
 (``register.register_rows``):
 
-- **XLSX**: openpyxl in write-only mode (``register_xlsx_stream``), written to disk as it comes;
-  text that a spreadsheet would run as a formula is written as text (``core.documents.xlsx``).
+- **XLSX**: the sheet's XML streamed into the zip as the rows come (``register_xlsx_stream``,
+  ``core.documents.xlsx``); text that a spreadsheet would run as a formula is written as text.
 - **PDF**: ``PDF_CHUNK_ROWS`` rows at a time are laid out into a PDF of their own, the pages
-  numbered on from the previous part, then the parts are joined (pypdf); only the finished
-  parts' compressed pages stay in memory while they are joined. fpdf2's ``table`` (and
+  numbered on from the previous part, and each part is copied to the file as soon as it is
+  laid out (``core.documents.pdfjoin``): one part is in memory at a time. fpdf2's ``table`` (and
   ``multi_cell``) lay every cell out in full, twice for a table; here a cell is broken into
   lines with each character's width measured once (``_Measure``) and the lines are drawn as
   plain text.
@@ -19,7 +19,6 @@ Both files are written in constant memory, ``CHUNK_ROWS`` dossiers read at a tim
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,11 +27,11 @@ from typing import IO
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from pypdf import PdfWriter
 
 from isogov.accounts.models import Agency, User
 from isogov.core import clock
 from isogov.core.documents.pdf import FONT, Document
+from isogov.core.documents.pdfjoin import PdfJoin
 from isogov.core.documents.text import nfc
 
 from .models import Dossier, RegisterExport, RegisterExportStatus
@@ -307,8 +306,11 @@ def write_register_pdf(
     rows: Iterable[RegisterRow],
     form_set: FormSet | str = FormSet.CIRCULAR_01_2018,
 ) -> int:
-    """Write the register PDF of ``rows`` to ``handle`` in parts; how many pages."""
-    writer = PdfWriter()
+    """Write the register PDF of ``rows`` to ``handle`` in parts; how many pages.
+
+    Each part is laid out in memory and copied at once to ``handle`` (``PdfJoin``): the memory
+    holds one part, whatever the year's size."""
+    joined = PdfJoin(handle, title=f"Sổ theo dõi hồ sơ {year} – {agency_name}")
     page = 1
     chunk: list[RegisterRow] = []
 
@@ -317,9 +319,9 @@ def write_register_pdf(
         body, pages = _part(
             chunk, first_page=page, agency_name=agency_name, year=year, form_set=form_set
         )
-        writer.append(io.BytesIO(body))
-        page += pages
         chunk = []
+        joined.append(body)
+        page += pages
 
     for row in rows:
         chunk.append(row)
@@ -327,6 +329,5 @@ def write_register_pdf(
             flush()
     if chunk or page == 1:
         flush()
-    writer.add_metadata({"/Title": f"Sổ theo dõi hồ sơ {year} – {agency_name}"})
-    writer.write(handle)
+    joined.close()
     return page - 1

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -115,3 +116,39 @@ def test_a_literal_cell_keeps_the_text_exactly_and_never_a_formula() -> None:
     read = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert read is not None
     assert read["A1"].value == "=1+1" and read["A1"].data_type == "s"
+
+
+def test_the_sheet_keeps_its_print_setup_styles_and_awkward_text() -> None:
+    rows = [
+        ["a\r\nb", "\x01bell\x1f", " lề ", 1.5, True, Decimal("2.50"), float("nan"), None],
+        ["<b>&amp;</b>", dt.date(2026, 3, 5), dt.datetime(1900, 1, 1, 12, 0), 10**15, "", 0, -1, 7],
+    ]
+    data = xlsx_bytes(
+        sheet_title="Sổ: 2026/[x]?*",
+        headings=[f"Cột {n}" for n in range(1, 9)],
+        rows=rows,
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    assert sheet is not None
+    assert sheet.title == "Sổ  2026  x"
+    assert sheet.print_title_rows == "$1:$1"  # repeated on every printed page
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.b and sheet["A1"].alignment.horizontal == "center"
+    values = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values[0] == ["a\r\nb", "bell", " lề ", 1.5, True, 2.5, "nan", None]
+    assert values[1] == [
+        "<b>&amp;</b>",
+        dt.datetime(2026, 3, 5),
+        dt.datetime(1900, 1, 1, 12),
+        10**15,
+        None,
+        0,
+        -1,
+        7,
+    ]
+    assert sheet["B3"].number_format == "dd/mm/yyyy"
+    # Every body cell has its border, an empty one too; text wraps at the top.
+    assert sheet["H2"].border.left.style == "thin" and sheet["H2"].alignment.wrap_text
