@@ -26,10 +26,9 @@ from isogov.workcal.selectors import calendar_for
 from .deadlines import Outcome
 from .models import OUTCOME_CHOICES, Dossier, DossierStep, StepKind
 from .permissions import Held, held_roles_by_agency, step_filter, step_matches
-from .transitions import CLOCK_STOPPED, TERMINAL, Status
+from .transitions import CLOCK_STOPPED, OPEN_STATUSES, Status
 
 S = Status
-OPEN_STATUSES = [status.value for status in Status if status not in TERMINAL]
 # The current step's holder has work, or waits with it for the applicant.
 STEP_WORK = frozenset(
     {S.RECEIVED, S.IN_PROCESS, S.FINISHED, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}
@@ -372,10 +371,13 @@ def _unit_scope(by_agency: dict[int, Held]) -> Q | None:
     return scope
 
 
+def _unit_open(scope: Q) -> QuerySet[Dossier]:
+    """The open dossiers of the scope, read through the partial index of open dossiers."""
+    return Dossier.objects.filter(scope, status__in=OPEN_STATUSES)
+
+
 def _unit_dossiers(scope: Q) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(scope, status__in=OPEN_STATUSES).annotate(
-        work_due_at=_dossier_due()
-    )
+    return _unit_open(scope).annotate(work_due_at=_dossier_due())
 
 
 def _rows(
@@ -419,7 +421,7 @@ def dossier_queue_tabs(
     tabs = [(key, str(TAB_LABELS[key]), counts[key]) for key in PERSONAL_TABS]
     unit_scope = _unit_scope(by_agency)
     if unit_scope is not None:
-        tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_dossiers(unit_scope).count()))
+        tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_open(unit_scope).count()))
     elif tab == Tab.UNIT:
         tab = Tab.ALL
     rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions)
