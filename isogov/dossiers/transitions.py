@@ -547,6 +547,9 @@ TERMINAL = frozenset(
         if action.leads_to
     )
 )
+# The open statuses, in a fixed order: the queue filters on this very list, and SQLite uses the
+# partial index of open dossiers (models.Dossier) only when a query repeats its condition.
+OPEN_STATUSES = tuple(status.value for status in Status if status not in TERMINAL)
 
 
 def allowed_in(action: Action, status: Status | str) -> bool:
