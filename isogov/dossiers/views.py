@@ -492,7 +492,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         response = HttpResponse(body_pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
         return response
-    totals = dossier_register.register_month_totals(listed)
+    totals = dossier_register.register_month_totals(listed, year)
     month = dossier_register.register_number(
         request.GET.get("month"), field="month", low=1, high=12
     )
@@ -500,17 +500,15 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         # The latest month with dossiers (the current one, in a year under way).
         filled = [m for m, t in totals.items() if t.received]
         month = filled[-1] if filled else min(clock.today().month, 12)
-    chosen = totals[month]
+    # The month on the page is counted in full (finished, returned, late); the others by receipt.
+    chosen = totals[month] = dossier_register.register_month_details(listed, year, month)
     page = (
         dossier_register.register_number(
             request.GET.get("page"), field="page", low=1, high=chosen.pages
         )
         or 1
     )
-    size = dossier_register.REGISTER_PAGE_ROWS
-    dossiers = list(
-        dossier_register.register_month(listed, year, month)[(page - 1) * size : page * size]
-    )
+    dossiers = dossier_register.register_month_page(listed, year, month, page)
     data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
     first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(
