@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -492,7 +493,13 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         response = HttpResponse(body_pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
         return response
-    totals = dossier_register.register_month_totals(listed, year)
+
+    def month_of(month: int) -> QuerySet[Dossier]:
+        return selectors.dossier_register(
+            user=request.user, agency=agency, year=year, q=q, month=month
+        )
+
+    totals = dossier_register.register_month_totals(month_of)
     month = dossier_register.register_number(
         request.GET.get("month"), field="month", low=1, high=12
     )
@@ -501,14 +508,14 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         filled = [m for m, t in totals.items() if t.received]
         month = filled[-1] if filled else min(clock.today().month, 12)
     # The month on the page is counted in full (finished, returned, late); the others by receipt.
-    chosen = totals[month] = dossier_register.register_month_details(listed, year, month)
+    chosen = totals[month] = dossier_register.register_month_details(month_of(month), month)
     page = (
         dossier_register.register_number(
             request.GET.get("page"), field="page", low=1, high=chosen.pages
         )
         or 1
     )
-    dossiers = dossier_register.register_month_page(listed, year, month, page)
+    dossiers = dossier_register.register_month_page(month_of(month), page)
     data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
     first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(
@@ -520,7 +527,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "q": q,
             "month": month,
             "page": page,
-            "pages": range(1, chosen.pages + 1),
+            "pages": dossier_register.page_window(page, chosen.pages),
             "totals": list(totals.values()),
             "chosen": chosen,
             "year_total": sum(t.received for t in totals.values()),

@@ -161,3 +161,12 @@ def test_the_month_totals_match_a_hand_count_in_vietnam_time(client: Client, des
         else:
             assert cells == [str(len(by_month[month])), "—", "—", "—"]
     assert f"{len(rows)}" in page.split('id="register-files"')[1].split("</p>")[0]
+
+
+def test_the_page_links_are_the_ends_and_the_pages_around_the_current_one() -> None:
+    from isogov.dossiers.register import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 5) == [1, 2, 3, 4, 5]
+    assert page_window(50, 1855) == [1, None, 47, 48, 49, 50, 51, 52, 53, None, 1855]
+    assert page_window(1855, 1855) == [1, None, 1852, 1853, 1854, 1855]
