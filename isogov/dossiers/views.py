@@ -99,8 +99,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     results: list[Dossier] = []
     total, capped = None, False
     if filters.is_set:
-        total, capped = search_index.capped_count(found)
-        results = list(found[:200])
+        results, total, capped = search_index.first_and_count(found, 200)
     return render(
         request,
         "dossiers/search.html",
