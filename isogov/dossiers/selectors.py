@@ -196,9 +196,12 @@ def dossier_search(*, user: User, q: str = "", status: str = "") -> QuerySet[Dos
     return qs.order_by("-id")
 
 
-def dossier_register(*, user: User, agency: Agency, year: int, q: str = "") -> QuerySet[Dossier]:
-    """The register (sổ theo dõi hồ sơ, form 06/07): received dossiers of one agency-year."""
-    return register_query(dossier_list(user=user), agency=agency, year=year, q=q)
+def dossier_register(
+    *, user: User, agency: Agency, year: int, q: str = "", month: int | None = None
+) -> QuerySet[Dossier]:
+    """The register (sổ theo dõi hồ sơ, form 06/07): received dossiers of one agency-year, or
+    of one month of it."""
+    return register_query(dossier_list(user=user), agency=agency, year=year, q=q, month=month)
 
 
 def _second_factor_matches(dossier: Dossier, second: str) -> bool:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -98,8 +99,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     results: list[Dossier] = []
     total, capped = None, False
     if filters.is_set:
-        total, capped = search_index.capped_count(found)
-        results = list(found[:200])
+        results, total, capped = search_index.first_and_count(found, 200)
     return render(
         request,
         "dossiers/search.html",
@@ -492,7 +492,13 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         response = HttpResponse(body_pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
         return response
-    totals = dossier_register.register_month_totals(listed)
+
+    def month_of(month: int) -> QuerySet[Dossier]:
+        return selectors.dossier_register(
+            user=request.user, agency=agency, year=year, q=q, month=month
+        )
+
+    totals = dossier_register.register_month_totals(month_of)
     month = dossier_register.register_number(
         request.GET.get("month"), field="month", low=1, high=12
     )
@@ -500,17 +506,15 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         # The latest month with dossiers (the current one, in a year under way).
         filled = [m for m, t in totals.items() if t.received]
         month = filled[-1] if filled else min(clock.today().month, 12)
-    chosen = totals[month]
+    # The month on the page is counted in full (finished, returned, late); the others by receipt.
+    chosen = totals[month] = dossier_register.register_month_details(month_of(month), month)
     page = (
         dossier_register.register_number(
             request.GET.get("page"), field="page", low=1, high=chosen.pages
         )
         or 1
     )
-    size = dossier_register.REGISTER_PAGE_ROWS
-    dossiers = list(
-        dossier_register.register_month(listed, year, month)[(page - 1) * size : page * size]
-    )
+    dossiers = dossier_register.register_month_page(month_of(month), page)
     data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
     first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
     return render(
@@ -522,7 +526,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "q": q,
             "month": month,
             "page": page,
-            "pages": range(1, chosen.pages + 1),
+            "pages": dossier_register.page_window(page, chosen.pages),
             "totals": list(totals.values()),
             "chosen": chosen,
             "year_total": sum(t.received for t in totals.values()),

@@ -254,9 +254,11 @@ class Dossier(VersionedModel):
             # Indicators over a period (isogov/indicators/queries.py) read the dossiers received
             # in it, those ended in it and those still open, each through one of these. Partial,
             # so that a lookup by code (ordered by receipt, with no condition on these columns)
-            # keeps using the code and reference indexes.
+            # keeps using the code and reference indexes. The register line in the first one
+            # lets the register page count a month and choose its page of lines from the index
+            # alone (register.py), not from the table.
             models.Index(
-                fields=["agency", "received_at"],
+                fields=["agency", "received_at", "register_line"],
                 condition=models.Q(received_at__isnull=False),
                 name="dossier_agency_received",
             ),

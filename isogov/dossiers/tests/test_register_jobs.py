@@ -104,7 +104,8 @@ def test_the_page_shows_a_month_fifty_rows_at_a_time_with_sql_totals(
     assert shown == codes[:50]
     second = client.get("/dossiers/register/", {"year": 2026, "month": 3, "page": 2})
     assert re.findall(CODE_LINK, second.content.decode()) == codes[50:100]
-    totals = re.findall(r"<td>(\d+)</td><td>\d+</td><td>\d+</td><td>\d+</td></tr>", page)
+    totals = re.findall(r"(?:</a>|</strong>)</td><td>(\d+)</td>", page)
+    assert len(totals) == 12
     assert sum(int(n) for n in totals) == len(year)
     assert f"<td>{len(codes)}</td>" in page
     bad = client.get("/dossiers/register/", {"year": 2026, "month": 13})
@@ -114,3 +115,58 @@ def test_the_page_shows_a_month_fifty_rows_at_a_time_with_sql_totals(
         client.get("/dossiers/register/", {"year": 2026, "month": 3, "page": last + 1}).status_code
         == 400
     )
+
+
+def _local(day: str, time: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=clock.LOCAL_TZ)
+
+
+def test_the_month_totals_match_a_hand_count_in_vietnam_time(client: Client, desk: Any) -> None:
+    """Months are Vietnam months: 23:30 on 31 March is March (16:30 UTC), 00:30 on 1 April is
+    April though it is still 31 March in UTC; the month shown is counted in full."""
+    demo_generate(agency=desk.department, dossiers=240, months=5, seed=5, until=UNTIL)
+    received = Dossier.objects.filter(agency=desk.department, register_line__isnull=False)
+    late_march, early_april = received.order_by("id")[:2]
+    Dossier.objects.filter(pk=late_march.pk).update(received_at=_local("2026-03-31", "23:30"))
+    Dossier.objects.filter(pk=early_april.pk).update(
+        received_at=_local("2026-04-01", "00:30"),
+        finished_at=_local("2026-04-02", "09:00"),
+        returned_at=_local("2026-04-02", "10:00"),
+        outcome="late",
+    )
+    assert _local("2026-04-01", "00:30").astimezone(dt.UTC).month == 3
+    rows = [d for d in received.all() if clock.to_local(d.received_at).year == 2026]
+    by_month = {
+        m: [d for d in rows if clock.to_local(d.received_at).month == m] for m in range(1, 13)
+    }
+    assert late_march.pk in {d.pk for d in by_month[3]}
+    assert early_april.pk in {d.pk for d in by_month[4]}
+    april = by_month[4]
+    hand = (
+        len(april),
+        sum(d.finished_at is not None for d in april),
+        sum(d.returned_at is not None for d in april),
+        sum(d.outcome == "late" for d in april),
+    )
+    assert hand[0] > 20 and hand[3] >= 1
+
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/register/", {"year": 2026, "month": 4}).content.decode()
+    months = page.split('id="register-months"')[1].split("</table>")[0].split("<tr")[2:]
+    assert len(months) == 12
+    for month, row in enumerate(months, start=1):
+        cells = re.findall(r"<td(?: class=\"muted\")?>([^<]*)</td>", row)
+        if month == 4:
+            assert tuple(int(c) for c in cells) == hand
+        else:
+            assert cells == [str(len(by_month[month])), "—", "—", "—"]
+    assert f"{len(rows)}" in page.split('id="register-files"')[1].split("</p>")[0]
+
+
+def test_the_page_links_are_the_ends_and_the_pages_around_the_current_one() -> None:
+    from isogov.dossiers.register import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 5) == [1, 2, 3, 4, 5]
+    assert page_window(50, 1855) == [1, None, 47, 48, 49, 50, 51, 52, 53, None, 1855]
+    assert page_window(1855, 1855) == [1, None, 1852, 1853, 1854, 1855]
