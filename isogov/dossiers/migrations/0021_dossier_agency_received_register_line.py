@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0018_merge_rating_token_and_storage"),
+        ("dossiers", "0020_dossier_open_by_status_index"),
     ]
 
     operations = [
