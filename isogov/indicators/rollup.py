@@ -347,6 +347,20 @@ def period_parts(
     return [parts[day] for day in days]
 
 
+def _any_dislike(agency: Agency) -> bool:
+    """Whether any dossier of the agency has a petition or a dissatisfied rating (what
+    ``feedback.dossier_disliked`` looks for): without one, today's count of them is 0 without
+    reading today's dossiers."""
+    from isogov.feedback.models import FeedbackItem, Rating, RatingChannel
+
+    return (
+        FeedbackItem.objects.filter(dossier__agency=agency).exists()
+        or Rating.objects.filter(
+            dossier__agency=agency, channel=RatingChannel.TOKEN, overall="dissatisfied"
+        ).exists()
+    )
+
+
 def today_parts(agency: Agency) -> dict[str, Any]:
     """Today's parts as the period's last day, from the live aggregates of today (a few
     queries, not a row per dossier): only the sums ``ended + open`` of the last day matter, so
@@ -369,7 +383,8 @@ def today_parts(agency: Agency) -> dict[str, Any]:
     parts["ended_on_time"] = counts["on_time"]
     parts["open_on_time"] = 0
     parts["finished_seconds"] = round(processing_time(ctx)[1])
-    parts["ended_disliked"] = handled_count_where(ctx, "disliked", feedback.dossier_disliked())
+    if _any_dislike(agency):
+        parts["ended_disliked"] = handled_count_where(ctx, "disliked", feedback.dossier_disliked())
     parts[ONLINE_PROCEDURES] = sorted(online_procedure_ids_used(ctx))
     parts["live"] = True
     return parts
