@@ -57,6 +57,9 @@ class IndicatorSnapshot(models.Model):
     date_to = models.DateField(_("to"))
     taken_at = models.DateTimeField(_("taken at"))
     figures = models.JSONField(_("figures"), default=list)
+    # A day's snapshot (date_from == date_to): the exact counts and sums a longer period is
+    # composed from (``rollup``); empty for other periods.
+    parts = models.JSONField(_("parts"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("indicator snapshot")

@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -24,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Cast, Coalesce, Least, Round
 
 from isogov.catalog.models import AgencyProcedure, ProcedureVersion
 from isogov.catalog.transitions import VersionStatus
@@ -124,7 +125,7 @@ def _aggregates(ctx: Context, *, distinct: bool = False) -> dict[str, Any]:
         # 2.2: seconds from receipt to the end of processing (``processing_time``); a sum, so
         # not over the join of ``dossier_counts_by_unit``.
         aggregates["finished_seconds"] = Sum(
-            SecondsBetween("received_at", "finished_at"), filter=finished
+            rounded_seconds("received_at", "finished_at"), filter=finished
         )
     return aggregates
 
@@ -220,6 +221,12 @@ class SecondsBetween(Func):
         )
 
 
+def rounded_seconds(start: str, end: str) -> Cast:
+    """Whole seconds from ``start`` to ``end`` of one row: sums of these are exact integers, so
+    the 2.2 of a period equals the sum of its days' (``rollup``)."""
+    return Cast(Round(SecondsBetween(start, end)), IntegerField())
+
+
 def processing_time(ctx: Context) -> tuple[int, float]:
     """Indicator 2.2: how many dossiers finished in the period and their total processing time
     in seconds, from receipt to the end of processing less the time the clock stopped for
@@ -236,7 +243,7 @@ def processing_time(ctx: Context) -> tuple[int, float]:
         # finished dossiers.
         stops = ClockStop.objects.filter(
             dossier__in=finished.values("pk"), ended_at__isnull=False
-        ).aggregate(waited=Sum(SecondsBetween("started_at", "ended_at")))
+        ).aggregate(waited=Sum(rounded_seconds("started_at", "ended_at")))
         waited = float(stops["waited"] or 0)
         return counts["finished"], counts["finished_seconds"] - waited
 
@@ -257,7 +264,7 @@ def processing_time_by_procedure(ctx: Context) -> dict[int, tuple[int, float]]:
             part.filter(finished_q)
             .order_by()
             .values(procedure)
-            .annotate(n=Count("pk"), seconds=Sum(SecondsBetween("received_at", "finished_at")))
+            .annotate(n=Count("pk"), seconds=Sum(rounded_seconds("received_at", "finished_at")))
         )
         for row in rows:
             count, seconds = found.get(row[procedure], (0, 0.0))
@@ -269,7 +276,7 @@ def processing_time_by_procedure(ctx: Context) -> dict[int, tuple[int, float]]:
         )
         .order_by()
         .values(f"dossier__{procedure}")
-        .annotate(waited=Sum(SecondsBetween("started_at", "ended_at")))
+        .annotate(waited=Sum(rounded_seconds("started_at", "ended_at")))
     )
     for row in stops:
         key = row[f"dossier__{procedure}"]

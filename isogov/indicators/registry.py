@@ -254,7 +254,9 @@ def evaluate_all(
     ``only``, evaluated together so that they share their queries.
 
     A whole-agency period with a stored snapshot (a closed period, ``services.snapshot_take``)
-    gives the stored figures, so a report never changes after its dossiers do.
+    gives the stored figures, so a report never changes after its dossiers do. Another
+    whole-agency period is composed from its days' stored parts and a live reading of the days
+    not stored (``rollup``); with no stored day, it is computed live.
     """
     _load()
     wanted = list(only) if only is not None else codes(group_prefix)
@@ -262,6 +264,11 @@ def evaluate_all(
         stored = _from_snapshot(scope.agency, date_from, date_to, wanted)
         if stored is not None:
             return stored
+        from .rollup import compose
+
+        composed = compose(scope, date_from, date_to, wanted)
+        if composed is not None:
+            return composed
     return compute_all(scope, date_from, date_to, only=wanted)
 
 

@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from isogov.accounts.models import Agency
@@ -109,3 +110,6 @@ class Command(BaseCommand):
             f"{result.dossiers / max(result.seconds, 1e-9):,.0f} dossiers/s; "
             f"codes {result.first_code} … {result.last_code}."
         )
+        # The daily indicator snapshots a running system would have taken for these days
+        # (docs/indicators.md): by command name, as the indicators app sits above this one.
+        call_command("indicators", "snapshots", "--agency", agency.code, stdout=self.stdout)
