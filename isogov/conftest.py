@@ -1,12 +1,13 @@
 """Fixtures shared by every app's tests.
 
 The demo data (``demo``) and the sample catalogue (``desk``) are seeded once per session, not per
-test: each is a *layer*, an open transaction holding the seeded rows, and every test that uses it
-runs inside it in a savepoint of its own (pytest-django's ``TestCase`` atomic), rolled back at the
-end. A layer is never committed, so the database between tests holds exactly what it held before,
-and a test that uses neither fixture opens with the layers rolled back: it sees an empty database
-as before. Transactional tests (``transaction=True``, ``live_server``) commit and flush, so they
-run with no layer open and seed their own rows, which the flush then removes.
+test, and so are a few modules' own heavy data on top of them (``LAYERS``): each is a *layer*, an
+open transaction holding the seeded rows, and every test that uses it runs inside it in a
+savepoint of its own (pytest-django's ``TestCase`` atomic), rolled back at the end. A layer is
+never committed, so the database between tests holds exactly what it held before, and a test
+that uses none of the layers' fixtures opens with the layers rolled back: it sees an empty
+database as before. Transactional tests (``transaction=True``, ``live_server``) commit and
+flush, so they run with no layer open and seed their own rows, which the flush then removes.
 
 Caches keyed by database state stay right across the rollbacks: the intake-plan cache is keyed by
 the catalogue stamp and the compiled calendars by the calendar revision, both random values that
@@ -20,7 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -55,11 +56,63 @@ def _seed_catalog() -> None:
     seed_catalog()
 
 
-# The layers from the bottom up, each with the fixture that asks for it and its seed.
-LAYERS: tuple[tuple[str, str, Callable[[], None]], ...] = (
-    ("demo", "demo", _seed_demo),
-    ("catalog", "desk", _seed_catalog),
-)
+def _imported(target: str) -> Callable[[], Any]:
+    """The seed ``module:function``, imported when it first runs (a test module's own)."""
+
+    def seed() -> Any:
+        import importlib
+
+        module, name = target.split(":")
+        return getattr(importlib.import_module(module), name)()
+
+    return seed
+
+
+class Layer(NamedTuple):
+    name: str
+    fixture: str  # the fixture that asks for it
+    seed: Callable[[], Any]  # what it returns is the layer's value (``SeedLayers.values``)
+    below: str | None  # the layer it stands on
+
+
+# The layers, each standing on the one below it. The last two are a few tests' own heavy data,
+# seeded once per worker instead of once per test: their tests share an ``xdist_group`` so that
+# one worker runs them all, one after the other.
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer("demo", "demo", _seed_demo, None),
+        Layer("catalog", "desk", _seed_catalog, "demo"),
+        Layer(
+            "register_year",
+            "register_year",
+            _imported("isogov.dossiers.tests.test_register_jobs:seed_year"),
+            "catalog",
+        ),
+        Layer(
+            "outbound_hundred",
+            "outbound_hundred",
+            _imported("isogov.integrations.tests.test_outbound:seed_hundred"),
+            "catalog",
+        ),
+        Layer(
+            "demo_command",
+            "demo_command",
+            _imported("isogov.qms.tests.test_demo:seed_demo_command"),
+            "catalog",
+        ),
+    )
+}
+
+
+def _chain(name: str) -> list[str]:
+    """The layer and those below it, from the bottom up."""
+    chain: list[str] = []
+    below: str | None = name
+    while below is not None:
+        chain.insert(0, below)
+        below = LAYERS[below].below
+    return chain
 
 
 class Replays:
@@ -155,6 +208,7 @@ class SeedLayers:
     def __init__(self, blocker: Any) -> None:
         self.blocker = blocker
         self.open: list[tuple[str, Any]] = []
+        self.values: dict[str, Any] = {}  # what each open layer's seed returned
 
     def names(self) -> list[str]:
         return [name for name, _ in self.open]
@@ -168,17 +222,17 @@ class SeedLayers:
             keep += 1
         if not seed:
             wanted = wanted[:keep]
-        seeders = {name: seeder for name, _, seeder in LAYERS}
         with self.blocker.unblock():
             while len(self.open) > keep:
-                _, atomic = self.open.pop()
+                name, atomic = self.open.pop()
+                self.values.pop(name, None)
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
             for name in wanted[keep:]:
                 atomic = transaction.atomic()
                 atomic.__enter__()
                 self.open.append((name, atomic))
-                seeders[name]()
+                self.values[name] = LAYERS[name].seed()
 
 
 def wanted_layers(fixturenames: list[str], marker: Any) -> list[str]:
@@ -196,11 +250,16 @@ def wanted_layers(fixturenames: list[str], marker: Any) -> list[str]:
         )
     if transactional:
         return []
-    depth = max(
-        (index + 1 for index, (_, fixture, _) in enumerate(LAYERS) if fixture in fixturenames),
-        default=0,
+    chains = sorted(
+        (_chain(layer.name) for layer in LAYERS.values() if layer.fixture in fixturenames),
+        key=len,
     )
-    return [name for name, _, _ in LAYERS[:depth]]
+    if not chains:
+        return []
+    for chain in chains:
+        if chain != chains[-1][: len(chain)]:
+            raise pytest.UsageError(f"one test cannot use the layers {chain} and {chains[-1]}")
+    return chains[-1]
 
 
 _session_layers: list[SeedLayers] = []  # the session's, once its database is set up
@@ -318,6 +377,12 @@ def desk(demo: Any, seed_layers: SeedLayers) -> Any:
     return demo
 
 
+@pytest.fixture
+def demo_command(desk: Any, seed_layers: SeedLayers) -> str:
+    """What ``isogov seed-demo`` printed, run once on the demo and the catalogue (a layer)."""
+    return str(seed_layers.values["demo_command"])
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> None:
     """Each test starts in the default language, as each request and job does in production.
@@ -387,18 +452,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if {"page", "csp_page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-    depth = [
-        len(
-            wanted_layers(
-                list(getattr(item, "fixturenames", ())), item.get_closest_marker("django_db")
-            )
-        )
+    chains = [
+        wanted_layers(list(getattr(item, "fixturenames", ())), item.get_closest_marker("django_db"))
         for item in items
     ]
-    layered = [index for index, value in enumerate(depth) if value]
+    layered = [index for index, chain in enumerate(chains) if chain]
     if layered:
         first, last = layered[0], layered[-1] + 1
-        stretch = sorted(range(first, last), key=lambda index: depth[index])
+        stretch = sorted(range(first, last), key=lambda index: (len(chains[index]), chains[index]))
         items[first:last] = [items[index] for index in stretch]
 
 

@@ -4,8 +4,9 @@ The suite's own database lives in memory (SQLite) or belongs to this process, an
 processes cannot share it. So these tests build their own: a file SQLite database always, and a
 throwaway PostgreSQL database as well when ``DATABASE_URL`` is set. A subprocess migrates and
 seeds it; each worker is ``python -m isogov.dossiers.tests.test_concurrency <command>``. A worker
-sets Django up, loads what it needs, says it is ready, then waits for a start file, so every
-worker hits the database at the same moment. A last subprocess reports what was stored.
+sets Django up, loads what it needs, says it is ready, then blocks until it is started, so
+every worker hits the database at the same moment. The racers are forked from one process, which
+first prepares the dossiers they race on and afterwards reports what was stored.
 """
 
 from __future__ import annotations
@@ -62,11 +63,19 @@ class SharedDatabase:
         assert done.returncode == 0, done.stderr[-4000:]
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def race(self, commands: list[list[str]]) -> list[dict[str, Any]]:
-        """Run the commands in parallel processes released together; their answers in order."""
+    def race(self, commands: list[list[str]], *prepare: str) -> dict[str, Any]:
+        """Run the commands in parallel processes released together, in one Django process that
+        first prepares dossiers (``prepare``: the options of ``prepare``; ``TARGETS`` in a
+        command stands for them) and reports what was stored once they are done.
+
+        ``prepared`` (if asked), ``answers`` in the commands' order and ``stored``.
+        """
         gate = self.tmp / f"race-{uuid.uuid4().hex}"
         gate.mkdir()
-        return self.run("race", "--gate", str(gate), "--commands", json.dumps(commands))["answers"]
+        options = ["--gate", str(gate), "--commands", json.dumps(commands)]
+        if prepare:
+            options += ["--prepare", json.dumps(list(prepare))]
+        return self.run("race", *options)
 
 
 def _postgres_database(url: str, template: str) -> Iterator[str]:
@@ -149,7 +158,8 @@ def test_eight_processes_intake_at_once_get_unique_consecutive_codes(
     shared_db: SharedDatabase,
 ) -> None:
     day = "2026-03-09T09:00:00+07:00"
-    answers = shared_db.race([["intake", "--count", "10", "--at", day] for _ in range(8)])
+    raced = shared_db.race([["intake", "--count", "10", "--at", day] for _ in range(8)])
+    answers = raced["answers"]
 
     made = [row for answer in answers for row in answer["results"]]
     assert [row for row in made if "error" in row] == []
@@ -160,7 +170,7 @@ def test_eight_processes_intake_at_once_get_unique_consecutive_codes(
         own = [row["code"] for row in answer["results"]]
         assert own == sorted(own)
 
-    stored = shared_db.run("inspect")
+    stored = raced["stored"]
     lines = [d["register_line"] for d in stored["dossiers"].values()]
     assert sorted(lines) == list(range(1, len(lines) + 1))  # unique, no gap, every test's intakes
     assert {code for code in stored["dossiers"] if "-260309-" in code} == set(codes)
@@ -171,17 +181,15 @@ def test_eight_processes_intake_at_once_get_unique_consecutive_codes(
 def test_two_processes_completing_the_same_step_one_wins_the_other_gets_a_conflict(
     shared_db: SharedDatabase,
 ) -> None:
-    prepared = shared_db.run("prepare", "--count", "5", "--at", "2026-03-10T08:00:00+07:00")
-    targets = [f"--target={d['code']}={d['version']}" for d in prepared["dossiers"]]
     when = "2026-03-10T10:00:00+07:00"
-    answers = shared_db.race(
+    raced = shared_db.race(
         [
-            ["act", "--action", "complete", "--user", username, "--at", when, *targets]
+            ["act", "--action", "complete", "--user", username, "--at", when, TARGETS]
             for username in ("motcua", "tiepnhan")  # two officers of the same desk
-        ]
+        ],
+        *("--count", "5", "--at", "2026-03-10T08:00:00+07:00"),
     )
-
-    stored = shared_db.run("inspect")
+    prepared, answers, stored = raced["prepared"], raced["answers"], raced["stored"]
     for before in prepared["dossiers"]:
         code = before["code"]
         outcomes = [next(r for r in a["results"] if r["code"] == code) for a in answers]
@@ -203,20 +211,16 @@ def test_two_processes_completing_the_same_step_one_wins_the_other_gets_a_confli
 def test_a_step_completion_racing_a_supplement_request_stores_exactly_one_of_them(
     shared_db: SharedDatabase,
 ) -> None:
-    prepared = shared_db.run(
-        "prepare", "--count", "6", "--at", "2026-03-11T08:00:00+07:00", "--complete-first"
-    )
-    targets = [f"--target={d['code']}={d['version']}" for d in prepared["dossiers"]]
     when = "2026-03-11T10:00:00+07:00"
-    complete, supplement = shared_db.race(
+    raced = shared_db.race(
         [
             # Both by the holder of the unit head's step, the dossier's current step.
-            ["act", "--action", "complete", "--user", "truongphong", "--at", when, *targets],
-            ["act", "--action", "supplement", "--user", "truongphong", "--at", when, *targets],
-        ]
+            ["act", "--action", "complete", "--user", "truongphong", "--at", when, TARGETS],
+            ["act", "--action", "supplement", "--user", "truongphong", "--at", when, TARGETS],
+        ],
+        *("--count", "6", "--at", "2026-03-11T08:00:00+07:00", "--complete-first"),
     )
-
-    stored = shared_db.run("inspect")
+    prepared, (complete, supplement), stored = raced["prepared"], raced["answers"], raced["stored"]
     for before, completed, supplemented in zip(
         prepared["dossiers"], complete["results"], supplement["results"], strict=True
     ):
@@ -249,33 +253,40 @@ def test_a_second_writer_waits_for_the_first_then_gets_a_conflict_not_a_lost_upd
 ) -> None:
     """The first writer holds its transaction open; the second must block on the row lock,
     then see the new version. Without the lock it would read the old version and overwrite."""
-    prepared = shared_db.run("prepare", "--count", "1", "--at", "2026-03-12T08:00:00+07:00")
-    before = prepared["dossiers"][0]
-    target = f"--target={before['code']}={before['version']}"
     when = "2026-03-12T10:00:00+07:00"
     locked = shared_db.tmp / f"locked-{uuid.uuid4().hex}"
     hold_s = 1.0
-    complete = ["act", "--action", "complete", "--at", when, target]
-    first, second = shared_db.race(
+    complete = ["act", "--action", "complete", "--at", when, TARGETS]
+    raced = shared_db.race(
         [
             [*complete, "--user", "motcua", "--hold", str(hold_s), "--locked", str(locked)],
             [*complete, "--user", "tiepnhan", "--after", str(locked)],
-        ]
+        ],
+        *("--count", "1", "--at", "2026-03-12T08:00:00+07:00"),
     )
+    before = raced["prepared"]["dossiers"][0]
+    first, second = raced["answers"]
 
     assert first["results"][0]["ok"]
     outcome = second["results"][0]
     assert (outcome["ok"], outcome["error"]) == (False, "ConflictError")
     assert outcome["elapsed_s"] >= hold_s * 0.6  # it waited for the first transaction
-    after = shared_db.run("inspect")["dossiers"][before["code"]]
+    after = raced["stored"]["dossiers"][before["code"]]
     assert after["version"] == before["version"] + 1
     assert after["events"] == [*before["events"], "transfer", "handover"]
     assert after["finished_steps"] == [[1, "motcua"]]
 
 
 # --- the worker side (runs in the subprocesses) ---------------------------------------------
+TARGETS = "TARGETS"  # in a raced command: a --target option per prepared dossier
+_start_pipe: list[int] = []  # a forked racer's end of the starting pipe
+
+
 def _wait_for(path: str | None) -> None:
     if not path:
+        return
+    if path == "pipe":  # blocked in read() until the parent starts every racer at once
+        assert os.read(_start_pipe[0], 1) == b"s"
         return
     deadline = time.monotonic() + WAIT_S
     while not os.path.exists(path):
@@ -436,8 +447,9 @@ def _command_inspect(options: argparse.Namespace) -> dict[str, Any]:
 
 
 def _command_race(options: argparse.Namespace) -> dict[str, Any]:
-    """Fork one process per command (Django is set up once, before the fork: a fresh
-    interpreter per worker would cost seconds each); release them together when all are ready.
+    """Prepare dossiers if asked, then fork one process per command (Django is set up once,
+    before the fork: a fresh interpreter per worker would cost seconds each); release them
+    together when all are ready, through a pipe each blocks on; then inspect what was stored.
     Each child opens its own database connection, as separate web or worker processes do."""
     from django.db import connections
 
@@ -445,16 +457,29 @@ def _command_race(options: argparse.Namespace) -> dict[str, Any]:
     from isogov.audit.services import audit_verify_chain  # noqa: F401
 
     gate = Path(options.gate)
-    start = gate / "start"
+    answer: dict[str, Any] = {}
+    targets: list[str] = []
+    if options.prepare:
+        answer["prepared"] = _command_prepare(
+            _parser().parse_args(["prepare", *json.loads(options.prepare)])
+        )
+        targets = [f"--target={d['code']}={d['version']}" for d in answer["prepared"]["dossiers"]]
     connections.close_all()
+    commands = [
+        [part for arg in argv for part in (targets if arg == TARGETS else [arg])]
+        for argv in json.loads(options.commands)
+    ]
+    start_read, start_write = os.pipe()
     children = []
-    for index, argv in enumerate(json.loads(options.commands)):
+    for index, argv in enumerate(commands):
         pid = os.fork()
         if pid == 0:  # the child: run one command, write its answer, leave without cleanup
             code = 0
             try:
+                os.close(start_write)
+                _start_pipe.append(start_read)
                 child = _parser().parse_args(
-                    [*argv, "--ready", str(gate / f"ready-{index}"), "--start", str(start)]
+                    [*argv, "--ready", str(gate / f"ready-{index}"), "--start", "pipe"]
                 )
                 answer = COMMANDS[child.command](child)
                 (gate / f"answer-{index}.json").write_text(json.dumps(answer, default=str))
@@ -474,17 +499,17 @@ def _command_race(options: argparse.Namespace) -> dict[str, Any]:
         if time.monotonic() > deadline:
             raise SystemExit("the workers did not get ready in time")
         time.sleep(0.005)
-    start.touch()
+    os.write(start_write, b"s" * len(children))  # every racer's read() returns at once
     for pid in children:
         os.waitpid(pid, 0)
     errors = sorted(gate.glob("error-*.txt"))
     if errors:
         raise SystemExit(errors[0].read_text())
-    return {
-        "answers": [
-            json.loads((gate / f"answer-{i}.json").read_text()) for i in range(len(children))
-        ]
-    }
+    answer["answers"] = [
+        json.loads((gate / f"answer-{i}.json").read_text()) for i in range(len(children))
+    ]
+    answer["stored"] = _command_inspect(options)
+    return answer
 
 
 COMMANDS = {
@@ -512,6 +537,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--start", default="")
     parser.add_argument("--gate", default="")
     parser.add_argument("--commands", default="[]")
+    parser.add_argument("--prepare", default="", help="prepare's options as JSON (race)")
     return parser
 
 

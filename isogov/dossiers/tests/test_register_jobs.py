@@ -18,24 +18,44 @@ from isogov.dossiers import register_jobs
 from isogov.dossiers.generator import demo_generate
 from isogov.dossiers.models import Dossier, RegisterExport
 
-pytestmark = pytest.mark.django_db
+# The year's rows are a seed layer (the root conftest's ``register_year``), generated once and
+# rolled back to before each test; the group keeps the tests on one pytest-xdist worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("register_year")]
 
 CODE_LINK = r'<a href="/dossiers/(\d{3}\.[^/"]+)/">'  # a dossier's own page, not the menu's
 UNTIL = dt.datetime(2026, 5, 29, 17, 0, tzinfo=clock.LOCAL_TZ)
 ROWS = 2800  # about 2,200 of them in 2026: more than one PDF part of 2,000 rows
 
 
-@pytest.fixture
-def year(desk: Any) -> list[str]:
+def seed_year() -> None:
     """A 2026 register of a few thousand rows (the generator), one applicant named like a
-    formula; the codes in register order."""
-    demo_generate(agency=desk.department, dossiers=ROWS, months=6, seed=3, until=UNTIL)
-    listed = Dossier.objects.filter(
-        agency=desk.department, register_line__isnull=False, received_at__year=2026
-    ).order_by("register_line")
-    first = listed.first()
+    formula (the ``register_year`` layer, on the demo and the catalogue)."""
+    from isogov.accounts.models import Agency
+    from isogov.catalog.demo import DEPARTMENT_CODE
+
+    agency = Agency.objects.get(code=DEPARTMENT_CODE)
+    demo_generate(agency=agency, dossiers=ROWS, months=6, seed=3, until=UNTIL)
+    first = _listed(agency).first()
     assert first is not None
     Dossier.objects.filter(pk=first.pk).update(applicant_name="=HYPERLINK(1)")
+
+
+def _listed(agency: Any) -> Any:
+    return Dossier.objects.filter(
+        agency=agency, register_line__isnull=False, received_at__year=2026
+    ).order_by("register_line")
+
+
+@pytest.fixture
+def register_year(desk: Any) -> Any:
+    return desk
+
+
+@pytest.fixture
+def year(register_year: Any) -> list[str]:
+    """The seeded year's codes in register order."""
+    listed = _listed(register_year.department)
+    assert listed.values_list("applicant_name", flat=True)[0] == "=HYPERLINK(1)"
     return list(listed.values_list("code", flat=True))
 
 

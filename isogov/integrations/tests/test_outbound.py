@@ -22,7 +22,9 @@ from isogov.integrations.fake_portal.server import FakePortal
 from isogov.integrations.models import DossierSync, SyncState
 from isogov.integrations.outbound.sync import sync_push_due, sync_scan
 
-pytestmark = pytest.mark.django_db
+# The hundred dossiers are a seed layer (the root conftest's ``outbound_hundred``), made once and
+# rolled back to before each test; the group keeps the tests on one pytest-xdist worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("outbound_hundred")]
 UNTIL = dt.datetime(2026, 5, 29, 17, 0, tzinfo=clock.LOCAL_TZ)
 
 
@@ -39,11 +41,17 @@ def _portal(url: str) -> dict[str, Any]:
     }
 
 
-def _hundred(desk: Any) -> list[Dossier]:
+def seed_hundred() -> None:
     """94 generated dossiers (on time, late, supplement, apology, withdrawn and stopped, some
     still open) and 6 visits at the desk: 3 refused at intake, 3 returned for completion."""
+    from types import SimpleNamespace
+
+    from isogov.accounts.models import Agency, User
+    from isogov.catalog.demo import DEPARTMENT_CODE
+
+    desk = SimpleNamespace(department=Agency.objects.get(code=DEPARTMENT_CODE))
     demo_generate(agency=desk.department, dossiers=94, months=2, seed=4, until=UNTIL)
-    officer = desk.user("motcua")
+    officer = User.objects.get(username="motcua")
     with time_machine.travel(UNTIL, tick=False):
         for index in range(3):
             services.dossier_intake_refuse(
@@ -55,7 +63,16 @@ def _hundred(desk: Any) -> list[Dossier]:
                 reason="Thiếu giấy tờ",
                 items=["Bản sao giấy phép"],
             )
-    dossiers = list(Dossier.objects.filter(agency=desk.department).order_by("id"))
+
+
+@pytest.fixture
+def outbound_hundred(desk: Any) -> Any:
+    return desk
+
+
+def _hundred(outbound_hundred: Any) -> list[Dossier]:
+    """The layer's hundred dossiers."""
+    dossiers = list(Dossier.objects.filter(agency=outbound_hundred.department).order_by("id"))
     assert len(dossiers) == 100
     return dossiers
 
@@ -113,8 +130,8 @@ def _check(portal: FakePortal, dossiers: list[Dossier]) -> None:
     assert any(d.supplement_count for d in dossiers)
 
 
-def test_a_hundred_dossiers_reach_the_fake_portal(desk: Any) -> None:
-    dossiers = _hundred(desk)
+def test_a_hundred_dossiers_reach_the_fake_portal(outbound_hundred: Any) -> None:
+    dossiers = _hundred(outbound_hundred)
     portal = FakePortal(0)
     portal.start()
     try:
@@ -130,8 +147,8 @@ def test_a_hundred_dossiers_reach_the_fake_portal(desk: Any) -> None:
         portal.stop()
 
 
-def test_faults_end_in_the_same_state(desk: Any, tmp_path: Path) -> None:
-    dossiers = _hundred(desk)
+def test_faults_end_in_the_same_state(outbound_hundred: Any, tmp_path: Path) -> None:
+    dossiers = _hundred(outbound_hundred)
     db = str(tmp_path / "portal.sqlite3")
     faults = {"fail_every": 3, "timeout_calls": [10], "delay": 3, "exists_next": True}
     portal = FakePortal(0, db=db, faults=faults)
