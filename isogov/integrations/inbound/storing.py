@@ -283,8 +283,6 @@ def store_batch(
                     if entry.due
                     else 0,
                     note=officer,
-                    created_at=now,
-                    updated_at=now,
                 )
             )
     # A stop the history does not show is dated by the record (the indicators read the event).
