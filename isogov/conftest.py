@@ -397,6 +397,25 @@ def _default_language() -> None:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Each test writes its audit checkpoints to a file of its own.
+
+    The file is outside the database, so a checkpoint one test wrote would outlive the rollback
+    of the events it names, and ``audit verify`` in a later test on the same worker would see
+    that later test's own events as a rewritten chain.
+    """
+    from django.conf import settings
+
+    before = settings.ISOGOV_AUDIT_CHECKPOINT_FILE
+    folder = tmp_path_factory.getbasetemp() / "audit-checkpoints"
+    settings.ISOGOV_AUDIT_CHECKPOINT_FILE = str(folder / f"{abs(hash(request.node.nodeid))}.jsonl")
+    yield
+    settings.ISOGOV_AUDIT_CHECKPOINT_FILE = before
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
