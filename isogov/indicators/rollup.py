@@ -219,10 +219,9 @@ def day_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[dt.d
                 span("overdue_at_end", max(first, _local_date(due)), last_open)
             if eligible:
                 within = None if due is None else _local_date(due) - dt.timedelta(days=1)
+                last_within: dt.date | None = last_open
                 if within is not None and (last_open is None or within < last_open):
                     last_within = within
-                else:
-                    last_within = last_open
                 span("open_on_time", first, last_within)
             if closed < len(days) and received_at < cutoff and (ended is None or ended >= cutoff):
                 p = result[days[-1]]  # today: the stocks now
