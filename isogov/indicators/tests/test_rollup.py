@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from isogov.core import clock
 from isogov.dossiers.generator import demo_generate
@@ -172,3 +172,22 @@ def test_the_backfill_command_is_idempotent(history: Any, capsys: Any) -> None:
     days = IndicatorSnapshot.objects.filter(scope_key="", date_from__gte=dt.date(2026, 3, 1))
     assert days.count() == 19
     assert all(p["version"] == rollup.VERSION for p in days.values_list("parts", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--from", "2026-13-01"], "--from: give a date as YYYY-MM-DD"),
+        (["--to", "yesterday"], "--to: give a date as YYYY-MM-DD"),
+        (["--from", "2026-03-02", "--to", "2026-03-01"], "--from: give a day on or before --to"),
+        (["--from", "1900-01-01"], "--from: give a day in 2018 or later"),
+    ],
+)
+def test_the_backfill_names_a_wrong_option_and_stores_nothing(
+    options: list[str], message: str
+) -> None:
+    # Checked before any agency is read: here no agency has dossiers, which once hid the error.
+    with pytest.raises(CommandError, match=message):
+        call_command("indicators", "snapshots", *options)
+    assert not IndicatorSnapshot.objects.exists()

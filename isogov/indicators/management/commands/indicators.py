@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Exists, OuterRef
 
@@ -72,6 +73,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         yesterday = clock.today() - dt.timedelta(days=1)
         date_to = _day(options["date_to"], "--to") if options["date_to"] else yesterday
+        # Checked before any agency is read, so a wrong option is named even with no dossiers.
+        given_from = _day(options["date_from"], "--from") if options["date_from"] else None
+        first_year = settings.WORKCAL_FIRST_YEAR  # the working calendar's first year
+        for option, day in (("--from", given_from), ("--to", date_to)):
+            if day is not None and day.year < first_year:
+                raise CommandError(f"{option}: give a day in {first_year} or later")
+        if given_from is not None and given_from > date_to:
+            raise CommandError("--from: give a day on or before --to")
         agencies = Agency.objects.filter(Exists(Dossier.objects.filter(agency=OuterRef("pk"))))
         if options["agency"]:
             agencies = agencies.filter(code=options["agency"])
@@ -82,8 +91,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         stored = 0
         for agency in agencies.order_by("pk"):
-            if options["date_from"]:
-                date_from = _day(options["date_from"], "--from")
+            if given_from is not None:
+                date_from = given_from
             else:
                 first = (
                     Dossier.objects.filter(agency=agency, received_at__isnull=False)
