@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
@@ -177,13 +177,9 @@ def judged_due_at() -> Case:
 def ended_at() -> Case:
     """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
     refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
-    stopped_at = Subquery(
-        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
-        .order_by("at")
-        .values("at")[:1]
-    )
+    # ``stopped_at``: the time of the first event into "stopped", stored by the services.
     return Case(
-        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), stopped_at)),
+        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), F("stopped_at"))),
         default=Coalesce(F("finished_at"), F("returned_at")),
     )
 

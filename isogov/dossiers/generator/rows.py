@@ -50,7 +50,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "outcome", "late_by_seconds", "result_number", "result_summary", "result_signer",
         "result_file", "result_approved_by_id", "result_approved_at", "register_line",
         "stop_number", "stop_symbol", "search_text", "applicant_phone_key", "applicant_id_key",
-        "access_token", "rating_token", "source", "external_code",
+        "access_token", "rating_token", "source", "external_code", "stopped_at",
     ),
     DossierStep: (
         "id", "dossier_id", "order", "kind", "name", "unit_id", "unit_label", "role",
@@ -578,5 +578,6 @@ class RowMaker:
                 new_access_token(),  # rating_token: every generated dossier was received
                 "",  # source: a native dossier
                 "",
+                t(story.stopped_at),
             )
         )

@@ -243,6 +243,10 @@ class Dossier(VersionedModel):
     external_code = models.CharField(
         _("code in the source system"), max_length=64, blank=True, default=""
     )
+    # When the dossier stopped (its first event into "stopped"), written with that event by the
+    # services: the end of a stopped dossier's handling (indicators.md A 2.1, a withdrawal is an
+    # end), read by the indicators without looking up its events.
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")

@@ -91,6 +91,7 @@ from .withdrawal import (
     dossier_cancel_withdrawal,
     dossier_request_withdrawal,
     dossier_stop,
+    dossiers_stopped_at_fill,
 )
 
 __all__ = [
@@ -160,6 +161,7 @@ __all__ = [
     "dossier_submit_online",
     "dossier_supplement_online",
     "dossier_supplement_received",
+    "dossiers_stopped_at_fill",
     "notice_template_update",
     "online_code_resend",
     "online_draft_confirm",

@@ -200,8 +200,9 @@ def _event(
     to_status: str = "",
     data: dict[str, Any] | None = None,
     reason: str = "",
+    at: dt.datetime | None = None,
 ) -> None:
-    now = clock.now()
+    now = at or clock.now()
     data = data or {}
     audit = audit_record(
         actor=actor,
@@ -249,8 +250,13 @@ def _transition(
     if running is None or not may_lead_to(running, from_status, to):
         raise _wrong_state(dossier)
     dossier.status = to
+    now = clock.now()
+    if to == Status.STOPPED:
+        # The end of a stopped dossier's handling, the time of its event (the caller saves it).
+        dossier.stopped_at = now
     _event(
         dossier,
+        at=now,
         actor=actor,
         action=action,
         message=message,
@@ -277,7 +283,7 @@ def _move(
     reason = str(values.get("reason", ""))
     (to,) = BY_NAME[name].leads_to
     _transition(dossier, to=to, actor=actor, action=name, message=reason, reason=reason)
-    _save(dossier, "status")
+    _save(dossier, "status", *(["stopped_at"] if to == Status.STOPPED else []))
     return dossier
 
 

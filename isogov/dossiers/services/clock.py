@@ -350,7 +350,7 @@ def dossier_close_unanswered(*, code: str) -> Dossier:
             "number": dossier.stop_label,
         },
     )
-    _save(dossier, "status", "stop_number", "stop_symbol")
+    _save(dossier, "status", "stopped_at", "stop_number", "stop_symbol")
     return dossier
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from isogov.accounts.models import User
 from isogov.core import clock
@@ -13,6 +16,7 @@ from isogov.core.errors import (
 
 from ..models import (
     Dossier,
+    DossierEvent,
 )
 from ..transitions import Status
 from ._kernel import (
@@ -76,3 +80,16 @@ def dossier_cancel_withdrawal(*, actor: User, code: str, version: int | None) ->
     _transition(dossier, to=back, actor=actor, action="cancel_withdrawal", message="")
     _save(dossier, "status")
     return dossier
+
+
+def dossiers_stopped_at_fill(*, ids: Iterable[int]) -> int:
+    """Store when each stopped dossier among ``ids`` stopped, from its first event into
+    "stopped": for histories written without the services (imports); returns how many."""
+    first_stop = (
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=Status.STOPPED)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return Dossier.objects.filter(pk__in=list(ids), status=Status.STOPPED).update(
+        stopped_at=Subquery(first_stop)
+    )

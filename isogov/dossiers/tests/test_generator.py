@@ -93,6 +93,9 @@ def test_generated_dossiers_are_consistent_with_their_steps_events_and_deadlines
         # Written in the order they happened.
         assert [e.pk for e in events] == sorted(e.pk for e in events), dossier.code
         assert status == dossier.status, dossier.code
+        # A stopped one says when, as the services store it: its event into "stopped".
+        stops = [e.at for e in events if e.to_status == Status.STOPPED]
+        assert dossier.stopped_at == (stops[0] if stops else None), dossier.code
         # The deadlines are those the one deadline function gives from the stored facts.
         recomputed = copy.copy(dossier)
         refresh_deadline(recomputed)

@@ -237,6 +237,8 @@ def test_unanswered_supplement_is_closed_after_15_days(desk: Any) -> None:
         services.dossier_close_unanswered(code=dossier.code)
     dossier.refresh_from_db()
     assert dossier.status == Status.STOPPED and dossier.national_status == 8
+    # The end of its handling for the indicators: the time of its event into "stopped".
+    assert dossier.stopped_at == dossier.events.get(to_status=Status.STOPPED).at
 
 
 def test_apology_moves_the_appointment_once_and_the_dossier_still_counts_late(desk: Any) -> None:
@@ -321,6 +323,7 @@ def test_withdrawal_then_stop(desk: Any) -> None:
         "request_withdrawal",
         "stop",
     ]
+    assert dossier.stopped_at == dossier.events.get(to_status=Status.STOPPED).at == at(3, 9, 10)
 
 
 def test_a_withdrawal_taken_back_during_a_supplement_keeps_the_clock_stopped(desk: Any) -> None:

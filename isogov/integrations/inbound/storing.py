@@ -25,6 +25,7 @@ from isogov.dossiers.models import (
     ReturnMethod,
 )
 from isogov.dossiers.rulesets import ruleset_in_force
+from isogov.dossiers.services import dossiers_stopped_at_fill
 from isogov.dossiers.transitions import Status
 
 from .. import wire
@@ -285,7 +286,7 @@ def store_batch(
                     note=officer,
                 )
             )
-    # A stop the history does not show is dated by the record (the indicators read the event).
+    # A stop the history does not show is dated by the record (``stopped_at`` is the first one).
     for d in by_code.values():
         if d.status == Status.STOPPED and last_status.get(d.pk) != Status.STOPPED:
             plan = next((p for p, *_r in plans if p.code == d.code), None)
@@ -304,6 +305,7 @@ def store_batch(
                 )
     _insert(events)
     _insert(steps)
+    dossiers_stopped_at_fill(ids=[d.pk for d in by_code.values() if d.status == Status.STOPPED])
     if progress:
         progress(total, total)
     return len(new), len(changed), len(events)

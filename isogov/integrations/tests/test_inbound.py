@@ -209,3 +209,16 @@ def test_an_api_key_with_the_push_scope_pushes_for_its_own_agency_only(desk: Any
 
     event = AuditEvent.objects.filter(action="integrations.import").latest("id")
     assert event.after["api_key"] == pusher.key_id
+
+
+def test_an_imported_stop_says_when_it_stopped(desk: Any) -> None:
+    # A stop the history does not show is dated by the record; the indicators read that end
+    # from the dossier (``stopped_at``), as for a dossier stopped through the services.
+    records = [_record("EXT-9", NgayHenTra="20260515170000", NgayKetThucXuLy="20260506100000",
+                       TrangThaiHoSo="8")]  # fmt: skip
+    history = [_entry("EXT-9", "20260504080000", "2", "Tiếp nhận hồ sơ")]
+    inbound_import(agency=desk.department, source=SOURCE, records=records, history=history)
+    stopped = Dossier.objects.get(source=SOURCE, external_code="EXT-9")
+    assert stopped.status == Status.STOPPED
+    assert stopped.stopped_at == DossierEvent.objects.get(dossier=stopped, to_status="stopped").at
+    assert stopped.stopped_at == dt.datetime(2026, 5, 6, 3, tzinfo=dt.UTC)
