@@ -20,6 +20,7 @@ from isogov.core import clock
 from isogov.dossiers.listing import overdue_rows
 from isogov.dossiers.models import Dossier
 from isogov.indicators.registry import Result, Scope, codes, evaluate_all, evaluate_by_unit
+from isogov.indicators.rollup import today_read_once
 
 COUNTS = ["count.received", "count.finished", "count.overdue_at_end"]
 
@@ -70,6 +71,12 @@ def _groups(results: list[Result]) -> list[Group]:
 def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, object]:
     """This month (to today) against last month, the overdue list, units ranked by their
     on-time rate this month, and the Decision 766 groups for the year to date."""
+    # This month and the year to date both end today: today's live part is read once.
+    with today_read_once():
+        return _leader_dashboard(agency, today)
+
+
+def _leader_dashboard(agency: Agency, today: dt.date | None) -> dict[str, object]:
     today = today or clock.today()
     month_from, month_to = month_bounds(today)
     last_from, last_to = previous_month(today)

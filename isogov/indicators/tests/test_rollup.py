@@ -191,3 +191,33 @@ def test_the_backfill_names_a_wrong_option_and_stores_nothing(
     with pytest.raises(CommandError, match=message):
         call_command("indicators", "snapshots", *options)
     assert not IndicatorSnapshot.objects.exists()
+
+
+def test_one_page_reads_today_once_and_the_next_page_again(
+    history: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The leader dashboard's month and year to date both end today: one live reading of today
+    # for the page, and a new one for the next page (the figures stay live).
+    reads: list[int] = []
+    read = rollup.today_parts
+
+    def counted(agency: Any) -> dict[str, Any]:
+        reads.append(agency.pk)
+        return read(agency)
+
+    monkeypatch.setattr(rollup, "today_parts", counted)
+    scope = Scope(agency=history)
+    today = NOW.date()
+    with time_machine.travel(NOW, tick=False):
+        snapshots_backfill(agency=history, date_from=HISTORY[0], date_to=HISTORY[1])
+        with rollup.today_read_once():
+            month = evaluate_all(scope, today.replace(day=1), today, only=["2.1"])
+            year = evaluate_all(scope, HISTORY[0], today, only=["2.1"])
+        assert reads == [history.pk]
+        with rollup.today_read_once():
+            again = evaluate_all(scope, today.replace(day=1), today, only=["2.1"])
+        assert reads == [history.pk, history.pk]
+        live_month = compute_all(scope, today.replace(day=1), today, only=["2.1"])
+        live_year = compute_all(scope, HISTORY[0], today, only=["2.1"])
+    assert month == again == live_month
+    assert year == live_year
