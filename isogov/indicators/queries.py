@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -210,19 +211,36 @@ def dossier_counts_by_unit(
     that reached one of its steps (the unit scope of ``scoped_dossiers``), each counted once
     per unit."""
     every = _aggregates(ctx, distinct=True)
-    aggregates = {key: every[key] for key in keys}
+    keys = list(keys)
+    # Each (unit, dossier) pair once with the dossier's 0/1 flags, then the flags summed per
+    # unit: one distinct pass over the join instead of one distinct count per figure (about
+    # half the CPU at 1,000,000 dossiers, docs/benchmarks.md).
+    flags = {
+        f"is_{key}": Case(
+            When(every[key].filter, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        for key in keys
+    }
+    quote = connection.ops.quote_name
+    sums = ", ".join(f"SUM({quote(name)})" for name in flags)
     found: dict[int, dict[str, int]] = {}
     for annotated in _counted_parts(ctx):
-        rows = (
+        pairs = (
             annotated.filter(steps__unit_id__isnull=False, steps__received_at__isnull=False)
             .order_by()
-            .values("steps__unit_id")
-            .annotate(**aggregates)
+            .values(unit=F("steps__unit_id"), dossier=F("pk"), **flags)
+            .distinct()
         )
-        for row in rows:
-            totals = found.setdefault(row.pop("steps__unit_id"), dict.fromkeys(aggregates, 0))
-            for key, value in row.items():
-                totals[key] += value or 0
+        sql, params = pairs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('unit')}, {sums} FROM ({sql}) pairs GROUP BY {quote('unit')}",  # noqa: S608
+                params,
+            )
+            for unit, *values in cursor.fetchall():
+                totals = found.setdefault(unit, dict.fromkeys(keys, 0))
+                for key, value in zip(keys, values, strict=True):
+                    totals[key] += value or 0
     return found
 
 
