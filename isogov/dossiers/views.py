@@ -521,7 +521,9 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         filled = [m for m, t in totals.items() if t.received]
         month = filled[-1] if filled else min(clock.today().month, 12)
     # The month on the page is counted in full (finished, returned, late); the others by receipt.
-    chosen = totals[month] = dossier_register.register_month_details(month_of(month), month)
+    chosen = totals[month] = dossier_register.register_month_details(
+        month_of(month), month, totals[month].received
+    )
     page = (
         dossier_register.register_number(
             request.GET.get("page"), field="page", low=1, high=chosen.pages
