@@ -371,9 +371,10 @@ def _page_of(
     chosen = keys[end - limit : end]
     wanted = [pk for pk, _due, row in chosen if row is None]
     found = Dossier.objects.select_related(*DOSSIER_RELATED).in_bulk(wanted)
-    return [
+    return [  # a dossier gone between the two reads is left out, not an error
         row if row is not None else _row(found[pk], found[pk].current_step, due, bounds=bounds)
         for pk, due, row in chosen
+        if row is not None or pk in found
     ]
 
 
