@@ -5,7 +5,8 @@
 generate``), ``[--runs R]`` (default 9), ``[--only KINDS]`` (a comma-separated subset of search,
 queue, register, leader, city). Reads only (apart from the sign-in sessions of the
 test client). For each page, through Django's test client as the demo user it is for, one
-warm-up then R runs, median and p95 in milliseconds:
+warm-up then R runs, median and p95 in milliseconds, and the median CPU time of the
+process (what a shared machine's load does not inflate; on PostgreSQL without the server's):
 
 - search by a whole code, a folded full name and a phone as typed (the one-stop officer), target
   ≤ 100 ms median (issue 15);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
@@ -71,6 +72,10 @@ def _is_open() -> RawSQL:
 # Who sees the unit tab, and how far it reaches.
 UNIT_TAB_ROLES = frozenset({Role.AGENCY_LEADER, Role.UNIT_HEAD})
 DEFAULT_LIMIT = 200
+# The web page shows the queue 50 rows at a time, soonest due first, with links to the other
+# pages (``docs/dossiers.md``, "My work"): 200 rows were more than anyone reads before acting on
+# the first, and the rest of a desk's thousands could not be reached at all.
+QUEUE_PAGE_ROWS = 50
 
 
 class Tab(StrEnum):
@@ -167,6 +172,8 @@ class Queue:
     tabs: list[tuple[Tab, str, int]]
     tab: Tab
     rows: list[QueueRow]
+    page: int = 1
+    pages: int = 1  # how many pages of ``limit`` rows the tab has
 
     @property
     def tab_counts(self) -> list[dict[str, object]]:
@@ -338,25 +345,52 @@ OPINION_TABS = {
 }
 
 
+def _page_of(
+    dossiers: QuerySet[Any],  # annotated: the type checker knows no ``work_due_at``
+    opinions: list[QueueRow],
+    *,
+    limit: int,
+    page: int,
+    bounds: dict[int, Bounds],
+) -> list[QueueRow]:
+    """The ``page``-th ``limit`` rows of ``dossiers`` (annotated with ``work_due_at``) and
+    ``opinions`` together, soonest due first.
+
+    The order is chosen from the dossiers' ids and due times alone (what the database sorts is
+    two columns, not every column of every open dossier and its joined rows); only the page's
+    dossiers are then read, with their related rows, by primary key.
+    """
+    end = page * limit
+    keys: list[tuple[int, dt.datetime | None, QueueRow | None]] = [
+        (pk, due, None)
+        for pk, due in dossiers.order_by(*BY_DUE).values_list("pk", "work_due_at")[:end]
+    ]
+    keys += [(row.dossier.pk, row.due_at, row) for row in opinions]
+    now = clock.now()
+    keys.sort(key=lambda key: (key[1] is None, key[1] or now, key[0]))
+    chosen = keys[end - limit : end]
+    wanted = [pk for pk, _due, row in chosen if row is None]
+    found = Dossier.objects.select_related(*DOSSIER_RELATED).in_bulk(wanted)
+    return [  # a dossier gone between the two reads is left out, not an error
+        row if row is not None else _row(found[pk], found[pk].current_step, due, bounds=bounds)
+        for pk, due, row in chosen
+        if row is not None or pk in found
+    ]
+
+
 def _personal_rows(
     by_agency: dict[int, Held],
     tab: Tab,
     limit: int,
     bounds: dict[int, Bounds],
     opinions: list[QueueRow],
+    page: int = 1,
 ) -> list[QueueRow]:
     dossiers = _filtered(
         _dossiers(by_agency), _tab_filter(tab, bounds, agency="agency_id", status="status")
     )
-    rows = [
-        _row(d, d.current_step, d.work_due_at, bounds=bounds)
-        for d in dossiers.select_related(*DOSSIER_RELATED).order_by(*BY_DUE)[:limit]
-    ]
-    rows += [row for row in opinions if OPINION_TABS[tab](row)]
-    now = clock.now()
-    return sorted(rows, key=lambda row: (row.due_at is None, row.due_at or now, row.dossier.pk))[
-        :limit
-    ]
+    mine = [row for row in opinions if OPINION_TABS[tab](row)]
+    return _page_of(dossiers, mine, limit=limit, page=page, bounds=bounds)
 
 
 def _counts(qs: QuerySet, bounds: dict[int, Bounds]) -> dict[Tab, int]:
@@ -402,23 +436,24 @@ def _rows(
     unit_scope: Q | None,
     bounds: dict[int, Bounds],
     opinions: list[QueueRow] | None = None,
+    page: int = 1,
 ) -> list[QueueRow]:
+    if limit <= 0:
+        return []
     if tab != Tab.UNIT:
         if opinions is None:
             opinions = _opinion_rows(by_agency, bounds)
-        return _personal_rows(by_agency, tab, limit, bounds, opinions)
+        return _personal_rows(by_agency, tab, limit, bounds, opinions, page)
     if unit_scope is None:
         return []
-    dossiers: QuerySet = (
-        _unit_dossiers(unit_scope).select_related(*DOSSIER_RELATED).order_by(*BY_DUE)
-    )
-    return [_row(d, d.current_step, d.work_due_at, bounds=bounds) for d in dossiers[:limit]]
+    return _page_of(_unit_dossiers(unit_scope), [], limit=limit, page=page, bounds=bounds)
 
 
 def dossier_queue_tabs(
-    *, user: User, tab: Tab | str = Tab.ALL, limit: int = DEFAULT_LIMIT
+    *, user: User, tab: Tab | str = Tab.ALL, limit: int = DEFAULT_LIMIT, page: int = 1
 ) -> Queue:
-    """The user's queue page: every tab with its count, and the rows of ``tab``.
+    """The user's queue page: every tab with its count, and the ``page``-th ``limit`` rows of
+    ``tab`` (a page past the last shows the last).
 
     Personal tabs list the steps assigned to the user and the unassigned current steps of the
     user's units and roles (``permissions.step_filter``), the opinions asked of the user's units
@@ -439,8 +474,11 @@ def dossier_queue_tabs(
         tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_open(unit_scope).count()))
     elif tab == Tab.UNIT:
         tab = Tab.ALL
-    rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions)
-    return Queue(tabs, tab, rows)
+    shown = {key: n for key, _label, n in tabs}[tab]
+    pages = max(1, -(-shown // limit)) if limit > 0 else 1
+    page = min(max(page, 1), pages)
+    rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions, page)
+    return Queue(tabs, tab, rows, page, pages)
 
 
 def dossier_queue(

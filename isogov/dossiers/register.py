@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import BooleanField, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from isogov.accounts.models import Agency
@@ -24,6 +25,7 @@ from isogov.core.documents.text import nfc, vn_short_date, vn_short_datetime
 from isogov.core.documents.xlsx import xlsx_bytes, xlsx_stream
 from isogov.core.errors import ValidationFailed
 
+from .deadlines import Outcome
 from .models import ClockStop, Dossier, DossierStep, Extension, StepKind
 from .pdf.forms import Form, form_number_and_title
 from .rulesets import RULE_SETS, FormSet, ruleset_in_force
@@ -176,16 +178,32 @@ def register_month_totals(
     return {m: MonthTotals(m, month_of(m).order_by().count()) for m in range(1, 13)}
 
 
-def register_month_details(dossiers: QuerySet[Dossier], month: int) -> MonthTotals:
+def _late() -> RawSQL:
+    """``outcome = 'late'`` written as the partial index ``dossier_register_late`` states it:
+    SQLite matches no bound parameter to a partial index's literal (``queues._is_open``)."""
+    assert Outcome.LATE.value.isidentifier()
+    sql = f'"dossiers_dossier"."outcome" = \'{Outcome.LATE.value}\''
+    return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611 (no user input)
+
+
+def register_month_details(
+    dossiers: QuerySet[Dossier], month: int, received: int | None = None
+) -> MonthTotals:
     """One month of the register (``dossiers``) counted in full: received, finished, returned
-    and late."""
-    row = dossiers.aggregate(
-        received=Count("id"),
-        finished=Count("id", filter=Q(finished_at__isnull=False)),
-        returned=Count("id", filter=Q(returned_at__isnull=False)),
-        late=Count("id", filter=Q(outcome="late")),
-    )
-    return MonthTotals(month, **row)
+    and late; ``received`` when the month's receipts are counted already.
+
+    Each figure is read from an index of the few it names, not from the month's rows: finished
+    is the receipts minus those not finished (``dossier_agency_open``), returned the receipts
+    minus those not returned (``dossier_register_unreturned``), late through
+    ``dossier_register_late``. At 1,000,000 dossiers a month holds ~93,000 receipts, of which
+    ~11,000 unfinished, ~14,000 not returned, ~3,500 late.
+    """
+    if received is None:
+        received = dossiers.order_by().count()
+    unfinished = dossiers.filter(finished_at__isnull=True).order_by().count()
+    unreturned = dossiers.filter(returned_at__isnull=True).order_by().count()
+    late = dossiers.filter(_late()).order_by().count()
+    return MonthTotals(month, received, received - unfinished, received - unreturned, late)
 
 
 def register_month_page(dossiers: QuerySet[Dossier], page: int) -> list[Dossier]:

@@ -13,7 +13,8 @@ A query is read as one of three kinds, each answered through an index:
 - **anything else** (a name, a procedure, part of a code): the folded ``search_text`` (code,
   reference, applicant, phone, ID number, procedure; diacritics ignored, ``core.text``). On
   SQLite through the FTS5 table ``dossiers_dossier_fts`` (external content, kept in step by
-  triggers), where every word of the query must start a word of the text; on PostgreSQL through
+  triggers, with prefix indexes of two and three characters), where every word of the query
+  must start a word of the text; on PostgreSQL through
   ``LIKE '%word%'`` per word, served by a ``pg_trgm`` GIN index where the extension could be
   created (without it the same query scans).
 
@@ -47,9 +48,13 @@ _TOP = "\U0010ffff"
 # SQLite: the FTS5 index of ``search_text`` and the triggers that keep it in step. A migration
 # that rebuilds the dossier table drops its triggers, so ``ensure_search_index`` runs after every
 # ``migrate`` and rebuilds the index whenever it had to create one.
+# The prefix indexes of two and three characters answer the short word prefixes a name is
+# typed with (``"le"* "thi"*``) without merging the entries of every word that starts so
+# (migration 0022).
 SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS dossiers_dossier_fts USING fts5(search_text, "
-    "content='dossiers_dossier', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    "content='dossiers_dossier', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
+    "prefix='2 3')"
 )
 SQLITE_TRIGGERS = {
     "dossiers_dossier_fts_insert": (

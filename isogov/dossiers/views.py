@@ -45,7 +45,7 @@ from .models import (
 )
 from .panels import panel_urls
 from .permissions import Held, held_roles, next_step
-from .queues import Tab
+from .queues import QUEUE_PAGE_ROWS, Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -76,8 +76,22 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             sheet_title=str(_("My work")),
             rows=exports.queue_rows(rows),
         )
-    page = selectors.dossier_queue_tabs(user=request.user, tab=tab)
-    return render(request, "dossiers/queue.html", {"queue": page, "rows": page.rows})
+    number = request.GET.get("page", "")
+    page = selectors.dossier_queue_tabs(
+        user=request.user,
+        tab=tab,
+        limit=QUEUE_PAGE_ROWS,
+        page=int(number) if number.isascii() and number.isdigit() and len(number) <= 6 else 1,
+    )
+    return render(
+        request,
+        "dossiers/queue.html",
+        {
+            "queue": page,
+            "rows": page.rows,
+            "pages": dossier_register.page_window(page.page, page.pages),
+        },
+    )
 
 
 @login_required
@@ -507,7 +521,9 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         filled = [m for m, t in totals.items() if t.received]
         month = filled[-1] if filled else min(clock.today().month, 12)
     # The month on the page is counted in full (finished, returned, late); the others by receipt.
-    chosen = totals[month] = dossier_register.register_month_details(month_of(month), month)
+    chosen = totals[month] = dossier_register.register_month_details(
+        month_of(month), month, totals[month].received
+    )
     page = (
         dossier_register.register_number(
             request.GET.get("page"), field="page", low=1, high=chosen.pages

@@ -276,6 +276,19 @@ class Dossier(VersionedModel):
                 condition=models.Q(finished_at__isnull=True),
                 name="dossier_agency_open",
             ),
+            # The register page's month in full (register.py): returned and late are counted as
+            # the month's receipts minus those not returned, and those late, each read from its
+            # own small index instead of every row of the month from the table.
+            models.Index(
+                fields=["agency", "received_at", "register_line"],
+                condition=models.Q(returned_at__isnull=True),
+                name="dossier_register_unreturned",
+            ),
+            models.Index(
+                fields=["agency", "received_at", "register_line"],
+                condition=models.Q(outcome="late"),
+                name="dossier_register_late",
+            ),
             # The officer's queue reads the open dossiers, a few per cent of them, without the
             # million finished ones that the (agency, status) statistics average over
             # (docs/benchmarks.md, "Officer queue").

@@ -3,6 +3,7 @@ keys, the capped count; on SQLite (FTS5) and on PostgreSQL (pg_trgm) alike."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -123,3 +124,30 @@ def test_counts_stop_at_the_cap_on_the_page_and_in_the_api(
     data = client.get("/api/v1/dossiers/", {"q": "binh"}).json()
     assert (data["count"], data["count_capped"]) == (1, False)
     assert search.capped_count(Dossier.objects.all(), cap=5) == (3, False)
+
+
+def test_word_starts_of_every_length_find_what_the_text_holds(desk: Any, three: Any) -> None:
+    """The text index keeps prefix indexes of two and three characters (migration 0022); a
+    word start of one, two, three or more characters finds the same dossiers as reading every
+    dossier's folded text would (on PostgreSQL, where a word is found anywhere in the text, as
+    reading every text for it would)."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
+            (definition,) = cursor.fetchone()
+        assert "prefix='2 3'" in definition
+    texts = dict(Dossier.objects.values_list("code", "search_text"))
+    for q in ("n", "ng", "ngu", "nguy", "nguyen", "th", "thi", "thi h", "d", "do", "don", "dong"):
+        terms = q.split()
+        expected = {
+            code
+            for code, text in texts.items()
+            if all(
+                any(word.startswith(term) for word in re.findall("[0-9a-z]+", text.lower()))
+                if sqlite
+                else term in text
+                for term in terms
+            )
+        }
+        assert _codes(desk, q) == expected, q

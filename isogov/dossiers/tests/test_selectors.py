@@ -193,3 +193,52 @@ def test_the_queue_reads_the_open_dossiers_not_every_dossier_of_the_agency(desk:
     for plan in plans:
         assert "SCAN dossiers_dossier " not in f"{plan} ", plan
     assert any("dossier_open_by_status" in plan for plan in plans), plans
+
+
+def test_the_queue_pages_follow_one_another_in_the_order_of_the_whole_list(desk: Any) -> None:
+    """The page's order is chosen from ids and due times and its rows read afterwards: the pages
+    of a tab, one after the other, are its whole list, and a page past the last shows the last."""
+    _place_process_steps_in_units(desk)
+    _open_dossiers(desk, 0, 12)
+    for username, tab, size in (("lanhdao", "unit", 5), ("motcua", "all", 4)):
+        user = User.objects.get(username=username)
+        whole = dossier_queue_tabs(user=user, tab=tab)
+        assert whole.pages == 1
+        codes = [row.dossier.code for row in whole.rows]
+        assert len(codes) == {"lanhdao": 12, "motcua": 6}[username]
+        first = dossier_queue_tabs(user=user, tab=tab, limit=size)
+        assert first.page == 1
+        assert first.pages == -(-len(codes) // size)
+        paged = [
+            row.dossier.code
+            for page in range(1, first.pages + 1)
+            for row in dossier_queue_tabs(user=user, tab=tab, limit=size, page=page).rows
+        ]
+        assert paged == codes, username
+        beyond = dossier_queue_tabs(user=user, tab=tab, limit=size, page=99)
+        assert beyond.page == first.pages
+        assert [row.dossier.code for row in beyond.rows] == codes[(first.pages - 1) * size :]
+        assert dossier_queue_tabs(user=user, tab=tab, limit=size, page=0).page == 1
+
+
+def test_the_queue_page_shows_one_page_of_rows_and_links_the_others(
+    desk: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isogov.dossiers import views
+
+    _place_process_steps_in_units(desk)
+    _open_dossiers(desk, 0, 12)
+    monkeypatch.setattr(views, "QUEUE_PAGE_ROWS", 5)
+    whole = [
+        row.dossier.code for row in dossier_queue_tabs(user=desk.user("lanhdao"), tab="unit").rows
+    ]
+    client.force_login(desk.user("lanhdao"))
+    second = client.get("/dossiers/", {"tab": "unit", "page": "2"}).content.decode()
+    assert 'id="queue-pages"' in second
+    assert '<strong aria-current="page">2</strong>' in second
+    assert 'href="?tab=unit&amp;page=3"' in second
+    assert [code for code in whole if code in second] == whole[5:10]
+    # Not a number, or past the end: a page the queue has.
+    for page, shown in (("x", whole[:5]), ("1e9", whole[:5]), ("7", whole[10:])):
+        body = client.get("/dossiers/", {"tab": "unit", "page": page}).content.decode()
+        assert [code for code in whole if code in body] == shown, page
