@@ -331,7 +331,7 @@ def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
     dossier.current_step = rows[0]
     steps = dossier.steps.all()  # a queryset not run: it becomes the prefetch cache
     steps._result_cache = sorted(rows, key=lambda step: (step.order, step.pk))
-    steps._prefetch_done = True
+    steps._prefetch_done = True  # type: ignore[attr-defined]
     cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
     cache["steps"] = steps
 
