@@ -1,6 +1,7 @@
 """Benchmark: the API's writes against the service they call (target: intake ≤ 2× the service).
 
-Run with ``make bench`` or ``.venv/bin/python bench/api_write.py [ROUNDS] [N] [--profile]``
+Run with ``make bench`` or
+``.venv/bin/python bench/api_write.py [ROUNDS] [N] [--profile] [--legacy-token]``
 (default 4 rounds × 300). Prints its figures; not a timed test. Builds a temporary file SQLite
 database with the default settings, migrates it, seeds the demo agencies and catalogue (the
 sample process's steps linked to the demo units, as in ``bench/dossier_queue.py``), and then,
@@ -8,8 +9,10 @@ in one process, in each round, side by side:
 
 (a) ``services.dossier_receive`` called directly, by the desk officer ``motcua``;
 (b) ``POST /api/v1/dossiers/`` with the same intake as JSON, through DRF's ``APIClient`` with
-    token authentication (in process: routing, middleware, authentication, parsing, the input
-    serializer, the service, the lean answer, rendering; no network);
+    a named token as ``POST /api/v1/auth/token/`` issues it (``--legacy-token``: DRF's single
+    token of earlier versions, looked up after the named ones) (in process: routing,
+    middleware, authentication, parsing, the input serializer, the service, the lean answer,
+    rendering; no network);
 (c) the action ``complete_step`` (the desk hands the dossier on) through
     ``POST /api/v1/dossiers/<code>/actions/complete_step/``, and the same action through its
     service ``dossier_step_complete`` for comparison;
@@ -55,6 +58,7 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from isogov.accounts.demo import seed_demo  # noqa: E402
 from isogov.accounts.models import Agency, Unit, User  # noqa: E402
+from isogov.accounts.services.security import api_token_create  # noqa: E402
 from isogov.catalog.demo import seed_catalog  # noqa: E402
 from isogov.catalog.models import ProcessStep  # noqa: E402
 from isogov.dossiers import actions, services  # noqa: E402
@@ -105,9 +109,12 @@ class Bench:
     def __init__(self) -> None:
         self.agency = Agency.objects.get(code="000.00.15.H26")
         self.officer = User.objects.get(username="motcua")
-        token, _created = Token.objects.get_or_create(user=self.officer)
+        if "--legacy-token" in sys.argv:  # DRF's single token: one failed named lookup first
+            key = Token.objects.get_or_create(user=self.officer)[0].key
+        else:  # a named token, as ``POST /api/v1/auth/token/`` issues it
+            key = api_token_create(actor=self.officer, name="bench")[1]
         self.client = APIClient()
-        self.client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        self.client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         self.index = 0
 
     def next_index(self) -> int:

@@ -25,7 +25,8 @@ process at ``nice 19`` that writes one prepared request on a raw socket and read
 (keeping the connection when the server allows it, as gunicorn's threaded workers do). Prints
 requests/s, p50, p95 and p99 in milliseconds, the non-2xx answers, the server's CPU time per
 request (gunicorn and Huey processes, from /proc: less sensitive to a busy neighbour than the
-wall clock), the ratio to ``me`` and the load average (``uptime``) before, between and after.
+wall clock) and the part of it spent by the Huey consumer (the jobs the requests queued), the
+ratio to ``me`` and the load average (``uptime``) before, between and after.
 """
 
 from __future__ import annotations
@@ -195,8 +196,9 @@ def _client(port: int, request: bytes, start: float, stop: float, out: Any) -> N
     out.put((times, errors, time.time()))
 
 
-def _server_cpu(root_pid: int) -> float:
-    """CPU seconds used so far by the server's process tree (gunicorn's and Huey's)."""
+def _server_cpu(root_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's process tree: ``web`` (gunicorn's master and
+    workers, and ``isogov serve`` itself) and ``jobs`` (the Huey consumer and its workers)."""
     children: dict[int, list[int]] = {}
     cpu: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -210,12 +212,19 @@ def _server_cpu(root_pid: int) -> float:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
         cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    total, todo = 0.0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        total += cpu.get(pid, 0.0)
-        todo += children.get(pid, [])
-    return total
+
+    def tree(pid: int) -> float:
+        return cpu.get(pid, 0.0) + sum(tree(child) for child in children.get(pid, []))
+
+    totals = {"web": cpu.get(root_pid, 0.0), "jobs": 0.0}
+    for child in children.get(root_pid, []):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as f:
+                command = f.read()
+        except OSError:
+            command = b""
+        totals["jobs" if b"run_huey" in command else "web"] += tree(child)
+    return totals
 
 
 def _phase(port: int, request: bytes, clients: int, seconds: float, server: int) -> dict[str, Any]:
@@ -230,9 +239,10 @@ def _phase(port: int, request: bytes, clients: int, seconds: float, server: int)
         process.start()
     while time.time() < start:
         time.sleep(0.005)
-    cpu = _server_cpu(server)
+    before = _server_cpu(server)
     results = [out.get() for _ in processes]
-    cpu = _server_cpu(server) - cpu
+    after = _server_cpu(server)
+    cpu = {part: after[part] - before[part] for part in after}
     for process in processes:
         process.join()
     times = sorted(t * 1000 for result in results for t in result[0])
@@ -248,7 +258,8 @@ def _phase(port: int, request: bytes, clients: int, seconds: float, server: int)
         "p95": pct(0.95),
         "p99": pct(0.99),
         "errors": sum(result[1] for result in results),
-        "cpu_ms": cpu * 1000 / max(count, 1),
+        "cpu_ms": (cpu["web"] + cpu["jobs"]) * 1000 / max(count, 1),
+        "jobs_ms": cpu["jobs"] * 1000 / max(count, 1),
     }
 
 
@@ -363,12 +374,13 @@ def main() -> None:
     )
     print(
         f"{'clients':>7} {'endpoint':12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'non-2xx':>7} {'CPU ms/req':>10} {'ratio':>6}"
+        f"{'p99 ms':>8} {'non-2xx':>7} {'CPU ms/req':>10} {'of it jobs':>10} {'ratio':>6}"
     )
     for clients, name, f in rows:
         print(
             f"{clients:7} {name:12} {f['rate']:8.1f} {f['p50']:8.1f} {f['p95']:8.1f} "
-            f"{f['p99']:8.1f} {f['errors']:7} {f['cpu_ms']:10.2f} {f['ratio']:6.2f}"
+            f"{f['p99']:8.1f} {f['errors']:7} {f['cpu_ms']:10.2f} {f['jobs_ms']:10.2f} "
+            f"{f['ratio']:6.2f}"
         )
     intake = [f["ratio"] for clients, name, f in rows if name == "intake" and clients == 16]
     if intake:

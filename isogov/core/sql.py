@@ -17,6 +17,13 @@ def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
     return tuple(row) if row is not None else None
 
 
+def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run ``sql`` on the default connection; every row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 def execute(sql: str, params: Sequence[Any] = ()) -> None:
     """Run a statement that returns no rows on the default connection."""
     with connection.cursor() as cursor:

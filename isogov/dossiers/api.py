@@ -32,6 +32,7 @@ from .api_serializers import (
     QueueRowOutputSerializer,
     QueueTabOutputSerializer,
     WriteOutputSerializer,
+    write_representation,
 )
 from .inputs import API_SERIALIZERS, VersionInputSerializer
 from .models import Dossier
@@ -73,9 +74,7 @@ def _detail(request: Request, code: str, *, status_code: int = status.HTTP_200_O
 def _written(request: Request, result: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
     """The lean representation of the dossier an action or an intake just wrote."""
     dossier = result if isinstance(result, Dossier) else result.dossier
-    return Response(
-        WriteOutputSerializer(dossier, context={"user": _user(request)}).data, status=status_code
-    )
+    return Response(write_representation(dossier, user=_user(request)), status=status_code)
 
 
 # --- intake and list ----------------------------------------------------------------------------

@@ -322,9 +322,18 @@ def _plan_steps(dossier: Dossier, at: dt.datetime) -> list[DossierStep]:
 
 
 def _open_steps(dossier: Dossier, rows: list[DossierStep]) -> None:
-    """Insert the steps; the first one becomes the current step."""
+    """Insert the steps; the first one becomes the current step.
+
+    The dossier keeps them as its prefetched steps (what ``dossier_prefetch_steps`` would read
+    back, in the same order): the actions offered in the answer need no query for them.
+    """
     insert_rows(rows)
     dossier.current_step = rows[0]
+    steps = dossier.steps.all()  # a queryset not run: it becomes the prefetch cache
+    steps._result_cache = sorted(rows, key=lambda step: (step.order, step.pk))
+    steps._prefetch_done = True  # type: ignore[attr-defined]
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache["steps"] = steps
 
 
 def _mark_received(

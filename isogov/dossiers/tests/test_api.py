@@ -311,11 +311,28 @@ def test_intake_answer_reads_nothing_after_the_write(
         monkeypatch, services, "dossier_receive", lambda: client.post(URL, body(), format="json")
     )
     assert response.status_code == 201, response.json()
-    # The desk officer's roles are those the service checked; the steps are read once, for the
-    # words of the next action ("… chuyển “Lãnh đạo phòng phân công thụ lý”"): issue 15's "one
-    # query at most after the write".
-    assert after <= 1
-    assert "complete_step" in response.json()["actions"]
+    # The desk officer's roles are those the service checked, and the steps those it inserted
+    # (left on the dossier as if prefetched): issue 15's "one query at most after the write".
+    assert after == 0
+    data = response.json()
+    assert "complete_step" in data["actions"]
+    assert data["actions"] == client.get(data["url"]).json()["actions"]
+
+
+def test_lean_answer_is_the_write_serializer_s_representation(desk: Any) -> None:
+    from isogov.accounts.models import User
+    from isogov.dossiers.api_serializers import WriteOutputSerializer, write_representation
+
+    code = receive(desk)
+    user = User.objects.get(username="motcua")
+    dossier = Dossier.objects.select_related("current_step").get(code=code)
+    assert write_representation(dossier, user=user) == dict(
+        WriteOutputSerializer(dossier, context={"user": user}).data
+    )
+    dossier.current_step = None  # a dossier between steps: no step, no step due time
+    lean = write_representation(dossier, user=user)
+    assert lean == dict(WriteOutputSerializer(dossier, context={"user": user}).data)
+    assert (lean["step"], lean["step_due_at"]) == (None, None)
 
 
 def test_action_answer_reads_the_steps_once_after_the_write(
