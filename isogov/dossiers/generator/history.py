@@ -24,6 +24,7 @@ from enum import StrEnum
 from itertools import accumulate
 
 from isogov.catalog.intake import IntakePlan, PlannedStep
+from isogov.core.clock import to_local
 from isogov.workcal.engine import HOUR_US, MemoisedCalendar
 from isogov.workcal.engine import Unit as TimeUnit
 
@@ -152,6 +153,7 @@ class Simulator:
         # grid, so the same questions come back: same receipt slot, same process, same rules).
         self._deadlines: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._first_due: dict[tuple[object, ...], dt.datetime] = {}
+        self._days: dict[dt.datetime, dt.date] = {}
         self._by_day: dict[int, bool] = {}  # by planned step (they live as long as the run)
         self._receipts: dict[tuple[object, ...], tuple[str, dict[str, object]]] = {}
 
@@ -279,11 +281,26 @@ class Simulator:
                         self.calendar, step.allowance_value, step.allowance_unit
                     )
                 )
+            due = state.due_at
+            if by_day and at <= due:
+                # ``deadlines.classify`` by day, not late: early when finished on a day before
+                # the due day. The local days are remembered (the same times come back).
+                early = self._local_day(at) < self._local_day(due)
+                state.outcome = deadlines.Outcome.EARLY if early else deadlines.Outcome.ON_TIME
+                state.late_by_seconds = 0
+                return
             classified = deadlines.classify(
-                calendar=self.calendar, finished_at=at, due_at=state.due_at, by_day=by_day
+                calendar=self.calendar, finished_at=at, due_at=due, by_day=by_day
             )
             state.outcome = classified.outcome
             state.late_by_seconds = classified.late_by_us // 1_000_000
+
+    def _local_day(self, at: dt.datetime) -> dt.date:
+        """The day of ``at`` in Vietnam (``clock.to_local(at).date()``), once per instant."""
+        day = self._days.get(at)
+        if day is None:
+            day = self._days[at] = to_local(at).date()
+        return day
 
     # --- the story ------------------------------------------------------------------------
     def story(self, *, received_at: dt.datetime, plan: IntakePlan, ruleset: RuleSet) -> Story:
