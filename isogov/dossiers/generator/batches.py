@@ -85,6 +85,7 @@ class Context:
 
 
 _CONTEXT: Context | None = None
+_SIMULATOR: Simulator | None = None
 
 
 def plan_jobs(
@@ -99,18 +100,23 @@ def plan_jobs(
     """Cut the run into batches, each with the keys and counters it starts from."""
     jobs = []
     running = dict(counters)
+    scopes_at: dict[dt.datetime, tuple[str, str]] = {}  # a receipt time's two counters
     for start in range(0, len(chosen), batch_size):
         part = chosen[start : start + batch_size]
-        scopes: list[tuple[str, str]] = []
+        # How many numbers of each counter the batch takes, in the order first taken.
+        taken: dict[str, int] = {}
         steps = 0
         for at, plan, _ruleset in part:
-            day = receipt_day(at)
-            scopes.append((day_scope(day), register_scope(day)))
-            steps += len(plan.steps)
-        before = {scope: running.get(scope, 0) for pair in scopes for scope in pair}
-        for pair in scopes:
+            pair = scopes_at.get(at)
+            if pair is None:
+                day = receipt_day(at)
+                pair = scopes_at[at] = (day_scope(day), register_scope(day))
             for scope in pair:
-                running[scope] = running.get(scope, 0) + 1
+                taken[scope] = taken.get(scope, 0) + 1
+            steps += len(plan.steps)
+        before = {scope: running.get(scope, 0) for scope in taken}
+        for scope, count in taken.items():
+            running[scope] = running.get(scope, 0) + count
         jobs.append(
             Job(start, start + len(part), dossier_id, step_id, before, rng.randrange(2**32))
         )
@@ -123,13 +129,14 @@ def make(job: Job) -> Made:
     """Work out one batch's stories and rows (in a worker, or in the writing process)."""
     context = _CONTEXT
     assert context is not None, "batches.run sets the context"
+    global _SIMULATOR
     rng = random.Random(job.seed)
-    simulator = Simulator(
-        calendar=context.calendar,
-        until=context.until,
-        actors=context.actors,
-        seed=rng.randrange(2**32),
-    )
+    simulator = _SIMULATOR
+    if simulator is None:  # one per process: what the rules answered serves every batch
+        simulator = _SIMULATOR = Simulator(
+            calendar=context.calendar, until=context.until, actors=context.actors, seed=0
+        )
+    simulator.reseed(rng.randrange(2**32))
     counters = Counters(dict(job.counters), set())
     maker = RowMaker(
         agency_id=context.agency_id,
@@ -159,8 +166,9 @@ def make(job: Job) -> Made:
 def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:
     """The batches in order; with ``workers`` > 0 worked out that many at a time in forked
     processes, at most two ahead of the writer per worker (the memory stays bounded)."""
-    global _CONTEXT
+    global _CONTEXT, _SIMULATOR
     _CONTEXT = context
+    _SIMULATOR = None
     try:
         if workers <= 0 or len(jobs) <= 1:
             for job in jobs:
@@ -176,4 +184,4 @@ def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:
                     waiting.append(pool.apply_async(make, (upcoming,)))
                 yield made
     finally:
-        _CONTEXT = None
+        _CONTEXT = _SIMULATOR = None

@@ -9,8 +9,10 @@ generator fail its test until it is written here too.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +31,6 @@ from ..models import (
     DossierPaper,
     DossierStep,
     Extension,
-    new_access_token,
 )
 from ..rulesets import CodeFormat
 from ..search import FTS_TABLE, SQLITE_TRIGGERS
@@ -133,6 +134,18 @@ class Counters:
         return value
 
 
+class _Memo(dict[Any, Any]):
+    """A dictionary that works out a missing value with ``make`` and keeps it."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class Converter:
     """Django's conversion of each distinct value for this connection, computed once."""
 
@@ -140,7 +153,11 @@ class Converter:
         ops = connection.ops
         self._datetime = ops.adapt_datetimefield_value
         self._json = ops.adapt_json_value
-        self._times: dict[dt.datetime, Any] = {}
+        # Each time's stored form, worked out on first sight (``_Memo``): a dictionary lookup
+        # per time, tens of them per dossier.
+        times = _Memo(self._datetime)
+        times[None] = None
+        self.time: Callable[[dt.datetime | None], Any] = times.__getitem__
         self._empty: Any = None
         # SQLite stores JSON as the text ``json.dumps`` makes (``adapt_json_value``).
         self._plain_json = connection.vendor == "sqlite"
@@ -151,14 +168,6 @@ class Converter:
             for field in model._meta.concrete_fields
             if isinstance(field, models.DecimalField)
         }
-
-    def time(self, value: dt.datetime | None) -> Any:
-        if value is None:
-            return None
-        converted = self._times.get(value)
-        if converted is None:
-            converted = self._times[value] = self._datetime(value)
-        return converted
 
     def decimal(self, model: type[models.Model], name: str, value: Any) -> Any:
         if value is None:
@@ -176,6 +185,12 @@ class Converter:
                 self._empty = self._json(value, None)
             return self._empty
         return self._json(value, None)
+
+    def result_number(self, number: str) -> Any:
+        """``{"number": …}`` as stored (the register line's number: digits and ASCII)."""
+        if self._plain_json:
+            return f'{{"number": "{number}"}}'
+        return self._json({"number": number}, None)
 
     def handover(self, step_id: int, outcome: str) -> Any:
         """``{"step": …, "outcome": …}`` as ``json.dumps`` writes it (SQLite stores the text)."""
@@ -365,10 +380,23 @@ class RowMaker:
         self.stop_symbol = settings.ISOGOV_STOP_NOTICE_SYMBOL.format(agency=agency_short)
         self.apology_symbol = settings.ISOGOV_APOLOGY_SYMBOL.format(agency=agency_short)
         self._folded: dict[str, str] = {}
+        self._days: dict[dt.datetime, tuple[dt.date, str, str]] = {}
+        # The columns a step or dossier takes from its plan, by the plan's identity.
+        self._step_heads: dict[int, tuple[object, tuple[Any, ...]]] = {}
+        self._plan_parts: dict[int, tuple[Any, ...]] = {}
+        self._returned: dict[str, Any] = {}  # the return's data by collector, as stored
+        self._shared: dict[int, tuple[object, Any]] = {}  # id → (the data, as stored)
         self.codes: list[str] = []
         # Stop notices and apologies to number once the batch holds the agency's counters
         # (``number_outgoing``): the table, the row and the counter's scope, in order.
         self.pending: list[tuple[str, int, str]] = []
+
+    @staticmethod
+    def _tokens() -> tuple[str, str]:
+        """The access and rating tokens (``new_access_token``: 18 random bytes each, URL-safe
+        base64) from one draw: 36 bytes encode to 48 characters, 24 for each 18 bytes."""
+        both = base64.urlsafe_b64encode(os.urandom(36)).decode("ascii")
+        return both[:24], both[24:]
 
     def _fold(self, text: str) -> str:
         folded = self._folded.get(text)
@@ -382,9 +410,13 @@ class RowMaker:
         json = self.convert.json
         handover = self.convert.handover
         plan = story.plan
-        local_day = receipt_day(story.received_at)
+        day = self._days.get(story.received_at)
+        if day is None:
+            local = receipt_day(story.received_at)
+            day = self._days[story.received_at] = (local, day_scope(local), register_scope(local))
+        local_day = day[0]
         # ``_new_code``, ``_next_number`` (register line), ``codes.dossier_code``.
-        sequence = self.counters.next(day_scope(local_day))
+        sequence = self.counters.next(day[1])
         code = codes.dossier_code(
             code_format=self.code_format or story.ruleset.code_format,
             system_id=self.system_id,
@@ -393,7 +425,7 @@ class RowMaker:
             sequence=sequence,
         )
         self.codes.append(code)
-        register_line = self.counters.next(register_scope(local_day))
+        register_line = self.counters.next(day[2])
         dossier_id = self.dossier_id
         self.dossier_id += 1
         step_ids = list(range(self.step_id, self.step_id + len(story.steps)))
@@ -402,10 +434,9 @@ class RowMaker:
         steps = self.batch.steps
         for state, step_id in zip(story.steps, step_ids, strict=True):
             step = state.planned
-            steps.append(
-                (
-                    step_id,
-                    dossier_id,
+            known = self._step_heads.get(id(step))
+            if known is None or known[0] is not step:
+                head = (
                     step.order,
                     "process",
                     step.name,
@@ -416,6 +447,13 @@ class RowMaker:
                     step.allowance_unit,
                     step.is_counted,
                     None,
+                )
+                known = self._step_heads[id(step)] = (step, head)
+            steps.append(
+                (
+                    step_id,
+                    dossier_id,
+                    *known[1],
                     t(state.received_at),
                     t(state.due_at),
                     t(state.finished_at),
@@ -449,10 +487,60 @@ class RowMaker:
                 continue
             if act.action == "record_result":
                 result_number = f"{register_line}/GCN-SKHCN"
-                data = {"number": result_number}
-            elif act.action == "return_result":
+                events.append(
+                    (
+                        dossier_id,
+                        t(act.at),
+                        act.actor_id,
+                        act.action,
+                        act.from_status,
+                        act.to_status,
+                        message,
+                        self.convert.result_number(result_number),
+                        None,
+                    )
+                )
+                continue
+            if act.action == "return_result":
                 message = applicant.name
-                data = {**data, "collector": applicant.name}
+                returned_data = self._returned.get(applicant.name)
+                if returned_data is None:
+                    returned_data = self._returned[applicant.name] = json(
+                        {**data, "collector": applicant.name}
+                    )
+                events.append(
+                    (
+                        dossier_id,
+                        t(act.at),
+                        act.actor_id,
+                        act.action,
+                        act.from_status,
+                        act.to_status,
+                        message,
+                        returned_data,
+                        None,
+                    )
+                )
+                continue
+            elif act.action == "receive":
+                # The receipt's data is one object per appointment (``history``): its JSON once.
+                shared = self._shared.get(id(data))
+                if shared is None or shared[0] is not data:
+                    shared = self._shared[id(data)] = (data, json(data))
+                events.append(
+                    (
+                        dossier_id,
+                        t(act.at),
+                        act.actor_id,
+                        act.action,
+                        act.from_status,
+                        act.to_status,
+                        message,
+                        shared[1],
+                        None,
+                    )
+                )
+                continue
             elif act.action == "stop":
                 stop_number = 0  # numbered by ``number_outgoing``
                 scope = f"outgoing:{act.at.astimezone(_VN).year}"
@@ -509,6 +597,28 @@ class RowMaker:
             self.batch.fees.append((dossier_id, fee.name, fee.amount_vnd, fee.note))
         returned = story.returned_at is not None
         approved = story.result_approved_at is not None
+        access_token, rating_token = self._tokens()
+        parts = self._plan_parts.get(id(plan))
+        if parts is None or parts[0] is not plan:
+            parts = self._plan_parts[id(plan)] = (
+                plan,
+                (
+                    self.agency_id,
+                    plan.version_id,
+                    plan.channel_id,
+                    plan.procedure_code,
+                    plan.version_name,
+                    plan.channel_kind,
+                    dec(Dossier, "time_value", plan.time_value),
+                    plan.time_unit,
+                ),
+                (
+                    dec(Dossier, "service_time_value", plan.promise_value),
+                    plan.promise_unit if plan.promise_value is not None else "",
+                ),
+                self.summaries.get(plan.procedure_code) or plan.version_name,
+                self._fold(plan.version_name + " " + plan.procedure_code),
+            )
         self.batch.dossiers.append(
             (
                 dossier_id,
@@ -517,14 +627,7 @@ class RowMaker:
                 story.version,
                 code,
                 "",
-                self.agency_id,
-                plan.version_id,
-                plan.channel_id,
-                plan.procedure_code,
-                plan.version_name,
-                plan.channel_kind,
-                dec(Dossier, "time_value", plan.time_value),
-                plan.time_unit,
+                *parts[1],
                 story.ruleset.code,
                 applicant.kind,
                 applicant.name,
@@ -533,7 +636,7 @@ class RowMaker:
                 applicant.phone,
                 applicant.email,
                 applicant.representative_name,
-                self.summaries.get(plan.procedure_code) or plan.version_name,
+                parts[3],
                 1,
                 story.status,
                 None,
@@ -547,8 +650,7 @@ class RowMaker:
                 t(story.due_at),
                 t(story.promised_due_at),
                 t(story.service_due_at),
-                dec(Dossier, "service_time_value", plan.promise_value),
-                plan.promise_unit if plan.promise_value is not None else "",
+                *parts[2],
                 story.waiting_seconds,
                 1 if story.stop is not None else 0,
                 1 if story.extension is not None else 0,
@@ -570,12 +672,11 @@ class RowMaker:
                 stop_number,
                 self.stop_symbol if stop_number is not None else "",
                 # ``search_text_of``: code, reference (none), name, phone, ID, procedure.
-                f"{code.casefold()} {applicant.folded} "
-                f"{self._fold(plan.version_name + ' ' + plan.procedure_code)}",
+                f"{code.casefold()} {applicant.folded} {parts[4]}",
                 applicant.phone_key,
                 applicant.id_key,
-                new_access_token(),
-                new_access_token(),  # rating_token: every generated dossier was received
+                access_token,
+                rating_token,  # every generated dossier was received
                 "",  # source: a native dossier
                 "",
                 t(story.stopped_at),
