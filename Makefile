@@ -33,11 +33,13 @@ run: demo static
 ## Set everything up and run the whole test suite, spread over the machine's cores
 ## (TEST_WORKERS, by default one per core; 0 runs in this process), and print the total line
 ## coverage of isogov/. The exit status is the tests'. `$(BIN)/coverage report -m` lists the
-## lines not covered.
+## lines not covered. The tests' processes (each worker, and the subprocesses some tests start)
+## keep compiled bytecode under var/pycache even where PYTHONDONTWRITEBYTECODE is set, so that
+## each does not compile the project (and pytest rewrite the test modules) afresh.
 TEST_WORKERS ?= auto
 test: setup
 	@mkdir -p var
-	@status=0; $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report= $(PYTEST_ARGS) || status=$$?; \
+	@status=0; PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX="$(CURDIR)/var/pycache" $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report= $(PYTEST_ARGS) || status=$$?; \
 	  printf 'Total coverage: %s%%\n' "$$($(BIN)/coverage report --format=total)"; \
 	  exit $$status
 

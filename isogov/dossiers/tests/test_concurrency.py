@@ -2,19 +2,23 @@
 
 The suite's own database lives in memory (SQLite) or belongs to this process, and other
 processes cannot share it. So these tests build their own: a file SQLite database always, and a
-throwaway PostgreSQL database as well when ``DATABASE_URL`` is set. A subprocess migrates and
-seeds it; each worker is ``python -m isogov.dossiers.tests.test_concurrency <command>``. A worker
-sets Django up, loads what it needs, says it is ready, then blocks until it is started, so
-every worker hits the database at the same moment. The racers are forked from one process, which
-first prepares the dossiers they race on and afterwards reports what was stored.
+throwaway PostgreSQL database as well when ``DATABASE_URL`` is set, a copy of the suite's migrated
+template. One subprocess per database, ``python -m isogov.dossiers.tests.test_concurrency serve``,
+sets Django up once, seeds the demo (``seed-demo --no-dossiers``) and then runs each test's race
+as the test asks for it on its standard input. A race forks one racer per command; a racer loads
+what it needs, says it is ready, then blocks until it is started, so every racer hits the
+database at the same moment. The serving process first prepares the dossiers they race on and
+afterwards reports what was stored.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
+import selectors
 import shutil
 import subprocess
 import sys
@@ -43,30 +47,68 @@ WAIT_S = 300  # a bound, not a timing: under heavy load eight Django processes s
 
 # --- the database the processes share ------------------------------------------------------
 class SharedDatabase:
-    """A migrated, seeded database that subprocesses reach through their environment."""
+    """A migrated, seeded database, and the one Django process (``serve``) that races on it."""
 
     def __init__(self, env: dict[str, str], tmp: Path) -> None:
         self.env = env
         self.tmp = tmp
+        self.server: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        """Start the serving process and wait until it has seeded the demo."""
+        # Its errors go to a file: a pipe nobody reads until the end could fill and block it.
+        with (self.tmp / "serve.stderr").open("w") as stderr:
+            self.server = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", MODULE, "serve"],
+                env=self.env,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            )
+        assert self._answer() == {"seeded": True}
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        assert self.server.stdin is not None and self.server.stdout is not None
+        with contextlib.suppress(BrokenPipeError):  # it has died already
+            self.server.stdin.close()
+        try:
+            self.server.wait(timeout=WAIT_S)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.server.wait()
+        self.server.stdout.close()
+
+    def _answer(self) -> dict[str, Any]:
+        """The serving process's next answer line (its last words if it died instead)."""
+        assert self.server is not None and self.server.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.server.stdout, selectors.EVENT_READ)
+            ready = selector.select(timeout=WAIT_S)
+        line = self.server.stdout.readline() if ready else ""
+        if not line:
+            self.server.kill()
+            self.server.wait()
+            stderr = (self.tmp / "serve.stderr").read_text()
+            raise AssertionError(f"the serving process gave no answer:\n{stderr[-4000:]}")
+        answer: dict[str, Any] = json.loads(line)
+        assert "error" not in answer, answer["error"][-4000:]
+        return answer
 
     def run(self, *args: str) -> dict[str, Any]:
-        """Run one worker command to the end and return its JSON answer."""
-        done = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", MODULE, *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=WAIT_S,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-4000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        """Have the serving process run one worker command to the end; its JSON answer."""
+        assert self.server is not None and self.server.stdin is not None
+        self.server.stdin.write(json.dumps(list(args)) + "\n")
+        self.server.stdin.flush()
+        return self._answer()
 
     def race(self, commands: list[list[str]], *prepare: str) -> dict[str, Any]:
-        """Run the commands in parallel processes released together, in one Django process that
-        first prepares dossiers (``prepare``: the options of ``prepare``; ``TARGETS`` in a
-        command stands for them) and reports what was stored once they are done.
+        """Run the commands in parallel processes released together, forked from the serving
+        process, which first prepares dossiers (``prepare``: the options of ``prepare``;
+        ``TARGETS`` in a command stands for them) and reports what was stored once they are done.
 
         ``prepared`` (if asked), ``answers`` in the commands' order and ``stored``.
         """
@@ -133,17 +175,12 @@ def shared_db(
             source = db_template if isinstance(db_template, Path) else dbtemplate.sqlite_template()
             env["ISOGOV_SQLITE_PATH"] = str(tmp / "db.sqlite3")
             shutil.copyfile(source, tmp / "db.sqlite3")
+    shared = SharedDatabase(env, tmp)
     try:
-        subprocess.run(
-            [sys.executable, "-m", "isogov.cli", "seed-demo", "--no-dossiers"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            timeout=WAIT_S,
-        )
-        yield SharedDatabase(env, tmp)
+        shared.start()
+        yield shared
     finally:
+        shared.stop()
         if databases is not None:
             next(databases, None)
 
@@ -541,7 +578,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve() -> None:
+    """Set Django up once and seed the demo, then run the commands read from standard input,
+    one JSON list of arguments a line, answering each with one JSON line until input ends."""
+    import traceback
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("seed_demo", no_dossiers=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(json.dumps({"seeded": True}), flush=True)
+    for line in sys.stdin:
+        try:
+            options = _parser().parse_args(json.loads(line))
+            answer = COMMANDS[options.command](options)
+        except BaseException:  # the test shows it; SystemExit included
+            answer = {"error": traceback.format_exc()}
+        print(json.dumps(answer, default=str), flush=True)
+
+
 def _worker(argv: list[str]) -> None:
+    if argv == ["serve"]:
+        _serve()
+        return
     options = _parser().parse_args(argv)
 
     import django
