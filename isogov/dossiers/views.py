@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -90,6 +91,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "queue": page,
             "rows": page.rows,
             "pages": dossier_register.page_window(page.page, page.pages),
+            "page_query": urlencode({"tab": page.tab}),
         },
     )
 
@@ -543,6 +545,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "month": month,
             "page": page,
             "pages": dossier_register.page_window(page, chosen.pages),
+            "page_query": urlencode({"year": year, "q": q, "month": month}),
             "totals": list(totals.values()),
             "chosen": chosen,
             "year_total": sum(t.received for t in totals.values()),

@@ -124,6 +124,9 @@ def test_the_page_shows_a_month_fifty_rows_at_a_time_with_sql_totals(
     assert shown == codes[:50]
     second = client.get("/dossiers/register/", {"year": 2026, "month": 3, "page": 2})
     assert re.findall(CODE_LINK, second.content.decode()) == codes[50:100]
+    # The page links keep the year and the month; previous and next sit beside the numbers.
+    assert 'href="?year=2026&amp;q=&amp;month=3&amp;page=2" rel="next"' in page
+    assert 'href="?year=2026&amp;q=&amp;month=3&amp;page=1" rel="prev"' in second.content.decode()
     totals = re.findall(r"(?:</a>|</strong>)</td><td>(\d+)</td>", page)
     assert len(totals) == 12
     assert sum(int(n) for n in totals) == len(year)

@@ -237,6 +237,10 @@ def test_the_queue_page_shows_one_page_of_rows_and_links_the_others(
     assert 'id="queue-pages"' in second
     assert '<strong aria-current="page">2</strong>' in second
     assert 'href="?tab=unit&amp;page=3"' in second
+    # Previous and next beside the numbers, and where the officer is ("Page 2 of 3").
+    assert 'href="?tab=unit&amp;page=1" rel="prev"' in second
+    assert 'href="?tab=unit&amp;page=3" rel="next"' in second
+    assert "Trang 2 / 3" in second
     assert [code for code in whole if code in second] == whole[5:10]
     # Not a number, or past the end: a page the queue has.
     for page, shown in (("x", whole[:5]), ("1e9", whole[:5]), ("7", whole[10:])):
