@@ -58,7 +58,7 @@ class SqliteWindows:
             db.execute("PRAGMA synchronous = OFF")
             db.execute(_SCHEMA)
             local.db, local.pid = db, os.getpid()
-        return local.db  # type: ignore[no-any-return]
+        return local.db
 
     def hit(self, key: str, *, now: float, duration: float, limit: int) -> float | None:
         """Count one request of ``key``; None when it is let through, else the seconds to wait."""

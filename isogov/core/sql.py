@@ -57,7 +57,7 @@ class ModelColumns:
             converters = []
             for i, field in enumerate(self.fields):
                 col = field.get_col(self.alias)
-                found = db.ops.get_db_converters(col) + field.get_db_converters(db)
+                found = db.ops.get_db_converters(col) + col.get_db_converters(db)
                 if found:
                     converters.append((i, found, col))
             self._converters[db.vendor] = converters

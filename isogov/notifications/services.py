@@ -136,7 +136,12 @@ def delivery_flag_expire(huey: Any, *, now: float | None = None) -> bool:
 
 
 _MESSAGE = ModelColumns(OutboxMessage, "m")
-_DELIVERY_FIELDS = ("attempts", "status", "sent_at", "last_error", "next_attempt_at")
+_DELIVERY_FIELDS = [
+    field
+    for name in ("attempts", "status", "sent_at", "last_error", "next_attempt_at")
+    for field in OutboxMessage._meta.concrete_fields
+    if field.name == name
+]
 _delivery_sql: dict[str, tuple[str, str]] = {}
 
 
@@ -148,7 +153,7 @@ def _delivery_statements() -> tuple[str, str]:
     if found is None:
         meta = OutboxMessage._meta
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        columns = ", ".join(f'"{meta.get_field(name).column}" = %s' for name in _DELIVERY_FIELDS)
+        columns = ", ".join(f'"{field.column}" = %s' for field in _DELIVERY_FIELDS)
         found = _delivery_sql[connection.vendor] = (
             f'SELECT {_MESSAGE.select} FROM "{meta.db_table}" "m"'  # noqa: S608
             f' WHERE "m"."id" = %s AND "m"."status" = %s{lock}',
@@ -188,13 +193,12 @@ def outbox_deliver_one(*, message_id: int) -> bool:
             message.next_attempt_at = None  # no next attempt: nothing to store or index
             message.last_error = ""
             sent = True
-        meta = OutboxMessage._meta
         execute(
             update,
             [
                 *(
-                    meta.get_field(name).get_db_prep_save(getattr(message, name), connection)
-                    for name in _DELIVERY_FIELDS
+                    field.get_db_prep_save(getattr(message, field.attname), connection)
+                    for field in _DELIVERY_FIELDS
                 ),
                 message.pk,
             ],
