@@ -5,8 +5,9 @@ A client's window is one row ``(key, start, count, until)``, read and written by
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` statement, so the counting is atomic across
 gunicorn's workers (the file cache's read-then-write was not) and costs one small write instead
 of the cache's temporary file renamed over the old one at each API call (``bench/http_edge.py``).
-The file is opened in WAL mode with ``synchronous=OFF``: the counters are not kept through a
-power cut (a client then starts a fresh window), which is all a rate limit needs. Windows
+The file is in WAL mode with ``synchronous=NORMAL``, as the job queue's (docs/operations.md): a
+commit does not wait for the disk, a power cut cannot corrupt the file but may undo the last
+counts (a client then gets a few requests more), which is all a rate limit needs. Windows
 that ended are deleted now and then. ``ISOGOV_THROTTLE_STORE`` (docs/settings.md) chooses.
 """
 
@@ -55,7 +56,7 @@ class SqliteWindows:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA synchronous = NORMAL")
             db.execute(_SCHEMA)
             local.db, local.pid = db, os.getpid()
         return local.db
