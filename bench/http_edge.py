@@ -18,7 +18,8 @@ port, and measures in the same run, SECONDS each (default 5), with 1, 4 and 16 c
 
 At each number of clients ``me`` is measured first and again last; each endpoint's ratio is
 taken of the mean of the two (the machine's load drifts). The API's throttles are raised out of
-the way but still counted (their cache is the default, files in the data directory).
+the way but still counted (in their default store, ``ISOGOV_THROTTLE_STORE``: a SQLite file in
+the data directory).
 
 The clients are cheap, because their CPU is the server's on this 2-core machine: each is its own
 process at ``nice 19`` that writes one prepared request on a raw socket and reads the answer

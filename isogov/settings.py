@@ -193,6 +193,13 @@ ISOGOV_THROTTLE_RATES: dict[str, str | None] = {
     "token": os.environ.get("ISOGOV_THROTTLE_TOKEN", "10/minute") or None,
     "api_key": os.environ.get("ISOGOV_THROTTLE_API_KEY", "600/minute") or None,
 }
+# Where the API rates count (isogov/api/windows.py): "sqlite", a small file shared by the
+# installation's processes (ISOGOV_THROTTLE_FILE), or "cache", Django's cache. Default: "cache"
+# with REDIS_URL (Redis), else "sqlite".
+ISOGOV_THROTTLE_STORE = os.environ.get("ISOGOV_THROTTLE_STORE") or (
+    "cache" if os.environ.get("REDIS_URL") else "sqlite"
+)
+ISOGOV_THROTTLE_FILE = os.environ.get("ISOGOV_THROTTLE_FILE") or str(DATA_DIR / "throttle.sqlite3")
 # The public lookup (docs/portal.md): failed tries per client address and per dossier code
 # (or contact) within the window, before the lookup answers "try again later" (HTTP 429).
 ISOGOV_LOOKUP_IP_FAILURES = int(os.environ.get("ISOGOV_LOOKUP_IP_FAILURES", "20"))
@@ -257,7 +264,7 @@ ISOGOV_AUDIT_CHECKPOINT_FILE = os.environ.get(
 )
 ISOGOV_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ISOGOV_AUDIT_CHECKPOINT_MINUTES", "60"))
 
-# Django's cache holds the API throttles' counters: Redis when REDIS_URL is set, otherwise
+# Django's cache: Redis when REDIS_URL is set (and then the API throttles' counters), otherwise
 # files in the data directory (shared by every gunicorn worker on this machine).
 CACHES = {
     "default": (

@@ -1,10 +1,12 @@
 """API throttles whose rates are read from ``ISOGOV_THROTTLE_RATES`` at each request.
 
 DRF reads its rates once at import; reading them per request lets a deployment (and a test)
-change them in settings. The counters live in Django's cache (Redis, else files).
+change them in settings. The per-user, per-address and per-key counters live in a SQLite file
+shared by the installation's processes, or in Django's cache with Redis (``windows.py``); the
+token endpoint's in Django's cache.
 
 The per-user, per-address and per-key rates count in a window that opens at a client's first
-request and lasts the rate's period: one small ``(start, count)`` pair per client in the cache.
+request and lasts the rate's period: one small ``(start, count)`` pair per client.
 DRF's own throttles keep the time of every request of the period and write the whole list back
 at each request: at the default 1,200 a minute, 1,200 floats pickled and compressed into a
 file at every API call (``bench/http_edge.py``). A client may so send up to twice the rate
@@ -23,6 +25,8 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 from isogov.accounts.api_keys import api_key_of
 from isogov.core.clientip import client_ip
 
+from .windows import windows
+
 
 class _RateFromSettings:
     def get_rate(self) -> str | None:
@@ -40,15 +44,10 @@ class _Window:
         if key is None:
             return True
         key += ":window"  # not DRF's list of times, kept under the bare key by earlier versions
-        now = throttle.timer()
-        start, count = throttle.cache.get(key, (now, 0))
-        if now - start >= throttle.duration:
-            start, count = now, 0
-        if count >= throttle.num_requests:
-            self._wait = throttle.duration - (now - start)
-            return False
-        throttle.cache.set(key, (start, count + 1), throttle.duration)
-        return True
+        self._wait = windows().hit(
+            key, now=throttle.timer(), duration=throttle.duration, limit=throttle.num_requests
+        )
+        return self._wait is None
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from isogov.accounts.models import Agency, User
 from isogov.accounts.selectors import agency_get, user_primary_agency
 from isogov.catalog.models import ChannelKind
-from isogov.core.api import CappedPageNumberPagination, ErrorOutputSerializer
+from isogov.core.api import CappedPageNumberPagination, ErrorOutputSerializer, FieldsBuiltOnce
 from isogov.core.errors import NotFound, ValidationFailed
 
 from . import services
@@ -105,7 +105,7 @@ class DossierCollectionApi(APIView):
         promised_due_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_serializer(component_name="DossierIntake")
-    class IntakeInputSerializer(serializers.Serializer):
+    class IntakeInputSerializer(FieldsBuiltOnce, serializers.Serializer):
         agency = serializers.CharField(
             required=False, help_text="Agency code; by default the user's own agency."
         )

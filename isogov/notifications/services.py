@@ -8,12 +8,13 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed, check_version
 from isogov.core.inserts import insert_rows
+from isogov.core.sql import ModelColumns, execute, fetch_one
 
 from . import channels
 from .models import NOTICE_CHANNELS, Channel, NoticeTemplate, OutboxMessage, OutboxStatus
@@ -134,16 +135,41 @@ def delivery_flag_expire(huey: Any, *, now: float | None = None) -> bool:
     return True
 
 
+_MESSAGE = ModelColumns(OutboxMessage, "m")
+_DELIVERY_FIELDS = [
+    field
+    for name in ("attempts", "status", "sent_at", "last_error", "next_attempt_at")
+    for field in OutboxMessage._meta.concrete_fields
+    if field.name == name
+]
+_delivery_sql: dict[str, tuple[str, str]] = {}
+
+
+def _delivery_statements() -> tuple[str, str]:
+    """The message's locked read and its update after the attempt, in plain SQL (ADR 0005):
+    every message sent is one of each, which as querysets cost as much CPU as the e-mail's
+    encoding (bench/http_edge.py, the job worker's share of an intake)."""
+    found = _delivery_sql.get(connection.vendor)
+    if found is None:
+        meta = OutboxMessage._meta
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        columns = ", ".join(f'"{field.column}" = %s' for field in _DELIVERY_FIELDS)
+        found = _delivery_sql[connection.vendor] = (
+            f'SELECT {_MESSAGE.select} FROM "{meta.db_table}" "m"'  # noqa: S608
+            f' WHERE "m"."id" = %s AND "m"."status" = %s{lock}',
+            f'UPDATE "{meta.db_table}" SET {columns} WHERE "id" = %s',  # noqa: S608
+        )
+    return found
+
+
 def outbox_deliver_one(*, message_id: int) -> bool:
     """Try to send one pending message; True when it was sent."""
+    read, update = _delivery_statements()
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update()
-            .filter(pk=message_id, status=OutboxStatus.PENDING)
-            .first()
-        )
-        if message is None:
+        row = fetch_one(read, [message_id, OutboxStatus.PENDING.value])
+        if row is None:
             return False
+        message: OutboxMessage = _MESSAGE.build(row)
         message.attempts += 1
         try:
             if message.channel == Channel.EMAIL:
@@ -167,14 +193,15 @@ def outbox_deliver_one(*, message_id: int) -> bool:
             message.next_attempt_at = None  # no next attempt: nothing to store or index
             message.last_error = ""
             sent = True
-        message.save(
-            update_fields=[
-                "attempts",
-                "status",
-                "sent_at",
-                "last_error",
-                "next_attempt_at",
-            ]
+        execute(
+            update,
+            [
+                *(
+                    field.get_db_prep_save(getattr(message, field.attname), connection)
+                    for field in _DELIVERY_FIELDS
+                ),
+                message.pk,
+            ],
         )
     return sent
 

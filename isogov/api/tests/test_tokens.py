@@ -14,7 +14,7 @@ from django.utils import timezone
 from isogov.accounts.demo import DEMO_PASSWORD
 from isogov.accounts.models import ApiToken
 from isogov.accounts.services import user_reset_password
-from isogov.accounts.services.security import TOKENS_PER_USER
+from isogov.accounts.services.security import TOKENS_PER_USER, api_token_find
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +130,12 @@ def test_me_names_the_token_s_user_and_agency(client: Client, demo: Any) -> None
     assert client.get("/api/v1/me/").status_code in {401, 403}
 
 
+@pytest.mark.parametrize("store", ["cache", "sqlite"])
 def test_the_user_rate_counts_in_a_window_from_the_first_request(
-    client: Client, demo: Any, settings: Any
+    client: Client, demo: Any, settings: Any, store: str, tmp_path: Any
 ) -> None:
+    settings.ISOGOV_THROTTLE_STORE = store
+    settings.ISOGOV_THROTTLE_FILE = str(tmp_path / "throttle.sqlite3")
     settings.ISOGOV_THROTTLE_RATES = {"anon": None, "user": "3/minute", "token": None}
     api = _api(_token(client)["token"])
     with time_machine.travel(timezone.now(), tick=False) as clock:
@@ -143,3 +146,37 @@ def test_the_user_rate_counts_in_a_window_from_the_first_request(
         assert 1 <= int(refused["Retry-After"]) <= 15
         clock.shift(dt.timedelta(seconds=16))  # the window that opened at the first request ended
         assert [api.get("/api/v1/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_the_token_s_plain_read_gives_what_the_orm_gives(client: Client, demo: Any) -> None:
+    """``api_token_find`` reads the token, its user and their agency in one hand-written
+    statement: the same values, with aware times, as the queryset it replaced."""
+    key = _token(client, "reader")["token"]
+    token = api_token_find(key=key)
+    assert token is not None
+    orm = ApiToken.objects.select_related("user", "user__agency").get(pk=token.pk)
+    for got, want in ((token, orm), (token.user, orm.user), (token.user.agency, orm.user.agency)):
+        assert type(got) is type(want)
+        for field in want._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(want, field.attname), field.name
+    assert timezone.is_aware(token.created_at)
+    assert token.user.agency is not None
+    assert token._state.adding is False and token._state.db == "default"
+    assert api_token_find(key=key + "x") is None
+
+
+def test_a_user_without_home_agency_signs_in_with_a_token(client: Client, demo: Any) -> None:
+    key = _token(client, "reader")["token"]
+    user = demo.user("motcua")
+    type(user).objects.filter(pk=user.pk).update(agency=None)
+    token = api_token_find(key=key)
+    assert token is not None and token.user.agency is None and token.user.agency_id is None
+
+
+def test_a_revoked_token_is_refused_at_the_next_request(client: Client, demo: Any) -> None:
+    """Token reads are not cached: a revocation takes effect at once, in every process."""
+    made = _token(client, "script")
+    api = _api(made["token"])
+    assert api.get("/api/v1/me/").status_code == 200
+    ApiToken.objects.filter(pk=made["id"]).delete()  # what revoking does, from any process
+    assert api.get("/api/v1/me/").status_code == 401
