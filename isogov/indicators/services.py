@@ -40,6 +40,10 @@ def snapshot_take(
             # A day stored before days kept their parts: add them, keep its figures.
             existing.parts = rollup.day_parts(agency, date_from, date_to)[date_from]
             existing.save(update_fields=["parts"])
+        elif date_from == date_to and rollup.UNITS not in existing.parts:
+            # Stored before days kept their units' parts: add those only.
+            rollup.add_unit_parts(agency, [date_from])
+            existing.refresh_from_db()
         return existing, False
     if date_from == date_to:
         snapshot = _day_snapshot(agency, date_from, rollup.day_parts(agency, date_from, date_to))
@@ -91,7 +95,8 @@ def snapshots_backfill(
     """Store the daily snapshot of every closed day of the range that has none (or has one
     without parts), a month at a time, each month in its own transaction: a second run stores
     nothing, and an interrupted one resumes at the first month not stored. Returns the days
-    stored. One audit event per month stored."""
+    stored. One audit event per month stored. A stored day without its units' parts gets them
+    (its other parts and figures left as they were)."""
     date_to = min(date_to, clock.today() - dt.timedelta(days=1))
     if date_from > date_to:
         return 0
@@ -108,6 +113,9 @@ def snapshots_backfill(
         missing = rollup.missing_days(agency, first, last)
         if missing:
             stored += _backfill_days(agency, missing)
+        without_units = rollup.days_without_units(agency, first, last)
+        if without_units:
+            _add_unit_parts(agency, without_units)
         done += (last - first).days + 1
         if progress is not None:
             progress(done, total)
@@ -140,6 +148,18 @@ def _backfill_days(agency: Agency, missing: list[dt.date]) -> int:
         after={"from": missing[0].isoformat(), "to": missing[-1].isoformat(), "days": len(missing)},
     )
     return len(missing)
+
+
+@transaction.atomic
+def _add_unit_parts(agency: Agency, days: list[dt.date]) -> None:
+    rollup.add_unit_parts(agency, days)
+    audit_record(
+        actor=None,
+        action="indicator_snapshot.units_added",
+        target=agency,
+        agency=agency,
+        after={"from": days[0].isoformat(), "to": days[-1].isoformat(), "days": len(days)},
+    )
 
 
 @transaction.atomic
