@@ -29,16 +29,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from isogov.core import clock
 
 from .models import ClockStop, Dossier, DossierEvent, DossierStep
-from .queues import QueueRow
+from .queues import QueueRow, is_open
 from .rulesets import RULE_SETS
-from .transitions import OPEN_STATUSES, Status
+from .transitions import Status
 
 LATE_AFTER_APOLOGY = tuple(r.code for r in RULE_SETS if r.late_after_apology)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -407,31 +418,49 @@ def apply_filters(qs: QuerySet[Dossier], filters: ListFilters) -> QuerySet[Dossi
     return qs
 
 
+class Unindexed(Func):
+    """A column whose condition no index should serve: ``+column`` on SQLite (its documented
+    way), the column itself elsewhere (PostgreSQL's planner has statistics)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 def overdue_rows(qs: QuerySet[Dossier], limit: int = 50) -> list[tuple[Dossier, str]]:
     """The overdue dossiers of ``qs`` (``overdue_filter``), the longest overdue first, each with
-    who holds it. Two bounded reads merged: those judged by their legal appointment, from the
-    first entries of the index of open dossiers by appointment, and those judged by an
-    appointment an apology moved, from their own small index (a condition on the open statuses
-    repeated, as SQLite needs, to use them; every overdue dossier is in one)."""
+    who holds it. The overdue ones' appointments only (not every open dossier's row) are read
+    from two small indexes, those judged by their legal appointment (``dossier_open_due``) and
+    those by one an apology moved (``dossier_open_moved_due``), and sorted here; then the first
+    ``limit`` rows. Both repeat the indexes' condition on the open statuses with literals
+    (``queues.is_open``, as SQLite needs; every overdue dossier has one), keep the receipt out
+    of the index choice and ask no order of the database (SQLite, without statistics, otherwise
+    walked the index of every dossier by appointment, or of the unreturned ones by receipt)."""
     now = clock.now()
-    open_ = qs.filter(status__in=OPEN_STATUSES, finished_at__isnull=True)
-    legal = Q(appointment_moves=0) | Q(ruleset__in=LATE_AFTER_APOLOGY)
-    reads = [
-        open_.filter(legal).annotate(judged_due=F("due_at")).order_by("due_at", "pk"),
-        open_.filter(appointment_moves__gt=0)
-        .exclude(ruleset__in=LATE_AFTER_APOLOGY)
-        .annotate(judged_due=F("promised_due_at"))
-        .order_by("promised_due_at", "pk"),
-    ]
-    found: list[Dossier] = []
-    for read in reads:
-        found.extend(
-            read.filter(overdue_filter(now)).select_related(
-                "current_step__assignee", "current_step__unit"
-            )[:limit]
+    open_ = (
+        qs.alias(received=Unindexed("received_at", output_field=DateTimeField()))
+        .filter(
+            is_open(), received__isnull=False, finished_at__isnull=True, returned_at__isnull=True
         )
-    found.sort(key=lambda d: (d.judged_due, d.pk))
+        .exclude(status=Status.STOPPED)
+        .order_by()
+    )
+    legal = Q(appointment_moves=0) | Q(ruleset__in=LATE_AFTER_APOLOGY)
+    overdue = [
+        *open_.filter(legal, due_at__lt=now).values_list("due_at", "pk"),
+        *open_.filter(appointment_moves__gt=0, promised_due_at__lt=now)
+        .exclude(ruleset__in=LATE_AFTER_APOLOGY)
+        .values_list("promised_due_at", "pk"),
+    ]
+    first = [pk for _due, pk in sorted(overdue)[:limit]]
+    rows = (
+        Dossier.objects.filter(pk__in=first)
+        .annotate(judged_due=judged_due_at())
+        .select_related("current_step__assignee", "current_step__unit")
+    )
+    found = sorted(rows, key=lambda d: (d.judged_due, d.pk))
     return [
         (dossier, QueueRow(dossier, dossier.current_step, None, "", "", "").holder)
-        for dossier in found[:limit]
+        for dossier in found
     ]

@@ -79,14 +79,8 @@ def ended_at() -> Case:
     return listing.ended_at()
 
 
-class Unindexed(Func):
-    """A column whose condition no index should serve: ``+column`` on SQLite (its documented
-    way), the column itself elsewhere (PostgreSQL's planner has statistics)."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+# A column whose condition no index should serve (``+column`` on SQLite).
+Unindexed = listing.Unindexed
 
 
 # A bound no dossier's end reaches: the ended part is then a closed range of the index of
@@ -194,14 +188,12 @@ def _dossier_counts(ctx: Context) -> dict[str, int]:
 STEP_KEYS = ("steps_finished", "steps_finished_late", "steps_open", "steps_overdue")
 
 
-def _step_unit_ids(ctx: Context) -> list[int]:
-    if ctx.scope.unit is not None:
-        return [ctx.scope.unit.pk]
-    return list(Unit.objects.filter(agency_id=ctx.scope.agency.pk).values_list("pk", flat=True))
-
-
 def _scoped_steps(ctx: Context) -> QuerySet[DossierStep]:
-    steps = listing.counted_steps().filter(unit_id__in=_step_unit_ids(ctx))
+    if ctx.scope.unit is not None:
+        steps = listing.counted_steps().filter(unit_id=ctx.scope.unit.pk)
+    else:
+        units = Unit.objects.filter(agency_id=ctx.scope.agency.pk).values("pk")
+        steps = listing.counted_steps().filter(unit_id__in=units)
     scope = ctx.scope
     if scope.sector is not None or scope.procedure is not None or scope.officer is not None:
         whole_units = dataclasses.replace(scope, unit=None)

@@ -103,9 +103,12 @@ def _local_date(value: dt.datetime) -> dt.date:
     return clock.to_local(value).date()
 
 
-def day_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[dt.date, dict]:
+def day_parts(
+    agency: Agency, date_from: dt.date, date_to: dt.date, *, units: bool = False
+) -> dict[dt.date, dict]:
     """The parts of every day from ``date_from`` to ``date_to`` (at most today, whose stocks are
-    taken now), from one read of the dossiers those days concern."""
+    taken now), from one read of the dossiers those days concern; with ``units``, the units'
+    parts too (a stored day keeps them)."""
     today = clock.today()
     date_to = min(date_to, today)
     days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
@@ -256,8 +259,9 @@ def day_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[dt.d
             result[days[i]][key] = running
     for parts in result.values():
         parts[ONLINE_PROCEDURES].sort()
-    for day, units in unit_day_parts(agency, date_from, date_to).items():
-        result[day][UNITS] = units
+    if units:
+        for day, unit_parts in unit_day_parts(agency, date_from, date_to).items():
+            result[day][UNITS] = unit_parts
     return result
 
 
@@ -402,14 +406,16 @@ def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
             )
         },
     }
-    by_unit = compose_units(parts_in_order)
-    steps = dict.fromkeys(UNIT_KEYS, 0)
-    for unit_counts in by_unit.values():
-        for key in UNIT_KEYS:
-            steps[key] += unit_counts[key]
+    memo: dict[str, Any] = {}
+    if all(UNITS in parts for parts in parts_in_order):
+        steps = dict.fromkeys(UNIT_KEYS, 0)
+        for unit_counts in compose_units(parts_in_order).values():
+            for key in UNIT_KEYS:
+                steps[key] += unit_counts[key]
+        memo["step_counts"] = steps
     return {
+        **memo,
         "dossier_counts": counts,
-        "step_counts": steps,
         "processing_time": (
             total["finished"],
             float(total["finished_seconds"] - total["waited_seconds"]),
@@ -475,11 +481,17 @@ def stored_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[d
 
 
 def period_parts(
-    agency: Agency, date_from: dt.date, date_to: dt.date, *, require_stored: bool = True
+    agency: Agency,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    require_stored: bool = True,
+    units: bool = False,
 ) -> list[dict[str, Any]] | None:
     """The parts of every day of the period up to today: stored ones, the others read live
     (contiguous runs at once). None when the period has no stored day and ``require_stored``
-    (the caller then computes the period live, as one query set)."""
+    (the caller then computes the period live, as one query set). With ``units``, every day
+    has its units' parts (today's read once per page, like today's other parts)."""
     today = clock.today()
     last = min(date_to, today)
     if date_from > last:
@@ -492,11 +504,14 @@ def period_parts(
     if last == today:
         parts[today] = _today_parts_once(agency)
     for first, last_day in _runs([day for day in days if day not in parts]):
-        parts.update(day_parts(agency, first, last_day))
-    # Days stored before they kept their units' parts: those read for the days alone.
-    for first, last_day in _runs([day for day in days if UNITS not in parts[day]]):
-        for day, units in unit_day_parts(agency, first, last_day).items():
-            parts[day] = {**parts[day], UNITS: units}
+        parts.update(day_parts(agency, first, last_day, units=units))
+    if units:
+        if last == today:
+            parts[today] = {**parts[today], UNITS: _today_units_once(agency)}
+        # Days stored before they kept their units' parts: those read for the days alone.
+        for first, last_day in _runs([day for day in days if UNITS not in parts[day]]):
+            for day, unit_parts in unit_day_parts(agency, first, last_day).items():
+                parts[day] = {**parts[day], UNITS: unit_parts}
     return [parts[day] for day in days]
 
 
@@ -578,9 +593,20 @@ def today_parts(agency: Agency) -> dict[str, Any]:
     if _any_dislike(agency):
         parts["ended_disliked"] = handled_count_where(ctx, "disliked", feedback.dossier_disliked())
     parts[ONLINE_PROCEDURES] = sorted(online_procedure_ids_used(ctx))
-    parts[UNITS] = _as_stored(step_counts_by_unit(ctx))
     parts["live"] = True
     return parts
+
+
+def _today_units_once(agency: Agency) -> dict[str, list[int]]:
+    """Today's units' parts (``unit_day_parts`` of today: its steps finished, those open now),
+    read once within ``today_read_once``."""
+    read = _TODAY.get()
+    key = -agency.pk  # beside the agency's other parts of today
+    if read is None:
+        return unit_day_parts(agency, clock.today(), clock.today())[clock.today()]
+    if key not in read:
+        read[key] = unit_day_parts(agency, clock.today(), clock.today())[clock.today()]
+    return read[key]
 
 
 def compose(
@@ -590,7 +616,9 @@ def compose(
     None when no day of it is stored."""
     if scope.key:
         return None
-    parts = period_parts(scope.agency, date_from, date_to)
+    wanted = list(wanted)
+    units = any(code.startswith("steps.") for code in wanted)
+    parts = period_parts(scope.agency, date_from, date_to, units=units)
     if parts is None:
         return None
     return compose_results(scope, date_from, date_to, wanted, parts)

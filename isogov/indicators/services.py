@@ -38,7 +38,7 @@ def snapshot_take(
     if existing is not None:
         if date_from == date_to and not existing.parts:
             # A day stored before days kept their parts: add them, keep its figures.
-            existing.parts = rollup.day_parts(agency, date_from, date_to)[date_from]
+            existing.parts = rollup.day_parts(agency, date_from, date_to, units=True)[date_from]
             existing.save(update_fields=["parts"])
         elif date_from == date_to and rollup.UNITS not in existing.parts:
             # Stored before days kept their units' parts: add those only.
@@ -46,7 +46,9 @@ def snapshot_take(
             existing.refresh_from_db()
         return existing, False
     if date_from == date_to:
-        snapshot = _day_snapshot(agency, date_from, rollup.day_parts(agency, date_from, date_to))
+        snapshot = _day_snapshot(
+            agency, date_from, rollup.day_parts(agency, date_from, date_to, units=True)
+        )
         snapshot.save()
     else:
         results = compute_all(Scope(agency=agency), date_from, date_to, group_prefix="")
@@ -124,7 +126,7 @@ def snapshots_backfill(
 
 @transaction.atomic
 def _backfill_days(agency: Agency, missing: list[dt.date]) -> int:
-    parts = rollup.day_parts(agency, missing[0], missing[-1])
+    parts = rollup.day_parts(agency, missing[0], missing[-1], units=True)
     without_parts = {
         row.date_from: row
         for row in IndicatorSnapshot.objects.select_for_update().filter(

@@ -297,17 +297,16 @@ class Dossier(VersionedModel):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="dossier_open_by_status",
             ),
-            # The leader's overdue list (listing.overdue_rows): the open dossiers by their
-            # appointment, the oldest first, read from the first entries of the index instead
-            # of sorting every open dossier; the few whose appointment an apology moved by that
-            # moved appointment.
+            # The leader's overdue list (listing.overdue_rows): only the open dossiers past
+            # their appointment (per open status, those before now), not every open dossier;
+            # the few whose appointment an apology moved by that moved appointment.
             models.Index(
-                fields=["agency", "due_at"],
+                fields=["agency", "status", "due_at"],
                 condition=models.Q(status__in=OPEN_STATUSES, finished_at__isnull=True),
                 name="dossier_open_due",
             ),
             models.Index(
-                fields=["agency", "promised_due_at"],
+                fields=["agency", "status", "promised_due_at"],
                 condition=models.Q(
                     status__in=OPEN_STATUSES, finished_at__isnull=True, appointment_moves__gt=0
                 ),
