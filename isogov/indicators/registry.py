@@ -309,7 +309,7 @@ def evaluate_units(
     from . import queries, rollup
 
     whole = Context(Scope(agency=agency), date_from, date_to)
-    parts = rollup.period_parts(agency, date_from, date_to, units=True)
+    parts = rollup.period_unit_parts(agency, date_from, date_to)
     grouped = (
         rollup.compose_units(parts) if parts is not None else queries.step_counts_by_unit(whole)
     )

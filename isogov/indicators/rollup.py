@@ -354,8 +354,9 @@ def _closed_unit_days(
             counts["steps_finished_late"] += outcome == "late"
         # Open at day i's end (i from the day of receipt) until the day before the first of
         # its finish and its dossier's end.
+        assert received_at is not None  # counted steps are received
         lo = index(received_at)
-        closing = [moment for moment in (finished_at, ended) if moment is not None]
+        closing: list[dt.datetime] = [m for m in (finished_at, ended) if m is not None]
         hi = index(min(closing)) - 1 if closing else n - 1
         if lo > hi:
             continue
@@ -674,3 +675,25 @@ def add_unit_parts(agency: Agency, days: list[dt.date]) -> int:
             row.save(update_fields=["parts"])
             updated += 1
     return updated
+
+
+def period_unit_parts(
+    agency: Agency, date_from: dt.date, date_to: dt.date
+) -> list[dict[str, Any]] | None:
+    """The units' parts (``{UNITS: …}``) of every day of the period up to today, for
+    ``compose_units``: the stored days', the others read for those days alone, today's once per
+    page; the agency's other parts are not read. None when the period has no stored day."""
+    today = clock.today()
+    last = min(date_to, today)
+    if date_from > last:
+        return None
+    stored = stored_parts(agency, date_from, min(last, today - dt.timedelta(days=1)))
+    if not stored:
+        return None
+    days = [date_from + dt.timedelta(days=i) for i in range((last - date_from).days + 1)]
+    units = {day: parts[UNITS] for day, parts in stored.items() if UNITS in parts}
+    if last == today:
+        units[today] = _today_units_once(agency)
+    for first, last_day in _runs([day for day in days if day not in units]):
+        units.update(unit_day_parts(agency, first, last_day))
+    return [{UNITS: units[day]} for day in days]
