@@ -19,7 +19,7 @@ from isogov.accounts.models import Agency, Unit
 from isogov.core import clock
 from isogov.dossiers.listing import overdue_rows
 from isogov.dossiers.models import Dossier
-from isogov.indicators.registry import Result, Scope, codes, evaluate_all, evaluate_by_unit
+from isogov.indicators.registry import Result, Scope, codes, evaluate_all, evaluate_units
 from isogov.indicators.rollup import today_read_once
 
 COUNTS = ["count.received", "count.finished", "count.overdue_at_end"]
@@ -69,8 +69,9 @@ def _groups(results: list[Result]) -> list[Group]:
 
 
 def leader_dashboard(agency: Agency, today: dt.date | None = None) -> dict[str, object]:
-    """This month (to today) against last month, the overdue list, units ranked by their
-    on-time rate this month, and the Decision 766 groups for the year to date."""
+    """This month (to today) against last month, the overdue list, units ranked by the
+    timeliness of their own steps this month, and the Decision 766 groups for the year to
+    date."""
     # This month and the year to date both end today: today's live part is read once.
     with today_read_once():
         return _leader_dashboard(agency, today)
@@ -98,29 +99,33 @@ def _leader_dashboard(agency: Agency, today: dt.date | None) -> dict[str, object
     comparison = [(this[c], last[c], *links[c]) for c in COUNTS]
     units = []
     unit_rows = list(Unit.objects.filter(agency=agency, is_active=True).order_by("name"))
-    # Every unit's figures from one grouped query (the registry's unit scope).
-    by_unit = evaluate_by_unit(
+    # Every unit by its own steps (docs/indicators.md, "Units ranked by their steps"): composed
+    # from the daily parts, today live.
+    by_unit = evaluate_units(
         agency,
         unit_rows,
         month_from,
         month_to,
-        only=["2.1", "count.received", "count.overdue_at_end"],
+        only=["steps.on_time", "steps.handled", "steps.overdue_at_end"],
     )
     for unit in unit_rows:
-        rate, received, overdue = by_unit[unit.pk]
+        rate, handled, overdue = by_unit[unit.pk]
         units.append(
             {
                 "unit": unit,
                 "rate": rate,
-                "received": received,
+                "handled": handled,
                 "overdue": overdue,
-                "received_url": dossier_list_url(
+                "handled_url": dossier_list_url(
                     agency=agency.code,
-                    received_from=month_from,
-                    received_to=month_to,
-                    unit=unit.code,
+                    step_unit=unit.code,
+                    step="handled",
+                    step_from=month_from,
+                    step_to=month_to,
                 ),
-                "overdue_url": dossier_list_url(agency=agency.code, overdue=1, unit=unit.code),
+                "overdue_url": dossier_list_url(
+                    agency=agency.code, step_unit=unit.code, step="overdue"
+                ),
             }
         )
     # Ranked: the best on-time rate first; a unit with nothing to rate last.

@@ -11,6 +11,11 @@ so a count on a dashboard and the list behind it agree:
   they are judged by now (``count.overdue_at_end`` for a period still running): the moved
   appointment after an apology where the rule set keeps the dossier on time, else the legal one;
 - ``unit``: the dossiers that reached a step of that unit (the registry's unit scope [A]);
+- ``step_unit`` with ``step=handled`` and ``step_from`` / ``step_to``: the dossiers of the steps
+  that unit handled in those days (a counted step finished in them, or open at their end, now
+  for a running period: ``steps.handled``); with ``step=overdue``: the dossiers of its steps
+  open now and past their due time (``steps.overdue_at_end``). One dossier is listed once, even
+  with two such steps (docs/indicators.md, "Units ranked by their steps");
 - ``agency``, ``sector``, ``procedure``: the dossiers of that agency, sector or procedure (codes);
 - ``stat`` with ``stat_from`` / ``stat_to``: one cell of the periodic statistics report
   (``STAT_CATEGORIES``, docs/indicators.md "Periodic statistics"), the same condition the report
@@ -24,14 +29,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from isogov.core import clock
 
-from .models import Dossier, DossierEvent, DossierStep
-from .queues import QueueRow
+from .models import ClockStop, Dossier, DossierEvent, DossierStep
+from .queues import QueueRow, is_open
 from .rulesets import RULE_SETS
 from .transitions import Status
 
@@ -40,6 +56,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 DATE_FIELDS = ("received_from", "received_to", "finished_from", "finished_to")
 STAT_DATE_FIELDS = ("stat_from", "stat_to")
+STEP_DATE_FIELDS = ("step_from", "step_to")
+STEP_LISTS = ("handled", "overdue")
 ONLINE_CHANNELS = ("online_partial", "online_full")
 # The cells of the periodic statistics report (docs/indicators.md), each one condition.
 # Received = carried over + new; every received dossier then ends the period in exactly one of
@@ -84,6 +102,10 @@ class ListFilters:
     stat: str = ""
     stat_from: dt.date | None = None
     stat_to: dt.date | None = None
+    step_unit: str = ""
+    step: str = ""
+    step_from: dt.date | None = None
+    step_to: dt.date | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -97,6 +119,7 @@ class ListFilters:
             or self.sector
             or self.procedure
             or self.stat
+            or (self.step_unit and self.step)
             or any(getattr(self, name) for name in DATE_FIELDS)
         )
 
@@ -143,6 +166,19 @@ def list_filters(params: Any) -> ListFilters:
         errors["stat_to"] = _("The end date is before the start date.")
     if "stat" in errors or "stat_from" in errors or "stat_to" in errors:
         stat, stat_dates = "", dict.fromkeys(STAT_DATE_FIELDS)
+    step_unit = params.get("step_unit", "").strip()[:50]
+    step = params.get("step", "").strip()
+    step_dates = {name: _date(params.get(name, ""), name, errors) for name in STEP_DATE_FIELDS}
+    if step and step not in STEP_LISTS:
+        errors["step"] = _("“step” must be handled or overdue.")
+    elif step and not step_unit:
+        errors["step_unit"] = _("A list of a unit's steps needs its unit.")
+    elif step == "handled" and not (step_dates["step_from"] and step_dates["step_to"]):
+        errors.setdefault("step_from", _("The steps a unit handled need their period."))
+    elif step == "handled" and step_dates["step_from"] > step_dates["step_to"]:  # type: ignore[operator]
+        errors["step_to"] = _("The end date is before the start date.")
+    if any(name in errors for name in ("step", "step_unit", *STEP_DATE_FIELDS)):
+        step, step_dates = "", dict.fromkeys(STEP_DATE_FIELDS)
     return ListFilters(
         q=params.get("q", "")[:200],
         status=params.get("status", "")[:40],
@@ -152,9 +188,12 @@ def list_filters(params: Any) -> ListFilters:
         sector=params.get("sector", "").strip()[:64],
         procedure=params.get("procedure", "").strip()[:64],
         stat=stat,
+        step_unit=step_unit,
+        step=step,
         errors=errors,
         **dates,
         **stat_dates,
+        **step_dates,
     )
 
 
@@ -174,14 +213,57 @@ def judged_due_at() -> Case:
     )
 
 
-def ended_at() -> Case:
+def ended_at(prefix: str = "") -> Case:
     """When the dossier's handling ended (indicators.md A 2.1): processing finished (or a
-    refusal after appraisal), the result returned, or stopped — a withdrawal is an end."""
+    refusal after appraisal), the result returned, or stopped — a withdrawal is an end.
+    ``prefix``: the path to the dossier (``"dossier__"`` from its steps)."""
     # ``stopped_at``: the time of the first event into "stopped", stored by the services.
     return Case(
-        When(status=Status.STOPPED, then=Coalesce(F("finished_at"), F("stopped_at"))),
-        default=Coalesce(F("finished_at"), F("returned_at")),
+        When(
+            **{f"{prefix}status": Status.STOPPED},
+            then=Coalesce(F(f"{prefix}finished_at"), F(f"{prefix}stopped_at")),
+        ),
+        default=Coalesce(F(f"{prefix}finished_at"), F(f"{prefix}returned_at")),
     )
+
+
+def counted_steps() -> QuerySet[DossierStep]:
+    """The steps a unit answers for (docs/indicators.md, "Units ranked by their steps"): of a
+    unit, counted in the legal time, received."""
+    return DossierStep.objects.filter(
+        unit__isnull=False, is_counted=True, received_at__isnull=False
+    )
+
+
+def steps_open_at(steps: QuerySet[DossierStep], cutoff: dt.datetime) -> QuerySet[DossierStep]:
+    """The steps of ``steps`` (not finished by ``cutoff``: the caller's condition) that were
+    open at ``cutoff``: received before it, their dossier not ended by then (a stopped dossier's
+    last step is never finished) and its clock running (not waiting for a supplement)."""
+    waiting = ClockStop.objects.filter(
+        dossier=OuterRef("dossier_id"), started_at__lt=cutoff
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=cutoff))
+    return (
+        steps.filter(received_at__lt=cutoff)
+        .annotate(dossier_ended=ended_at("dossier__"))
+        .filter(Q(dossier_ended__isnull=True) | Q(dossier_ended__gte=cutoff))
+        .filter(~Exists(waiting))
+    )
+
+
+def _unit_steps_q(filters: ListFilters) -> Q:
+    steps = counted_steps().filter(dossier=OuterRef("pk"), unit__code=filters.step_unit)
+    now = clock.now()
+    if filters.step == "overdue":
+        return Q(
+            Exists(
+                steps_open_at(steps.filter(finished_at__isnull=True), now).filter(due_at__lt=now)
+            )
+        )
+    assert filters.step_from is not None and filters.step_to is not None
+    start, end, cutoff = stat_bounds(filters.step_from, filters.step_to)
+    finished = steps.filter(finished_at__gte=start, finished_at__lt=end)
+    still_open = steps.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff))
+    return Q(Exists(finished)) | Q(Exists(steps_open_at(still_open, cutoff)))
 
 
 def on_time_q(end: str = "ended", due: str = "judged_due") -> Q:
@@ -328,20 +410,57 @@ def apply_filters(qs: QuerySet[Dossier], filters: ListFilters) -> QuerySet[Dossi
         qs = qs.filter(procedure_version__procedure__sector__code=filters.sector)
     if filters.procedure:
         qs = qs.filter(procedure_version__procedure__code=filters.procedure)
+    if filters.step_unit and filters.step:
+        qs = qs.filter(_unit_steps_q(filters))
     if filters.stat and filters.stat_from and filters.stat_to:
         start, end, cutoff = stat_bounds(filters.stat_from, filters.stat_to)
         qs = stat_annotate(qs, start, end, cutoff).filter(stat_q(filters.stat))
     return qs
 
 
+class Unindexed(Func):
+    """A column whose condition no index should serve: ``+column`` on SQLite (its documented
+    way), the column itself elsewhere (PostgreSQL's planner has statistics)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 def overdue_rows(qs: QuerySet[Dossier], limit: int = 50) -> list[tuple[Dossier, str]]:
-    """The overdue dossiers of ``qs``, the longest overdue first, each with who holds it."""
-    rows = (
-        apply_filters(qs, ListFilters(overdue=True))
-        .select_related("current_step__assignee", "current_step__unit")
-        .order_by("judged_due", "pk")[:limit]
+    """The overdue dossiers of ``qs`` (``overdue_filter``), the longest overdue first, each with
+    who holds it. The overdue ones' appointments only (not every open dossier's row) are read
+    from two small indexes, those judged by their legal appointment (``dossier_open_due``) and
+    those by one an apology moved (``dossier_open_moved_due``), and sorted here; then the first
+    ``limit`` rows. Both repeat the indexes' condition on the open statuses with literals
+    (``queues.is_open``, as SQLite needs; every overdue dossier has one), keep the receipt out
+    of the index choice and ask no order of the database (SQLite, without statistics, otherwise
+    walked the index of every dossier by appointment, or of the unreturned ones by receipt)."""
+    now = clock.now()
+    open_ = (
+        qs.alias(received=Unindexed("received_at", output_field=DateTimeField()))
+        .filter(
+            is_open(), received__isnull=False, finished_at__isnull=True, returned_at__isnull=True
+        )
+        .exclude(status=Status.STOPPED)
+        .order_by()
     )
+    legal = Q(appointment_moves=0) | Q(ruleset__in=LATE_AFTER_APOLOGY)
+    overdue = [
+        *open_.filter(legal, due_at__lt=now).values_list("due_at", "pk"),
+        *open_.filter(appointment_moves__gt=0, promised_due_at__lt=now)
+        .exclude(ruleset__in=LATE_AFTER_APOLOGY)
+        .values_list("promised_due_at", "pk"),
+    ]
+    first = [pk for _due, pk in sorted(overdue)[:limit]]
+    rows = (
+        Dossier.objects.filter(pk__in=first)
+        .annotate(judged_due=judged_due_at())
+        .select_related("current_step__assignee", "current_step__unit")
+    )
+    found = sorted(rows, key=lambda d: (d.judged_due, d.pk))
     return [
         (dossier, QueueRow(dossier, dossier.current_step, None, "", "", "").holder)
-        for dossier in rows
+        for dossier in found
     ]

@@ -57,7 +57,7 @@ TO_RETURN = frozenset({S.FINISHED, S.REFUSED})
 OPINION_OPEN = frozenset({S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
 
 
-def _is_open() -> RawSQL:
+def is_open() -> RawSQL:
     """``status IN OPEN_STATUSES`` written with the statuses as literals, exactly as the partial
     index of open dossiers states it: SQLite uses a partial index only when the query repeats its
     condition, and does not match an ``IN`` of bound parameters to one of literals (the index
@@ -236,7 +236,7 @@ def _tab_filter(
 
 def _dossiers(by_agency: dict[int, Held]) -> QuerySet[Dossier]:
     return (
-        Dossier.objects.filter(_is_open())
+        Dossier.objects.filter(is_open())
         .filter(_work_filter(by_agency))
         .annotate(work_due_at=_dossier_due())
     )
@@ -422,7 +422,7 @@ def _unit_scope(by_agency: dict[int, Held]) -> Q | None:
 
 def _unit_open(scope: Q) -> QuerySet[Dossier]:
     """The open dossiers of the scope, read through the partial index of open dossiers."""
-    return Dossier.objects.filter(_is_open()).filter(scope)
+    return Dossier.objects.filter(is_open()).filter(scope)
 
 
 def _unit_dossiers(scope: Q) -> QuerySet[Dossier]:

@@ -180,7 +180,7 @@ def register_month_totals(
 
 def _late() -> RawSQL:
     """``outcome = 'late'`` written as the partial index ``dossier_register_late`` states it:
-    SQLite matches no bound parameter to a partial index's literal (``queues._is_open``)."""
+    SQLite matches no bound parameter to a partial index's literal (``queues.is_open``)."""
     assert Outcome.LATE.value.isidentifier()
     sql = f'"dossiers_dossier"."outcome" = \'{Outcome.LATE.value}\''
     return RawSQL(sql, [], output_field=BooleanField())  # noqa: S611 (no user input)

@@ -8,11 +8,10 @@ dossiers). Every figure is a count, so the parts' counts add up.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -31,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Least, Round
 
+from isogov.accounts.models import Unit
 from isogov.catalog.models import AgencyProcedure, ProcedureVersion
 from isogov.catalog.transitions import VersionStatus
 from isogov.dossiers import listing
@@ -79,14 +79,8 @@ def ended_at() -> Case:
     return listing.ended_at()
 
 
-class Unindexed(Func):
-    """A column whose condition no index should serve: ``+column`` on SQLite (its documented
-    way), the column itself elsewhere (PostgreSQL's planner has statistics)."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+# A column whose condition no index should serve (``+column`` on SQLite).
+Unindexed = listing.Unindexed
 
 
 # A bound no dossier's end reaches: the ended part is then a closed range of the index of
@@ -125,7 +119,7 @@ def dossier_counts(ctx: Context) -> dict[str, int]:
     return ctx.once("dossier_counts", lambda: _dossier_counts(ctx))
 
 
-def _aggregates(ctx: Context, *, distinct: bool = False) -> dict[str, Any]:
+def _aggregates(ctx: Context) -> dict[str, Any]:
     start, end, cutoff = ctx.start, ctx.end, ctx.cutoff
     received = Q(received_at__gte=start, received_at__lt=end)
     finished = Q(finished_at__gte=start, finished_at__lt=end) & ~Q(status=Status.STOPPED)
@@ -133,7 +127,7 @@ def _aggregates(ctx: Context, *, distinct: bool = False) -> dict[str, Any]:
     online = Q(channel_kind__in=ONLINE_CHANNELS)
 
     def count(condition: Q) -> Count:
-        return Count("pk", filter=condition, distinct=distinct)
+        return Count("pk", filter=condition)
 
     aggregates: dict[str, Any] = {
         "handled": count(handled),
@@ -151,12 +145,10 @@ def _aggregates(ctx: Context, *, distinct: bool = False) -> dict[str, Any]:
         "with_result": count(finished & ~Q(result_number="")),
         "with_e_result": count(finished & ~Q(result_number="") & ~Q(result_file="")),
     }
-    if not distinct:
-        # 2.2: seconds from receipt to the end of processing (``processing_time``); a sum, so
-        # not over the join of ``dossier_counts_by_unit``.
-        aggregates["finished_seconds"] = Sum(
-            rounded_seconds("received_at", "finished_at"), filter=finished
-        )
+    # 2.2: seconds from receipt to the end of processing (``processing_time``).
+    aggregates["finished_seconds"] = Sum(
+        rounded_seconds("received_at", "finished_at"), filter=finished
+    )
     return aggregates
 
 
@@ -191,62 +183,72 @@ def _dossier_counts(ctx: Context) -> dict[str, int]:
     return totals
 
 
-# The counts ``dossier_counts_by_unit`` gives (every one but the 2.2 sum).
-UNIT_COUNT_KEYS = (
-    "handled",
-    "on_time",
-    "open_at_end",
-    "overdue_at_end",
-    "received",
-    "received_online",
-    "received_online_late",
-    "finished",
-    "finished_late",
-    "stopped",
-    "with_result",
-    "with_e_result",
-)
+# The counts of the units' steps (docs/indicators.md, "Units ranked by their steps"): finished in
+# the period, of them late (the step's own outcome), open at its end, of them past their due time.
+STEP_KEYS = ("steps_finished", "steps_finished_late", "steps_open", "steps_overdue")
 
 
-def dossier_counts_by_unit(
-    ctx: Context, keys: Iterable[str] = UNIT_COUNT_KEYS
-) -> dict[int, dict[str, int]]:
-    """``dossier_counts`` of every unit of the agency at once (only the counts named in
-    ``keys``): unit id → counts, one grouped query per part. [A] A unit's dossiers are those
-    that reached one of its steps (the unit scope of ``scoped_dossiers``), each counted once
-    per unit."""
-    every = _aggregates(ctx, distinct=True)
-    keys = list(keys)
-    # Each (unit, dossier) pair once with the dossier's 0/1 flags, then the flags summed per
-    # unit: one distinct pass over the join instead of one distinct count per figure (about
-    # half the CPU at 1,000,000 dossiers, docs/benchmarks.md).
-    flags = {
-        f"is_{key}": Case(
-            When(every[key].filter, then=Value(1)), default=Value(0), output_field=IntegerField()
+def _scoped_steps(ctx: Context) -> QuerySet[DossierStep]:
+    if ctx.scope.unit is not None:
+        steps = listing.counted_steps().filter(unit_id=ctx.scope.unit.pk)
+    else:
+        units = Unit.objects.filter(agency_id=ctx.scope.agency.pk).values("pk")
+        steps = listing.counted_steps().filter(unit_id__in=units)
+    scope = ctx.scope
+    if scope.sector is not None or scope.procedure is not None or scope.officer is not None:
+        whole_units = dataclasses.replace(scope, unit=None)
+        steps = steps.filter(
+            dossier__in=scoped_dossiers(ctx.narrowed(whole_units, {})).values("pk")
         )
-        for key in keys
-    }
-    quote = connection.ops.quote_name
-    sums = ", ".join(f"SUM({quote(name)})" for name in flags)
+    return steps
+
+
+def step_counts_by_unit(ctx: Context) -> dict[int, dict[str, int]]:
+    """Unit id → ``STEP_KEYS`` of the scope's units over the period, from two grouped queries:
+    the counted steps finished in it (through the index of finished steps by unit), and those
+    open at its end (now while it runs: the index of open steps) whose dossier had not ended and
+    was not waiting for a supplement then (``listing.steps_open_at``)."""
+    start, end, cutoff = ctx.start, ctx.end, ctx.cutoff
+    steps = _scoped_steps(ctx)
     found: dict[int, dict[str, int]] = {}
-    for annotated in _counted_parts(ctx):
-        pairs = (
-            annotated.filter(steps__unit_id__isnull=False, steps__received_at__isnull=False)
+
+    def add(unit: int, **counts: int) -> None:
+        totals = found.setdefault(unit, dict.fromkeys(STEP_KEYS, 0))
+        for key, value in counts.items():
+            totals[key] += value
+
+    finished = (
+        steps.filter(finished_at__gte=start, finished_at__lt=end)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(outcome="late")))
+    )
+    for row in finished:
+        add(row["unit_id"], steps_finished=row["n"], steps_finished_late=row["late"])
+    # Two parts, each through its own index: not finished, and finished after the cut-off.
+    for part in (steps.filter(finished_at__isnull=True), steps.filter(finished_at__gte=cutoff)):
+        still_open = (
+            listing.steps_open_at(part, cutoff)
             .order_by()
-            .values(unit=F("steps__unit_id"), dossier=F("pk"), **flags)
-            .distinct()
+            .values("unit_id")
+            .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=cutoff)))
         )
-        sql, params = pairs.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('unit')}, {sums} FROM ({sql}) pairs GROUP BY {quote('unit')}",  # noqa: S608
-                params,
-            )
-            for unit, *values in cursor.fetchall():
-                totals = found.setdefault(unit, dict.fromkeys(keys, 0))
-                for key, value in zip(keys, values, strict=True):
-                    totals[key] += value or 0
+        for row in still_open:
+            add(row["unit_id"], steps_open=row["n"], steps_overdue=row["overdue"])
     return found
+
+
+def step_counts(ctx: Context) -> dict[str, int]:
+    """``STEP_KEYS`` of the scope (one unit, or every unit of the agency together)."""
+
+    def compute() -> dict[str, int]:
+        totals = dict.fromkeys(STEP_KEYS, 0)
+        for counts in step_counts_by_unit(ctx).values():
+            for key in STEP_KEYS:
+                totals[key] += counts[key]
+        return totals
+
+    return ctx.once("step_counts", compute)
 
 
 class SecondsBetween(Func):

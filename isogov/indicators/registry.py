@@ -287,21 +287,7 @@ def compute_all(
     return [_result(REGISTRY[code], ctx) for code in wanted]
 
 
-# The measures that read only ``queries.dossier_counts``, with the counts each reads:
-# ``evaluate_by_unit`` gives them for every unit in one grouped query.
-BY_UNIT_COUNTS: dict[str, tuple[str, ...]] = {
-    "2.1": ("handled", "on_time"),
-    "count.received": ("received",),
-    "count.finished": ("finished",),
-    "count.finished_late": ("finished_late",),
-    "count.overdue_at_end": ("overdue_at_end",),
-    "count.open_at_end": ("open_at_end",),
-    "count.stopped": ("stopped",),
-}
-BY_UNIT_CODES = frozenset(BY_UNIT_COUNTS)
-
-
-def evaluate_by_unit(
+def evaluate_units(
     agency: Agency,
     units: Iterable[Unit],
     date_from: dt.date,
@@ -310,22 +296,27 @@ def evaluate_by_unit(
     only: Iterable[str],
 ) -> dict[int, list[Result]]:
     """Unit id → the same results as ``evaluate_all(Scope(agency, unit=unit), …, only=…)`` for
-    every unit, from one grouped query per part instead of a few queries per unit. Only the
-    ``BY_UNIT_CODES`` measures (dossier counts) may be asked."""
+    every unit, for the measures of its own steps (``codes("steps")``, docs/indicators.md
+    "Units ranked by their steps"). A period with a stored day is composed from the days' unit
+    parts (``rollup``: today read live, through the small indexes of today's finished and the
+    open steps); another one is counted live in two grouped queries."""
     _load()
     wanted = list(only)
-    if not set(wanted) <= BY_UNIT_CODES:
-        raise ValueError(f"not countable by unit: {sorted(set(wanted) - BY_UNIT_CODES)}")
-    from . import queries
+    if not set(wanted) <= set(codes("steps")):
+        raise ValueError(
+            f"not a measure of the units' steps: {sorted(set(wanted) - set(codes('steps')))}"
+        )
+    from . import queries, rollup
 
     whole = Context(Scope(agency=agency), date_from, date_to)
-    # Only the counts the measures asked for read (a measure reading another fails loudly).
-    keys = sorted({key for code in wanted for key in BY_UNIT_COUNTS[code]})
-    grouped = queries.dossier_counts_by_unit(whole, keys)
+    parts = rollup.period_unit_parts(agency, date_from, date_to)
+    grouped = (
+        rollup.compose_units(parts) if parts is not None else queries.step_counts_by_unit(whole)
+    )
     results = {}
     for unit in units:
-        counts = grouped.get(unit.pk, dict.fromkeys(keys, 0))
-        ctx = whole.narrowed(Scope(agency=agency, unit=unit), {"dossier_counts": counts})
+        counts = grouped.get(unit.pk, dict.fromkeys(queries.STEP_KEYS, 0))
+        ctx = whole.narrowed(Scope(agency=agency, unit=unit), {"step_counts": counts})
         results[unit.pk] = [_result(REGISTRY[code], ctx) for code in wanted]
     return results
 

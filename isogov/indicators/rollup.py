@@ -10,7 +10,11 @@ backfill ``isogov indicators snapshots``) whose ``parts`` hold exact integer cou
   of the dossiers received (digitised, with fees, paid online);
 - stocks at the day's end, read from the period's last day only: dossiers open, overdue, open
   and still within their appointment, open with a dislike;
-- the procedures that received an online dossier that day, which compose as a union (3.2).
+- the procedures that received an online dossier that day, which compose as a union (3.2);
+- per unit (``units``: unit id → ``UNIT_KEYS``), its counted steps finished that day and, of
+  them, late (flows), and its steps open at the day's end and, of them, past due (stocks): the
+  units ranked by their steps (``evaluate_units``) and the ``steps.*`` measures compose from
+  these. A day stored before it kept them gets them added (``add_unit_parts``).
 
 A period's ``dossier_counts`` then follows from indicators.md A 2.1: the dossiers received or
 handled in a period are those that ended in it plus those still open at its end, so
@@ -34,8 +38,9 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 
-from isogov.accounts.models import Agency
+from isogov.accounts.models import Agency, Unit
 from isogov.core import clock
+from isogov.dossiers import listing
 from isogov.dossiers.models import (
     ClockStop,
     Dossier,
@@ -50,10 +55,12 @@ from isogov.feedback import selectors as feedback
 from .queries import (
     LATE_AFTER_APOLOGY,
     ONLINE_CHANNELS,
+    STEP_KEYS,
     _annotated,
     _parts,
     rounded_seconds,
     scoped_dossiers,
+    step_counts_by_unit,
 )
 from .registry import Context, Result, Scope
 
@@ -79,6 +86,10 @@ STOCKS = ("open_at_end", "overdue_at_end", "open_on_time", "open_disliked")
 ONLINE_PROCEDURES = "online_procedures"
 # The version of the parts' layout: a stored day of another version is read live again.
 VERSION = 1
+# Per unit, in this order (a list in the stored JSON): the flows, then the stocks.
+UNIT_KEYS = STEP_KEYS
+UNIT_FLOWS = ("steps_finished", "steps_finished_late")
+UNITS = "units"
 
 
 def empty_parts() -> dict[str, Any]:
@@ -92,9 +103,12 @@ def _local_date(value: dt.datetime) -> dt.date:
     return clock.to_local(value).date()
 
 
-def day_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[dt.date, dict]:
+def day_parts(
+    agency: Agency, date_from: dt.date, date_to: dt.date, *, units: bool = False
+) -> dict[dt.date, dict]:
     """The parts of every day from ``date_from`` to ``date_to`` (at most today, whose stocks are
-    taken now), from one read of the dossiers those days concern."""
+    taken now), from one read of the dossiers those days concern; with ``units``, the units'
+    parts too (a stored day keeps them)."""
     today = clock.today()
     date_to = min(date_to, today)
     days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
@@ -245,7 +259,122 @@ def day_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[dt.d
             result[days[i]][key] = running
     for parts in result.values():
         parts[ONLINE_PROCEDURES].sort()
+    if units:
+        for day, unit_parts in unit_day_parts(agency, date_from, date_to).items():
+            result[day][UNITS] = unit_parts
     return result
+
+
+def _as_stored(counts: dict[int, dict[str, int]]) -> dict[str, list[int]]:
+    return {
+        str(unit): [c[key] for key in UNIT_KEYS]
+        for unit, c in sorted(counts.items())
+        if any(c.values())
+    }
+
+
+def unit_day_parts(
+    agency: Agency, date_from: dt.date, date_to: dt.date
+) -> dict[dt.date, dict[str, list[int]]]:
+    """Every day's unit parts (``units`` of the module's text) from ``date_from`` to ``date_to``:
+    the closed days from one read of the steps those days concern (finished in the range, or
+    open at one of its days' ends, with their dossier's end and its supplement waits), today's
+    from the live grouped counts (its stocks now)."""
+    today = clock.today()
+    date_to = min(date_to, today)
+    days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
+    if not days:
+        return {}
+    found: dict[dt.date, dict[int, dict[str, int]]] = {day: {} for day in days}
+    closed = len(days) if date_to < today else len(days) - 1
+    if closed < len(days):
+        ctx = Context(Scope(agency=agency), today, today)
+        found[today] = step_counts_by_unit(ctx)
+    if closed:
+        _closed_unit_days(agency, days[:closed], found)
+    return {day: _as_stored(found[day]) for day in days}
+
+
+def _closed_unit_days(
+    agency: Agency, days: list[dt.date], found: dict[dt.date, dict[int, dict[str, int]]]
+) -> None:
+    """``found`` filled for the closed ``days`` (contiguous). A step is open at day *i*'s end
+    when received before it and neither it nor its dossier ended by then, and its dossier was
+    not waiting for a supplement then (``listing.steps_open_at`` at each day's end); the stocks
+    are counted by difference arrays over the day indices."""
+    first_day = days[0]
+    ctx = Context(Scope(agency=agency), days[0], days[-1])
+    start, end = ctx.start, ctx.end
+    units = list(Unit.objects.filter(agency_id=agency.pk).values_list("pk", flat=True))
+    steps = (
+        listing.counted_steps()
+        .filter(unit_id__in=units, received_at__lt=end)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start))
+        .annotate(dossier_ended=listing.ended_at("dossier__"))
+        .order_by()
+        .values_list(
+            "unit_id",
+            "dossier_id",
+            "received_at",
+            "finished_at",
+            "due_at",
+            "outcome",
+            "dossier_ended",
+        )
+    )
+    waits: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    for dossier, started, ended in (
+        ClockStop.objects.filter(dossier__agency_id=agency.pk, started_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+        .order_by()
+        .values_list("dossier_id", "started_at", "ended_at")
+    ):
+        waits.setdefault(dossier, []).append((started, ended))
+    n = len(days)
+    diffs: dict[int, dict[str, list[int]]] = {}
+
+    def index(moment: dt.datetime) -> int:
+        return (_local_date(moment) - first_day).days
+
+    def span(unit: int, key: str, lo: int, hi: int, delta: int = 1) -> None:
+        lo, hi = max(lo, 0), min(hi, n - 1)
+        if lo <= hi:
+            d = diffs.setdefault(
+                unit, {"steps_open": [0] * (n + 1), "steps_overdue": [0] * (n + 1)}
+            )
+            d[key][lo] += delta
+            d[key][hi + 1] -= delta
+
+    for unit, dossier, received_at, finished_at, due_at, outcome, ended in steps.iterator(
+        chunk_size=5000
+    ):
+        if finished_at is not None and start <= finished_at < end:
+            counts = found[_local_date(finished_at)].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
+            counts["steps_finished"] += 1
+            counts["steps_finished_late"] += outcome == "late"
+        # Open at day i's end (i from the day of receipt) until the day before the first of
+        # its finish and its dossier's end.
+        assert received_at is not None  # counted steps are received
+        lo = index(received_at)
+        closing: list[dt.datetime] = [m for m in (finished_at, ended) if m is not None]
+        hi = index(min(closing)) - 1 if closing else n - 1
+        if lo > hi:
+            continue
+        due = n if due_at is None else index(due_at)
+        for key, first in (("steps_open", lo), ("steps_overdue", max(lo, due))):
+            span(unit, key, first, hi)
+            for started, resumed in waits.get(dossier, ()):
+                # Waiting at day i's end: stopped before it, resumed at or after it.
+                wait_hi = n - 1 if resumed is None else index(resumed) - 1
+                span(unit, key, max(first, index(started)), min(hi, wait_hi), -1)
+    for unit, d in diffs.items():
+        running = dict.fromkeys(d, 0)
+        for i, day in enumerate(days):
+            for key, diff in d.items():
+                running[key] += diff[i]
+            if any(running.values()):
+                counts = found[day].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
+                counts.update(running)
 
 
 def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
@@ -278,7 +407,15 @@ def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
             )
         },
     }
+    memo: dict[str, Any] = {}
+    if all(UNITS in parts for parts in parts_in_order):
+        steps = dict.fromkeys(UNIT_KEYS, 0)
+        for unit_counts in compose_units(parts_in_order).values():
+            for key in UNIT_KEYS:
+                steps[key] += unit_counts[key]
+        memo["step_counts"] = steps
     return {
+        **memo,
         "dossier_counts": counts,
         "processing_time": (
             total["finished"],
@@ -288,6 +425,20 @@ def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
         "online_used": online,
         "handled_where:disliked": total["ended_disliked"] + last["open_disliked"],
     }
+
+
+def compose_units(parts_in_order: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+    """Unit id → ``UNIT_KEYS`` of a period from its days' parts in order: the flows summed,
+    the stocks of the last day."""
+    found: dict[int, dict[str, int]] = {}
+    for i, parts in enumerate(parts_in_order):
+        last = i == len(parts_in_order) - 1
+        for unit, values in parts[UNITS].items():
+            counts = found.setdefault(int(unit), dict.fromkeys(UNIT_KEYS, 0))
+            for key, value in zip(UNIT_KEYS, values, strict=True):
+                if key in UNIT_FLOWS or last:
+                    counts[key] += value
+    return found
 
 
 # The measures whose figure comes from composed parts alone (the others are computed live,
@@ -306,6 +457,9 @@ COMPOSED = frozenset(
         "count.overdue_at_end",
         "count.open_at_end",
         "count.stopped",
+        "steps.on_time",
+        "steps.handled",
+        "steps.overdue_at_end",
     }
 )
 # Composed from parts, with a live part: 3.2 (the union of procedures, over the catalogue's
@@ -328,11 +482,17 @@ def stored_parts(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[d
 
 
 def period_parts(
-    agency: Agency, date_from: dt.date, date_to: dt.date, *, require_stored: bool = True
+    agency: Agency,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    require_stored: bool = True,
+    units: bool = False,
 ) -> list[dict[str, Any]] | None:
     """The parts of every day of the period up to today: stored ones, the others read live
     (contiguous runs at once). None when the period has no stored day and ``require_stored``
-    (the caller then computes the period live, as one query set)."""
+    (the caller then computes the period live, as one query set). With ``units``, every day
+    has its units' parts (today's read once per page, like today's other parts)."""
     today = clock.today()
     last = min(date_to, today)
     if date_from > last:
@@ -344,15 +504,27 @@ def period_parts(
     parts: dict[dt.date, dict] = dict(stored)
     if last == today:
         parts[today] = _today_parts_once(agency)
-    run: list[dt.date] = []
-    for day in [*days, None]:
-        if day is not None and day not in parts:
-            run.append(day)
-            continue
-        if run:
-            parts.update(day_parts(agency, run[0], run[-1]))
-            run = []
+    for first, last_day in _runs([day for day in days if day not in parts]):
+        parts.update(day_parts(agency, first, last_day, units=units))
+    if units:
+        if last == today:
+            parts[today] = {**parts[today], UNITS: _today_units_once(agency)}
+        # Days stored before they kept their units' parts: those read for the days alone.
+        for first, last_day in _runs([day for day in days if UNITS not in parts[day]]):
+            for day, unit_parts in unit_day_parts(agency, first, last_day).items():
+                parts[day] = {**parts[day], UNITS: unit_parts}
     return [parts[day] for day in days]
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The contiguous runs of ``days`` (in order) as (first, last)."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def _any_dislike(agency: Agency) -> bool:
@@ -426,6 +598,18 @@ def today_parts(agency: Agency) -> dict[str, Any]:
     return parts
 
 
+def _today_units_once(agency: Agency) -> dict[str, list[int]]:
+    """Today's units' parts (``unit_day_parts`` of today: its steps finished, those open now),
+    read once within ``today_read_once``."""
+    read = _TODAY.get()
+    key = -agency.pk  # beside the agency's other parts of today
+    if read is None:
+        return unit_day_parts(agency, clock.today(), clock.today())[clock.today()]
+    if key not in read:
+        read[key] = unit_day_parts(agency, clock.today(), clock.today())[clock.today()]
+    return read[key]
+
+
 def compose(
     scope: Scope, date_from: dt.date, date_to: dt.date, wanted: Iterable[str]
 ) -> list[Result] | None:
@@ -433,7 +617,9 @@ def compose(
     None when no day of it is stored."""
     if scope.key:
         return None
-    parts = period_parts(scope.agency, date_from, date_to)
+    wanted = list(wanted)
+    units = any(code.startswith("steps.") for code in wanted)
+    parts = period_parts(scope.agency, date_from, date_to, units=units)
     if parts is None:
         return None
     return compose_results(scope, date_from, date_to, wanted, parts)
@@ -460,3 +646,54 @@ def missing_days(agency: Agency, date_from: dt.date, date_to: dt.date) -> list[d
     stored = stored_parts(agency, date_from, date_to)
     days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
     return [day for day in days if day not in stored]
+
+
+def days_without_units(agency: Agency, date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """The closed days of the range stored with their parts but not their units' (stored
+    before the parts kept them)."""
+    stored = stored_parts(agency, date_from, date_to)
+    return sorted(day for day, parts in stored.items() if UNITS not in parts)
+
+
+def add_unit_parts(agency: Agency, days: list[dt.date]) -> int:
+    """Add the units' parts to the stored days ``days`` (their other parts and figures are
+    left as they were); returns how many were updated."""
+    from .models import IndicatorSnapshot
+
+    updated = 0
+    for first, last in _runs(days):
+        units = unit_day_parts(agency, first, last)
+        rows = IndicatorSnapshot.objects.select_for_update().filter(
+            agency=agency,
+            scope_key="",
+            date_from__gte=first,
+            date_from__lte=last,
+            date_to=F("date_from"),
+        )
+        for row in rows:
+            row.parts = {**row.parts, UNITS: units[row.date_from]}
+            row.save(update_fields=["parts"])
+            updated += 1
+    return updated
+
+
+def period_unit_parts(
+    agency: Agency, date_from: dt.date, date_to: dt.date
+) -> list[dict[str, Any]] | None:
+    """The units' parts (``{UNITS: …}``) of every day of the period up to today, for
+    ``compose_units``: the stored days', the others read for those days alone, today's once per
+    page; the agency's other parts are not read. None when the period has no stored day."""
+    today = clock.today()
+    last = min(date_to, today)
+    if date_from > last:
+        return None
+    stored = stored_parts(agency, date_from, min(last, today - dt.timedelta(days=1)))
+    if not stored:
+        return None
+    days = [date_from + dt.timedelta(days=i) for i in range((last - date_from).days + 1)]
+    units = {day: parts[UNITS] for day, parts in stored.items() if UNITS in parts}
+    if last == today:
+        units[today] = _today_units_once(agency)
+    for first, last_day in _runs([day for day in days if day not in units]):
+        units.update(unit_day_parts(agency, first, last_day))
+    return [{UNITS: units[day]} for day in days]

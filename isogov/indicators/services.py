@@ -38,11 +38,17 @@ def snapshot_take(
     if existing is not None:
         if date_from == date_to and not existing.parts:
             # A day stored before days kept their parts: add them, keep its figures.
-            existing.parts = rollup.day_parts(agency, date_from, date_to)[date_from]
+            existing.parts = rollup.day_parts(agency, date_from, date_to, units=True)[date_from]
             existing.save(update_fields=["parts"])
+        elif date_from == date_to and rollup.UNITS not in existing.parts:
+            # Stored before days kept their units' parts: add those only.
+            rollup.add_unit_parts(agency, [date_from])
+            existing.refresh_from_db()
         return existing, False
     if date_from == date_to:
-        snapshot = _day_snapshot(agency, date_from, rollup.day_parts(agency, date_from, date_to))
+        snapshot = _day_snapshot(
+            agency, date_from, rollup.day_parts(agency, date_from, date_to, units=True)
+        )
         snapshot.save()
     else:
         results = compute_all(Scope(agency=agency), date_from, date_to, group_prefix="")
@@ -91,7 +97,8 @@ def snapshots_backfill(
     """Store the daily snapshot of every closed day of the range that has none (or has one
     without parts), a month at a time, each month in its own transaction: a second run stores
     nothing, and an interrupted one resumes at the first month not stored. Returns the days
-    stored. One audit event per month stored."""
+    stored. One audit event per month stored. A stored day without its units' parts gets them
+    (its other parts and figures left as they were)."""
     date_to = min(date_to, clock.today() - dt.timedelta(days=1))
     if date_from > date_to:
         return 0
@@ -108,6 +115,9 @@ def snapshots_backfill(
         missing = rollup.missing_days(agency, first, last)
         if missing:
             stored += _backfill_days(agency, missing)
+        without_units = rollup.days_without_units(agency, first, last)
+        if without_units:
+            _add_unit_parts(agency, without_units)
         done += (last - first).days + 1
         if progress is not None:
             progress(done, total)
@@ -116,7 +126,7 @@ def snapshots_backfill(
 
 @transaction.atomic
 def _backfill_days(agency: Agency, missing: list[dt.date]) -> int:
-    parts = rollup.day_parts(agency, missing[0], missing[-1])
+    parts = rollup.day_parts(agency, missing[0], missing[-1], units=True)
     without_parts = {
         row.date_from: row
         for row in IndicatorSnapshot.objects.select_for_update().filter(
@@ -140,6 +150,18 @@ def _backfill_days(agency: Agency, missing: list[dt.date]) -> int:
         after={"from": missing[0].isoformat(), "to": missing[-1].isoformat(), "days": len(missing)},
     )
     return len(missing)
+
+
+@transaction.atomic
+def _add_unit_parts(agency: Agency, days: list[dt.date]) -> None:
+    rollup.add_unit_parts(agency, days)
+    audit_record(
+        actor=None,
+        action="indicator_snapshot.units_added",
+        target=agency,
+        agency=agency,
+        after={"from": days[0].isoformat(), "to": days[-1].isoformat(), "days": len(days)},
+    )
 
 
 @transaction.atomic

@@ -297,6 +297,21 @@ class Dossier(VersionedModel):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="dossier_open_by_status",
             ),
+            # The leader's overdue list (listing.overdue_rows): only the open dossiers past
+            # their appointment (per open status, those before now), not every open dossier;
+            # the few whose appointment an apology moved by that moved appointment.
+            models.Index(
+                fields=["agency", "status", "due_at"],
+                condition=models.Q(status__in=OPEN_STATUSES, finished_at__isnull=True),
+                name="dossier_open_due",
+            ),
+            models.Index(
+                fields=["agency", "status", "promised_due_at"],
+                condition=models.Q(
+                    status__in=OPEN_STATUSES, finished_at__isnull=True, appointment_moves__gt=0
+                ),
+                name="dossier_open_moved_due",
+            ),
             models.Index(fields=["applicant_phone_key"], name="dossier_phone_key"),
             models.Index(fields=["applicant_id_key"], name="dossier_id_key"),
             # The hourly closure of unanswered supplement requests (tasks.py) reads only the

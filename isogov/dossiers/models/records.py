@@ -86,7 +86,24 @@ class DossierStep(models.Model):
                 fields=["unit", "due_at"],
                 condition=models.Q(kind="opinion", finished_at__isnull=True),
                 name="dossierstep_open_opinion",
-            )
+            ),
+            # The units ranked by their steps (docs/indicators.md): today's steps finished per
+            # unit, and the steps open now, each read from its own small index (the outcome and
+            # the due time in it), not from the millions of steps of the history.
+            models.Index(
+                fields=["unit", "finished_at", "outcome"],
+                condition=models.Q(
+                    finished_at__isnull=False, is_counted=True, received_at__isnull=False
+                ),
+                name="dossierstep_unit_finished",
+            ),
+            models.Index(
+                fields=["unit", "due_at", "dossier"],
+                condition=models.Q(
+                    finished_at__isnull=True, is_counted=True, received_at__isnull=False
+                ),
+                name="dossierstep_unit_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from isogov.accounts.services import unit_create
 from isogov.dossiers.tests.conftest import at
-from isogov.indicators.registry import BY_UNIT_CODES, Scope, evaluate_all, evaluate_by_unit
+from isogov.indicators.registry import Scope, codes, evaluate_all, evaluate_units
 
 from .conftest import March, receive
 
@@ -93,24 +93,69 @@ def test_a_handful_of_queries_however_many_dossiers(client: Any, desk: Any, marc
     assert count() == before
     # Bounded, not by the dossiers nor by the units: the session and the queue's counts (~15),
     # the registry's aggregates (this month and last: 3 each; the year's 766 set: ~14; every
-    # unit at once: 3 grouped), the look-up of each period's daily snapshots (1 each) and the
-    # overdue list (1).
-    assert before <= 55, before
+    # unit at once: its stored days and today's 3 grouped counts), the look-up of each period's
+    # daily snapshots (1 each) and the overdue list (2, and its rows).
+    assert before <= 58, before
     unit_create(actor=None, agency=desk.department, code="PX", name="Phòng thêm", is_one_stop=False)
     assert count() == before
 
 
+def test_the_units_are_ranked_by_their_own_steps_by_hand(
+    client: Any, desk: Any, march: March
+) -> None:
+    """March to 31/3 15:00. Counted steps of a unit (the last, uncounted return step left out):
+    MC received A, B (finished on time), D1 (due 30/3 11:00) and D2 (due 25/3 11:00), both
+    open and past due now; E's step is open but E was withdrawn and stopped, so it is not. BCXB
+    finished four steps of A on time and four of B, the last one minute late; VP one of each."""
+    leader = _dashboard(client, desk).context["leader"]
+    rows = {row["unit"].code: row for row in leader["units"]}
+    expected = {  # unit: (on time, handled, overdue now, rate)
+        "MC": (2, 4, 2, "50.00"),
+        "BCXB": (7, 8, 0, "87.50"),
+        "VP": (2, 2, 0, "100.00"),
+    }
+    for code, (on_time, handled, overdue, rate) in expected.items():
+        row = rows[code]
+        assert (row["rate"].numerator, row["rate"].denominator) == (on_time, handled), code
+        assert str(row["rate"].value) == rate
+        assert (row["handled"].value, row["overdue"].value) == (handled, overdue), code
+    # Ranked by the rate, best first; a unit with no step last.
+    ranked = [row["unit"].code for row in leader["units"]]
+    assert ranked[:3] == ["VP", "BCXB", "MC"]
+    assert all(row["rate"].value is None for row in leader["units"][3:])
+    # Each number opens the dossiers of those steps.
+    m = march
+    lists = {
+        ("MC", "handled_url"): {m.at_appointment, m.late_one_minute, m.open_within, m.open_overdue},
+        ("MC", "overdue_url"): {m.open_within, m.open_overdue},
+        ("BCXB", "handled_url"): {m.at_appointment, m.late_one_minute},
+        ("BCXB", "overdue_url"): set(),
+    }
+    for (code, key), dossiers in lists.items():
+        url = rows[code][key]
+        if not dossiers:
+            with time_machine.travel(NOW, tick=False):
+                response = client.get(url)
+            assert response.status_code == 200 and not response.context["results"]
+            continue
+        assert _codes(client, url) == {d.code for d in dossiers}, (code, key)
+
+
 def test_the_units_grouped_figures_are_each_units_own(desk: Any, march: March) -> None:
+    """``evaluate_units`` (grouped, no stored day here: live) equals each unit's own scope, this
+    month and February (closed: F's steps, all on time, none open at its end)."""
     agency = desk.department
     units = list(agency.units.all())
-    codes = sorted(BY_UNIT_CODES)
+    steps = codes("steps")
     for period in ((at(3, 1, 0).date(), NOW.date()), (at(2, 1, 0).date(), at(2, 28, 0).date())):
         with time_machine.travel(NOW, tick=False):
-            grouped = evaluate_by_unit(agency, units, *period, only=codes)
+            grouped = evaluate_units(agency, units, *period, only=steps)
             for unit in units:
-                alone = evaluate_all(Scope(agency=agency, unit=unit), *period, only=codes)
+                alone = evaluate_all(Scope(agency=agency, unit=unit), *period, only=steps)
                 assert grouped[unit.pk] == alone, unit.code
-    assert any(r.value for rs in grouped.values() for r in rs if r.code == "count.received")
+    february = {u.code: rs for u in units for rs in [grouped[u.pk]]}
+    assert [r.value for r in february["BCXB"]] == [100, 4, 0]
+    assert [r.value for r in february["MC"]] == [100, 1, 0]
 
 
 def test_an_officer_sees_no_leader_figures(client: Any, desk: Any) -> None:

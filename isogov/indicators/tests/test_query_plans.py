@@ -51,3 +51,36 @@ def test_the_dossiers_ended_in_a_running_period_are_counted_through_their_end(de
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         assert "INDEX dossier_agency_finished" in plan, plan
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL's depends on its statistics)"
+)
+def test_today_s_unit_steps_and_the_overdue_list_read_their_small_indexes(desk: Any) -> None:
+    """The leader's dashboard live parts (docs/indicators.md, "Units ranked by their steps";
+    docs/dashboards.md): today's finished steps and the open steps per unit, and the overdue
+    dossiers, each from its partial index, never every step or every open dossier."""
+    from isogov.dossiers.listing import overdue_rows
+    from isogov.dossiers.models import Dossier
+
+    today = clock.today()
+    ctx = Context(Scope(agency=desk.department), today, today)
+    with CaptureQueriesContext(connection) as captured:
+        queries.step_counts_by_unit(ctx)
+        overdue_rows(Dossier.objects.filter(agency=desk.department))
+    plans = []
+    for q in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + q["sql"])
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    expected = [
+        "dossierstep_unit_finished",
+        "dossierstep_unit_open",
+        "dossierstep_unit_finished",
+        "dossier_open_due",
+        "dossier_open_moved_due",
+    ]
+    # Then, when there are some, the first overdue rows by their primary key.
+    assert len(plans) == len(expected), plans
+    for plan, index in zip(plans, expected, strict=True):
+        assert f"INDEX {index} " in plan, plan

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from isogov.core import clock
 from isogov.dossiers.generator import demo_generate
@@ -21,7 +22,7 @@ from isogov.dossiers.models import Dossier
 from isogov.dossiers.transitions import Status
 from isogov.indicators import rollup
 from isogov.indicators.models import IndicatorSnapshot
-from isogov.indicators.registry import Scope, codes, compute_all, evaluate_all
+from isogov.indicators.registry import Scope, codes, compute_all, evaluate_all, evaluate_units
 from isogov.indicators.services import snapshot_take, snapshots_backfill
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,53 @@ def test_one_page_reads_today_once_and_the_next_page_again(
         live_year = compute_all(scope, HISTORY[0], today, only=["2.1"])
     assert month == again == live_month
     assert year == live_year
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=list(PERIODS))
+def test_the_units_steps_composed_from_daily_snapshots_equal_the_live_figures(
+    history: Any, period: str
+) -> None:
+    """The units ranked by their own steps (docs/indicators.md): every unit's ``steps.*`` of a
+    period composed from the stored days' unit parts (today live) equals the unit's live scope,
+    and the agency's ``steps.*`` equal their sum."""
+    date_from, date_to = PERIODS[period]
+    units = list(history.units.all())
+    steps = codes("steps")
+    with time_machine.travel(NOW, tick=False):
+        snapshots_backfill(agency=history, date_from=HISTORY[0], date_to=HISTORY[1])
+        assert rollup.period_parts(history, date_from, date_to) is not None
+        composed = evaluate_units(history, units, date_from, date_to, only=steps)
+        for unit in units:
+            live = compute_all(Scope(agency=history, unit=unit), date_from, date_to, only=steps)
+            assert composed[unit.pk] == live, unit.code
+        whole = _figures(compute_all(Scope(agency=history), date_from, date_to, only=steps))
+    handled = sum(rs[1].value or 0 for rs in composed.values())
+    assert int(whole["steps.handled"]["value"]) == handled
+    # Not empty: steps handled, some late, some open and overdue now or at the period's end.
+    rates = [rs[0] for rs in composed.values() if rs[0].denominator]
+    assert rates and any(r.numerator < r.denominator for r in rates)
+
+
+def test_the_units_parts_are_added_to_days_stored_without_them(history: Any) -> None:
+    """Days stored before they kept their units' parts: read for those days alone until the
+    backfill adds them (their other parts untouched), with the same figures."""
+    units = list(history.units.all())
+    steps = codes("steps")
+    february = (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    with time_machine.travel(NOW, tick=False):
+        snapshots_backfill(agency=history, date_from=HISTORY[0], date_to=HISTORY[1])
+        expected = evaluate_units(history, units, *february, only=steps)
+        days = IndicatorSnapshot.objects.filter(
+            agency=history, scope_key="", date_to=F("date_from")
+        )
+        for row in days:
+            row.parts.pop(rollup.UNITS)
+            row.save(update_fields=["parts"])
+        before = {row.pk: row.parts for row in days}
+        assert evaluate_units(history, units, *february, only=steps) == expected
+        assert snapshots_backfill(agency=history, date_from=HISTORY[0], date_to=HISTORY[1]) == 0
+        for row in days.all():
+            assert rollup.UNITS in row.parts
+            assert {k: v for k, v in row.parts.items() if k != rollup.UNITS} == before[row.pk]
+        assert evaluate_units(history, units, *february, only=steps) == expected
+    assert any(rs[1].value for rs in expected.values())
