@@ -465,7 +465,8 @@ class MemoisedCalendar(WorkingCalendar):
             opening = self._openings[start] = self._position(self._next_opening(local))
         if amount_us == 0:
             return super().add_working_us(start, 0)
-        return self.instant(opening + amount_us)
+        instant = self._instants.get(opening + amount_us)  # ``instant``, without its call
+        return self.instant(opening + amount_us) if instant is None else instant
 
     def working_us_between(self, start: dt.datetime, end: dt.datetime) -> int:
         return self.position(end) - self.position(start)

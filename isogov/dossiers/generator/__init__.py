@@ -20,8 +20,8 @@ Speed (docs/benchmarks.md): the batches are worked out in forked worker processe
 one writes (``batches.py``); each batch is one transaction, with SQLite's ``synchronous = OFF``
 and a larger page cache for the run only, and the full-text lines of the batch written in one
 statement (``rows.insert_dossiers``). On SQLite a worker hands its rows over as a database
-image that this process copies with one ``INSERT … SELECT`` per table (``packed.py``);
-elsewhere one ``executemany`` per table (``rows.Batch.write``).
+file (in memory, ``/dev/shm``) that this process copies with one ``INSERT … SELECT`` per table
+(``packed.py``); elsewhere one ``executemany`` per table (``rows.Batch.write``).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy
@@ -283,20 +283,19 @@ def demo_generate(
     # Every plan the run will use, so each process's officers are found once.
     chosen: list[tuple[dt.datetime, IntakePlan, RuleSet]] = []
     rulesets: dict[dt.date, RuleSet] = {}
-    in_force: dict[dt.date, list[str]] = {}
+    in_force: dict[dt.date, list[IntakePlan]] = {}
     for at in receipts:
         day = at.date()
-        codes_ = in_force.get(day)
-        if codes_ is None:  # the procedures with a version in force that day, in the mix
-            codes_ = in_force[day] = [c for c in plans.codes if plans.get(c, day) is not None]
-        if not codes_:
-            raise ValidationFailed(NO_PROCEDURE, details={"agency": [str(NO_PROCEDURE)]})
-        plan = plans.get(rng.choice(codes_), day)
-        assert plan is not None
-        ruleset = rulesets.get(day)
-        if ruleset is None:
-            ruleset = rulesets[day] = ruleset_in_force(day)
-        chosen.append((at, plan, ruleset))
+        day_plans = in_force.get(day)
+        if day_plans is None:  # the plans of the procedures in force that day, in the mix
+            day_plans = in_force[day] = [
+                plan for plan in (plans.get(c, day) for c in plans.codes) if plan is not None
+            ]
+            if not day_plans:
+                raise ValidationFailed(NO_PROCEDURE, details={"agency": [str(NO_PROCEDURE)]})
+            rulesets[day] = ruleset_in_force(day)
+        # The same draw as choosing the procedure's code first (same list length and order).
+        chosen.append((at, rng.choice(day_plans), rulesets[day]))
     distinct = list({plan.version_id: plan for _at, plan, _r in chosen}.values())
     if not distinct:
         raise ValidationFailed(NO_PROCEDURE, details={"agency": [str(NO_PROCEDURE)]})
@@ -320,14 +319,15 @@ def demo_generate(
         chosen=chosen,
         applicants=applicants,
         summaries=SUMMARIES,
-        pack=packed.usable(),
     )
     if workers is None:
         workers = default_workers()
     total = len(chosen)
     done = steps = events = 0
     first_code = last_code = ""
-    with _bulk_settings(), packed.attached() if context.pack else nullcontext():
+    images: AbstractContextManager[str] = packed.attached() if packed.usable() else nullcontext("")
+    with _bulk_settings(), images as directory:
+        context = replace(context, images=directory)
         for made in run(context, jobs, workers):
             if made.image is not None:
                 packed.load(made.image)  # outside the batch's transaction

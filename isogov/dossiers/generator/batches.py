@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import random
 from collections import deque
 from collections.abc import Iterator
@@ -63,9 +64,9 @@ class Made:
     counters: dict[str, int]  # the day and register counters after the batch
     steps: int
     events: int
-    # On SQLite outside a transaction: the rows as a database image (``packed``), the lists
-    # of ``batch`` then empty.
-    image: bytes | None = None
+    # On SQLite outside a transaction: the file of the rows as a database image (``packed``),
+    # the lists of ``batch`` then empty.
+    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Context:
     chosen: list[Chosen]
     applicants: list[Applicant]
     summaries: dict[str, str]
-    pack: bool = False  # hand the rows over as a SQLite image (``packed.usable``)
+    images: str = ""  # the directory of the batches' SQLite images (``packed``), or none
 
 
 _CONTEXT: Context | None = None
@@ -157,8 +158,9 @@ def make(job: Job) -> Made:
     after = {scope: counters.values[scope] for scope in counters.touched}
     batch = maker.batch
     made = Made(job, batch, maker.codes, maker.pending, after, len(batch.steps), len(batch.events))
-    if context.pack:
-        made.image = packed.pack(batch)
+    if context.images:
+        made.image = os.path.join(context.images, f"batch-{job.start}.sqlite3")
+        packed.pack(batch, made.image)
         made.batch = Batch.empty()
     return made
 

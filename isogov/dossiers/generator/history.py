@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -149,12 +150,15 @@ class Simulator:
         self._fates = [fate for fate, _share in FATES]
         # ``choices`` with these cumulative weights draws as with the shares (it sums them so).
         self._cum_weights = list(accumulate(share for _fate, share in FATES))
+        self._total = self._cum_weights[-1] + 0.0
+        self._last_fate = len(self._fates) - 1
         # The answers of the pure rules, each worked out once per process (times lie on the
         # grid, so the same questions come back: same receipt slot, same process, same rules).
         self._deadlines: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._first_due: dict[tuple[object, ...], dt.datetime] = {}
         self._days: dict[dt.datetime, dt.date] = {}
         self._by_day: dict[int, bool] = {}  # by planned step (they live as long as the run)
+        self._step_due: dict[tuple[dt.datetime, int], dt.datetime | None] = {}
         self._receipts: dict[tuple[object, ...], tuple[str, dict[str, object]]] = {}
 
     def reseed(self, seed: int) -> None:
@@ -252,14 +256,21 @@ class Simulator:
         state = story.steps[index]
         step = state.planned
         state.received_at = at
-        state.due_at = deadlines.step_due_at(
-            calendar=self.calendar,
-            started_at=at,
-            amount=step.allowance_value,
-            unit=step.allowance_unit,
-            is_counted=step.is_counted,
-            promised_due_at=story.promised_due_at,
-        )
+        if step.is_counted:  # remembered per start and planned step (the same ones come back)
+            key = (at, id(step))
+            due = self._step_due.get(key)
+            if due is None:
+                due = self._step_due[key] = deadlines.step_due_at(
+                    calendar=self.calendar,
+                    started_at=at,
+                    amount=step.allowance_value,
+                    unit=step.allowance_unit,
+                    is_counted=True,
+                    promised_due_at=None,
+                )
+            state.due_at = due
+        else:  # ``step_due_at``: due at the dossier's appointment
+            state.due_at = story.promised_due_at
         state.updated_at = at
         story.current = index
         if step.unit_id:
@@ -304,7 +315,11 @@ class Simulator:
 
     # --- the story ------------------------------------------------------------------------
     def story(self, *, received_at: dt.datetime, plan: IntakePlan, ruleset: RuleSet) -> Story:
-        fate = self.rng.choices(self._fates, cum_weights=self._cum_weights)[0]
+        # ``rng.choices(fates, cum_weights=…)[0]`` without its checks and its list: the same
+        # draw and the same arithmetic (``random.choices``).
+        fate = self._fates[
+            bisect_right(self._cum_weights, self.rng.random() * self._total, 0, self._last_fate)
+        ]
         story = Story(received_at=received_at, plan=plan, ruleset=ruleset, fate=fate)
         story.steps = [StepState(step) for step in plan.steps]
         self._deadline(story)
@@ -362,14 +377,13 @@ class Simulator:
 
     def _durations(self, story: Story, last: int) -> list[int]:
         rng_fraction = self._fraction
-        durations = []
-        for index in range(last + 1):
-            step = story.plan.steps[index]
-            if index == 0:
-                # The desk hands over within the hour (the transfer rule, art. 18.2).
-                durations.append(int(HOUR_US * rng_fraction(0.1, 1.0)))
-            else:
-                durations.append(int(self._us(step) * rng_fraction(0.2, 0.85)))
+        random = self.rng.random
+        steps = story.plan.steps
+        # The desk hands over within the hour (the transfer rule, art. 18.2); ``_fraction``'s
+        # arithmetic, inlined.
+        durations = [int(HOUR_US * (0.1 + (1.0 - 0.1) * random()))]
+        for index in range(1, last + 1):
+            durations.append(int(self._us(steps[index]) * (0.2 + (0.85 - 0.2) * random())))
         if story.fate in (Fate.LATE, Fate.APOLOGY) and last >= 1:
             # The last counted step overruns: finished up to two working days after the whole
             # process's time would have run out.
@@ -412,7 +426,9 @@ class Simulator:
     def _complete(self, story: Story, index: int, at: dt.datetime, last: int) -> None:
         """``_complete_current``: finish the step, then hand over or finish the dossier."""
         state = story.steps[index]
-        actor = self.actors.step(story.plan, state.planned)
+        planned = state.planned
+        actors = self.actors
+        actor = actors.by_step.get((story.plan.version_id, planned.order), actors.desk)
         self._finish(story, index, at, actor)
         if story.status == Status.RECEIVED:
             self._act(

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..rulesets import CodeFormat
 from ..search import FTS_TABLE, SQLITE_TRIGGERS
-from .history import APOLOGY_REASON, SUPPLEMENT_ITEMS, SUPPLEMENT_REASON, Story
+from .history import APOLOGY_REASON, SUPPLEMENT_ITEMS, SUPPLEMENT_REASON, Act, Story
 
 COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Dossier: (
@@ -381,6 +381,7 @@ class RowMaker:
         self.apology_symbol = settings.ISOGOV_APOLOGY_SYMBOL.format(agency=agency_short)
         self._folded: dict[str, str] = {}
         self._days: dict[dt.datetime, tuple[dt.date, str, str]] = {}
+        self._code_heads: dict[tuple[CodeFormat, dt.date], str] = {}
         # The columns a step or dossier takes from its plan, by the plan's identity.
         self._step_heads: dict[int, tuple[object, tuple[Any, ...]]] = {}
         self._plan_parts: dict[int, tuple[Any, ...]] = {}
@@ -397,6 +398,27 @@ class RowMaker:
         base64) from one draw: 36 bytes encode to 48 characters, 24 for each 18 bytes."""
         both = base64.urlsafe_b64encode(os.urandom(36)).decode("ascii")
         return both[:24], both[24:]
+
+    def _code(self, code_format: CodeFormat, day: dt.date, sequence: int) -> str:
+        """``codes.dossier_code``: both formats end in the four-digit sequence, so the code's
+        head is worked out once per format and day (the full function past 9,999, to refuse
+        it or to write the longer sequence as it does)."""
+        if sequence > 9999:
+            return self._dossier_code(code_format, day, sequence)
+        key = (code_format, day)
+        head = self._code_heads.get(key)
+        if head is None:
+            head = self._code_heads[key] = self._dossier_code(code_format, day, 1)[:-4]
+        return f"{head}{sequence:04d}"
+
+    def _dossier_code(self, code_format: CodeFormat, day: dt.date, sequence: int) -> str:
+        return codes.dossier_code(
+            code_format=code_format,
+            system_id=self.system_id,
+            agency_code=self.agency_code,
+            received_on=day,
+            sequence=sequence,
+        )
 
     def _fold(self, text: str) -> str:
         folded = self._folded.get(text)
@@ -417,13 +439,7 @@ class RowMaker:
         local_day = day[0]
         # ``_new_code``, ``_next_number`` (register line), ``codes.dossier_code``.
         sequence = self.counters.next(day[1])
-        code = codes.dossier_code(
-            code_format=self.code_format or story.ruleset.code_format,
-            system_id=self.system_id,
-            agency_code=self.agency_code,
-            received_on=local_day,
-            sequence=sequence,
-        )
+        code = self._code(self.code_format or story.ruleset.code_format, local_day, sequence)
         self.codes.append(code)
         register_line = self.counters.next(day[2])
         dossier_id = self.dossier_id
@@ -466,103 +482,11 @@ class RowMaker:
         # Events (``_event``): the handover names the step's key.
         result_number = ""
         stop_number: int | None = None
-        events = self.batch.events
-        for act in story.acts:
-            data: dict[str, Any] = act.data
-            message = act.message
-            if act.action == "handover":
-                events.append(
-                    (
-                        dossier_id,
-                        t(act.at),
-                        act.actor_id,
-                        "handover",
-                        "",
-                        "",
-                        message,
-                        handover(step_ids[int(str(data["step"]))], str(data["outcome"])),
-                        None,
-                    )
-                )
-                continue
-            if act.action == "record_result":
-                result_number = f"{register_line}/GCN-SKHCN"
-                events.append(
-                    (
-                        dossier_id,
-                        t(act.at),
-                        act.actor_id,
-                        act.action,
-                        act.from_status,
-                        act.to_status,
-                        message,
-                        self.convert.result_number(result_number),
-                        None,
-                    )
-                )
-                continue
-            if act.action == "return_result":
-                message = applicant.name
-                returned_data = self._returned.get(applicant.name)
-                if returned_data is None:
-                    returned_data = self._returned[applicant.name] = json(
-                        {**data, "collector": applicant.name}
-                    )
-                events.append(
-                    (
-                        dossier_id,
-                        t(act.at),
-                        act.actor_id,
-                        act.action,
-                        act.from_status,
-                        act.to_status,
-                        message,
-                        returned_data,
-                        None,
-                    )
-                )
-                continue
-            elif act.action == "receive":
-                # The receipt's data is one object per appointment (``history``): its JSON once.
-                shared = self._shared.get(id(data))
-                if shared is None or shared[0] is not data:
-                    shared = self._shared[id(data)] = (data, json(data))
-                events.append(
-                    (
-                        dossier_id,
-                        t(act.at),
-                        act.actor_id,
-                        act.action,
-                        act.from_status,
-                        act.to_status,
-                        message,
-                        shared[1],
-                        None,
-                    )
-                )
-                continue
-            elif act.action == "stop":
-                stop_number = 0  # numbered by ``number_outgoing``
-                scope = f"outgoing:{act.at.astimezone(_VN).year}"
-                self.pending.append(("dossiers", len(self.batch.dossiers), scope))
-            elif act.action == "apologise" and story.extension is not None:
-                at, previous, new = story.extension
-                number = 0  # numbered by ``number_outgoing``
-                scope = f"outgoing:{at.astimezone(_VN).year}"
-                self.pending.append(("extensions", len(self.batch.extensions), scope))
-                self.batch.extensions.append(
-                    (
-                        dossier_id,
-                        t(previous),
-                        t(new),
-                        APOLOGY_REASON,
-                        self.approve_id,
-                        t(at),
-                        number,
-                        self.apology_symbol,
-                    )
-                )
-            events.append(
+        add_event = self.batch.events.append
+
+        def event(act: Act, message: str, data: Any) -> None:
+            """The event row (no audit event of its own: the batch has one, ``__init__``)."""
+            add_event(
                 (
                     dossier_id,
                     t(act.at),
@@ -571,10 +495,59 @@ class RowMaker:
                     act.from_status,
                     act.to_status,
                     message,
-                    json(data),
-                    None,  # no audit event of its own: the batch has one (``__init__``)
+                    data,
+                    None,
                 )
             )
+
+        for act in story.acts:
+            data: dict[str, Any] = act.data
+            action = act.action
+            if action == "handover":
+                event(
+                    act,
+                    act.message,
+                    handover(step_ids[int(str(data["step"]))], str(data["outcome"])),
+                )
+            elif action == "record_result":
+                result_number = f"{register_line}/GCN-SKHCN"
+                event(act, act.message, self.convert.result_number(result_number))
+            elif action == "return_result":
+                returned_data = self._returned.get(applicant.name)
+                if returned_data is None:
+                    returned_data = self._returned[applicant.name] = json(
+                        {**data, "collector": applicant.name}
+                    )
+                event(act, applicant.name, returned_data)
+            elif action == "receive":
+                # The receipt's data is one object per appointment (``history``): its JSON once.
+                shared = self._shared.get(id(data))
+                if shared is None or shared[0] is not data:
+                    shared = self._shared[id(data)] = (data, json(data))
+                event(act, act.message, shared[1])
+            else:
+                if action == "stop":
+                    stop_number = 0  # numbered by ``number_outgoing``
+                    scope = f"outgoing:{act.at.astimezone(_VN).year}"
+                    self.pending.append(("dossiers", len(self.batch.dossiers), scope))
+                elif action == "apologise" and story.extension is not None:
+                    at, previous, new = story.extension
+                    number = 0  # numbered by ``number_outgoing``
+                    scope = f"outgoing:{at.astimezone(_VN).year}"
+                    self.pending.append(("extensions", len(self.batch.extensions), scope))
+                    self.batch.extensions.append(
+                        (
+                            dossier_id,
+                            t(previous),
+                            t(new),
+                            APOLOGY_REASON,
+                            self.approve_id,
+                            t(at),
+                            number,
+                            self.apology_symbol,
+                        )
+                    )
+                event(act, act.message, json(data))
         if story.stop is not None:
             started, ended = story.stop
             actor = next(a.actor_id for a in story.acts if a.action == "request_supplement")
