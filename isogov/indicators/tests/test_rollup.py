@@ -272,3 +272,36 @@ def test_the_units_parts_are_added_to_days_stored_without_them(history: Any) -> 
             assert {k: v for k, v in row.parts.items() if k != rollup.UNITS} == before[row.pk]
         assert evaluate_units(history, units, *february, only=steps) == expected
     assert any(rs[1].value for rs in expected.values())
+
+
+@pytest.mark.parametrize("late_after_apology", [True, False], ids=["legal due", "moved due"])
+def test_the_overdue_list_is_the_overdue_filters_own_rows_in_its_order(
+    history: Any, late_after_apology: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leader's overdue list (``listing.overdue_rows``) reads the overdue appointments
+    through two partial indexes and so restates the overdue rule (the legal appointment, or the
+    one an apology moved where the rule set keeps the dossier on time): it lists exactly what
+    the overdue filter behind the dashboard's count lists, longest overdue first. Every shipped
+    rule set keeps ``late_after_apology`` (``RuleSet``); the option's other value is tried by
+    taking every rule set out of it, for both sides at once."""
+    from isogov.dossiers import listing
+    from isogov.dossiers.listing import ListFilters, apply_filters, overdue_rows
+
+    if not late_after_apology:
+        monkeypatch.setattr(listing, "LATE_AFTER_APOLOGY", ())
+
+    # Three weeks after the history ends, its open dossiers are past their appointments.
+    with time_machine.travel(NOW + dt.timedelta(days=21), tick=False):
+        qs = Dossier.objects.filter(agency=history)
+        expected = list(
+            apply_filters(qs, ListFilters(overdue=True))
+            .order_by("judged_due", "pk")
+            .values_list("code", flat=True)
+        )
+        listed = [dossier.code for dossier, _holder in overdue_rows(qs, limit=len(expected) + 5)]
+        first = [dossier.code for dossier, _holder in overdue_rows(qs, limit=3)]
+    assert len(expected) > 3
+    # Both appointments are in play: some dossiers had theirs moved by an apology.
+    assert Dossier.objects.filter(code__in=expected, appointment_moves__gt=0).exists()
+    assert listed == expected
+    assert first == expected[:3]
