@@ -26,30 +26,15 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from _large_db import option, use_database
 
-def _option(name: str) -> str:
-    if name not in sys.argv:
-        return ""
-    return sys.argv[sys.argv.index(name) + 1]
-
-
-DB = _option("--db")
-URL = _option("--database-url")
-RUNS = int(_option("--runs") or 9)
-if bool(DB) == bool(URL):
-    sys.exit("usage: bench/at_scale.py (--db PATH | --database-url URL) [--runs R] [--only KINDS]")
-os.environ.pop("DATABASE_URL", None)
-if URL:
-    os.environ["DATABASE_URL"] = URL
-else:
-    os.environ["ISOGOV_SQLITE_PATH"] = str(Path(DB).resolve())
-os.environ["ISOGOV_DATA_DIR"] = tempfile.mkdtemp(prefix="isogov-bench-at-scale-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
+DB, URL, RUNS = use_database(
+    "bench/at_scale.py (--db PATH | --database-url URL) [--runs R] [--only KINDS]",
+    "isogov-bench-at-scale-",
+)
 os.environ.setdefault("ISOGOV_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
@@ -166,7 +151,7 @@ def main() -> None:
             )
             cursor.fetchall()
 
-    only = [name for name in _option("--only").split(",") if name]
+    only = [name for name in option("--only").split(",") if name]
     base, base_p95, base_cpu = timed(group_by)
     print("| page | median ms | p95 ms | CPU ms (median) | target ms | ratio to the GROUP BY |")
     print("|---|---:|---:|---:|---:|---:|")

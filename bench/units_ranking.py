@@ -14,27 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from _large_db import use_database
 
-def _option(name: str) -> str:
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else ""
-
-
-DB, URL, RUNS = _option("--db"), _option("--database-url"), int(_option("--runs") or 9)
-if bool(DB) == bool(URL):
-    sys.exit("usage: bench/units_ranking.py (--db PATH | --database-url URL) [--runs R]")
-os.environ.pop("DATABASE_URL", None)
-if URL:
-    os.environ["DATABASE_URL"] = URL
-else:
-    os.environ["ISOGOV_SQLITE_PATH"] = str(Path(DB).resolve())
-os.environ["ISOGOV_DATA_DIR"] = tempfile.mkdtemp(prefix="isogov-bench-units-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isogov.settings")
+DB, URL, RUNS = use_database(
+    "bench/units_ranking.py (--db PATH | --database-url URL) [--runs R]", "isogov-bench-units-"
+)
 
 import django  # noqa: E402
 
