@@ -251,19 +251,22 @@ def steps_open_at(steps: QuerySet[DossierStep], cutoff: dt.datetime) -> QuerySet
 
 
 def _unit_steps_q(filters: ListFilters) -> Q:
-    steps = counted_steps().filter(dossier=OuterRef("pk"), unit__code=filters.step_unit)
+    """The dossiers of the unit's steps, as the ids those steps name: the steps are read through
+    their own indexes (of the unit's finished steps, of the open ones) once, not looked up once
+    per dossier of the agency (a correlated ``EXISTS`` walked all of a 1,000,000-dossier agency
+    and ran past the server's 30 s)."""
+    steps = counted_steps().filter(unit__code=filters.step_unit)
     now = clock.now()
     if filters.step == "overdue":
-        return Q(
-            Exists(
-                steps_open_at(steps.filter(finished_at__isnull=True), now).filter(due_at__lt=now)
-            )
-        )
+        overdue = steps_open_at(steps.filter(finished_at__isnull=True), now).filter(due_at__lt=now)
+        return Q(pk__in=overdue.values("dossier_id"))
     assert filters.step_from is not None and filters.step_to is not None
     start, end, cutoff = stat_bounds(filters.step_from, filters.step_to)
     finished = steps.filter(finished_at__gte=start, finished_at__lt=end)
     still_open = steps.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff))
-    return Q(Exists(finished)) | Q(Exists(steps_open_at(still_open, cutoff)))
+    open_then = steps_open_at(still_open, cutoff)
+    ids = finished.order_by().values("dossier_id")
+    return Q(pk__in=ids.union(open_then.order_by().values("dossier_id")))
 
 
 def on_time_q(end: str = "ended", due: str = "judged_due") -> Q:
