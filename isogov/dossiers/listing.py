@@ -44,6 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
+from isogov.accounts.models import Unit
 from isogov.core import clock
 
 from .models import ClockStop, Dossier, DossierEvent, DossierStep
@@ -227,12 +228,17 @@ def ended_at(prefix: str = "") -> Case:
     )
 
 
-def counted_steps() -> QuerySet[DossierStep]:
+def counted_steps(units: object = None) -> QuerySet[DossierStep]:
     """The steps a unit answers for (docs/indicators.md, "Units ranked by their steps"): of a
-    unit, counted in the legal time, received."""
-    return DossierStep.objects.filter(
-        unit__isnull=False, is_counted=True, received_at__isnull=False
-    )
+    unit (of ``units``, ids or a query of ids, when given), counted in the legal time, received.
+
+    With ``units`` the condition is their ``IN`` list alone: beside it, ``unit_id IS NOT NULL``
+    made SQLite walk the whole index of finished steps (``unit_id > NULL``) instead of each
+    unit's range of it (1.7 s at 1,000,000 dossiers for a range that held no step)."""
+    steps = DossierStep.objects.filter(is_counted=True, received_at__isnull=False)
+    if units is None:
+        return steps.filter(unit__isnull=False)
+    return steps.filter(unit_id__in=units)
 
 
 def steps_open_at(steps: QuerySet[DossierStep], cutoff: dt.datetime) -> QuerySet[DossierStep]:
@@ -255,7 +261,7 @@ def _unit_steps_q(filters: ListFilters) -> Q:
     their own indexes (of the unit's finished steps, of the open ones) once, not looked up once
     per dossier of the agency (a correlated ``EXISTS`` walked all of a 1,000,000-dossier agency
     and ran past the server's 30 s)."""
-    steps = counted_steps().filter(unit__code=filters.step_unit)
+    steps = counted_steps(Unit.objects.filter(code=filters.step_unit).values("pk"))
     now = clock.now()
     if filters.step == "overdue":
         overdue = steps_open_at(steps.filter(finished_at__isnull=True), now).filter(due_at__lt=now)

@@ -190,10 +190,10 @@ STEP_KEYS = ("steps_finished", "steps_finished_late", "steps_open", "steps_overd
 
 def _scoped_steps(ctx: Context) -> QuerySet[DossierStep]:
     if ctx.scope.unit is not None:
-        steps = listing.counted_steps().filter(unit_id=ctx.scope.unit.pk)
+        steps = listing.counted_steps([ctx.scope.unit.pk])
     else:
         units = Unit.objects.filter(agency_id=ctx.scope.agency.pk).values("pk")
-        steps = listing.counted_steps().filter(unit_id__in=units)
+        steps = listing.counted_steps(units)
     scope = ctx.scope
     if scope.sector is not None or scope.procedure is not None or scope.officer is not None:
         whole_units = dataclasses.replace(scope, unit=None)

@@ -307,8 +307,8 @@ def _closed_unit_days(
     start, end = ctx.start, ctx.end
     units = list(Unit.objects.filter(agency_id=agency.pk).values_list("pk", flat=True))
     steps = (
-        listing.counted_steps()
-        .filter(unit_id__in=units, received_at__lt=end)
+        listing.counted_steps(units)
+        .filter(received_at__lt=end)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start))
         .annotate(dossier_ended=listing.ended_at("dossier__"))
         .order_by()
