@@ -124,12 +124,19 @@ TEMPLATES = [
 # the pragmas, and closing the last one checkpoints the WAL (bench/http_edge.py).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_MAX_AGE = int(os.environ.get("ISOGOV_DB_CONN_MAX_AGE", "60"))
+SQLITE_CACHE_MB = max(int(os.environ.get("ISOGOV_SQLITE_CACHE_MB", "256")), 2)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
+    # Settings of each PostgreSQL session (libpq ``options``). JIT compilation off: the pages'
+    # aggregates over the open dossiers cost enough to trigger it, and compiling took longer
+    # than it saved (191 ms of a 424 ms query at 1,000,000 dossiers, docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", os.environ.get("ISOGOV_PG_OPTIONS", "-c jit=off")
+    )
 else:
     DATABASES = {
         "default": {
@@ -142,6 +149,10 @@ else:
                 "writer_lock": env_bool("ISOGOV_SQLITE_WRITER_LOCK", True),
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                    # Pages kept by each connection between its queries, in KiB (SQLite's
+                    # default: 2 MiB, so a page over the open dossiers re-read them from the
+                    # operating system every time: docs/benchmarks.md, "SQLite's page cache").
+                    f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024};"
                 ),
             },
         }
