@@ -1,7 +1,8 @@
 """The database a read benchmark measures: ``--db PATH`` (a SQLite file left by
 ``bench/generate.py --keep``) or ``--database-url URL`` (PostgreSQL), and ``--runs R``.
 
-Imported by ``bench/at_scale.py`` and ``bench/units_ranking.py`` before Django is set up: it
+Imported by ``bench/at_scale.py``, ``bench/units_ranking.py`` and ``bench/dashboard_parts.py``
+before Django is set up: it
 points Django at that database, with a data directory of its own for the run.
 """
 
