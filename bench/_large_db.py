@@ -2,8 +2,8 @@
 ``bench/generate.py --keep``) or ``--database-url URL`` (PostgreSQL), and ``--runs R``.
 
 Imported by ``bench/at_scale.py``, ``bench/units_ranking.py`` and ``bench/dashboard_parts.py``
-before Django is set up: it
-points Django at that database, with a data directory of its own for the run.
+before Django is set up: it points Django at that database, with a data directory of its own
+for the run.
 """
 
 from __future__ import annotations
