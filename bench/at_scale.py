@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 
-from _large_db import option, use_database
+from _large_db import option, timed, use_database
 
 DB, URL, RUNS = use_database(
     "bench/at_scale.py (--db PATH | --database-url URL) [--runs R] [--only KINDS]",
@@ -51,21 +49,6 @@ from isogov.core.text import search_terms  # noqa: E402
 from isogov.dossiers.models import Dossier  # noqa: E402
 
 TARGETS = {"search": 100, "queue": 200, "register": 200, "leader": 300, "city": 500}
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float, float]:
-    """Median and p95 wall milliseconds, and the median CPU milliseconds of this process (on
-    SQLite the database's work too: it runs in the process; a figure that a shared machine's
-    load does not inflate as it does the wall time)."""
-    call()  # warm-up
-    times, cpu = [], []
-    for _ in range(RUNS):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    times.sort()
-    return statistics.median(times), times[round(0.95 * (len(times) - 1))], statistics.median(cpu)
 
 
 def page(username: str, path: str, params: dict[str, str] | None = None) -> Callable[[], object]:
@@ -152,7 +135,7 @@ def main() -> None:
             cursor.fetchall()
 
     only = [name for name in option("--only").split(",") if name]
-    base, base_p95, base_cpu = timed(group_by)
+    base, base_p95, base_cpu = timed(group_by, RUNS)
     print("| page | median ms | p95 ms | CPU ms (median) | target ms | ratio to the GROUP BY |")
     print("|---|---:|---:|---:|---:|---:|")
     print(
@@ -162,7 +145,7 @@ def main() -> None:
     for kind, label, call in checks:
         if only and kind not in only:
             continue
-        median, p95, cpu = timed(call)
+        median, p95, cpu = timed(call, RUNS)
         print(
             f"| {label} | {median:,.1f} | {p95:,.1f} | {cpu:,.1f} | {TARGETS[kind]} "
             f"| {median / base:,.1f} |"

@@ -10,16 +10,14 @@ process (on SQLite the database's work is in it too). Reads only.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _large_db import option, use_database
+from _large_db import option, timed, use_database
 
 _, _, RUNS = use_database(
     "bench/dashboard_parts.py (--db PATH | --database-url URL) [--runs R] [--only NAMES]",
@@ -62,14 +60,8 @@ def main() -> None:
     for name, call in parts.items():
         if only and name not in only:
             continue
-        call()
-        wall, cpu = [], []
-        for _ in range(RUNS):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            call()
-            wall.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-        print(f"| {name} | {statistics.median(wall):.1f} | {statistics.median(cpu):.1f} |")
+        wall, _p95, cpu = timed(call, RUNS)
+        print(f"| {name} | {wall:.1f} | {cpu:.1f} |")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
-import time
 from collections.abc import Callable
 
-from _large_db import use_database
+from _large_db import timed, use_database
 
 DB, URL, RUNS = use_database(
     "bench/units_ranking.py (--db PATH | --database-url URL) [--runs R]", "isogov-bench-units-"
@@ -34,17 +32,6 @@ from isogov.catalog.demo import DEPARTMENT_CODE  # noqa: E402
 from isogov.core import clock  # noqa: E402
 from isogov.indicators import queries  # noqa: E402
 from isogov.indicators.registry import Context, Scope, codes, evaluate_units  # noqa: E402
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float]:
-    call()
-    wall, cpu = [], []
-    for _ in range(RUNS):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        call()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -78,7 +65,7 @@ def main() -> None:
         ),
     ]
     for label, call in checks:
-        wall, cpu = timed(call)
+        wall, _p95, cpu = timed(call, RUNS)
         print(f"{label}: {wall:,.1f} ms wall, {cpu:,.1f} ms CPU (median)")
 
 
