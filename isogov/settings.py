@@ -151,7 +151,7 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                     # Pages kept by each connection between its queries, in KiB (SQLite's
                     # default: 2 MiB, so a page over the open dossiers re-read them from the
-                    # operating system every time: docs/benchmarks.md, "SQLite's page cache").
+                    # operating system every time: docs/benchmarks.md, "A fresh machine").
                     f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024};"
                 ),
             },

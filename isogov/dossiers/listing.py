@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,7 +229,7 @@ def ended_at(prefix: str = "") -> Case:
     )
 
 
-def counted_steps(units: object = None) -> QuerySet[DossierStep]:
+def counted_steps(units: Iterable[int] | QuerySet[Any] | None = None) -> QuerySet[DossierStep]:
     """The steps a unit answers for (docs/indicators.md, "Units ranked by their steps"): of a
     unit (of ``units``, ids or a query of ids, when given), counted in the legal time, received.
 
