@@ -28,7 +28,7 @@ from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
 from isogov.core.text import grouped
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, exports, register_jobs, selectors, services, uploads
+from . import documents, exports, register_jobs, register_months, selectors, services, uploads
 from . import register as dossier_register
 from . import search as search_index
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
@@ -514,7 +514,11 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             user=request.user, agency=agency, year=year, q=q, month=month
         )
 
-    totals = dossier_register.register_month_totals(month_of)
+    totals = (  # without a search, the whole register: the closed months as stored
+        register_months.agency_month_totals(agency, year, month_of)
+        if not q
+        else dossier_register.register_month_totals(month_of)
+    )
     month = dossier_register.register_number(
         request.GET.get("month"), field="month", low=1, high=12
     )

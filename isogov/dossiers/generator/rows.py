@@ -103,7 +103,7 @@ def day_scope(day: dt.date) -> str:
 
 def register_scope(day: dt.date) -> str:
     """The counter of the year's register lines."""
-    return f"register:{day.year}"
+    return DossierCounter.register_scope(day.year)
 
 
 @dataclass(frozen=True)

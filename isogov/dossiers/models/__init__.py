@@ -3,7 +3,8 @@
 One module per concern, every model in the ``dossiers`` app: ``dossier`` (the dossier, its
 choices and its numbering), ``records`` (steps, papers, fees, payments, clock stops, apologies,
 custody incidents), ``timeline`` (events), ``online`` (online submission drafts) and
-``register_exports`` (register files built in the background). Import them from here.
+``register_exports`` (register files built in the background, and the closed months'
+counts). Import them from here.
 """
 
 from .dossier import (
@@ -28,7 +29,7 @@ from .records import (
     PaymentMethod,
     StepKind,
 )
-from .register_exports import RegisterExport, RegisterExportStatus
+from .register_exports import RegisterExport, RegisterExportStatus, RegisterMonth
 from .timeline import DossierEvent, DossierEventManager
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "PaymentMethod",
     "RegisterExport",
     "RegisterExportStatus",
+    "RegisterMonth",
     "ReturnMethod",
     "StepKind",
     "new_access_token",

@@ -367,7 +367,7 @@ class DossierCounter(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     # "day:YYYY-MM-DD" (dossier codes), "register:YYYY", "outgoing:YYYY" (outgoing documents),
-    # "slip:YYYY" and "online:YYYY" (references before receipt).
+    # "slip:YYYY" and "online:YYYY" (references before receipt), "register-moves:YYYY".
     scope = models.CharField(max_length=20)
     last = models.PositiveIntegerField(default=0)
 
@@ -378,3 +378,14 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.scope} {self.last}"
+
+    @staticmethod
+    def register_scope(year: int) -> str:
+        """The year's register lines: one per received dossier, taken as it is stored, so the
+        year's register holds exactly this many dossiers (``register_months`` relies on it)."""
+        return f"register:{year}"
+
+    @staticmethod
+    def register_moves_scope(year: int) -> str:
+        """How many received dossiers an import moved out of or into one of the year's months."""
+        return f"register-moves:{year}"

@@ -58,3 +58,29 @@ class RegisterExport(TimeStampedModel):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class RegisterMonth(models.Model):
+    """How many dossiers one closed month of an agency's register holds, as last counted.
+
+    A cache the register page reads instead of counting eleven closed months on every visit
+    (``register_months``). Only ever a true count at some moment: the page checks it against the
+    agency's register counter before trusting it, and counts again when it does not add up.
+    ``moves`` is the agency's count of receipts moved between months when this was counted.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    received = models.PositiveIntegerField()
+    moves = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "month"], name="register_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:02d}/{self.year}: {self.received}"

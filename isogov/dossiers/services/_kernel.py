@@ -345,7 +345,10 @@ def _receipt_numbers(agency: Agency, ruleset: RuleSet, at: dt.datetime) -> tuple
     first, then register, as ``_new_code`` then ``_next_number`` do on acceptance.
     """
     local = clock.to_local(at)
-    day_scope, register_scope = f"day:{local.date().isoformat()}", f"register:{local.year}"
+    day_scope, register_scope = (
+        f"day:{local.date().isoformat()}",
+        DossierCounter.register_scope(local.year),
+    )
     table = DossierCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -29,6 +29,7 @@ from .. import codes
 from ..applicants import ApplicantInvalid, applicant_clean
 from ..models import (
     Dossier,
+    DossierCounter,
     DossierFee,
     DossierPaper,
     DossierStep,
@@ -357,7 +358,7 @@ def _mark_received(
     refresh_deadline(dossier, is_new=True)
     if numbered:
         year = clock.to_local(at).year
-        dossier.register_line = _next_number(dossier.agency, f"register:{year}")
+        dossier.register_line = _next_number(dossier.agency, DossierCounter.register_scope(year))
     return _plan_steps(dossier, at)
 
 

@@ -20,6 +20,7 @@ from isogov.dossiers.generator.rows import read_counters, write_counters
 from isogov.dossiers.models import (
     ApplicantKind,
     Dossier,
+    DossierCounter,
     DossierEvent,
     DossierStep,
     ReturnMethod,
@@ -169,6 +170,14 @@ def _update(dossiers: Sequence[Dossier], names: Sequence[str]) -> None:
         cursor.executemany(sql, params)
 
 
+def _register_month(d: Dossier) -> tuple[int, int] | None:
+    """The register month (Vietnam time) a dossier is counted in, None when in none."""
+    if d.register_line is None or d.received_at is None:
+        return None
+    local = clock.to_local(d.received_at)
+    return local.year, local.month
+
+
 def store_batch(
     agency: Agency,
     source: str,
@@ -184,6 +193,7 @@ def store_batch(
     now = clock.now()
     new: list[Dossier] = []
     changed: list[Dossier] = []
+    moved: set[int] = set()  # the years of register months a re-sent receipt left or entered
     for p, version, channel, kind in plans:
         d = existing.get(p.code)
         if d is None:
@@ -192,7 +202,10 @@ def store_batch(
             d.created_at = d.updated_at = now
             new.append(d)
         else:
+            before = _register_month(d)
             _fill(d, p, version, channel, kind)
+            if before != _register_month(d):
+                moved.update(month[0] for month in (before, _register_month(d)) if month)
             d.version += 1
             d.updated_at = now
             changed.append(d)
@@ -200,7 +213,9 @@ def store_batch(
     counters = read_counters(agency.pk)
     received = [(d.received_at, d.code, d) for d in new if d.received_at is not None]
     for at, _code, d in sorted(received, key=lambda row: (row[0], row[1])):
-        d.register_line = counters.next(f"register:{clock.to_local(at).year}")
+        d.register_line = counters.next(DossierCounter.register_scope(clock.to_local(at).year))
+    for year in moved:  # the register page counts those years' stored months again
+        counters.next(DossierCounter.register_moves_scope(year))
     if counters.touched:
         write_counters(agency.pk, counters)
     _insert(new)
