@@ -18,8 +18,9 @@ changes, so its count is stored (``RegisterMonth``) and checked, not trusted:
   stored count taken before the move no longer matches and is counted again.
 
 When the figures do not add up (a receipt in a closed month, a move, a year with gaps in its
-lines), the page counts every month as before and stores the closed months, if the count it
-made is itself checked whole. With a search (``q``) nothing is stored: every month is counted.
+lines), the page counts the closed months too, and when that count adds up in turn, hands the
+closed months to the background worker to store: the page writes nothing itself, so it never
+waits for another writer. With a search (``q``) nothing is stored: every month is counted.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from isogov.accounts.models import Agency
@@ -85,19 +86,31 @@ def agency_month_totals(
         counts.update(_count(month_of, closed))
         lines, moves = _counters(agency, year)
         if closed and sum(counts.values()) == lines and moves == moves_before:
-            _store(agency, year, {month: counts[month] for month in closed}, moves)
+            _store_later(agency, year, {month: counts[month] for month in closed}, moves)
     return {month: MonthTotals(month, counts[month]) for month in MONTHS}
 
 
-def _store(agency: Agency, year: int, counts: dict[int, int], moves: int) -> None:
-    """Keep the closed months' counts. A cache: when another visit stores the same months at
-    the same moment, or the database is busy, it is left for the next visit."""
+def _store_later(agency: Agency, year: int, counts: dict[int, int], moves: int) -> None:
+    """Hand the checked counts to the background worker (``tasks.register_months_store``): the
+    page itself writes nothing, so it never waits for a writer that holds the database."""
+    from .tasks import register_months_store  # ``tasks`` imports this module
+
+    try:
+        register_months_store(agency.pk, year, counts, moves)
+    except Exception as error:  # a cache: when the queue refuses, nothing is lost
+        logger.warning("register months of agency %s, %s not queued: %s", agency.pk, year, error)
+
+
+def store(agency_id: int, year: int, counts: dict[int, int], moves: int) -> None:
+    """Keep the closed months' counts, checked by the page with the register-moves counter at
+    ``moves`` (a later move makes them stale, and the page counts again). When another visit's
+    store of the same months runs at the same moment, one of them is kept."""
     try:
         with transaction.atomic():
-            RegisterMonth.objects.filter(agency=agency, year=year).delete()
+            RegisterMonth.objects.filter(agency_id=agency_id, year=year).delete()
             RegisterMonth.objects.bulk_create(
-                RegisterMonth(agency=agency, year=year, month=month, received=n, moves=moves)
+                RegisterMonth(agency_id=agency_id, year=year, month=month, received=n, moves=moves)
                 for month, n in counts.items()
             )
-    except DatabaseError as error:  # IntegrityError included
-        logger.info("register months of agency %s, %s not stored: %s", agency.pk, year, error)
+    except IntegrityError as error:
+        logger.info("register months of agency %s, %s stored twice: %s", agency_id, year, error)

@@ -9,6 +9,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from isogov.core import clock
 from isogov.core.errors import ApplicationError
 
+from . import register_months
 from .models import Dossier
 from .services import close_unanswered_due, dossier_close_unanswered, online_drafts_purge
 from .transitions import Status
@@ -61,3 +62,9 @@ def register_export_task(job_id: int) -> str:
     from .register_jobs import register_export_run
 
     return str(register_export_run(job_id=job_id).status)
+
+
+@db_task()
+def register_months_store(agency_id: int, year: int, counts: dict[int, int], moves: int) -> None:
+    """Keep the register page's closed months' counts (``register_months.store``)."""
+    register_months.store(agency_id, year, counts, moves)

@@ -154,3 +154,19 @@ def test_a_search_counts_every_month_and_stores_nothing(five_months: Any, client
     assert response.status_code == 200
     assert not RegisterMonth.objects.exists()
     assert sum("COUNT(*)" in q["sql"] for q in queries.captured_queries) >= 12
+
+
+def test_the_page_is_shown_when_the_queue_refuses_the_counts(
+    five_months: Any, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closed months are stored by the background worker; a queue that refuses them costs
+    the next visit a count, never the page."""
+    from isogov.dossiers import tasks
+
+    def refuse(*args: Any) -> None:
+        raise OSError("the queue's disk is full")
+
+    monkeypatch.setattr(tasks, "register_months_store", refuse)
+    shown, counted = _shown(client)
+    assert shown == _hand_count(five_months.department) and counted == 15
+    assert not RegisterMonth.objects.exists()
