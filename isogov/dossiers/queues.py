@@ -9,11 +9,12 @@ queries whatever the number of dossiers (``tests/test_selectors.py``, ``bench/do
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, QuerySet, When
+from django.db.models import BooleanField, Case, DateTimeField, F, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
@@ -207,31 +208,27 @@ def _dossier_due() -> Case:
     )
 
 
-def _tab_filter(
-    tab: Tab, bounds: dict[int, Bounds], *, agency: str, status: str, waits: bool = True
-) -> Q | None:
-    """The rows of ``tab`` (None: all). ``waits``: the row waits while its dossier waits for the
-    applicant (a dossier's work does; an opinion asked of a unit does not)."""
-    if tab == Tab.ALL:
-        return None
-    if tab in (Tab.SUPPLEMENT, Tab.PAYMENT):
-        if not waits:
-            return Q(pk__in=[])
-        return Q(
-            **{f"{status}__in": WAITING_FOR_PAPERS if tab == Tab.SUPPLEMENT else WAITING_FOR_FEES}
-        )
-    result = Q(pk__in=[])
-    for agency_id, bound in bounds.items():
-        if tab == Tab.OVERDUE:
-            window = Q(work_due_at__lt=bound.now)
-        elif tab == Tab.TODAY:
-            window = Q(work_due_at__gte=bound.now, work_due_at__lt=bound.tomorrow)
-        else:
-            window = Q(work_due_at__gte=bound.tomorrow, work_due_at__lte=bound.soon)
-        result |= Q(**{agency: agency_id}) & window
-    if waits:
-        result &= ~Q(**{f"{status}__in": WAITING_FOR_PAPERS | WAITING_FOR_FEES})
-    return result
+# The tabs a piece of work is listed in (``_tabs_of``); the time tabs are ``_urgency``'s values.
+ALL_ONLY = frozenset({Tab.ALL})
+BY_URGENCY = {
+    urgency: frozenset({Tab.ALL, Tab(urgency)}) for urgency in ("overdue", "today", "soon")
+}
+WAITING_TABS: dict[str, frozenset[Tab]] = {
+    **dict.fromkeys(WAITING_FOR_PAPERS, frozenset({Tab.ALL, Tab.SUPPLEMENT})),
+    **dict.fromkeys(WAITING_FOR_FEES, frozenset({Tab.ALL, Tab.PAYMENT})),
+}
+
+
+def _tabs_of(
+    status: str, due: dt.datetime | None, bound: Bounds, *, waits: bool = True
+) -> frozenset[Tab]:
+    """The personal tabs a piece of work is listed in: all; waiting for a supplement or for
+    fees while its dossier waits for the applicant (``waits``: a dossier's own work does, an
+    opinion asked of a unit does not), and then in no time tab; else overdue, due today or due
+    soon by its due time (``_urgency``)."""
+    if waits and status in WAITING_TABS:
+        return WAITING_TABS[status]
+    return BY_URGENCY.get(_urgency(bound, due), ALL_ONLY)
 
 
 def _dossiers(by_agency: dict[int, Held]) -> QuerySet[Dossier]:
@@ -297,10 +294,6 @@ DOSSIER_RELATED = ("agency", "current_step__unit", "current_step__assignee", "ha
 BY_DUE = (F("work_due_at").asc(nulls_last=True), "id")
 
 
-def _filtered(qs: QuerySet, tab_filter: Q | None) -> QuerySet:
-    return qs if tab_filter is None else qs.filter(tab_filter)
-
-
 def _opinion_rows(
     by_agency: dict[int, Held],
     bounds: dict[int, Bounds],
@@ -334,72 +327,51 @@ def _opinion_rows(
     return rows
 
 
-# An opinion is the unit's own work, never waiting for the applicant.
-OPINION_TABS = {
-    Tab.ALL: lambda row: True,
-    Tab.OVERDUE: lambda row: row.urgency == "overdue",
-    Tab.TODAY: lambda row: row.urgency == "today",
-    Tab.SOON: lambda row: row.urgency == "soon",
-    Tab.SUPPLEMENT: lambda row: False,
-    Tab.PAYMENT: lambda row: False,
-}
+# One piece of the user's work: its dossier's id, when it is due, the tabs it is listed in, and
+# its row when already read (an opinion's); a dossier's row is read only if it is on the page.
+Work = tuple[int, dt.datetime | None, frozenset[Tab], QueueRow | None]
 
 
-def _page_of(
-    dossiers: QuerySet[Any],  # annotated: the type checker knows no ``work_due_at``
-    opinions: list[QueueRow],
-    *,
-    limit: int,
-    page: int,
-    bounds: dict[int, Bounds],
-) -> list[QueueRow]:
-    """The ``page``-th ``limit`` rows of ``dossiers`` (annotated with ``work_due_at``) and
-    ``opinions`` together, soonest due first.
-
-    The order is chosen from the dossiers' ids and due times alone (what the database sorts is
-    two columns, not every column of every open dossier and its joined rows); only the page's
-    dossiers are then read, with their related rows, by primary key.
-    """
-    end = page * limit
-    keys: list[tuple[int, dt.datetime | None, QueueRow | None]] = [
-        (pk, due, None)
-        for pk, due in dossiers.order_by(*BY_DUE).values_list("pk", "work_due_at")[:end]
+def _personal_work(by_agency: dict[int, Held], bounds: dict[int, Bounds]) -> list[Work]:
+    """Every piece of the user's work: their dossiers' ids, statuses and due times in one
+    query (the tabs' counts and the page's order are worked out from these in memory, so the
+    open dossiers and their current steps are read once, not once for the counts and again
+    for the page), and the opinions asked of their units (``_opinion_rows``)."""
+    dossiers: QuerySet[Any] = _dossiers(by_agency).order_by()  # annotated: ``work_due_at``
+    work: list[Work] = [
+        (pk, due, _tabs_of(status, due, bounds[agency_id]), None)
+        for pk, agency_id, status, due in dossiers.values_list(
+            "pk", "agency_id", "status", "work_due_at"
+        )
     ]
-    keys += [(row.dossier.pk, row.due_at, row) for row in opinions]
+    work += [
+        (pk, row.due_at, _tabs_of(status, row.due_at, bounds[agency_id], waits=False), row)
+        for row in _opinion_rows(by_agency, bounds)
+        for pk, agency_id, status in [(row.dossier.pk, row.dossier.agency_id, row.dossier.status)]
+    ]
+    return work
+
+
+def _work_page(
+    work: list[Work], tab: Tab, *, limit: int, page: int, bounds: dict[int, Bounds]
+) -> list[QueueRow]:
+    """The ``page``-th ``limit`` pieces of ``work`` listed in ``tab``, soonest due first (those
+    with no due time last), then by dossier id; only the page's dossiers are read, with their
+    related rows, by primary key."""
+    end = page * limit
     now = clock.now()
-    keys.sort(key=lambda key: (key[1] is None, key[1] or now, key[0]))
-    chosen = keys[end - limit : end]
-    wanted = [pk for pk, _due, row in chosen if row is None]
+    listed = (item for item in work if tab in item[2])
+    first = heapq.nsmallest(
+        end, listed, key=lambda item: (item[1] is None, item[1] or now, item[0])
+    )
+    chosen = first[end - limit : end]
+    wanted = [pk for pk, _due, _tabs, row in chosen if row is None]
     found = Dossier.objects.select_related(*DOSSIER_RELATED).in_bulk(wanted)
     return [  # a dossier gone between the two reads is left out, not an error
         row if row is not None else _row(found[pk], found[pk].current_step, due, bounds=bounds)
-        for pk, due, row in chosen
+        for pk, due, _tabs, row in chosen
         if row is not None or pk in found
     ]
-
-
-def _personal_rows(
-    by_agency: dict[int, Held],
-    tab: Tab,
-    limit: int,
-    bounds: dict[int, Bounds],
-    opinions: list[QueueRow],
-    page: int = 1,
-) -> list[QueueRow]:
-    dossiers = _filtered(
-        _dossiers(by_agency), _tab_filter(tab, bounds, agency="agency_id", status="status")
-    )
-    mine = [row for row in opinions if OPINION_TABS[tab](row)]
-    return _page_of(dossiers, mine, limit=limit, page=page, bounds=bounds)
-
-
-def _counts(qs: QuerySet, bounds: dict[int, Bounds]) -> dict[Tab, int]:
-    aggregates = {
-        tab.value: Count("pk", filter=_tab_filter(tab, bounds, agency="agency_id", status="status"))
-        for tab in PERSONAL_TABS
-    }
-    values = qs.order_by().aggregate(**aggregates)
-    return {tab: values[tab.value] or 0 for tab in PERSONAL_TABS}
 
 
 def _unit_scope(by_agency: dict[int, Held]) -> Q | None:
@@ -429,24 +401,34 @@ def _unit_dossiers(scope: Q) -> QuerySet[Dossier]:
     return _unit_open(scope).annotate(work_due_at=_dossier_due())
 
 
+def _unit_page(scope: Q, *, limit: int, page: int, bounds: dict[int, Bounds]) -> list[QueueRow]:
+    """The ``page``-th ``limit`` open dossiers of the scope, soonest due first: the database
+    orders their ids and due times, and only the page's dossiers are then read."""
+    end = page * limit
+    dossiers: QuerySet[Any] = _unit_dossiers(scope)  # annotated: ``work_due_at``
+    keys = dossiers.order_by(*BY_DUE).values_list("pk", "work_due_at")
+    work: list[Work] = [(pk, due, ALL_ONLY, None) for pk, due in keys[end - limit : end]]
+    return _work_page(work, Tab.ALL, limit=limit, page=1, bounds=bounds)
+
+
 def _rows(
     by_agency: dict[int, Held],
     tab: Tab,
     limit: int,
     unit_scope: Q | None,
     bounds: dict[int, Bounds],
-    opinions: list[QueueRow] | None = None,
+    work: list[Work] | None = None,
     page: int = 1,
 ) -> list[QueueRow]:
     if limit <= 0:
         return []
     if tab != Tab.UNIT:
-        if opinions is None:
-            opinions = _opinion_rows(by_agency, bounds)
-        return _personal_rows(by_agency, tab, limit, bounds, opinions, page)
+        if work is None:
+            work = _personal_work(by_agency, bounds)
+        return _work_page(work, tab, limit=limit, page=page, bounds=bounds)
     if unit_scope is None:
         return []
-    return _page_of(_unit_dossiers(unit_scope), [], limit=limit, page=page, bounds=bounds)
+    return _unit_page(unit_scope, limit=limit, page=page, bounds=bounds)
 
 
 def dossier_queue_tabs(
@@ -464,11 +446,10 @@ def dossier_queue_tabs(
     tab = Tab(tab)
     by_agency = held_roles_by_agency(user=user)
     bounds = _bounds(list(by_agency), clock.now())
-    counts = _counts(_dossiers(by_agency), bounds)
-    opinions = _opinion_rows(by_agency, bounds)
-    for key in PERSONAL_TABS:
-        counts[key] += sum(1 for row in opinions if OPINION_TABS[key](row))
-    tabs = [(key, str(TAB_LABELS[key]), counts[key]) for key in PERSONAL_TABS]
+    work = _personal_work(by_agency, bounds)
+    tabs = [
+        (key, str(TAB_LABELS[key]), sum(key in item[2] for item in work)) for key in PERSONAL_TABS
+    ]
     unit_scope = _unit_scope(by_agency)
     if unit_scope is not None:
         tabs.append((Tab.UNIT, str(TAB_LABELS[Tab.UNIT]), _unit_open(unit_scope).count()))
@@ -477,7 +458,7 @@ def dossier_queue_tabs(
     shown = {key: n for key, _label, n in tabs}[tab]
     pages = max(1, -(-shown // limit)) if limit > 0 else 1
     page = min(max(page, 1), pages)
-    rows = _rows(by_agency, tab, limit, unit_scope, bounds, opinions, page)
+    rows = _rows(by_agency, tab, limit, unit_scope, bounds, work, page)
     return Queue(tabs, tab, rows, page, pages)
 
 
