@@ -276,6 +276,19 @@ class Dossier(VersionedModel):
                 condition=models.Q(finished_at__isnull=True),
                 name="dossier_agency_open",
             ),
+            # The indicators' unfinished dossiers received before a period (queries._parts):
+            # those never stopped, and those stopped since the period began, each apart from
+            # the many stopped long ago.
+            models.Index(
+                fields=["agency", "received_at"],
+                condition=models.Q(finished_at__isnull=True, stopped_at__isnull=True),
+                name="dossier_agency_live",
+            ),
+            models.Index(
+                fields=["agency", "stopped_at"],
+                condition=models.Q(stopped_at__isnull=False),
+                name="dossier_agency_stopped",
+            ),
             # The register page's month in full (register.py): returned and late are counted as
             # the month's receipts minus those not returned, and those late, each read from its
             # own small index instead of every row of the month from the table.

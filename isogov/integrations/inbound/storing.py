@@ -76,6 +76,8 @@ def _fill(
         setattr(d, column, field_text(p.raw, name))
     d.request_summary = field_text(p.raw, "TrichYeuHoSo")
     d.status = status
+    if status != Status.STOPPED:  # re-sent out of "stopped": it is not stopped (``stopped_at``)
+        d.stopped_at = None
     d.submitted_at = t.get("NgayNopHoSo")
     d.received_at = received
     d.start_counted_at = received
@@ -137,6 +139,7 @@ UPDATED = (
     "waiting_seconds",
     "outcome",
     "late_by_seconds",
+    "stopped_at",
     "search_text",
     "version",
     "updated_at",
