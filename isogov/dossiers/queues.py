@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import BooleanField, Case, DateTimeField, F, Q, QuerySet, When
+from django.db.models import BooleanField, Case, CharField, DateTimeField, F, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -332,18 +332,30 @@ def _opinion_rows(
 Work = tuple[int, dt.datetime | None, frozenset[Tab], QueueRow | None]
 
 
+def _instant(text: str | None) -> dt.datetime | None:
+    """A due time the database gave as text: ``datetime.fromisoformat`` parses it in C, where
+    the drivers' own time-zone-aware reading parses each value with a regular expression in
+    Python (a third of the queue's time for a specialist's 8,500 dossiers at 1,000,000 on
+    PostgreSQL). PostgreSQL writes the offset (``…+00``); SQLite holds UTC without one."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def _personal_work(by_agency: dict[int, Held], bounds: dict[int, Bounds]) -> list[Work]:
     """Every piece of the user's work: their dossiers' ids, statuses and due times in one
     query (the tabs' counts and the page's order are worked out from these in memory, so the
     open dossiers and their current steps are read once, not once for the counts and again
     for the page), and the opinions asked of their units (``_opinion_rows``)."""
     dossiers: QuerySet[Any] = _dossiers(by_agency).order_by()  # annotated: ``work_due_at``
-    work: list[Work] = [
-        (pk, due, _tabs_of(status, due, bounds[agency_id]), None)
-        for pk, agency_id, status, due in dossiers.values_list(
-            "pk", "agency_id", "status", "work_due_at"
-        )
-    ]
+    rows = dossiers.annotate(due_text=Cast("work_due_at", CharField())).values_list(
+        "pk", "agency_id", "status", "due_text"
+    )
+    work: list[Work] = []
+    for pk, agency_id, status, text in rows:
+        due = _instant(text)
+        work.append((pk, due, _tabs_of(status, due, bounds[agency_id]), None))
     work += [
         (pk, row.due_at, _tabs_of(status, row.due_at, bounds[agency_id], waits=False), row)
         for row in _opinion_rows(by_agency, bounds)
