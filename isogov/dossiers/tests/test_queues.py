@@ -215,3 +215,28 @@ def test_the_desks_work_is_what_the_action_table_lets_the_desk_do() -> None:
             status in action.from_statuses and Authority.DESK in action.authority
             for action in ACTIONS
         ), status
+
+
+def test_due_times_are_read_the_same_whatever_the_sessions_time_zone(desk: Any) -> None:
+    """The queue reads due times as UTC text (``UtcText``), not as the session writes them: a
+    PostgreSQL session in Vietnam's time zone gives the same rows and instants."""
+    from django.db import connection
+
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = _receive(desk)
+    expected = DossierStep.objects.get(pk=dossier.current_step_id).due_at
+    assert expected is not None and expected.microsecond == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # connected before the session is changed
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'Asia/Ho_Chi_Minh'")
+    try:
+        with time_machine.travel(MONDAY, tick=False):
+            rows = dossier_queue(user=User.objects.get(username="motcua"))
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TIME ZONE 'UTC'")
+    assert [(row.dossier.code, row.due_at) for row in rows] == [(dossier.code, expected)]
+    assert rows[0].due_at.utcoffset() == dt.timedelta(0)
