@@ -205,10 +205,10 @@ def store_batch(
             d.created_at = d.updated_at = now
             new.append(d)
         else:
-            before = _register_month(d)
+            month_before = _register_month(d)
             _fill(d, p, version, channel, kind)
-            if before != _register_month(d):
-                moved.update(month[0] for month in (before, _register_month(d)) if month)
+            if month_before != _register_month(d):
+                moved.update(m[0] for m in (month_before, _register_month(d)) if m)
             d.version += 1
             d.updated_at = now
             changed.append(d)
