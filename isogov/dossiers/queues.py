@@ -376,11 +376,10 @@ def _personal_work(by_agency: dict[int, Held], bounds: dict[int, Bounds]) -> lis
     for pk, agency_id, status, text in rows:
         due = _instant(text)
         work.append((pk, due, _tabs_of(status, due, bounds[agency_id]), None))
-    work += [
-        (pk, row.due_at, _tabs_of(status, row.due_at, bounds[agency_id], waits=False), row)
-        for row in _opinion_rows(by_agency, bounds)
-        for pk, agency_id, status in [(row.dossier.pk, row.dossier.agency_id, row.dossier.status)]
-    ]
+    for row in _opinion_rows(by_agency, bounds):
+        dossier = row.dossier
+        tabs = _tabs_of(dossier.status, row.due_at, bounds[dossier.agency_id], waits=False)
+        work.append((dossier.pk, row.due_at, tabs, row))
     return work
 
 

@@ -175,7 +175,14 @@ def register_month_totals(
     per dossier, seconds for a year of a million) and no read of the table. The month's range
     only, never inside the year's: given both, SQLite walks the index over the year's range.
     """
-    return {m: MonthTotals(m, month_of(m).order_by().count()) for m in range(1, 13)}
+    return {m: MonthTotals(m, n) for m, n in month_counts(month_of, range(1, 13)).items()}
+
+
+def month_counts(
+    month_of: Callable[[int], QuerySet[Dossier]], months: Iterable[int]
+) -> dict[int, int]:
+    """How many dossiers ``month_of(month)`` holds for each of ``months``, one count each."""
+    return {month: month_of(month).order_by().count() for month in months}
 
 
 def _late() -> RawSQL:

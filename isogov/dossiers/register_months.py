@@ -35,7 +35,7 @@ from isogov.accounts.models import Agency
 from isogov.core import clock
 
 from .models import Dossier, DossierCounter, RegisterMonth
-from .register import MonthTotals
+from .register import MonthTotals, month_counts
 
 MONTHS = range(1, 13)
 logger = logging.getLogger(__name__)
@@ -58,10 +58,6 @@ def _counters(agency: Agency, year: int) -> tuple[int, int]:
     return values.get(lines, 0), values.get(moves, 0)
 
 
-def _count(month_of: Callable[[int], QuerySet[Dossier]], months: list[int]) -> dict[int, int]:
-    return {month: month_of(month).order_by().count() for month in months}
-
-
 def agency_month_totals(
     agency: Agency, year: int, month_of: Callable[[int], QuerySet[Dossier]]
 ) -> dict[int, MonthTotals]:
@@ -78,12 +74,12 @@ def agency_month_totals(
         for row in RegisterMonth.objects.filter(agency=agency, year=year, month__in=closed)
     }
     _lines, moves_before = _counters(agency, year)
-    counts = _count(month_of, [month for month in MONTHS if month not in closed])
+    counts = month_counts(month_of, [month for month in MONTHS if month not in closed])
     counts.update((month, row.received) for month, row in stored.items())
     lines, moves = _counters(agency, year)
     trusted = set(stored) == set(closed) and all(row.moves == moves for row in stored.values())
     if not trusted or sum(counts.values()) != lines:
-        counts.update(_count(month_of, closed))
+        counts.update(month_counts(month_of, closed))
         lines, moves = _counters(agency, year)
         if closed and sum(counts.values()) == lines and moves == moves_before:
             _store_later(agency, year, {month: counts[month] for month in closed}, moves)
