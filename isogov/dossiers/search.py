@@ -13,13 +13,16 @@ A query is read as one of three kinds, each answered through an index:
 - **anything else** (a name, a procedure, part of a code): the folded ``search_text`` (code,
   reference, applicant, phone, ID number, procedure; diacritics ignored, ``core.text``). On
   SQLite through the FTS5 table ``dossiers_dossier_fts`` (external content, kept in step by
-  triggers, with prefix indexes of two and three characters), where every word of the query
-  must start a word of the text; on PostgreSQL through
+  triggers, with prefix indexes of two to five characters, and no word positions), where
+  every word of the query must start a word of the text (a query word with punctuation inside,
+  ``h26-260908``, is the words the index holds, each a word start); on PostgreSQL through
   ``LIKE '%word%'`` per word, served by a ``pg_trgm`` GIN index where the extension could be
   created (without it the same query scans).
 
 A result count stops at ``SEARCH_COUNT_CAP`` (+1): above it the page says "more than 1,000
-results" instead of counting every match.
+results" instead of counting every match. On SQLite the newest matches of the search page are
+read from the text index itself, newest first, each checked against the rest of the filters,
+until the cap (``first_and_count``): a frequent name no longer reads all its matches first.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND
 
 from isogov.core.text import fold_vietnamese, search_terms
 
@@ -48,14 +53,19 @@ _TOP = "\U0010ffff"
 # SQLite: the FTS5 index of ``search_text`` and the triggers that keep it in step. A migration
 # that rebuilds the dossier table drops its triggers, so ``ensure_search_index`` runs after every
 # ``migrate`` and rebuilds the index whenever it had to create one.
-# The prefix indexes of two and three characters answer the short word prefixes a name is
-# typed with (``"le"* "thi"*``) without merging the entries of every word that starts so
-# (migration 0022).
+# ``detail=none``: the index holds which dossiers hold a word, not where in the text; no query
+# here asks for more, and it is half the size (migration 0029). The prefix indexes of two to
+# five characters answer the word starts a name is typed with (``"le"* "thi"* "ngoc"*``) from
+# one list each, without merging the entries of every word that starts so (slow without
+# positions).
 SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS dossiers_dossier_fts USING fts5(search_text, "
     "content='dossiers_dossier', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
-    "prefix='2 3')"
+    "prefix='2 3 4 5', detail=none)"
 )
+# The words of the FTS5 ``unicode61`` tokenizer: runs of letters and digits; anything else
+# (punctuation, ``_``) separates them.
+_FTS_WORD = re.compile(r"[^\W_]+")
 SQLITE_TRIGGERS = {
     "dossiers_dossier_fts_insert": (
         "CREATE TRIGGER dossiers_dossier_fts_insert AFTER INSERT ON dossiers_dossier BEGIN "
@@ -117,9 +127,22 @@ def index_dossier(dossier: Any) -> None:
     dossier.applicant_id_key = id_key(dossier.applicant_id_number)
 
 
+class _FtsIds(RawSQL):
+    """The ids of the dossiers whose search text holds every word of ``match`` (SQLite)."""
+
+    def __init__(self, match: str) -> None:
+        # The table name is a constant; the match is a bound parameter.
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        super().__init__(sql, (match,))
+        self.match = match
+
+
 def _fts_query(terms: list[str]) -> str:
-    """Every word as a quoted prefix (``"nguyen"* "hong"*``): all must match."""
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
+    """Every word the index holds of the terms, as a quoted prefix (``"nguyen"* "hong"*``):
+    all must match. A term with punctuation inside is its words (``h26-2609`` → ``"h26"*
+    "2609"*``): without positions, the index answers no phrase."""
+    words = dict.fromkeys(word for term in terms for word in _FTS_WORD.findall(term))
+    return " ".join(f'"{word}"*' for word in words)
 
 
 def search_filter(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
@@ -144,15 +167,11 @@ def search_filter(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
         return qs.filter(
             Q(applicant_phone_key=number[-PHONE_KEY_DIGITS:]) | Q(applicant_id_key=number)
         )
-    terms = [term for term in search_terms(text) if any(ch.isalnum() for ch in term)]
+    terms = [term for term in search_terms(text) if _FTS_WORD.search(term)]
     if not terms:
         return qs
     if connections[qs.db].vendor == "sqlite":
-        matches = RawSQL(
-            "SELECT rowid FROM dossiers_dossier_fts WHERE dossiers_dossier_fts MATCH %s",
-            (_fts_query(terms),),
-        )
-        return qs.filter(id__in=matches)
+        return qs.filter(id__in=_FtsIds(_fts_query(terms)))
     for term in terms:
         qs = qs.filter(search_text__contains=term)
     return qs
@@ -177,10 +196,50 @@ def first_and_count(
     match a frequent name in the text index twice).
     """
     cap = SEARCH_COUNT_CAP if cap is None else cap
-    ids = list(qs.values_list("pk", flat=True)[: cap + 1])
+    ids = _newest_matches(qs, cap + 1)
+    if ids is None:
+        ids = list(qs.values_list("pk", flat=True)[: cap + 1])
     page = ids[:shown]
     by_id = qs.model._default_manager.in_bulk(page)
     return [by_id[pk] for pk in page], min(len(ids), cap), len(ids) > cap
+
+
+def _newest_matches(qs: QuerySet[Any], limit: int) -> list[int] | None:
+    """The first ``limit`` ids of ``qs``, newest first, read from the text index, when ``qs``
+    is a SQLite text search ordered newest first (``None`` otherwise: read ``qs`` itself).
+
+    ``id IN (the index's matches)`` makes SQLite collect every match before it orders them (at
+    1,000,000 dossiers a frequent name has 60,000). Here the index hands its matches newest
+    first and stops at the limit; each is checked against the rest of the filters of ``qs``
+    (its scope, status and list filters) by primary key.
+    """
+    if connections[qs.db].vendor != "sqlite" or tuple(qs.query.order_by) not in {
+        ("-id",),
+        ("-pk",),
+    }:
+        return None
+    if qs.query.is_sliced or qs.query.distinct or qs.query.combinator:
+        return None
+    where = qs.query.where
+    searched = [c for c in where.children if isinstance(c, In) and isinstance(c.rhs, _FtsIds)]
+    if where.connector != AND or where.negated or len(searched) != 1:
+        return None
+    (match,) = searched
+    target = getattr(match.lhs, "target", None)
+    if target is None or target.name != "id":
+        return None
+    rest = qs.order_by().values("pk")
+    rest.query.where.children = [c for c in rest.query.where.children if c is not match]
+    rest = rest.filter(pk=RawSQL(f'"{FTS_TABLE}"."rowid"', ()))  # noqa: S611 (a constant)
+    sql, params = rest.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        # ``sql`` is Django's compiled query with its parameters apart; the rest is constant.
+        newest = (
+            f'SELECT "{FTS_TABLE}"."rowid" FROM "{FTS_TABLE}" WHERE "{FTS_TABLE}" MATCH %s '  # noqa: S608
+            f'AND EXISTS ({sql}) ORDER BY "{FTS_TABLE}"."rowid" DESC LIMIT %s'
+        )
+        cursor.execute(newest, (match.rhs.match, *params, limit))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:

@@ -158,7 +158,8 @@ class Dossier(VersionedModel):
     )
 
     start_counted_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
-    due_at = models.DateTimeField(_("legal appointment"), null=True, blank=True, db_index=True)
+    # Not indexed alone: the overdue lists read it from ``dossier_open_due`` (issue 15 §4).
+    due_at = models.DateTimeField(_("legal appointment"), null=True, blank=True)
     promised_due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     service_due_at = models.DateTimeField(_("agency's own promise"), null=True, blank=True)
     # The agency's promised time, pinned at intake like the legal time (catalog AgencyProcedure).
@@ -254,7 +255,6 @@ class Dossier(VersionedModel):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["agency", "status"]),
-            models.Index(fields=["agency", "due_at"]),
             # Indicators over a period (isogov/indicators/queries.py) read the dossiers received
             # in it, those ended in it and those still open, each through one of these. Partial,
             # so that a lookup by code (ordered by receipt, with no condition on these columns)

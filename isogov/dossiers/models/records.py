@@ -57,6 +57,7 @@ class DossierStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # indexed where set only: ``dossierstep_assigned``
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
@@ -81,6 +82,13 @@ class DossierStep(models.Model):
         verbose_name_plural = _("dossier steps")
         ordering = ["dossier", "order", "id"]
         indexes = [
+            # The steps of an officer (``assignee = X``, as deleting a user checks): most steps
+            # are never assigned, so the index holds the assigned ones only (issue 15 §4).
+            models.Index(
+                fields=["assignee"],
+                condition=models.Q(assignee__isnull=False),
+                name="dossierstep_assigned",
+            ),
             # "My work" lists the opinions still awaited without reading every step.
             models.Index(
                 fields=["unit", "due_at"],

@@ -65,6 +65,20 @@ def test_codes_are_found_whole_or_by_their_start(desk: Any, three: Any) -> None:
     assert _codes(desk, nhung.split("-", 1)[1]) == {nhung}
 
 
+def test_words_with_punctuation_inside_are_the_words_the_index_holds(desk: Any, three: Any) -> None:
+    """The SQLite text index keeps no word positions (migration 0029), so it answers no phrase:
+    ``h26-260903`` is asked as the words ``h26`` and ``260903``, each a word start, and finds
+    what it found as a phrase (on PostgreSQL, the text as typed, anywhere)."""
+    nhung, binh, company = (d.code for d in three)
+    agency_part, day, number = nhung.lower().split("-")
+    assert _codes(desk, f"{agency_part.rsplit('.', 1)[1]}-{day}") == {nhung, binh, company}
+    assert _codes(desk, f"{day}-{number}") == {nhung}
+    assert _codes(desk, "(cfs)") == {nhung, binh, company}
+    sqlite = connection.vendor == "sqlite"
+    assert _codes(desk, "tnhh,") == ({company} if sqlite else set())
+    assert _codes(desk, "hồng-nhung") == ({nhung} if sqlite else set())
+
+
 def test_phone_and_id_numbers_are_found_through_their_keys(desk: Any, three: Any) -> None:
     nhung, binh, company = three
     assert (binh.applicant_phone_key, binh.applicant_id_key) == ("987654321", "0101234567001")
@@ -127,7 +141,7 @@ def test_counts_stop_at_the_cap_on_the_page_and_in_the_api(
 
 
 def test_word_starts_of_every_length_find_what_the_text_holds(desk: Any, three: Any) -> None:
-    """The text index keeps prefix indexes of two and three characters (migration 0022); a
+    """The text index keeps prefix indexes of two to five characters (migration 0029); a
     word start of one, two, three or more characters finds the same dossiers as reading every
     dossier's folded text would (on PostgreSQL, where a word is found anywhere in the text, as
     reading every text for it would)."""
@@ -136,9 +150,12 @@ def test_word_starts_of_every_length_find_what_the_text_holds(desk: Any, three: 
         with connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
             (definition,) = cursor.fetchone()
-        assert "prefix='2 3'" in definition
+        assert "prefix='2 3 4 5'" in definition and "detail=none" in definition
     texts = dict(Dossier.objects.values_list("code", "search_text"))
-    for q in ("n", "ng", "ngu", "nguy", "nguyen", "th", "thi", "thi h", "d", "do", "don", "dong"):
+    for q in (
+        *("n", "ng", "ngu", "nguy", "nguye", "nguyen", "th", "thi", "thi h", "d", "do", "don"),
+        *("dong", "cong t", "sach dong a"),
+    ):
         terms = q.split()
         expected = {
             code
@@ -151,3 +168,48 @@ def test_word_starts_of_every_length_find_what_the_text_holds(desk: Any, three: 
             )
         }
         assert _codes(desk, q) == expected, q
+
+
+def test_the_search_page_reads_the_newest_matches_from_the_text_index(
+    desk: Any, three: Any
+) -> None:
+    """``first_and_count`` asks the SQLite text index for its matches newest first, each checked
+    against the other filters, and stops at the cap: the same rows, count and "more" as reading
+    the whole query, for every cap, query and filter (PostgreSQL reads the query itself)."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    nhung, binh, company = three
+    Dossier.objects.filter(pk=binh.pk).update(status="finished")
+    user = desk.user("motcua")
+    cases = [
+        ("cfs", ""),
+        ("cfs", "finished"),
+        ("cfs", "open"),
+        ("nguyen", ""),
+        ("dong a", ""),
+        ("nobody", ""),
+    ]
+    for q, status in cases:
+        found = dossier_search(user=user, q=q, status=status)
+        every = list(found.values_list("pk", flat=True))
+        for cap in (1, 2, 5):
+            with CaptureQueriesContext(db) as queries:
+                rows, count, more = search.first_and_count(found, 2, cap=cap)
+            assert [row.pk for row in rows] == every[:2], (q, status, cap)
+            assert (count, more) == (min(len(every), cap), len(every) > cap), (q, status, cap)
+            from_index = any('"dossiers_dossier_fts"."rowid" DESC' in x["sql"] for x in queries)
+            assert from_index == (db.vendor == "sqlite"), (q, status, cap)
+    # Another agency's officer: the index's matches are checked against the scope.
+    assert search.first_and_count(dossier_search(user=desk.user("tuphap"), q="cfs"), 2) == (
+        [],
+        0,
+        False,
+    )
+    # A search not ordered newest first reads the query itself.
+    with CaptureQueriesContext(db) as queries:
+        rows, count, more = search.first_and_count(
+            dossier_search(user=user, q="cfs").order_by("id"), 5
+        )
+    assert [row.pk for row in rows] == [nhung.pk, binh.pk, company.pk] and count == 3
+    assert not any('rowid" DESC' in x["sql"] for x in queries)
