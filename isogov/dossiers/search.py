@@ -34,7 +34,7 @@ from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.lookups import In
+from django.db.models.lookups import Contains, In
 from django.db.models.sql.where import AND
 
 from isogov.core.text import fold_vietnamese, search_terms
@@ -205,24 +205,35 @@ def first_and_count(
 
 
 def _newest_matches(qs: QuerySet[Any], limit: int) -> list[int] | None:
-    """The first ``limit`` ids of ``qs``, newest first, read from the text index, when ``qs``
-    is a SQLite text search ordered newest first (``None`` otherwise: read ``qs`` itself).
+    """The first ``limit`` ids of ``qs``, newest first, when ``qs`` is a text search ordered
+    newest first and an index-driven read beats the planner's (``None`` otherwise: read ``qs``
+    itself).
 
-    ``id IN (the index's matches)`` makes SQLite collect every match before it orders them (at
-    1,000,000 dossiers a frequent name has 60,000). Here the index hands its matches newest
-    first and stops at the limit; each is checked against the rest of the filters of ``qs``
-    (its scope, status and list filters) by primary key.
+    SQLite: ``id IN (the index's matches)`` makes it collect every match before it orders them
+    (at 1,000,000 dossiers a frequent name has 60,000). Here the text index hands its matches
+    newest first and stops at the limit; each is checked against the rest of the filters of
+    ``qs`` (its scope, status and list filters) by primary key.
+
+    PostgreSQL: with several words it takes their matches for rare (their likelihoods
+    multiplied) and reads every match through the trigram index, then sorts: 0.3–1.2 s for a
+    name 60,000 dossiers bear. ``_newest_window`` first reads the newest dossiers of the rest
+    of the filters in order and stops at the limit; only a name too rare to fill it there goes
+    to the trigram index, for which it is right.
     """
-    if connections[qs.db].vendor != "sqlite" or tuple(qs.query.order_by) not in {
-        ("-id",),
-        ("-pk",),
-    }:
+    if tuple(qs.query.order_by) not in {("-id",), ("-pk",)}:
         return None
     if qs.query.is_sliced or qs.query.distinct or qs.query.combinator:
         return None
     where = qs.query.where
+    if where.connector != AND or where.negated:
+        return None
+    vendor = connections[qs.db].vendor
+    if vendor == "postgresql":
+        return _newest_window(qs, limit)
+    if vendor != "sqlite":
+        return None
     searched = [c for c in where.children if isinstance(c, In) and isinstance(c.rhs, _FtsIds)]
-    if where.connector != AND or where.negated or len(searched) != 1:
+    if len(searched) != 1:
         return None
     (match,) = searched
     target = getattr(match.lhs, "target", None)
@@ -240,6 +251,50 @@ def _newest_matches(qs: QuerySet[Any], limit: int) -> list[int] | None:
         )
         cursor.execute(newest, (match.rhs.match, *params, limit))
         return [row[0] for row in cursor.fetchall()]
+
+
+# PostgreSQL: how many of the newest dossiers of the filters are read, in order, for a name's
+# matches before the trigram index is asked instead. Reading a row in order costs about a
+# sixth of what the index costs a match (whose row it must then read): a name that 1 in 30
+# dossiers bear fills the cap in the first window; one that fills a third of it there is read
+# on through the second (1 in 100); a rarer one goes to the index, where it has few matches.
+NEWEST_WINDOWS = (30_000, 100_000)
+
+
+def _newest_window(qs: QuerySet[Any], limit: int) -> list[int] | None:
+    """PostgreSQL: the first ``limit`` matches among the newest dossiers of the rest of the
+    filters of ``qs`` (``NEWEST_WINDOWS``), if they hold that many (``None``: ask the index)."""
+    where = qs.query.where
+    terms = [
+        c
+        for c in where.children
+        if isinstance(c, Contains)
+        and getattr(c.lhs, "target", None) is not None
+        and c.lhs.target.name == "search_text"
+        and isinstance(c.rhs, str)
+    ]
+    if not terms:
+        return None
+    rest = qs.order_by("-id").values("id", "search_text")
+    searched = {id(c) for c in terms}
+    rest.query.where.children = [c for c in rest.query.where.children if id(c) not in searched]
+    connection = connections[qs.db]
+    likes = " AND ".join("w.search_text LIKE %s" for _term in terms)
+    patterns = [f"%{connection.ops.prep_for_like_query(c.rhs)}%" for c in terms]
+    found = 0
+    for number, window in enumerate(NEWEST_WINDOWS):
+        if number and found * window < limit * NEWEST_WINDOWS[number - 1]:
+            return None  # too rare to fill this window either
+        sql, params = rest[:window].query.sql_with_params()
+        with connection.cursor() as cursor:
+            # ``sql`` is Django's compiled query with its parameters apart; the rest is constant.
+            newest = f"SELECT w.id FROM ({sql}) w WHERE {likes} ORDER BY w.id DESC LIMIT %s"  # noqa: S608
+            cursor.execute(newest, (*params, *patterns, limit))
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) >= limit:
+            return ids
+        found = len(ids)
+    return None
 
 
 def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:

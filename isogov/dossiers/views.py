@@ -116,6 +116,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     total, capped = None, False
     if filters.is_set:
         results, total, capped = search_index.first_and_count(found, 200)
+        for dossier in results:  # one dict, not Django's choices dict built again per row
+            dossier.status_label = STATUS_LABELS.get(dossier.status, dossier.status)  # type: ignore[attr-defined]
     return render(
         request,
         "dossiers/search.html",

@@ -170,12 +170,14 @@ def test_word_starts_of_every_length_find_what_the_text_holds(desk: Any, three: 
         assert _codes(desk, q) == expected, q
 
 
-def test_the_search_page_reads_the_newest_matches_from_the_text_index(
-    desk: Any, three: Any
+def test_the_search_page_reads_the_newest_matches_through_an_index(
+    desk: Any, three: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``first_and_count`` asks the SQLite text index for its matches newest first, each checked
-    against the other filters, and stops at the cap: the same rows, count and "more" as reading
-    the whole query, for every cap, query and filter (PostgreSQL reads the query itself)."""
+    against the other filters, and stops at the cap; PostgreSQL reads the newest dossiers of the
+    other filters first and asks the trigram index only when they hold too few matches. Either
+    way: the same rows, count and "more" as reading the whole query, for every cap, query and
+    filter, with the window large or too small."""
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
@@ -190,16 +192,22 @@ def test_the_search_page_reads_the_newest_matches_from_the_text_index(
         ("dong a", ""),
         ("nobody", ""),
     ]
-    for q, status in cases:
-        found = dossier_search(user=user, q=q, status=status)
-        every = list(found.values_list("pk", flat=True))
-        for cap in (1, 2, 5):
-            with CaptureQueriesContext(db) as queries:
-                rows, count, more = search.first_and_count(found, 2, cap=cap)
-            assert [row.pk for row in rows] == every[:2], (q, status, cap)
-            assert (count, more) == (min(len(every), cap), len(every) > cap), (q, status, cap)
-            from_index = any('"dossiers_dossier_fts"."rowid" DESC' in x["sql"] for x in queries)
-            assert from_index == (db.vendor == "sqlite"), (q, status, cap)
+    for windows in ((30_000, 100_000), (1, 2), (1, 1)):
+        monkeypatch.setattr(search, "NEWEST_WINDOWS", windows)
+        for q, status in cases:
+            found = dossier_search(user=user, q=q, status=status)
+            every = list(found.values_list("pk", flat=True))
+            for cap in (1, 2, 5):
+                with CaptureQueriesContext(db) as queries:
+                    rows, count, more = search.first_and_count(found, 2, cap=cap)
+                case = (windows, q, status, cap)
+                assert [row.pk for row in rows] == every[:2], case
+                assert (count, more) == (min(len(every), cap), len(every) > cap), case
+                sqls = [x["sql"] for x in queries]
+                from_text_index = any('"dossiers_dossier_fts"."rowid" DESC' in x for x in sqls)
+                from_window = any("w.search_text LIKE" in x for x in sqls)
+                assert from_text_index == (db.vendor == "sqlite"), case
+                assert from_window == (db.vendor == "postgresql"), case
     # Another agency's officer: the index's matches are checked against the scope.
     assert search.first_and_count(dossier_search(user=desk.user("tuphap"), q="cfs"), 2) == (
         [],
@@ -212,4 +220,7 @@ def test_the_search_page_reads_the_newest_matches_from_the_text_index(
             dossier_search(user=user, q="cfs").order_by("id"), 5
         )
     assert [row.pk for row in rows] == [nhung.pk, binh.pk, company.pk] and count == 3
-    assert not any('rowid" DESC' in x["sql"] for x in queries)
+    assert not any(
+        '"dossiers_dossier_fts"."rowid" DESC' in x["sql"] or "w.search_text LIKE" in x["sql"]
+        for x in queries
+    )
