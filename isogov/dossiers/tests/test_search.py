@@ -229,3 +229,22 @@ def test_the_search_page_reads_the_newest_matches_through_an_index(
         '"dossiers_dossier_fts"."rowid" DESC' in x["sql"] or "w.search_text LIKE" in x["sql"]
         for x in queries
     )
+
+
+def test_the_search_page_reads_its_rows_in_one_query_whatever_their_number(
+    client: Client, desk: Any, three: Any
+) -> None:
+    """The page reads only the columns its rows show (``views.SEARCH_COLUMNS``); no row loads
+    another column, or its labels, by a query of its own: three rows cost what one does."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(desk.user("motcua"))
+    counts = []
+    for q, rows in (("binh", 1), ("cfs", 3)):
+        with CaptureQueriesContext(db) as queries:
+            page = client.get("/dossiers/search/", {"q": q}).content.decode()
+        assert page.count('<tr><td><a href="/dossiers/') == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert "Đã tiếp nhận" in page  # the status label, in Vietnamese
