@@ -74,6 +74,11 @@ def test_logs_of_a_full_journey_hold_no_personal_data(
         page.click("main button[type=submit]")
         page.wait_for_url("**/dashboard/")
         page.goto(f"{base}/dossiers/{data['received']}/")
+        # The page then asks the server for its integrations panel; let that request end
+        # before this thread writes through the API: on the test's one in-memory SQLite
+        # database a read of the live server's thread met the API's write lock, and the test
+        # client re-raised the other thread's error as its own.
+        page.wait_for_load_state("networkidle")
         api = APIClient()
         token = api.post(
             f"{base}/api/v1/auth/token/", {"username": "motcua", "password": DEMO_PASSWORD}
