@@ -20,9 +20,11 @@ A query is read as one of three kinds, each answered through an index:
   created (without it the same query scans).
 
 A result count stops at ``SEARCH_COUNT_CAP`` (+1): above it the page says "more than 1,000
-results" instead of counting every match. On SQLite the newest matches of the search page are
-read from the text index itself, newest first, each checked against the rest of the filters,
-until the cap (``first_and_count``): a frequent name no longer reads all its matches first.
+results" instead of counting every match. The search page reads its newest matches in order
+and stops at the cap (``first_and_count``): on SQLite from the text index itself, each checked
+against the rest of the filters; on PostgreSQL from the newest dossiers of the other filters,
+the trigram index answering only a name too rare to fill the cap there. A frequent name no
+longer reads all its matches first.
 """
 
 from __future__ import annotations
