@@ -37,6 +37,7 @@ from .inputs import FORMS, form_data
 from .listing import apply_filters, list_filters
 from .models import (
     STATUS_CHOICES,
+    STATUS_LABELS,
     Dossier,
     DossierStep,
     IncidentKind,
@@ -49,7 +50,6 @@ from .permissions import Held, held_roles, next_step
 from .queues import QUEUE_PAGE_ROWS, Tab
 from .transitions import BY_NAME, NATIONAL_CODE, Action, Kind, Status
 
-STATUS_LABELS = dict(STATUS_CHOICES)
 # The columns of the search page's rows (dossiers/search.html): read only these.
 SEARCH_COLUMNS = ("code", "applicant_name", "procedure_name", "status", "promised_due_at")
 # A queue tab is exported as the page lists it, built in memory: at most this many rows.
@@ -118,8 +118,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     total, capped = None, False
     if filters.is_set:
         results, total, capped = search_index.first_and_count(found, 200, fields=SEARCH_COLUMNS)
-        for dossier in results:  # one dict, not Django's choices dict built again per row
-            dossier.status_label = STATUS_LABELS.get(dossier.status, dossier.status)  # type: ignore[attr-defined]
     return render(
         request,
         "dossiers/search.html",

@@ -29,7 +29,7 @@ from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
 from isogov.core.text import fold_vietnamese
 from isogov.dossiers import documents, services, uploads
 from isogov.dossiers.actions import EVENT_LABELS
-from isogov.dossiers.models import STATUS_CHOICES, ApplicantKind, Dossier
+from isogov.dossiers.models import ApplicantKind, Dossier
 from isogov.dossiers.online import (
     applicant_timeline,
     awaiting_papers,
@@ -42,7 +42,6 @@ from isogov.dossiers.selectors import dossier_by_access_token, result_released
 from isogov.dossiers.transitions import Status
 from isogov.notifications.models import Channel
 
-STATUS_LABELS = dict(STATUS_CHOICES)
 # The forms the applicant is given (the control sheet is the agency's own record).
 APPLICANT_FORMS = frozenset({"receipt", "supplement-request", "refusal", "apology", "stop-notice"})
 
@@ -253,7 +252,7 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "decision_hours": ruleset_by_code(dossier.ruleset).online_decision_within_working_hours,
-        "status_label": STATUS_LABELS.get(dossier.status, dossier.status),
+        "status_label": dossier.status_label,
         "received": dossier.received_at is not None,
         "intake_overdue": intake_overdue,
         # The papers a request or an upload named, if any (the rest of an event's data is

@@ -31,8 +31,11 @@ NO_POSITIONS = (
     "content='dossiers_dossier', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
     "prefix='2 3 4 5', detail=none)"
 )
-ASSIGNEE_INDEX = "dossiers_dossierstep_assignee_id_c27180a3"
-DUE_INDEX = "dossiers_dossier_due_at_2da8b5e9"
+# (index, table, column) of the foreign key's and the field's own indexes, as Django named them.
+PLAIN_INDEXES = (
+    ("dossiers_dossierstep_assignee_id_c27180a3", "dossiers_dossierstep", "assignee_id"),
+    ("dossiers_dossier_due_at_2da8b5e9", "dossiers_dossier", "due_at"),
+)
 
 
 def _recreate(sql):
@@ -58,6 +61,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Both plain indexes dropped in place; the fields' new state says they are not indexed.
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
@@ -73,16 +77,6 @@ class Migration(migrations.Migration):
                         verbose_name="officer",
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{ASSIGNEE_INDEX}"',
-                    f'CREATE INDEX "{ASSIGNEE_INDEX}" ON "dossiers_dossierstep" ("assignee_id")',
-                ),
-            ],
-        ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
                 migrations.AlterField(
                     model_name="dossier",
                     name="due_at",
@@ -93,9 +87,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[
                 migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{DUE_INDEX}"',
-                    f'CREATE INDEX "{DUE_INDEX}" ON "dossiers_dossier" ("due_at")',
-                ),
+                    f'DROP INDEX IF EXISTS "{name}"',
+                    f'CREATE INDEX "{name}" ON "{table}" ("{column}")',
+                )
+                for name, table, column in PLAIN_INDEXES
             ],
         ),
         migrations.RemoveIndex(model_name="dossier", name="dossiers_do_agency__917a12_idx"),

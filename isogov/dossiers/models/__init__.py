@@ -10,6 +10,7 @@ counts). Import them from here.
 from .dossier import (
     OUTCOME_CHOICES,
     STATUS_CHOICES,
+    STATUS_LABELS,
     ApplicantKind,
     Dossier,
     DossierCounter,
@@ -35,6 +36,7 @@ from .timeline import DossierEvent, DossierEventManager
 __all__ = [
     "OUTCOME_CHOICES",
     "STATUS_CHOICES",
+    "STATUS_LABELS",
     "ApplicantKind",
     "ClockStop",
     "CustodyIncident",

@@ -31,6 +31,9 @@ STATUS_CHOICES = [
     (Status.FINISHED.value, _("Finished, result ready")),
     (Status.RETURNED.value, _("Result returned")),
 ]
+# A status's label by its value, built once (Django's ``get_status_display`` builds the
+# choices' dictionary again on every call; a list of 200 dossiers felt it).
+STATUS_LABELS = dict(STATUS_CHOICES)
 OUTCOME_CHOICES = [
     (Outcome.EARLY.value, _("Early")),
     (Outcome.ON_TIME.value, _("On time")),
@@ -353,6 +356,10 @@ class Dossier(VersionedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def stop_label(self) -> str:
