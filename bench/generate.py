@@ -12,6 +12,7 @@ leaves the last database (its path is printed) for ``bench/export.py --db``.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sqlite3
@@ -19,6 +20,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+PARSER = argparse.ArgumentParser(
+    prog="bench/generate.py", description="Dossiers per second of the demo history generator."
+)
+PARSER.add_argument(
+    "sizes", nargs="*", type=int, metavar="N", help="dossiers (default: 100000 1000000)"
+)
+PARSER.add_argument("--months", type=int, default=12, help="months of history (default: 12)")
+PARSER.add_argument("--keep", action="store_true", help="leave the last database in place")
+# Parsed before anything is created: --help and a bad option leave nothing behind.
+ARGS = PARSER.parse_args()
+if any(size < 1 for size in ARGS.sizes) or ARGS.months < 1:
+    PARSER.error("N and --months must be at least 1")
 
 TMP = Path(tempfile.mkdtemp(prefix="isogov-bench-generate-"))
 os.environ.pop("DATABASE_URL", None)
@@ -54,13 +68,9 @@ def fresh_database() -> None:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    months = 12
-    if "--months" in sys.argv:
-        months = int(sys.argv[sys.argv.index("--months") + 1])
-        args.remove(str(months))
-    sizes = [int(a) for a in args] or [100_000, 1_000_000]
-    keep = "--keep" in sys.argv
+    months = ARGS.months
+    sizes = ARGS.sizes or [100_000, 1_000_000]
+    keep = ARGS.keep
     call_command("migrate", verbosity=0)
     seed_demo()
     seed_catalog()
