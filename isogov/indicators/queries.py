@@ -91,28 +91,31 @@ NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 def _parts(ctx: Context) -> list[QuerySet[Dossier]]:
     base = scoped_dossiers(ctx)
     ended = base.filter(received_at__lt=ctx.start, finished_at__gte=ctx.start)
-    if ctx.cutoff < ctx.end:
-        # A running period (this month, today): its dossiers ended since its start are few and
-        # recent, so they are read by their end. SQLite, without statistics, rated "received
-        # before the period" alike and read the whole table through the index of receipts (0.5 s
-        # of CPU for today's part at 1,000,000 dossiers, docs/benchmarks.md). A closed period,
-        # often early in the history (the backfill's), keeps the planner's choice.
-        received = Unindexed("received_at", output_field=DateTimeField())
-        ended = base.alias(received_unindexed=received).filter(
-            received_unindexed__lt=ctx.start, finished_at__gte=ctx.start, finished_at__lt=NEVER
-        )
+    unfinished = base.filter(received_at__lt=ctx.start, finished_at__isnull=True)
     # Unfinished before the period: those never stopped, and those stopped since its start
     # (``stopped_at`` is set only by the move into "stopped", which no action leaves). Each is
     # read from its own partial index, not with the many stopped long before, whose end falls
     # before the period (at 1,000,000 dossiers, 19,763 of today's 32,658 unfinished rows were
     # read to be thrown away, docs/benchmarks.md). The conditions are ``IS NULL`` and a
     # comparison, which SQLite matches to the indexes' conditions without literals.
-    unfinished = base.filter(received_at__lt=ctx.start, finished_at__isnull=True)
+    stopped_since = unfinished.filter(stopped_at__gte=ctx.start)
+    if ctx.cutoff < ctx.end:
+        # A running period (this month, today): its dossiers ended or stopped since its start
+        # are few and recent, so they are read by their end. SQLite, with or without
+        # statistics, rated "received before the period" alike and read the whole table
+        # through the index of receipts (0.5 s of CPU for today's part at 1,000,000 dossiers),
+        # and every unfinished dossier through the index of those for the stopped ones (36,787
+        # rows for none, 44 ms; docs/benchmarks.md). A closed period, often early in the history
+        # (the backfill's), keeps the planner's choice.
+        received = Unindexed("received_at", output_field=DateTimeField())
+        before = base.alias(received_unindexed=received).filter(received_unindexed__lt=ctx.start)
+        ended = before.filter(finished_at__gte=ctx.start, finished_at__lt=NEVER)
+        stopped_since = before.filter(finished_at__isnull=True, stopped_at__gte=ctx.start)
     return [
         base.filter(received_at__gte=ctx.start, received_at__lt=ctx.cutoff),
         ended,
         unfinished.filter(stopped_at__isnull=True),
-        unfinished.filter(stopped_at__gte=ctx.start),
+        stopped_since,
     ]
 
 
@@ -183,10 +186,32 @@ def _counted_parts(ctx: Context) -> list[QuerySet[Dossier]]:
     return [received, ended, *(part.filter(handled) for part in unfinished)]
 
 
-def _dossier_counts(ctx: Context) -> dict[str, int]:
+# The counts a part cannot add to, by the part's own conditions, so not asked of it: the parts
+# received before the period count no receipt in it, the unfinished ones no finish. The
+# unfinished dossiers are most of the rows of a running period (today's 32,000 of 35,000 at
+# 1,000,000 dossiers): each of them then takes five conditions instead of thirteen.
+RECEIPT_KEYS = frozenset({"received", "received_online", "received_online_late"})
+FINISH_KEYS = frozenset(
+    {"finished", "finished_late", "with_result", "with_e_result", "finished_seconds"}
+)
+
+
+def part_aggregates(ctx: Context) -> list[tuple[QuerySet[Dossier], dict[str, Any]]]:
+    """Each of ``_counted_parts`` with the aggregates it can add to (``RECEIPT_KEYS``,
+    ``FINISH_KEYS``)."""
     aggregates = _aggregates(ctx)
-    totals: dict[str, int] = dict.fromkeys(aggregates, 0)
-    for part in _counted_parts(ctx):
+    received, ended, *unfinished = _counted_parts(ctx)
+    not_received = {k: v for k, v in aggregates.items() if k not in RECEIPT_KEYS}
+    not_finished = {k: v for k, v in not_received.items() if k not in FINISH_KEYS}
+    return [(received, aggregates), (ended, not_received)] + [
+        (part, not_finished) for part in unfinished
+    ]
+
+
+def _dossier_counts(ctx: Context) -> dict[str, int]:
+    parts = part_aggregates(ctx)
+    totals: dict[str, int] = dict.fromkeys(parts[0][1], 0)
+    for part, aggregates in parts:
         for key, value in part.aggregate(**aggregates).items():
             totals[key] += round(value or 0)
     return totals
@@ -197,12 +222,12 @@ def _dossier_counts(ctx: Context) -> dict[str, int]:
 STEP_KEYS = ("steps_finished", "steps_finished_late", "steps_open", "steps_overdue")
 
 
-def _scoped_steps(ctx: Context) -> QuerySet[DossierStep]:
+def _scoped_steps(ctx: Context, *, unit_indexed: bool = True) -> QuerySet[DossierStep]:
     if ctx.scope.unit is not None:
-        steps = listing.counted_steps([ctx.scope.unit.pk])
+        steps = listing.counted_steps([ctx.scope.unit.pk], unit_indexed=unit_indexed)
     else:
         units = Unit.objects.filter(agency_id=ctx.scope.agency.pk).values("pk")
-        steps = listing.counted_steps(units)
+        steps = listing.counted_steps(units, unit_indexed=unit_indexed)
     scope = ctx.scope
     if scope.sector is not None or scope.procedure is not None or scope.officer is not None:
         whole_units = dataclasses.replace(scope, unit=None)
@@ -234,8 +259,21 @@ def step_counts_by_unit(ctx: Context) -> dict[int, dict[str, int]]:
     )
     for row in finished:
         add(row["unit_id"], steps_finished=row["n"], steps_finished_late=row["late"])
-    # Two parts, each through its own index: not finished, and finished after the cut-off.
-    for part in (steps.filter(finished_at__isnull=True), steps.filter(finished_at__gte=cutoff)):
+    # Two parts: not finished, and finished after the cut-off (the index of finished steps).
+    # The unfinished ones are read from the scope's dossiers that had not ended by the cut-off
+    # (``listing.not_ended_by``: at 1,000,000 dossiers, today's 16,989 live ones), each one's
+    # steps by its key, not from the index of every open step: a stopped dossier's last step is
+    # never finished, so that index holds more of them every year (19,798 of its 36,787 steps at
+    # 1M, each looked up to be thrown away; docs/benchmarks.md). The steps' unit and finish then
+    # serve no index. A unit's steps are those of its agency's dossiers (a step's unit is one of
+    # the dossier's agency: ``catalog.intake``, and the units an opinion may be asked of).
+    unfinished = (
+        _scoped_steps(ctx, unit_indexed=False)
+        .alias(finished=listing.Unindexed("finished_at", output_field=DateTimeField()))
+        .filter(finished__isnull=True, dossier__agency_id=ctx.scope.agency.pk)
+        .filter(listing.not_ended_by(cutoff, "dossier__"))
+    )
+    for part in (unfinished, steps.filter(finished_at__gte=cutoff)):
         still_open = (
             listing.steps_open_at(part, cutoff)
             .order_by()

@@ -63,18 +63,58 @@ MILLION_STEP_STATISTICS = {
 }
 
 
+# ``sqlite_stat1`` of the dossiers' indexes the period's parts may read, at 1,000,000 dossiers
+# (bench/generate.py, 4 Dec 2026): 36,787 unfinished, 16,989 of them never stopped.
+MILLION_DOSSIER_STATISTICS = {
+    "dossier_agency_received": "1000000 1000000 42 1",
+    "dossier_agency_finished": "963213 963213 41",
+    "dossier_agency_open": "36787 36787 3",
+    "dossier_agency_live": "16989 16989 13",
+    "dossier_agency_stopped": "19798 19798 2",
+    "dossiers_do_agency__37acca_idx": "1000000 1000000 142858",
+}
+
+
 def _statistics_of_a_million() -> None:
-    """The test database's planner statistics of the steps replaced by those of 1M (rolled
-    back with the test's transaction)."""
+    """The test database's planner statistics of the steps and the dossiers replaced by those
+    of 1M (rolled back with the test's transaction)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'dossiers_dossierstep'")
-        for index, stat in MILLION_STEP_STATISTICS.items():
-            cursor.execute(
-                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('dossiers_dossierstep', %s, %s)",
-                [index, stat],
-            )
+        for table, statistics in (
+            ("dossiers_dossierstep", MILLION_STEP_STATISTICS),
+            ("dossiers_dossier", MILLION_DOSSIER_STATISTICS),
+        ):
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s", [table])
+            for index, stat in statistics.items():
+                cursor.execute(
+                    "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+                    [table, index, stat],
+                )
         cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL's depends on its statistics)"
+)
+def test_today_s_parts_each_read_their_own_index_with_the_statistics_of_a_million(
+    desk: Any,
+) -> None:
+    """Today's four parts with 1M's statistics: received today, ended today, unfinished and
+    never stopped, stopped today. The last read every unfinished dossier (``dossier_agency_open``,
+    36,787 rows at 1M) to find none until its receipt was left out of the index choice."""
+    today = clock.today()
+    ctx = Context(Scope(agency=desk.department), today, today)
+    _statistics_of_a_million()
+    plans = []
+    for part in queries._parts(ctx):
+        # As counted: an aggregate, no order.
+        sql, params = part.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    expected = ["received", "finished", "live", "stopped"]
+    for plan, index in zip(plans, expected, strict=True):
+        assert f"INDEX dossier_agency_{index} " in plan, plan
 
 
 @pytest.mark.skipif(
@@ -100,7 +140,9 @@ def test_today_s_unit_steps_and_the_overdue_list_read_their_small_indexes(desk: 
             plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
     expected = [
         "dossierstep_unit_finished",
-        "dossierstep_unit_open",
+        # The open steps from the dossiers not ended now (``listing.not_ended_by``), each
+        # one's steps by its key: not every open step, a stopped dossier's among them.
+        "dossier_agency_live",
         "dossierstep_unit_finished",
         "dossier_open_due",
         "dossier_open_moved_due",
@@ -109,6 +151,11 @@ def test_today_s_unit_steps_and_the_overdue_list_read_their_small_indexes(desk: 
     assert len(plans) == len(expected), plans
     for plan, index in zip(plans, expected, strict=True):
         assert f"INDEX {index} " in plan, plan
+        if index == "dossier_agency_live":
+            assert "INDEX dossier_agency_finished (agency_id=? AND finished_at>?)" in plan, plan
+            assert "INDEX dossier_agency_stopped (agency_id=? AND stopped_at>?)" in plan, plan
+            assert "dossierstep_unit_open" not in plan, plan
+            assert "dossiers_dossierstep_dossier_id" in plan, plan
         if index.startswith("dossierstep_"):
             # Each unit's range of the index, not the whole index from "unit_id > NULL" (1.7 s
             # at 1,000,000 dossiers for a range that held no step: ``listing.counted_steps``).

@@ -20,9 +20,16 @@ from isogov.core import clock
 from isogov.dossiers.generator import demo_generate
 from isogov.dossiers.models import Dossier
 from isogov.dossiers.transitions import Status
-from isogov.indicators import rollup
+from isogov.indicators import queries, rollup
 from isogov.indicators.models import IndicatorSnapshot
-from isogov.indicators.registry import Scope, codes, compute_all, evaluate_all, evaluate_units
+from isogov.indicators.registry import (
+    Context,
+    Scope,
+    codes,
+    compute_all,
+    evaluate_all,
+    evaluate_units,
+)
 from isogov.indicators.services import snapshot_take, snapshots_backfill
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +312,26 @@ def test_the_overdue_list_is_the_overdue_filters_own_rows_in_its_order(
     assert Dossier.objects.filter(code__in=expected, appointment_moves__gt=0).exists()
     assert listed == expected
     assert first == expected[:3]
+
+
+@pytest.mark.parametrize("period", [*PERIODS, "today"])
+def test_a_part_is_not_asked_a_count_it_cannot_add_to(history: Any, period: str) -> None:
+    """``queries.part_aggregates`` leaves out of each part the counts that its own conditions
+    make 0 (no receipt before the period, no finish in an unfinished part): asked them all,
+    every part answers 0 for those, and the counts it is asked add up to the same totals."""
+    date_from, date_to = PERIODS.get(period, (NOW.date(), NOW.date()))
+    with time_machine.travel(NOW, tick=False):
+        ctx = Context(Scope(agency=history), date_from, date_to)
+        everything = queries._aggregates(ctx)
+        totals = dict.fromkeys(everything, 0)
+        left_out_somewhere = 0
+        for part, asked in queries.part_aggregates(ctx):
+            answers = part.aggregate(**everything)
+            for key, value in answers.items():
+                totals[key] += round(value or 0)
+                if key not in asked:
+                    left_out_somewhere += 1
+                    assert not value, (key, value)
+        assert queries._dossier_counts(ctx) == totals
+    assert left_out_somewhere == 2 * 8 + 3  # two unfinished parts, the ended one
+    assert totals["handled"] > 0
