@@ -188,8 +188,9 @@ def _counted_parts(ctx: Context) -> list[QuerySet[Dossier]]:
 
 # The counts a part cannot add to, by the part's own conditions, so not asked of it: the parts
 # received before the period count no receipt in it, the unfinished ones no finish. The
-# unfinished dossiers are most of the rows of a running period (today's 32,000 of 35,000 at
-# 1,000,000 dossiers): each of them then takes five conditions instead of thirteen.
+# unfinished dossiers are most of the rows of a running period (at 1,000,000 dossiers, today's
+# 16,989 live ones against some 4,800 received and 4,700 ended on a working day): each of them
+# then takes five conditions instead of thirteen.
 RECEIPT_KEYS = frozenset({"received", "received_online", "received_online_late"})
 FINISH_KEYS = frozenset(
     {"finished", "finished_late", "with_result", "with_e_result", "finished_seconds"}
