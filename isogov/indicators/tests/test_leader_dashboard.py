@@ -209,3 +209,60 @@ def test_the_city_leader_ranks_the_agencies_and_drills_down(
         assert client.get(f"/dashboard/agency/{desk.other.code}/").status_code == 404
     client.force_login(desk.user("motcua"))
     assert client.get(f"/dashboard/agency/{desk.department.code}/").status_code == 404
+
+
+def _open_steps_by_hand(agency: Any, cutoff: Any) -> dict[int, set[int]]:
+    """Unit id → the ids of its counted steps open at ``cutoff``, step by step in Python
+    (docs/indicators.md, "Units ranked by their steps"): received before it, not finished by it,
+    the dossier not ended by it (a stopped dossier ends at its stop), and not waiting for a
+    supplement then."""
+    from isogov.dossiers.models import ClockStop, DossierStep
+    from isogov.dossiers.transitions import Status
+
+    found: dict[int, set[int]] = {}
+    steps = DossierStep.objects.filter(
+        dossier__agency=agency, is_counted=True, unit__isnull=False
+    ).select_related("dossier")
+    for step in steps:
+        d = step.dossier
+        later = d.stopped_at if d.status == Status.STOPPED else d.returned_at
+        ended = d.finished_at or later
+        waiting = ClockStop.objects.filter(dossier=d, started_at__lt=cutoff).exclude(
+            ended_at__lt=cutoff
+        )
+        if (
+            step.received_at is not None
+            and step.received_at < cutoff
+            and (step.finished_at is None or step.finished_at >= cutoff)
+            and (ended is None or ended >= cutoff)
+            and not waiting.exists()
+        ):
+            found.setdefault(step.unit_id, set()).add(step.pk)  # type: ignore[arg-type]
+    return found
+
+
+def test_a_step_open_at_a_past_days_end_counts_though_its_dossier_stopped_since(
+    desk: Any, march: March
+) -> None:
+    """E was received on 3/3 and stopped on 3/4 at 10:00; its step is never finished. At 3/3's
+    end it was open (its dossier stopped after that cut-off: ``listing.not_ended_by``), at
+    3/4's end no longer. Today's parts read the open steps from the dossiers still running;
+    a past day's, also from those finished or stopped since."""
+    from isogov.dossiers.models import DossierStep
+    from isogov.indicators import queries
+    from isogov.indicators.registry import Context
+
+    e_step = DossierStep.objects.get(
+        dossier=march.withdrawn, finished_at__isnull=True, received_at__isnull=False
+    )
+    with time_machine.travel(NOW, tick=False):
+        for day, e_open in ((3, True), (4, False)):
+            ctx = Context(Scope(agency=desk.department), at(3, day, 9).date(), at(3, day, 9).date())
+            counted = {
+                unit: counts["steps_open"]
+                for unit, counts in queries.step_counts_by_unit(ctx).items()
+                if counts["steps_open"]
+            }
+            by_hand = _open_steps_by_hand(desk.department, ctx.cutoff)
+            assert counted == {unit: len(ids) for unit, ids in by_hand.items()}, day
+            assert (e_step.pk in by_hand.get(e_step.unit_id, set())) is e_open, day
