@@ -252,7 +252,7 @@ def _status_context(dossier: Dossier) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "decision_hours": ruleset_by_code(dossier.ruleset).online_decision_within_working_hours,
-        "status_label": dossier.status_label,
+        "status_label": dossier.get_status_display(),
         "received": dossier.received_at is not None,
         "intake_overdue": intake_overdue,
         # The papers a request or an upload named, if any (the rest of an event's data is
