@@ -220,6 +220,11 @@ def _open_steps_by_hand(agency: Any, cutoff: Any) -> dict[int, set[int]]:
     from isogov.dossiers.transitions import Status
 
     found: dict[int, set[int]] = {}
+    waiting = {  # the dossiers waiting for a supplement at the cut-off
+        stop.dossier_id
+        for stop in ClockStop.objects.filter(dossier__agency=agency)
+        if stop.started_at < cutoff and (stop.ended_at is None or stop.ended_at >= cutoff)
+    }
     steps = DossierStep.objects.filter(
         dossier__agency=agency, is_counted=True, unit__isnull=False
     ).select_related("dossier")
@@ -227,15 +232,12 @@ def _open_steps_by_hand(agency: Any, cutoff: Any) -> dict[int, set[int]]:
         d = step.dossier
         later = d.stopped_at if d.status == Status.STOPPED else d.returned_at
         ended = d.finished_at or later
-        waiting = ClockStop.objects.filter(dossier=d, started_at__lt=cutoff).exclude(
-            ended_at__lt=cutoff
-        )
         if (
             step.received_at is not None
             and step.received_at < cutoff
             and (step.finished_at is None or step.finished_at >= cutoff)
             and (ended is None or ended >= cutoff)
-            and not waiting.exists()
+            and d.pk not in waiting
         ):
             found.setdefault(step.unit_id, set()).add(step.pk)  # type: ignore[arg-type]
     return found

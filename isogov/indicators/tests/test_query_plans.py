@@ -16,17 +16,19 @@ from isogov.indicators.registry import Context, Scope
 pytestmark = pytest.mark.django_db
 
 
+def _plan(sql: str, params: Any = None) -> str:
+    """SQLite's plan of ``sql``, its lines joined."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL's depends on its statistics)"
 )
 def test_each_part_of_the_period_is_read_through_an_index(desk: Any) -> None:
     ctx = Context(Scope(agency=desk.department), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    plans = []
-    for part in queries._parts(ctx):
-        sql, params = part.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    plans = [_plan(*part.values("pk").query.sql_with_params()) for part in queries._parts(ctx)]
     for plan in plans:
         assert "SCAN dossiers_dossier" not in plan, plan
         assert "USING" in plan and "INDEX dossier_agency_" in plan, plan
@@ -47,9 +49,7 @@ def test_the_dossiers_ended_in_a_running_period_are_counted_through_their_end(de
     ]
     assert ended
     for sql in ended:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        plan = _plan(sql)
         assert "INDEX dossier_agency_finished" in plan, plan
 
 
@@ -105,13 +105,9 @@ def test_today_s_parts_each_read_their_own_index_with_the_statistics_of_a_millio
     today = clock.today()
     ctx = Context(Scope(agency=desk.department), today, today)
     _statistics_of_a_million()
-    plans = []
-    for part in queries._parts(ctx):
-        # As counted: an aggregate, no order.
-        sql, params = part.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    # As counted: an aggregate, no order.
+    parts = [part.order_by().values("pk") for part in queries._parts(ctx)]
+    plans = [_plan(*part.query.sql_with_params()) for part in parts]
     expected = ["received", "finished", "live", "stopped"]
     for plan, index in zip(plans, expected, strict=True):
         assert f"INDEX dossier_agency_{index} " in plan, plan
@@ -133,11 +129,7 @@ def test_today_s_unit_steps_and_the_overdue_list_read_their_small_indexes(desk: 
     with CaptureQueriesContext(connection) as captured:
         queries.step_counts_by_unit(ctx)
         overdue_rows(Dossier.objects.filter(agency=desk.department))
-    plans = []
-    for q in captured.captured_queries:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + q["sql"])
-            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    plans = [_plan(q["sql"]) for q in captured.captured_queries]
     expected = [
         "dossierstep_unit_finished",
         # The open steps from the dossiers not ended now (``listing.not_ended_by``), each
