@@ -17,6 +17,7 @@ dossiers before; the writer gives them under the batch's lock (``rows.number_out
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import random
@@ -127,7 +128,22 @@ def plan_jobs(
 
 
 def make(job: Job) -> Made:
-    """Work out one batch's stories and rows (in a worker, or in the writing process)."""
+    """Work out one batch's stories and rows (in a worker, or in the writing process).
+
+    The cyclic garbage collector is off meanwhile: a batch's stories and rows hold no cycles
+    (reference counting frees them), and each of its full collections walked every object of
+    the batch and of the plan the worker inherited (docs/benchmarks.md, "Demo history
+    generator": a fifth of the workers' CPU)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _make(job)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _make(job: Job) -> Made:
     context = _CONTEXT
     assert context is not None, "batches.run sets the context"
     global _SIMULATOR
@@ -167,15 +183,24 @@ def make(job: Job) -> Made:
 
 def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:
     """The batches in order; with ``workers`` > 0 worked out that many at a time in forked
-    processes, at most two ahead of the writer per worker (the memory stays bounded)."""
+    processes, at most two ahead of the writer per worker (the memory stays bounded).
+
+    Before the workers fork, the objects alive (the plan of the run, Django's) are frozen out
+    of the garbage collector's reach until the run ends (``gc.freeze``): no collection in the
+    writer or in a worker walks them again, nor writes to their pages that the workers share
+    with the writer."""
     global _CONTEXT, _SIMULATOR
     _CONTEXT = context
     _SIMULATOR = None
+    frozen = False
     try:
         if workers <= 0 or len(jobs) <= 1:
             for job in jobs:
                 yield make(job)
             return
+        gc.collect()
+        gc.freeze()
+        frozen = True
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             waiting = deque(pool.apply_async(make, (job,)) for job in jobs[: 2 * workers])
             following = iter(jobs[2 * workers :])
@@ -186,4 +211,6 @@ def run(context: Context, jobs: list[Job], workers: int) -> Iterator[Made]:
                     waiting.append(pool.apply_async(make, (upcoming,)))
                 yield made
     finally:
+        if frozen:
+            gc.unfreeze()
         _CONTEXT = _SIMULATOR = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import random
 import statistics
 from collections import Counter
@@ -21,7 +22,7 @@ from isogov.core import clock
 from isogov.core.errors import ValidationFailed
 from isogov.dossiers import deadlines, generator
 from isogov.dossiers.demo import PLANS, _walk, demo_officers
-from isogov.dossiers.generator import demo_generate, packed
+from isogov.dossiers.generator import batches, demo_generate, packed
 from isogov.dossiers.generator.load import tet_breaks
 from isogov.dossiers.generator.rows import COLUMNS
 from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
@@ -424,11 +425,29 @@ def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
     desk: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Worked out in this process or in two forked workers, batch by batch, the same rows
-    (but the random access and rating tokens), outgoing numbers included."""
+    (but the random access and rating tokens), outgoing numbers included. While the workers
+    run, what was alive before they forked is out of the collector's reach; after the run it
+    is back, and the collector on as it was."""
     made: dict[int, list[Any]] = {0: [], 2: []}
+    frozen: dict[int, list[int]] = {0: [], 2: []}
     tokens = {COLUMNS[Dossier].index("access_token"), COLUMNS[Dossier].index("rating_token")}
+    assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()
+    collecting: list[bool] = []  # while a batch is made in this process
+    make = batches._make
+
+    def made_without_collector(job: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return make(job)
+
+    monkeypatch.setattr(batches, "_make", made_without_collector)
     for workers, out in made.items():
-        monkeypatch.setattr(generator, "_write", lambda _agency, batch, out=out: out.append(batch))
+
+        def write(_agency: Any, batch: Any, out: list[Any] = out, workers: int = workers) -> None:
+            frozen[workers].append(gc.get_freeze_count())
+            out.append(batch)
+
+        monkeypatch.setattr(generator, "_write", write)
         demo_generate(
             agency=desk.department,
             dossiers=400,
@@ -439,6 +458,10 @@ def test_the_rows_do_not_depend_on_how_many_workers_work_them_out(
             workers=workers,
         )
     assert len(made[0]) == len(made[2]) == 5
+    assert frozen[0] == [frozen_before] * 5  # in this process: nothing frozen
+    assert all(count > frozen_before for count in frozen[2])
+    assert gc.get_freeze_count() == frozen_before and gc.isenabled()
+    assert collecting == [False] * 5
     for alone, forked in zip(made[0], made[2], strict=True):
         assert alone.job == forked.job
         assert alone.pending == forked.pending and alone.counters == forked.counters
