@@ -285,19 +285,23 @@ def _newest_window(qs: QuerySet[Any], limit: int) -> list[int] | None:
     connection = connections[qs.db]
     likes = " AND ".join("w.search_text LIKE %s" for _term in terms)
     patterns = [f"%{connection.ops.prep_for_like_query(c.rhs)}%" for c in terms]
-    found = 0
-    for number, window in enumerate(NEWEST_WINDOWS):
-        if number and found * window < limit * NEWEST_WINDOWS[number - 1]:
+    ids: list[int] = []
+    read = 0  # how many of the newest rows the windows before have read
+    for window in NEWEST_WINDOWS:
+        if read and (window <= read or len(ids) * window < limit * read):
             return None  # too rare to fill this window either
-        sql, params = rest[:window].query.sql_with_params()
+        # A window goes on below the last match found: the rows between it and the end of the
+        # window before matched nothing, and the window before is not read again.
+        after = rest.filter(id__lt=ids[-1]) if ids else rest
+        sql, params = after[: window - read].query.sql_with_params()
         with connection.cursor() as cursor:
             # ``sql`` is Django's compiled query with its parameters apart; the rest is constant.
             newest = f"SELECT w.id FROM ({sql}) w WHERE {likes} ORDER BY w.id DESC LIMIT %s"  # noqa: S608
-            cursor.execute(newest, (*params, *patterns, limit))
-            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute(newest, (*params, *patterns, limit - len(ids)))
+            ids += [row[0] for row in cursor.fetchall()]
         if len(ids) >= limit:
             return ids
-        found = len(ids)
+        read = window
     return None
 
 

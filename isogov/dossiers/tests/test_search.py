@@ -194,7 +194,7 @@ def test_the_search_page_reads_the_newest_matches_through_an_index(
         ("dong a", ""),
         ("nobody", ""),
     ]
-    for windows in ((30_000, 100_000), (1, 2), (1, 1)):
+    for windows in ((30_000, 100_000), (1, 2), (2, 3), (1, 1)):
         monkeypatch.setattr(search, "NEWEST_WINDOWS", windows)
         for (q, status), narrowed in itertools.product(cases, (False, True)):
             found = dossier_search(user=user, q=q, status=status)
