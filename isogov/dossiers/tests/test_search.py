@@ -248,3 +248,33 @@ def test_the_search_page_reads_its_rows_in_one_query_whatever_their_number(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert "Đã tiếp nhận" in page  # the status label, in Vietnamese
+
+
+def test_the_search_page_prints_its_rows_as_the_template_filters_would(
+    client: Client, desk: Any, three: Any
+) -> None:
+    """The rows the view works out (``views._search_rows``) print what Django's ``url``,
+    ``truncatechars:80`` and ``date:"H:i d/m/Y"`` printed: a procedure name over 80 characters,
+    one of exactly 80, an appointment and none."""
+    from django.template import Context, Template
+
+    nhung, binh, company = three
+    long_name = "Cấp giấy chứng nhận đủ điều kiện kinh doanh dịch vụ lữ hành nội địa, quốc tế " * 2
+    exact = ("Đăng ký " * 10)[:80]
+    Dossier.objects.filter(pk=nhung.pk).update(procedure_name=long_name)
+    Dossier.objects.filter(pk=binh.pk).update(procedure_name=exact, promised_due_at=None)
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/search/", {"q": "cfs"}).content.decode()
+    row = Template(
+        "<tr><td><a href=\"{% url 'dossiers:detail' d.code %}\">{{ d.code }}</a></td>"
+        "<td>{{ d.applicant_name }}</td><td>{{ d.procedure_name|truncatechars:80 }}</td>"
+        "<td>{{ d.get_status_display }}</td><td>{{ d.promised_due_at|date:'H:i d/m/Y' }}</td>"
+        "</tr>"
+    )
+    printed = 0
+    for dossier in Dossier.objects.filter(pk__in=[nhung.pk, binh.pk, company.pk]):
+        expected = row.render(Context({"d": dossier}))
+        assert expected in page, expected
+        printed += 1
+    assert printed == 3
+    assert "…" in page and exact in page and long_name[:79] in page
