@@ -132,8 +132,8 @@ def make(job: Job) -> Made:
 
     The cyclic garbage collector is off meanwhile: a batch's stories and rows hold no cycles
     (reference counting frees them), and each of its full collections walked every object of
-    the batch and of the plan the worker inherited (docs/benchmarks.md, "Demo history
-    generator": a fifth of the workers' CPU)."""
+    the batch and of the plan the worker inherited (docs/benchmarks.md: 3–14 % of the
+    workers' CPU on a quiet machine, a quarter beside another load)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
