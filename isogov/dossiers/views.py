@@ -16,7 +16,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from isogov.accounts.selectors import user_primary_agency
 from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
+from isogov.core.documents.text import vn_short_datetime
 from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
 from isogov.core.text import grouped
 from isogov.workcal.selectors import calendar_for
@@ -76,7 +76,7 @@ def _search_rows(dossiers: Iterable[Dossier]) -> list[SearchRow]:
     and ``date`` per row: for 200 rows those were a third of the page's time
     (docs/benchmarks.md). The same text: the dossier's page (``dossiers:detail``, its code
     quoted as ``reverse`` quotes it), the procedure cut to 80 characters with "…", the
-    appointment in local time as "H:i d/m/Y"."""
+    appointment as ``core.documents.text.vn_short_datetime`` prints it ("H:i d/m/Y")."""
     marker = "~"
     head, _marker, tail = reverse("dossiers:detail", args=[marker]).rpartition(marker)
     rows = []
@@ -92,7 +92,7 @@ def _search_rows(dossiers: Iterable[Dossier]) -> list[SearchRow]:
                 applicant=dossier.applicant_name,
                 procedure=procedure,
                 status=dossier.get_status_display(),
-                appointment=timezone.localtime(due).strftime("%H:%M %d/%m/%Y") if due else "",
+                appointment=vn_short_datetime(due) if due else "",
             )
         )
     return rows
