@@ -147,7 +147,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Search, and the list behind every dashboard number (``listing`` filters); with
-    ``format=xlsx|csv`` every match of the same filters (the page shows the first 200), streamed."""
+    ``format=xlsx|csv`` every match of the same filters (the page shows the first
+    ``SEARCH_ROWS``), streamed."""
     filters = list_filters(request.GET)
     found = apply_filters(
         selectors.dossier_search(user=request.user, q=filters.q, status=filters.status), filters
@@ -175,6 +176,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "status": filters.status,
             "filters": filters,
             "results": results,
+            "shown": SEARCH_ROWS,
             "total": total,
             "capped": capped,
             "cap_label": _("More than %(cap)s dossiers")

@@ -278,3 +278,21 @@ def test_the_search_page_prints_its_rows_as_the_template_filters_would(
         printed += 1
     assert printed == 3
     assert "…" in page and exact in page and long_name[:79] in page
+
+
+def test_the_search_page_says_how_many_of_its_matches_it_shows(
+    client: Client, desk: Any, three: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows its first ``views.SEARCH_ROWS`` matches and says so with that number,
+    the one stated in the view (the template has no number of its own)."""
+    from isogov.dossiers import views
+
+    client.force_login(desk.user("motcua"))
+    monkeypatch.setattr(views, "SEARCH_ROWS", 2)
+    page = client.get("/dossiers/search/", {"q": "cfs"}).content.decode()
+    assert page.count('<tr><td><a href="/dossiers/') == 2
+    assert "3 hồ sơ — hiển thị 2 hồ sơ đầu tiên" in page
+    monkeypatch.setattr(views, "SEARCH_ROWS", 3)
+    page = client.get("/dossiers/search/", {"q": "cfs"}).content.decode()
+    assert page.count('<tr><td><a href="/dossiers/') == 3
+    assert "3 hồ sơ" in page and "đầu tiên" not in page
