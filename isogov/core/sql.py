@@ -3,8 +3,9 @@ compiled queryset would cost more than the database."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
@@ -73,6 +74,38 @@ class ModelColumns:
                 value = converter(value, col, connection)
             values[i] = value
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+# SQLite's page cache for a read that goes once through many pages (an export, a register
+# file): each page is read once, so a large cache buys nothing, and a million dossiers read
+# through the default 256 MiB (``ISOGOV_SQLITE_CACHE_MB``) filled it to the last page: the
+# dossier-list export of 1,000,000 rows peaked at 381 MB, 121 MB with this one
+# (docs/benchmarks.md, "Exports").
+ONE_PASS_CACHE_KIB = 8192
+
+T = TypeVar("T")
+
+
+@contextmanager
+def sqlite_cache(kib: int) -> Iterator[None]:
+    """SQLite: the connection's page cache at ``kib`` KiB while inside, then as it was (a
+    smaller cache frees the pages above it). Other databases: nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    before = fetch_one("PRAGMA cache_size")
+    execute(f"PRAGMA cache_size = {-abs(int(kib))}")
+    try:
+        yield
+    finally:
+        execute(f"PRAGMA cache_size = {int(before[0]) if before else -2000}")
+
+
+def read_once(rows: Iterable[T]) -> Iterator[T]:
+    """``rows`` (a query read in chunks) under the small cache of ``ONE_PASS_CACHE_KIB``; the
+    cache is set back when the rows run out or the reader stops early (a dropped download)."""
+    with sqlite_cache(ONE_PASS_CACHE_KIB):
+        yield from rows
 
 
 def refresh_statistics() -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from isogov.core.documents.csvfile import csv_stream
 from isogov.core.documents.xlsx import xlsx_stream
+from isogov.core.sql import read_once
 
 from .models import Dossier
 from .queues import QueueRow
@@ -63,8 +64,10 @@ def _values(dossier: Dossier, holder: str) -> tuple[Any, ...]:
 
 
 def dossier_rows(queryset: QuerySet[Dossier]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a dossier query, read in chunks (constant memory)."""
-    for dossier in queryset.select_related("handling_unit").iterator(chunk_size=CHUNK_ROWS):
+    """The rows of a dossier query, read in chunks under a small SQLite page cache
+    (``core.sql.read_once``): constant memory."""
+    dossiers = queryset.select_related("handling_unit").iterator(chunk_size=CHUNK_ROWS)
+    for dossier in read_once(dossiers):
         unit = dossier.handling_unit
         yield _values(dossier, unit.name if unit is not None else "")
 

@@ -24,6 +24,7 @@ from isogov.core.documents.pdf import FONT, Document, render_document, table
 from isogov.core.documents.text import nfc, vn_short_date, vn_short_datetime
 from isogov.core.documents.xlsx import xlsx_bytes, xlsx_stream
 from isogov.core.errors import ValidationFailed
+from isogov.core.sql import read_once
 
 from .deadlines import Outcome
 from .models import ClockStop, Dossier, DossierStep, Extension, StepKind
@@ -359,9 +360,10 @@ def register_query(
 
 
 def register_rows(*, agency: Agency, dossiers: QuerySet[Dossier]) -> Iterator[RegisterRow]:
-    """The register's rows read in chunks (three extra queries per chunk): constant memory."""
+    """The register's rows read in chunks (three extra queries per chunk) under a small SQLite
+    page cache (``core.sql.read_once``): constant memory."""
     queryset = dossiers.prefetch_related(*_prefetches())
-    for d in queryset.iterator(chunk_size=CHUNK_ROWS):
+    for d in read_once(queryset.iterator(chunk_size=CHUNK_ROWS)):
         if d.received_at is not None:
             yield _register_row(d, agency)
 

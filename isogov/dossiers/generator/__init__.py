@@ -43,7 +43,7 @@ from isogov.catalog.intake import IntakePlan, IntakePlanError, intake_plan
 from isogov.catalog.models import AgencyProcedure
 from isogov.core import clock
 from isogov.core.errors import ValidationFailed
-from isogov.core.sql import refresh_statistics
+from isogov.core.sql import execute, fetch_one, refresh_statistics, sqlite_cache
 from isogov.core.text import fold_vietnamese
 from isogov.workcal.engine import MemoisedCalendar
 from isogov.workcal.selectors import calendar_for
@@ -63,7 +63,7 @@ from .load import daily_counts, day_weights
 from .rows import Applicant, next_ids, number_outgoing, read_counters, write_counters
 
 BATCH = 20_000
-BULK_CACHE_KIB = -262_144  # 256 MiB (negative: KiB, SQLite's convention)
+BULK_CACHE_KIB = 262_144  # 256 MiB
 APPLICANTS = 5_000  # distinct invented applicants
 TOO_MANY = gettext_lazy(
     "More than %(max)d dossiers would be received on one day: ask for more months."
@@ -363,23 +363,16 @@ def _bulk_settings() -> Iterator[None]:
         yield
         return
     outside = not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        row = cursor.fetchone()
-        cache = int(row[0]) if row else -2000
-        cursor.execute("PRAGMA synchronous")
-        row = cursor.fetchone()
-        synchronous = int(row[0]) if row else 1
-        cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-        if outside:
-            cursor.execute("PRAGMA synchronous = OFF")
+    row = fetch_one("PRAGMA synchronous")
+    synchronous = int(row[0]) if row else 1
+    if outside:
+        execute("PRAGMA synchronous = OFF")
     try:
-        yield
+        with sqlite_cache(BULK_CACHE_KIB):
+            yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {cache}")
-            if outside:
-                cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        if outside:
+            execute(f"PRAGMA synchronous = {synchronous}")
 
 
 @transaction.atomic
