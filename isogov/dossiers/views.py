@@ -109,6 +109,13 @@ def _agency(request: AuthenticatedHttpRequest) -> Agency:
     return agency
 
 
+def _export_links(params: dict[str, str]) -> dict[str, str]:
+    """The links that download the list a page shows, its filters kept, as each of
+    ``exports.FORMATS`` (the page number dropped: the download has every row)."""
+    kept = {key: value for key, value in params.items() if key not in ("format", "page")}
+    return {export: "?" + urlencode({**kept, "format": export}) for export in exports.FORMATS}
+
+
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """My work: the tabs with their counts and the rows of the chosen one (``?tab=``)."""
@@ -140,6 +147,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "rows": page.rows,
             "pages": dossier_register.page_window(page.page, page.pages),
             "page_query": urlencode({"tab": page.tab}),
+            "export_links": _export_links({"tab": page.tab}) if page.rows else {},
+            "export_label": _("Download this tab"),
         },
     )
 
@@ -182,6 +191,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "cap_label": _("More than %(cap)s dossiers")
             % {"cap": grouped(search_index.SEARCH_COUNT_CAP)},
             "statuses": STATUS_CHOICES,
+            "export_links": _export_links(request.GET.dict()) if results else {},
+            "export_label": _("Download every match"),
         },
         status=400 if filters.errors else 200,
     )

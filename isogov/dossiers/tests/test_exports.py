@@ -117,3 +117,42 @@ def test_an_export_needs_a_signed_in_officer(client: Client, desk: Any) -> None:
     for path in ("/dossiers/register/", "/dossiers/search/", "/dossiers/"):
         response = client.get(path, {"year": 2026, "q": "lan", "format": "csv"})
         assert response.status_code == 302  # to the sign-in page
+
+
+def _link(html: str, anchor: str) -> str:
+    import html as html_module
+    import re
+
+    found = re.search(rf'<a href="([^"]*)" id="{anchor}">', html)
+    assert found is not None, anchor
+    return html_module.unescape(found.group(1))
+
+
+def test_the_search_and_queue_pages_link_their_downloads_with_their_filters(
+    client: Client, desk: Any
+) -> None:
+    """An officer finds the download on the page: the search's every match with the page's
+    filters (not its first 200), the queue's tab; no link where nothing is listed."""
+    lan = _receive(desk, "Lê Thị Lan")
+    binh = _receive(desk, "Trần Văn Bình")
+    client.force_login(desk.user("motcua"))
+    page = client.get("/dossiers/search/", {"q": "binh", "status": "open", "page": "2"})
+    text = page.content.decode()
+    assert "Tải về mọi hồ sơ tìm được: " in text
+    csv_link = _link(text, "export-csv")
+    assert csv_link.startswith("?") and "page=" not in csv_link
+    assert {"q=binh", "status=open", "format=csv"} <= set(csv_link[1:].split("&"))
+    rows = _csv_rows(client.get("/dossiers/search/" + csv_link))
+    assert [row[0] for row in rows[1:]] == [binh.code]
+    xlsx = [
+        c.value for c in _xlsx_values(client.get("/dossiers/search/" + _link(text, "export-xlsx")))
+    ]
+    assert binh.code in xlsx and lan.code not in xlsx
+    nothing = client.get("/dossiers/search/", {"q": "khong-co-ai"}).content.decode()
+    assert 'id="list-export"' not in nothing
+    queue = client.get("/dossiers/", {"tab": "all"}).content.decode()
+    assert "Tải danh sách của thẻ này: " in queue
+    tab_link = _link(queue, "export-csv")
+    assert tab_link == "?tab=all&format=csv"
+    codes = {row[0] for row in _csv_rows(client.get("/dossiers/" + tab_link))[1:]}
+    assert codes == {lan.code, binh.code}
