@@ -62,3 +62,34 @@ def test_the_desk_switches_tabs_and_the_leader_sees_who_holds_each_dossier(
     assert holders == ["Bộ phận Một cửa · Cán bộ một cửa"] * 2
     first = page.locator("#queue tbody tr").first.inner_text()
     assert late.code in first  # overdue first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_search_form_stacks_and_the_download_is_offered(
+    live_server: Any, page: Any, desk: Any
+) -> None:
+    """390 px: each filter takes the width, its label above it (a label no longer breaks
+    across lines between two fields), the tick box on the line of its words; the list's
+    download sits above the results and brings the matches."""
+    officer = desk.user("motcua")
+    dossier = services.dossier_receive(actor=officer, data=intake(desk, name="Trần Văn Bình"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, live_server.url, "motcua")
+    page.goto(f"{live_server.url}/dossiers/search/?q=binh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    names = ("received_from", "received_to", "finished_from", "finished_to")
+    boxes = [page.locator(f"input[name={name}]").bounding_box() for name in names]
+    search = page.locator("#dossier-search").bounding_box()
+    assert {round(box["x"]) for box in boxes} == {round(search["x"])}
+    assert all(box["width"] >= 300 for box in boxes)
+    assert [box["y"] for box in boxes] == sorted({box["y"] for box in boxes})  # one per line
+    tick = page.locator("input[name=overdue]").bounding_box()
+    words = page.locator("label:has(> input[name=overdue])").bounding_box()
+    assert words["height"] < 2 * tick["height"] + 8  # one line, not the box above the words
+    assert page.inner_text("#list-export") == "Tải về mọi hồ sơ tìm được: XLSX · CSV"
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    assert download.value.suggested_filename == "ho-so.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as handle:
+        lines = handle.read().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(dossier.code)
