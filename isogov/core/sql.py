@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, TypeVar
 
 from django.db import connection
@@ -80,8 +81,10 @@ class ModelColumns:
 # file): each page is read once, so a large cache buys nothing, and a million dossiers read
 # through the default 256 MiB (``ISOGOV_SQLITE_CACHE_MB``) filled it to the last page: the
 # dossier-list export of 1,000,000 rows peaked at 381 MB, 121 MB with this one
-# (docs/benchmarks.md, "Exports").
+# (docs/benchmarks.md, "Exports"). A read of fewer rows than ``ONE_PASS_AFTER_ROWS`` keeps the
+# connection's cache as it is: shrinking it drops the pages the next request would find there.
 ONE_PASS_CACHE_KIB = 8192
+ONE_PASS_AFTER_ROWS = 10_000
 
 T = TypeVar("T")
 
@@ -101,11 +104,22 @@ def sqlite_cache(kib: int) -> Iterator[None]:
         execute(f"PRAGMA cache_size = {int(before[0]) if before else -2000}")
 
 
-def read_once(rows: Iterable[T]) -> Iterator[T]:
-    """``rows`` (a query read in chunks) under the small cache of ``ONE_PASS_CACHE_KIB``; the
-    cache is set back when the rows run out or the reader stops early (a dropped download)."""
+def read_once(rows: Iterable[T], *, after: int | None = None) -> Iterator[T]:
+    """``rows`` (a query read in chunks): the first ``after`` (``ONE_PASS_AFTER_ROWS``) under
+    the connection's cache, the rest under the small one of ``ONE_PASS_CACHE_KIB``, set back
+    when the rows run out or the reader stops early (a dropped download). ``after=0``: small
+    from the first row, for a query SQLite sorts when its first row is asked for (its sorter
+    takes memory up to the cache's size)."""
+    first = ONE_PASS_AFTER_ROWS if after is None else after
+    remaining = iter(rows)
+    read = 0
+    for row in islice(remaining, first):
+        read += 1
+        yield row
+    if read < first:
+        return
     with sqlite_cache(ONE_PASS_CACHE_KIB):
-        yield from rows
+        yield from remaining
 
 
 def refresh_statistics() -> None:

@@ -361,9 +361,12 @@ def register_query(
 
 def register_rows(*, agency: Agency, dossiers: QuerySet[Dossier]) -> Iterator[RegisterRow]:
     """The register's rows read in chunks (three extra queries per chunk) under a small SQLite
-    page cache (``core.sql.read_once``): constant memory."""
+    page cache from the first row (``core.sql.read_once``): constant memory. SQLite sorts the
+    year's dossiers into line order when the first row is asked for, in memory up to the
+    cache's size: under the connection's 256 MiB the year of 923,580 rows peaked at 706 MB,
+    211 MB under the small cache (docs/benchmarks.md)."""
     queryset = dossiers.prefetch_related(*_prefetches())
-    for d in read_once(queryset.iterator(chunk_size=CHUNK_ROWS)):
+    for d in read_once(queryset.iterator(chunk_size=CHUNK_ROWS), after=0):
         if d.received_at is not None:
             yield _register_row(d, agency)
 

@@ -3,6 +3,8 @@ cache of ``ISOGOV_SQLITE_CACHE_MB``; PostgreSQL runs without JIT compilation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -27,25 +29,38 @@ def _cache_kib() -> int:
         return -int(cursor.fetchone()[0])
 
 
-def test_a_long_read_runs_under_a_small_cache_and_sets_the_cache_back() -> None:
-    """``read_once``: SQLite's page cache is ``ONE_PASS_CACHE_KIB`` while the rows are read, and
-    as it was once they run out or the reader stops early; elsewhere it runs no statement."""
+def test_a_long_read_runs_under_a_small_cache_and_sets_the_cache_back(monkeypatch: Any) -> None:
+    """``read_once``: past its first ``ONE_PASS_AFTER_ROWS`` rows SQLite's page cache is
+    ``ONE_PASS_CACHE_KIB``, and as it was once the rows run out or the reader stops early; a
+    shorter read, and any read elsewhere, runs no statement at all."""
     from django.test.utils import CaptureQueriesContext
 
+    from isogov.core import sql
     from isogov.core.sql import ONE_PASS_CACHE_KIB, read_once
 
+    with CaptureQueriesContext(connection) as queries:
+        assert list(read_once(iter([1, 2]))) == [1, 2]  # fewer than the threshold
+    assert len(queries) == 0
+    monkeypatch.setattr(sql, "ONE_PASS_AFTER_ROWS", 2)
     if connection.vendor != "sqlite":
         with CaptureQueriesContext(connection) as queries:
-            assert list(read_once(iter([1, 2]))) == [1, 2]
+            assert list(read_once(iter([1, 2, 3]))) == [1, 2, 3]
         assert len(queries) == 0
         return
     before = _cache_kib()
     assert before == settings.SQLITE_CACHE_MB * 1024 != ONE_PASS_CACHE_KIB
-    seen = [(row, _cache_kib()) for row in read_once(iter(["a", "b"]))]
-    assert seen == [("a", ONE_PASS_CACHE_KIB), ("b", ONE_PASS_CACHE_KIB)]
+    seen = [(row, _cache_kib()) for row in read_once(iter("abcd"))]
+    small = ONE_PASS_CACHE_KIB
+    assert seen == [("a", before), ("b", before), ("c", small), ("d", small)]
     assert _cache_kib() == before
-    # A download dropped after its first chunk: the generator is closed, the cache set back.
+    # ``after=0``: small from the first row.
+    assert [(row, _cache_kib()) for row in read_once(iter("ab"), after=0)] == [
+        ("a", small),
+        ("b", small),
+    ]
+    assert _cache_kib() == before
+    # A download dropped past the threshold: the generator is closed, the cache set back.
     reading = read_once(iter(range(10)))
-    assert next(reading) == 0 and _cache_kib() == ONE_PASS_CACHE_KIB
+    assert [next(reading) for _ in range(3)] == [0, 1, 2] and _cache_kib() == small
     reading.close()
     assert _cache_kib() == before
