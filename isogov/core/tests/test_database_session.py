@@ -24,9 +24,12 @@ def test_session_settings() -> None:
 
 
 def _cache_kib() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        return -int(cursor.fetchone()[0])
+    """The connection's SQLite page cache in KiB (``PRAGMA cache_size`` gives it negative)."""
+    from isogov.core.sql import fetch_one
+
+    row = fetch_one("PRAGMA cache_size")
+    assert row is not None
+    return -int(row[0])
 
 
 def test_a_long_read_runs_under_a_small_cache_and_sets_the_cache_back(monkeypatch: Any) -> None:

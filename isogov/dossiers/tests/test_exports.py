@@ -79,17 +79,13 @@ def test_the_exports_read_their_rows_under_the_small_cache(desk: Any, monkeypatc
 
     from isogov.core import sql
     from isogov.core.sql import ONE_PASS_CACHE_KIB
+    from isogov.core.tests.test_database_session import _cache_kib as cache_kib
     from isogov.dossiers.exports import dossier_rows
     from isogov.dossiers.models import Dossier
     from isogov.dossiers.register import register_rows
 
     first = _receive(desk, "Trần Văn Bình")
     second = _receive(desk, "Lê Thị Lan")
-
-    def cache_kib() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            return -int(cursor.fetchone()[0])
 
     def register() -> Any:
         return register_rows(agency=desk.department, dossiers=Dossier.objects.order_by("pk"))
