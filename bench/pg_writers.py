@@ -16,6 +16,12 @@ each process forked after Django is set up, with its own connection, calling
 the ratios to one process (targets, issue 15 §5: 4 agencies ≥ 3×, 2 on one agency ≥ 1.6×),
 the machine's ``uptime`` before and after, and ``audit verify`` at the end (``--queries``: list
 one intake's statements and stop). Not a timed test.
+
+Beside each rate it prints the CPU the scenario kept busy: each writer's own CPU time and, on
+PostgreSQL, its server backend's (read from ``/proc/<pid>/stat``; the backend runs on this
+machine), divided by the seconds measured. One process's share of a core bounds what several can
+reach on this machine: with ``C`` cores busy for one writer and ``N`` cores in all, no number of
+writers goes beyond ``N / C`` times one (the ceiling printed with the ratios).
 """
 
 from __future__ import annotations
@@ -88,6 +94,18 @@ from isogov.dossiers.services import (  # noqa: E402
 CFS = "1.014464"
 AGENCIES = [f"000.00.{n}.H26" for n in (41, 42, 43, 44)]
 WARM_UP = 10
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _backend_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) of a server process on this machine, 0 where unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def _setup() -> None:
@@ -148,18 +166,26 @@ def _child(worker: int, agency_n: int, user_k: int, barrier: object, write_fd: i
     base = (os.getpid() % 1000) * 100_000
     for i in range(WARM_UP):
         dossier_receive(actor=officer, data=_intake(agency, base + i))
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
     barrier.wait()  # type: ignore[attr-defined]
     count, i = 0, WARM_UP
+    client, server = time.process_time(), _backend_cpu(backend)
     deadline = time.perf_counter() + SECONDS
     while time.perf_counter() < deadline:
         dossier_receive(actor=officer, data=_intake(agency, base + i))
         count += 1
         i += 1
-    os.write(write_fd, f"{worker} {count}\n".encode())
+    client, server = time.process_time() - client, _backend_cpu(backend) - server
+    os.write(write_fd, f"{worker} {count} {client:.3f} {server:.3f}\n".encode())
 
 
-def _measure(plan: list[tuple[int, int]]) -> float:
-    """Dossiers per second of ``len(plan)`` processes, each (agency number, officer number)."""
+def _measure(plan: list[tuple[int, int]]) -> tuple[float, float, float]:
+    """Dossiers per second of ``len(plan)`` processes, each (agency number, officer number),
+    and the cores their own CPU and their server backends' kept busy."""
     connections.close_all()
     barrier = Barrier(len(plan))
     read_fd, write_fd = os.pipe()
@@ -184,8 +210,11 @@ def _measure(plan: list[tuple[int, int]]) -> float:
         if status:
             raise SystemExit(f"a worker failed (status {status})")
     with os.fdopen(read_fd) as results:
-        total = sum(int(line.split()[1]) for line in results.read().splitlines())
-    return total / SECONDS
+        rows = [line.split() for line in results.read().splitlines()]
+    total = sum(int(row[1]) for row in rows)
+    client = sum(float(row[2]) for row in rows)
+    server = sum(float(row[3]) for row in rows)
+    return total / SECONDS, client / SECONDS, server / SECONDS
 
 
 def _uptime() -> str:
@@ -215,16 +244,28 @@ def main() -> None:
         "2 processes, 1 agency": [(1, 1), (1, 2)],
     }
     rates: dict[str, list[float]] = {name: [] for name in scenarios}
+    cores: dict[str, list[float]] = {name: [] for name in scenarios}
     for round_no in range(1, ROUNDS + 1):
         for name, plan in scenarios.items():
-            rate = _measure(plan)
+            rate, client, server = _measure(plan)
             rates[name].append(rate)
-            print(f"  round {round_no}: {name}: {rate:,.1f} dossiers/s")
+            cores[name].append(client + server)
+            print(
+                f"  round {round_no}: {name}: {rate:,.1f} dossiers/s; cores busy "
+                f"{client + server:.2f} (writers {client:.2f}, their server backends {server:.2f})"
+            )
     print(f"uptime after: {_uptime()}")
     one = statistics.median(rates["1 process"])
     targets = {"4 processes, 4 agencies": 3.0, "2 processes, 1 agency": 1.6}
     print(f"median over {ROUNDS} rounds ({vendor}):")
-    print(f"  1 process: {one:,.1f} dossiers/s")
+    one_cores = statistics.median(cores["1 process"])
+    machine = os.cpu_count() or 1
+    print(f"  1 process: {one:,.1f} dossiers/s, {one_cores:.2f} cores busy")
+    if one_cores:
+        print(
+            f"  ceiling on this machine ({machine} cores): {machine / one_cores:.2f}× one "
+            f"process, whatever the number of writers"
+        )
     for name, target in targets.items():
         rate = statistics.median(rates[name])
         ratio = rate / one if one else 0.0
