@@ -38,9 +38,8 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 
-from isogov.accounts.models import Agency, Unit
+from isogov.accounts.models import Agency
 from isogov.core import clock
-from isogov.dossiers import listing
 from isogov.dossiers.models import (
     ClockStop,
     Dossier,
@@ -55,14 +54,13 @@ from isogov.feedback import selectors as feedback
 from .queries import (
     LATE_AFTER_APOLOGY,
     ONLINE_CHANNELS,
-    STEP_KEYS,
     _annotated,
     _parts,
     rounded_seconds,
     scoped_dossiers,
-    step_counts_by_unit,
 )
 from .registry import Context, Result, Scope
+from .unit_parts import UNIT_KEYS, UNITS, compose_units, local_date, unit_day_parts
 
 FLOWS = (
     "received",
@@ -86,10 +84,6 @@ STOCKS = ("open_at_end", "overdue_at_end", "open_on_time", "open_disliked")
 ONLINE_PROCEDURES = "online_procedures"
 # The version of the parts' layout: a stored day of another version is read live again.
 VERSION = 1
-# Per unit, in this order (a list in the stored JSON): the flows, then the stocks.
-UNIT_KEYS = STEP_KEYS
-UNIT_FLOWS = ("steps_finished", "steps_finished_late")
-UNITS = "units"
 
 
 def empty_parts() -> dict[str, Any]:
@@ -97,10 +91,6 @@ def empty_parts() -> dict[str, Any]:
     parts[ONLINE_PROCEDURES] = []
     parts["version"] = VERSION
     return parts
-
-
-def _local_date(value: dt.datetime) -> dt.date:
-    return clock.to_local(value).date()
 
 
 def day_parts(
@@ -198,7 +188,7 @@ def day_parts(
             )
             online = r["channel_kind"] in ONLINE_CHANNELS
             if start <= received_at < end:
-                p = result[_local_date(received_at)]
+                p = result[local_date(received_at)]
                 p["received"] += 1
                 if online:
                     p["received_online"] += 1
@@ -212,7 +202,7 @@ def day_parts(
                 p["with_fees"] += bool(r["has_fees"])
                 p["paid_online"] += bool(r["is_paid_online"])
             if ended is not None and ended < cutoff:
-                p = result[_local_date(ended)]
+                p = result[local_date(ended)]
                 p["ended"] += 1
                 p["ended_on_time"] += eligible and (due is None or ended <= due)
                 p["ended_disliked"] += bool(r["disliked"])
@@ -224,7 +214,7 @@ def day_parts(
                 and start <= finished_at < end
                 and r["status"] != Status.STOPPED
             ):
-                p = result[_local_date(finished_at)]
+                p = result[local_date(finished_at)]
                 p["finished"] += 1
                 p["finished_late"] += due is not None and finished_at > due
                 p["finished_seconds"] += r["seconds"] or 0
@@ -233,15 +223,15 @@ def day_parts(
                     p["with_result"] += 1
                     p["with_e_result"] += bool(r["result_file"])
             # Stocks: open on closed day d when received before its end and not ended by it.
-            first = _local_date(received_at)
-            last_open = None if ended is None else _local_date(ended) - dt.timedelta(days=1)
+            first = local_date(received_at)
+            last_open = None if ended is None else local_date(ended) - dt.timedelta(days=1)
             span("open_at_end", first, last_open)
             if r["disliked"]:
                 span("open_disliked", first, last_open)
             if due is not None:
-                span("overdue_at_end", max(first, _local_date(due)), last_open)
+                span("overdue_at_end", max(first, local_date(due)), last_open)
             if eligible:
-                within = None if due is None else _local_date(due) - dt.timedelta(days=1)
+                within = None if due is None else local_date(due) - dt.timedelta(days=1)
                 last_within: dt.date | None = last_open
                 if within is not None and (last_open is None or within < last_open):
                     last_within = within
@@ -263,118 +253,6 @@ def day_parts(
         for day, unit_parts in unit_day_parts(agency, date_from, date_to).items():
             result[day][UNITS] = unit_parts
     return result
-
-
-def _as_stored(counts: dict[int, dict[str, int]]) -> dict[str, list[int]]:
-    return {
-        str(unit): [c[key] for key in UNIT_KEYS]
-        for unit, c in sorted(counts.items())
-        if any(c.values())
-    }
-
-
-def unit_day_parts(
-    agency: Agency, date_from: dt.date, date_to: dt.date
-) -> dict[dt.date, dict[str, list[int]]]:
-    """Every day's unit parts (``units`` of the module's text) from ``date_from`` to ``date_to``:
-    the closed days from one read of the steps those days concern (finished in the range, or
-    open at one of its days' ends, with their dossier's end and its supplement waits), today's
-    from the live grouped counts (its stocks now)."""
-    today = clock.today()
-    date_to = min(date_to, today)
-    days = [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
-    if not days:
-        return {}
-    found: dict[dt.date, dict[int, dict[str, int]]] = {day: {} for day in days}
-    closed = len(days) if date_to < today else len(days) - 1
-    if closed < len(days):
-        ctx = Context(Scope(agency=agency), today, today)
-        found[today] = step_counts_by_unit(ctx)
-    if closed:
-        _closed_unit_days(agency, days[:closed], found)
-    return {day: _as_stored(found[day]) for day in days}
-
-
-def _closed_unit_days(
-    agency: Agency, days: list[dt.date], found: dict[dt.date, dict[int, dict[str, int]]]
-) -> None:
-    """``found`` filled for the closed ``days`` (contiguous). A step is open at day *i*'s end
-    when received before it and neither it nor its dossier ended by then, and its dossier was
-    not waiting for a supplement then (``listing.steps_open_at`` at each day's end); the stocks
-    are counted by difference arrays over the day indices."""
-    first_day = days[0]
-    ctx = Context(Scope(agency=agency), days[0], days[-1])
-    start, end = ctx.start, ctx.end
-    units = list(Unit.objects.filter(agency_id=agency.pk).values_list("pk", flat=True))
-    steps = (
-        listing.counted_steps(units)
-        .filter(received_at__lt=end)
-        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start))
-        .annotate(dossier_ended=listing.ended_at("dossier__"))
-        .order_by()
-        .values_list(
-            "unit_id",
-            "dossier_id",
-            "received_at",
-            "finished_at",
-            "due_at",
-            "outcome",
-            "dossier_ended",
-        )
-    )
-    waits: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
-    for dossier, started, ended in (
-        ClockStop.objects.filter(dossier__agency_id=agency.pk, started_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
-        .order_by()
-        .values_list("dossier_id", "started_at", "ended_at")
-    ):
-        waits.setdefault(dossier, []).append((started, ended))
-    n = len(days)
-    diffs: dict[int, dict[str, list[int]]] = {}
-
-    def index(moment: dt.datetime) -> int:
-        return (_local_date(moment) - first_day).days
-
-    def span(unit: int, key: str, lo: int, hi: int, delta: int = 1) -> None:
-        lo, hi = max(lo, 0), min(hi, n - 1)
-        if lo <= hi:
-            d = diffs.setdefault(
-                unit, {"steps_open": [0] * (n + 1), "steps_overdue": [0] * (n + 1)}
-            )
-            d[key][lo] += delta
-            d[key][hi + 1] -= delta
-
-    for unit, dossier, received_at, finished_at, due_at, outcome, ended in steps.iterator(
-        chunk_size=5000
-    ):
-        if finished_at is not None and start <= finished_at < end:
-            counts = found[_local_date(finished_at)].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
-            counts["steps_finished"] += 1
-            counts["steps_finished_late"] += outcome == "late"
-        # Open at day i's end (i from the day of receipt) until the day before the first of
-        # its finish and its dossier's end.
-        assert received_at is not None  # counted steps are received
-        lo = index(received_at)
-        closing: list[dt.datetime] = [m for m in (finished_at, ended) if m is not None]
-        hi = index(min(closing)) - 1 if closing else n - 1
-        if lo > hi:
-            continue
-        due = n if due_at is None else index(due_at)
-        for key, first in (("steps_open", lo), ("steps_overdue", max(lo, due))):
-            span(unit, key, first, hi)
-            for started, resumed in waits.get(dossier, ()):
-                # Waiting at day i's end: stopped before it, resumed at or after it.
-                wait_hi = n - 1 if resumed is None else index(resumed) - 1
-                span(unit, key, max(first, index(started)), min(hi, wait_hi), -1)
-    for unit, d in diffs.items():
-        running = dict.fromkeys(d, 0)
-        for i, day in enumerate(days):
-            for key, diff in d.items():
-                running[key] += diff[i]
-            if any(running.values()):
-                counts = found[day].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
-                counts.update(running)
 
 
 def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
@@ -425,20 +303,6 @@ def compose_memo(parts_in_order: list[dict[str, Any]]) -> dict[str, Any]:
         "online_used": online,
         "handled_where:disliked": total["ended_disliked"] + last["open_disliked"],
     }
-
-
-def compose_units(parts_in_order: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
-    """Unit id → ``UNIT_KEYS`` of a period from its days' parts in order: the flows summed,
-    the stocks of the last day."""
-    found: dict[int, dict[str, int]] = {}
-    for i, parts in enumerate(parts_in_order):
-        last = i == len(parts_in_order) - 1
-        for unit, values in parts[UNITS].items():
-            counts = found.setdefault(int(unit), dict.fromkeys(UNIT_KEYS, 0))
-            for key, value in zip(UNIT_KEYS, values, strict=True):
-                if key in UNIT_FLOWS or last:
-                    counts[key] += value
-    return found
 
 
 # The measures whose figure comes from composed parts alone (the others are computed live,
