@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import notice_views, register_views, views
 
 app_name = "dossiers"
 
@@ -9,8 +9,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("new/", views.intake, name="intake"),
     path("new/checklist/", views.intake_checklist, name="intake-checklist"),
-    path("register/", views.register, name="register"),
-    path("register/files/<int:pk>/", views.register_export, name="register-export"),
+    path("register/", register_views.register, name="register"),
+    path("register/files/<int:pk>/", register_views.register_export, name="register-export"),
     path("notices/", notice_views.notice_templates, name="notice-templates"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/actions/<str:name>/", views.act, name="act"),

@@ -11,8 +11,7 @@ from urllib.parse import quote, urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,11 +27,11 @@ from isogov.catalog.models import ChannelKind, Procedure
 from isogov.catalog.selectors import version_in_force
 from isogov.core import clock
 from isogov.core.documents.text import vn_short_datetime
-from isogov.core.errors import ApplicationError, NotFound, ValidationFailed
+from isogov.core.errors import ApplicationError, NotFound
 from isogov.core.text import grouped
 from isogov.workcal.selectors import calendar_for
 
-from . import documents, exports, register_jobs, register_months, selectors, services, uploads
+from . import documents, exports, selectors, services, uploads
 from . import register as dossier_register
 from . import search as search_index
 from .actions import EVENT_LABELS, action_steps, available_actions, dossier_act, next_action
@@ -45,8 +44,6 @@ from .models import (
     Dossier,
     DossierStep,
     IncidentKind,
-    RegisterExport,
-    RegisterExportStatus,
     StepKind,
 )
 from .panels import panel_urls
@@ -102,7 +99,8 @@ def _search_rows(dossiers: Iterable[Dossier]) -> list[SearchRow]:
 QUEUE_EXPORT_LIMIT = 50_000
 
 
-def _agency(request: AuthenticatedHttpRequest) -> Agency:
+def request_agency(request: AuthenticatedHttpRequest) -> Agency:
+    """The agency the signed-in user works for; a 404 for an account attached to none."""
     agency = user_primary_agency(user=request.user)
     if agency is None:
         raise NotFound(_("Your account is not attached to an agency."))
@@ -228,7 +226,7 @@ def _checklist_context(agency: Agency, code: str, channel: str) -> dict[str, obj
 def intake_checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The papers of the chosen procedure and the appointment, shown before saving (htmx); the
     channel list is swapped with the procedure's own channels (out of band)."""
-    agency = _agency(request)
+    agency = request_agency(request)
     context = _checklist_context(
         agency, request.GET.get("procedure", ""), request.GET.get("channel", "in_person")
     )
@@ -255,7 +253,7 @@ def _papers_from_post(request: AuthenticatedHttpRequest) -> list[services.PaperI
 @login_required
 def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The desk's intake form: receive, return for completion (form 02) or refuse (form 03)."""
-    agency = _agency(request)
+    agency = request_agency(request)
     procedures = selectors.intake_procedure_choices(agency=agency)
     form = IntakeForm(request.POST or None, procedures=procedures)
     context: dict[str, object] = {
@@ -523,121 +521,3 @@ def form_pdf(request: AuthenticatedHttpRequest, code: str, form: str) -> HttpRes
     response = HttpResponse(render_form(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
     return response
-
-
-# A register up to this many rows is still built inside the request; a larger one goes to the
-# background worker (``register_jobs``).
-REGISTER_DIRECT_ROWS = 2000
-
-
-@login_required
-def register(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    """The register (sổ theo dõi hồ sơ) of the user's agency for one year: the page shows one
-    month, 50 rows a page, with the months' totals counted in SQL; the year's PDF and XLSX are
-    built in the background (a small one at once); CSV is streamed."""
-    agency = _agency(request)
-    # A year that is no number, absurd or before the first rule set is a 400 naming it.
-    year = dossier_register.register_year(request.GET.get("year"))
-    form_set = dossier_register.register_form_set(year)
-    q = request.GET.get("q", "")[:200]
-    listed = selectors.dossier_register(user=request.user, agency=agency, year=year, q=q)
-    export = request.GET.get("format", "")
-    if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        if kind not in ("pdf", "xlsx"):
-            message = _("Choose PDF or XLSX.")
-            raise ValidationFailed(message, details={"kind": [message]})
-        job = register_jobs.register_export_request(
-            actor=request.user, agency=agency, year=year, kind=kind, q=q
-        )
-        return redirect("dossiers:register-export", pk=job.pk)
-    if export == "csv":
-        rows = dossier_register.register_rows(agency=agency, dossiers=listed)
-        body = dossier_register.register_csv_stream(rows=rows)
-        return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
-    if export in ("xlsx", "pdf"):
-        if listed[: REGISTER_DIRECT_ROWS + 1].count() > REGISTER_DIRECT_ROWS:
-            job = register_jobs.register_export_request(
-                actor=request.user, agency=agency, year=year, kind=export, q=q
-            )
-            return redirect("dossiers:register-export", pk=job.pk)
-        if export == "xlsx":
-            rows = dossier_register.register_rows(agency=agency, dossiers=listed)
-            body = dossier_register.register_xlsx_stream(
-                agency_name=agency.name, year=year, rows=rows, form_set=form_set
-            )
-            return exports.streaming_download(body, export=export, filename=f"so-theo-doi-{year}")
-        data = dossier_register.register_data(agency=agency, year=year, dossiers=list(listed))
-        body_pdf = dossier_register.render_register_pdf(data, form_set=form_set)
-        response = HttpResponse(body_pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{year}.pdf"'
-        return response
-
-    def month_of(month: int) -> QuerySet[Dossier]:
-        return selectors.dossier_register(
-            user=request.user, agency=agency, year=year, q=q, month=month
-        )
-
-    totals = (  # without a search, the whole register: the closed months as stored
-        register_months.agency_month_totals(agency, year, month_of)
-        if not q
-        else dossier_register.register_month_totals(month_of)
-    )
-    month = dossier_register.register_number(
-        request.GET.get("month"), field="month", low=1, high=12
-    )
-    if month is None:
-        # The latest month with dossiers (the current one, in a year under way).
-        filled = [m for m, t in totals.items() if t.received]
-        month = filled[-1] if filled else min(clock.today().month, 12)
-    # The month on the page is counted in full (finished, returned, late); the others by receipt.
-    chosen = totals[month] = dossier_register.register_month_details(
-        month_of(month), month, totals[month].received
-    )
-    page = (
-        dossier_register.register_number(
-            request.GET.get("page"), field="page", low=1, high=chosen.pages
-        )
-        or 1
-    )
-    dossiers = dossier_register.register_month_page(month_of(month), page)
-    data = dossier_register.register_data(agency=agency, year=year, dossiers=dossiers)
-    first = max(clock.today().year - 3, dossier_register.FIRST_REGISTER_YEAR)
-    return render(
-        request,
-        "dossiers/register.html",
-        {
-            "agency": agency,
-            "year": year,
-            "q": q,
-            "month": month,
-            "page": page,
-            "pages": dossier_register.page_window(page, chosen.pages),
-            "page_query": urlencode({"year": year, "q": q, "month": month}),
-            "totals": list(totals.values()),
-            "chosen": chosen,
-            "year_total": sum(t.received for t in totals.values()),
-            "rows": zip(dossiers, data.rows, strict=True),
-            "years": range(first, clock.today().year + 1),
-            "jobs": RegisterExport.objects.filter(agency=agency, year=year)[:5],
-        },
-    )
-
-
-@login_required
-def register_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    """A register file being built: its progress (htmx polls the fragment), then its link;
-    ``?download=1`` sends the file."""
-    agency = _agency(request)
-    job = RegisterExport.objects.filter(pk=pk, agency=agency).first()
-    if job is None:
-        raise NotFound()
-    if request.GET.get("download") == "1":
-        if job.status != RegisterExportStatus.DONE or not job.file:
-            raise NotFound()
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=f"so-theo-doi-{job.year}.{job.kind}"
-        )
-    polled = request.headers.get("HX-Request") == "true"
-    template = "dossiers/_register_export.html" if polled else "dossiers/register_export.html"
-    return render(request, template, {"job": job})
