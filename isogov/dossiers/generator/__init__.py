@@ -4,7 +4,8 @@ Each dossier is what the services would have written had the desk and the office
 work on those days: the intake plan of the procedure's version in force, its code and register
 line from the agency's counters, the deadlines from the one pure deadline function, its steps,
 timeline events, clock stop, apology and stop notice (``history.py`` works them out with the
-services' pure rules, ``rows.py`` writes them). What it does not write, on purpose:
+services' pure rules as ``stories.py``'s stories, ``rows.py`` turns them into rows and
+``tables.py`` writes those). What it does not write, on purpose:
 
 - **one audit event per batch** (``dossier.generate``: how many dossiers, their first and last
   code and key, marked as generated demo data) instead of one per action: the chain stays
@@ -58,9 +59,11 @@ from ..search import id_key, phone_key
 from ..transitions import Status
 from . import packed
 from .batches import Context, Made, plan_jobs, run
-from .history import SLOT_US, Actors
+from .history import SLOT_US
 from .load import daily_counts, day_weights
-from .rows import Applicant, next_ids, number_outgoing, read_counters, write_counters
+from .rows import Applicant, number_outgoing, read_counters, write_counters
+from .stories import Actors
+from .tables import next_ids
 
 BATCH = 20_000
 BULK_CACHE_KIB = 262_144  # 256 MiB

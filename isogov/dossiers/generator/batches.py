@@ -30,7 +30,7 @@ from isogov.workcal.engine import MemoisedCalendar
 
 from ..rulesets import RuleSet
 from . import packed
-from .history import Actors, Simulator
+from .history import Simulator
 from .rows import (
     Applicant,
     Batch,
@@ -40,6 +40,7 @@ from .rows import (
     receipt_day,
     register_scope,
 )
+from .stories import Actors
 
 Chosen = tuple[dt.datetime, IntakePlan, RuleSet]
 

@@ -39,7 +39,8 @@ from ..models import (
     DossierStep,
     Extension,
 )
-from .rows import COLUMNS, Batch, Counters, insert_dossiers
+from .rows import Batch, Counters
+from .tables import COLUMNS, insert_dossiers
 
 SCHEMA = "generator_batch"
 # The batch's lists, the model each goes to, in the order they are written.

@@ -24,7 +24,7 @@ from isogov.dossiers import deadlines, generator
 from isogov.dossiers.demo import PLANS, _walk, demo_officers
 from isogov.dossiers.generator import batches, demo_generate, packed
 from isogov.dossiers.generator.load import tet_breaks
-from isogov.dossiers.generator.rows import COLUMNS
+from isogov.dossiers.generator.tables import COLUMNS
 from isogov.dossiers.models import Dossier, DossierCounter, DossierEvent, DossierStep
 from isogov.dossiers.search import FTS_TABLE, id_key, phone_key, search_text_of
 from isogov.dossiers.services import (
