@@ -54,3 +54,8 @@ def to_local(value: dt.datetime) -> dt.datetime:
     if timezone.is_naive(value):
         return value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(LOCAL_TZ)
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The calendar day in Vietnam of an instant (``to_local``'s rules for a naive one)."""
+    return to_local(value).date()

@@ -60,7 +60,7 @@ from .queries import (
     scoped_dossiers,
 )
 from .registry import Context, Result, Scope
-from .unit_parts import UNIT_KEYS, UNITS, compose_units, local_date, unit_day_parts
+from .unit_parts import UNIT_KEYS, UNITS, compose_units, unit_day_parts
 
 FLOWS = (
     "received",
@@ -188,7 +188,7 @@ def day_parts(
             )
             online = r["channel_kind"] in ONLINE_CHANNELS
             if start <= received_at < end:
-                p = result[local_date(received_at)]
+                p = result[clock.local_date(received_at)]
                 p["received"] += 1
                 if online:
                     p["received_online"] += 1
@@ -202,7 +202,7 @@ def day_parts(
                 p["with_fees"] += bool(r["has_fees"])
                 p["paid_online"] += bool(r["is_paid_online"])
             if ended is not None and ended < cutoff:
-                p = result[local_date(ended)]
+                p = result[clock.local_date(ended)]
                 p["ended"] += 1
                 p["ended_on_time"] += eligible and (due is None or ended <= due)
                 p["ended_disliked"] += bool(r["disliked"])
@@ -214,7 +214,7 @@ def day_parts(
                 and start <= finished_at < end
                 and r["status"] != Status.STOPPED
             ):
-                p = result[local_date(finished_at)]
+                p = result[clock.local_date(finished_at)]
                 p["finished"] += 1
                 p["finished_late"] += due is not None and finished_at > due
                 p["finished_seconds"] += r["seconds"] or 0
@@ -223,15 +223,15 @@ def day_parts(
                     p["with_result"] += 1
                     p["with_e_result"] += bool(r["result_file"])
             # Stocks: open on closed day d when received before its end and not ended by it.
-            first = local_date(received_at)
-            last_open = None if ended is None else local_date(ended) - dt.timedelta(days=1)
+            first = clock.local_date(received_at)
+            last_open = None if ended is None else clock.local_date(ended) - dt.timedelta(days=1)
             span("open_at_end", first, last_open)
             if r["disliked"]:
                 span("open_disliked", first, last_open)
             if due is not None:
-                span("overdue_at_end", max(first, local_date(due)), last_open)
+                span("overdue_at_end", max(first, clock.local_date(due)), last_open)
             if eligible:
-                within = None if due is None else local_date(due) - dt.timedelta(days=1)
+                within = None if due is None else clock.local_date(due) - dt.timedelta(days=1)
                 last_within: dt.date | None = last_open
                 if within is not None and (last_open is None or within < last_open):
                     last_within = within

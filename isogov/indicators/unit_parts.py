@@ -25,11 +25,6 @@ UNIT_FLOWS = ("steps_finished", "steps_finished_late")
 UNITS = "units"
 
 
-def local_date(value: dt.datetime) -> dt.date:
-    """The agency's local calendar day of an instant."""
-    return clock.to_local(value).date()
-
-
 def _as_stored(counts: dict[int, dict[str, int]]) -> dict[str, list[int]]:
     return {
         str(unit): [c[key] for key in UNIT_KEYS]
@@ -99,7 +94,7 @@ def _closed_unit_days(
     diffs: dict[int, dict[str, list[int]]] = {}
 
     def index(moment: dt.datetime) -> int:
-        return (local_date(moment) - first_day).days
+        return (clock.local_date(moment) - first_day).days
 
     def span(unit: int, key: str, lo: int, hi: int, delta: int = 1) -> None:
         lo, hi = max(lo, 0), min(hi, n - 1)
@@ -114,7 +109,8 @@ def _closed_unit_days(
         chunk_size=5000
     ):
         if finished_at is not None and start <= finished_at < end:
-            counts = found[local_date(finished_at)].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
+            day = clock.local_date(finished_at)
+            counts = found[day].setdefault(unit, dict.fromkeys(UNIT_KEYS, 0))
             counts["steps_finished"] += 1
             counts["steps_finished_late"] += outcome == "late"
         # Open at day i's end (i from the day of receipt) until the day before the first of
