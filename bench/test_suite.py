@@ -22,6 +22,7 @@ prints its wall time, the CPU time of it and its subprocesses, and pytest's summ
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import resource
@@ -32,13 +33,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-ARGS = sys.argv[1:]
-BASE = ARGS[ARGS.index("--base") + 1] if "--base" in ARGS else "6eba75d"
-RUNS = int(ARGS[ARGS.index("--runs") + 1]) if "--runs" in ARGS else 1
-WHOLE = "--whole" in ARGS
 SUMMARY = re.compile(r"^(?:=+ )?(\d+ (?:passed|failed).*?) in [\d.]+s", re.MULTILINE)
 
 
@@ -98,17 +96,20 @@ def _count(summary: str) -> int:
     return sum(int(n) for n in re.findall(r"(\d+) (?:passed|failed|error)", summary))
 
 
-def _compare(title: str, base: list[str], ours: list[str], trees: tuple[Path, Path]) -> None:
+class Side(NamedTuple):
+    name: str
+    tree: Path
+    cache: Path  # its own compiled bytecode
+
+
+def _compare(title: str, runs: int, sides: list[tuple[Side, list[str]]]) -> None:
     print(f"\n{title}")
     walls: dict[str, list[float]] = {"base": [], "this tree": []}
     counts: dict[str, int] = {}
-    for run in range(1, RUNS + 1):
-        for name, command, tree in (
-            ("base", base, trees[0]),
-            ("this tree", ours, trees[1]),
-        ):
-            cache = CACHE / ("base" if tree == trees[0] else "ours")
-            wall, cpu, summary = _timed(command, tree, cache)
+    for run in range(1, runs + 1):
+        for side, command in sides:
+            name = side.name
+            wall, cpu, summary = _timed(command, side.tree, side.cache)
             walls[name].append(wall)
             counts[name] = _count(summary)
             print(f"  run {run}, {name}: {wall:,.1f} s wall, {cpu:,.1f} s CPU; {summary}")
@@ -125,18 +126,44 @@ def _compare(title: str, base: list[str], ours: list[str], trees: tuple[Path, Pa
     print(f"  target (issue 8): at most 0.60: {'meets' if ratio <= 0.60 else 'MISSES'}")
 
 
+def _options() -> argparse.Namespace:
+    def runs(value: str) -> int:
+        if not value.isdigit() or not 1 <= int(value) <= 20:
+            raise argparse.ArgumentTypeError(f"a whole number from 1 to 20, not {value!r}")
+        return int(value)
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--base", default="6eba75d", help="the commit to compare with")
+    parser.add_argument("--runs", type=runs, default=1, help="runs of each side (1 to 20)")
+    parser.add_argument("--whole", action="store_true", help="also each tree's whole suite")
+    options = parser.parse_args()
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{options.base}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if found.returncode:
+        parser.error(f"--base: no commit {options.base!r} in {ROOT}")
+    return options
+
+
 def main() -> None:
+    options = _options()
+    cache = Path(tempfile.mkdtemp(prefix="isogov-bench-suite-pycache-"))
     worktree = Path(tempfile.mkdtemp(prefix="isogov-bench-suite-")) / "base"
     subprocess.run(
-        ["git", "worktree", "add", "--detach", "--quiet", str(worktree), BASE],
+        ["git", "worktree", "add", "--detach", "--quiet", str(worktree), options.base],
         cwd=ROOT,
         check=True,
     )
+    base = Side("base", worktree, cache / "base")
+    ours = Side("this tree", ROOT, cache / "ours")
     try:
-        print(f"base {BASE} in {worktree}; this tree {ROOT}; {RUNS} run(s) each")
+        print(f"base {options.base} in {worktree}; this tree {ROOT}; {options.runs} run(s) each")
         print(f"uptime: {_uptime()}")
-        base_ids = _collect(worktree, CACHE / "base")
-        our_ids = _collect(ROOT, CACHE / "ours")
+        base_ids = _collect(base.tree, base.cache)
+        our_ids = _collect(ours.tree, ours.cache)
         shared = sorted(base_ids & our_ids)
         print(
             f"test functions: base {len(base_ids):,}, this tree {len(our_ids):,}, "
@@ -146,22 +173,19 @@ def main() -> None:
         make = ["make", "--no-print-directory", "test"]
         _compare(
             "The same tests (the base's functions that this tree still has):",
-            [*base_command, *shared],
-            [*make, "PYTEST_ARGS=" + " ".join(shared)],
-            (worktree, ROOT),
+            options.runs,
+            [(base, [*base_command, *shared]), (ours, [*make, "PYTEST_ARGS=" + " ".join(shared)])],
         )
-        if WHOLE:
-            _compare("Each tree's whole suite:", base_command, make, (worktree, ROOT))
+        if options.whole:
+            _compare("Each tree's whole suite:", options.runs, [(base, base_command), (ours, make)])
         print(f"uptime: {_uptime()}")
     finally:
         subprocess.run(
             ["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False
         )
         shutil.rmtree(worktree.parent, ignore_errors=True)
-        shutil.rmtree(CACHE, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
 
-
-CACHE = Path(tempfile.mkdtemp(prefix="isogov-bench-suite-pycache-"))
 
 if __name__ == "__main__":
     main()
